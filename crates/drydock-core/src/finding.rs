@@ -1,0 +1,391 @@
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::str::FromStr;
+
+/// Ordered from least to most severe so `>=` means "at least as bad as".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            other => Err(format!(
+                "unknown severity `{other}` (expected critical, high, medium, low or info)"
+            )),
+        }
+    }
+}
+
+/// The finding categories of the public JSON interface; keep the spelling stable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Secret,
+    SecretExposure,
+    SensitiveFile,
+    User,
+    BaseImage,
+    SupplyChain,
+    Permissions,
+    Vulnerability,
+    Runtime,
+    Efficiency,
+    BestPractice,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Secret => "secret",
+            Category::SecretExposure => "secret-exposure",
+            Category::SensitiveFile => "sensitive-file",
+            Category::User => "user",
+            Category::BaseImage => "base-image",
+            Category::SupplyChain => "supply-chain",
+            Category::Permissions => "permissions",
+            Category::Vulnerability => "vulnerability",
+            Category::Runtime => "runtime",
+            Category::Efficiency => "efficiency",
+            Category::BestPractice => "best-practice",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// A 1-based line/column span in a text file (Dockerfile, compose file, any file of a tree).
+/// Columns are 1-based and count characters; `end_column` is inclusive of the last character.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourceSpan {
+    pub path: String,
+    pub start_line: usize,
+    pub end_line: usize,
+    pub start_column: usize,
+    pub end_column: usize,
+}
+
+/// Where a finding is. Serialized untagged so each shape is exactly the documented JSON object.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Location {
+    /// A file of text: Dockerfile, compose file, manifest, a file of a scanned tree.
+    Source(SourceSpan),
+    /// A file inside an image layer.
+    Layer {
+        image: String,
+        /// 0-based index into `rootfs.diff_ids`.
+        layer: usize,
+        layer_digest: String,
+        path: String,
+        created_by: Option<String>,
+        /// 0-based index of the layer that deleted or overwrote the file; `None` if still present.
+        deleted_in: Option<usize>,
+    },
+    /// A field of an image config (`Env`, `Labels`, `User`, `history[7]`, …).
+    Config { image: String, field: String },
+    /// An installed package (vulnerability findings).
+    Package {
+        image: String,
+        package: String,
+        version: String,
+        path: String,
+        layer: Option<usize>,
+    },
+    /// A live container or `docker inspect` object.
+    Container { container: String, field: String },
+}
+
+impl Location {
+    /// The identity used in fingerprints: stable across runs, independent of message wording.
+    pub fn identity(&self) -> String {
+        match self {
+            Location::Source(s) => format!("{}:{}", s.path, s.start_line),
+            Location::Layer {
+                image, layer, path, ..
+            } => format!("{image}@{layer}:{path}"),
+            Location::Config { image, field } => format!("{image}#{field}"),
+            Location::Package {
+                image,
+                package,
+                version,
+                path,
+                ..
+            } => format!("{image}!{path}!{package}@{version}"),
+            Location::Container { container, field } => format!("container:{container}#{field}"),
+        }
+    }
+
+    /// The path a reporter should show (file path, or image path), if any.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Location::Source(s) => Some(&s.path),
+            Location::Layer { path, .. } | Location::Package { path, .. } => Some(path),
+            Location::Config { .. } | Location::Container { .. } => None,
+        }
+    }
+}
+
+/// What a secret looked like, without the secret: a prefix, its length and a short hash.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Redacted by default (`AKIA…[20 chars, sha256:1a2b3c4d]`); the plain value with `--show-secrets`.
+    pub value: String,
+    pub length: usize,
+    /// First 16 hex digits of sha256(secret): lets users correlate without seeing it.
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct VulnerabilityInfo {
+    pub id: String,
+    pub aliases: Vec<String>,
+    pub package: String,
+    pub installed_version: String,
+    pub fixed_version: Option<String>,
+    pub ecosystem: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub message: String,
+    pub location: Location,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    /// A short, concrete fix for this occurrence (the rule's `explain` text has the long form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<VulnerabilityInfo>,
+    /// Platform (`linux/arm64`) when an index was scanned per platform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// Stable across runs: rule + location identity + hash of the secret (if any).
+    pub fingerprint: String,
+}
+
+impl Finding {
+    pub fn new(
+        rule: impl Into<String>,
+        severity: Severity,
+        category: Category,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
+        let mut f = Finding {
+            rule: rule.into(),
+            severity,
+            category,
+            message: message.into(),
+            location,
+            confidence: None,
+            evidence: None,
+            fix: None,
+            vulnerability: None,
+            platform: None,
+            fingerprint: String::new(),
+        };
+        f.refresh_fingerprint();
+        f
+    }
+
+    /// Build a finding from a rule's metadata (id, default severity, category).
+    pub fn from_rule(rule: &crate::RuleMeta, message: impl Into<String>, location: Location) -> Self {
+        Finding::new(rule.id, rule.severity, rule.category, message, location)
+    }
+
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn with_confidence(mut self, c: Confidence) -> Self {
+        self.confidence = Some(c);
+        self
+    }
+
+    pub fn with_severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
+    }
+
+    pub fn with_evidence(mut self, e: Evidence) -> Self {
+        self.evidence = Some(e);
+        self.refresh_fingerprint();
+        self
+    }
+
+    pub fn with_vulnerability(mut self, v: VulnerabilityInfo) -> Self {
+        self.vulnerability = Some(v);
+        self.refresh_fingerprint();
+        self
+    }
+
+    pub fn with_platform(mut self, p: impl Into<String>) -> Self {
+        self.platform = Some(p.into());
+        self.refresh_fingerprint();
+        self
+    }
+
+    /// Recompute after changing rule, location, evidence, vulnerability or platform.
+    pub fn refresh_fingerprint(&mut self) {
+        let mut h = Sha256::new();
+        h.update(self.rule.as_bytes());
+        h.update([0]);
+        h.update(self.location.identity().as_bytes());
+        h.update([0]);
+        if let Some(e) = &self.evidence {
+            h.update(e.sha256.as_bytes());
+        }
+        if let Some(v) = &self.vulnerability {
+            h.update(v.id.as_bytes());
+        }
+        if let Some(p) = &self.platform {
+            h.update(p.as_bytes());
+        }
+        self.fingerprint = hex::encode(&h.finalize()[..16]);
+    }
+}
+
+/// Deterministic output order: by location identity, then line, then rule.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| match &f.location {
+            Location::Source(s) => (s.path.clone(), s.start_line, s.start_column, String::new()),
+            Location::Layer { image, layer, path, .. } => (image.clone(), *layer, 0, path.clone()),
+            Location::Config { image, field } => (image.clone(), usize::MAX, 0, field.clone()),
+            Location::Package {
+                image, package, ..
+            } => (image.clone(), usize::MAX, 1, package.clone()),
+            Location::Container { container, field } => {
+                (container.clone(), 0, 0, field.clone())
+            }
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_order_and_parse() {
+        assert!(Severity::Critical > Severity::High);
+        assert!(Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>().unwrap(), Severity::High);
+        assert!("severe".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn locations_serialize_to_documented_shapes() {
+        let src = Location::Source(SourceSpan {
+            path: "Dockerfile".into(),
+            start_line: 3,
+            end_line: 4,
+            start_column: 1,
+            end_column: 9,
+        });
+        assert_eq!(
+            serde_json::to_value(&src).unwrap(),
+            serde_json::json!({"path":"Dockerfile","start_line":3,"end_line":4,"start_column":1,"end_column":9})
+        );
+        let layer = Location::Layer {
+            image: "app:1".into(),
+            layer: 2,
+            layer_digest: "sha256:ab".into(),
+            path: "root/.ssh/id_rsa".into(),
+            created_by: Some("COPY id_rsa /root/.ssh/".into()),
+            deleted_in: None,
+        };
+        let v = serde_json::to_value(&layer).unwrap();
+        assert_eq!(v["deleted_in"], serde_json::Value::Null);
+        assert_eq!(v["layer"], 2);
+        let cfg = Location::Config {
+            image: "app:1".into(),
+            field: "history[7]".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&cfg).unwrap(),
+            serde_json::json!({"image":"app:1","field":"history[7]"})
+        );
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_depends_on_identity() {
+        let loc = |line| {
+            Location::Source(SourceSpan {
+                path: "Dockerfile".into(),
+                start_line: line,
+                end_line: line,
+                start_column: 1,
+                end_column: 2,
+            })
+        };
+        let a = Finding::new("DF001", Severity::High, Category::User, "m", loc(1));
+        let b = Finding::new("DF001", Severity::High, Category::User, "other words", loc(1));
+        let c = Finding::new("DF001", Severity::High, Category::User, "m", loc(2));
+        assert_eq!(a.fingerprint, b.fingerprint);
+        assert_ne!(a.fingerprint, c.fingerprint);
+        assert_eq!(a.fingerprint.len(), 32);
+    }
+}

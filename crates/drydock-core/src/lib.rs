@@ -1,0 +1,19 @@
+//! drydock's shared vocabulary: the one finding model every analyzer emits, rule metadata
+//! for the registry/`explain`, secret redaction, and the policy step (select/ignore/threshold).
+//!
+//! Analyzers (Dockerfile, image, runtime, vulnerabilities) depend on this crate only; the
+//! reporters render `Finding`s without knowing who produced them.
+
+pub mod finding;
+pub mod policy;
+pub mod redact;
+pub mod rule;
+pub mod sink;
+
+pub use finding::{
+    Category, Confidence, Evidence, Finding, Location, Severity, SourceSpan, VulnerabilityInfo,
+};
+pub use policy::{Policy, RuleSelector};
+pub use redact::{redact, Redaction};
+pub use rule::RuleMeta;
+pub use sink::FileSink;
