@@ -52,7 +52,7 @@ pub struct Instruction {
 
 impl Instruction {
     /// The value of `--name=value` (last one wins, as in BuildKit); `Some("")` for a bare `--name`.
-    pub fn flag(&self, name: &str) -> Option<&str> {
+    pub fn flag<'a>(&'a self, name: &'a str) -> Option<&'a str> {
         self.flags_named(name).last()
     }
 
