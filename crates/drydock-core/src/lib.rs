@@ -5,6 +5,7 @@
 //! reporters render `Finding`s without knowing who produced them.
 
 pub mod finding;
+pub mod imageref;
 pub mod policy;
 pub mod redact;
 pub mod rule;
