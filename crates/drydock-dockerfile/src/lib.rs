@@ -2,5 +2,17 @@
 //! build-context resolution, and the Dockerfile rules.
 
 pub mod ast;
+pub mod context;
+pub mod dockerignore;
+pub mod expand;
+pub mod parser;
+pub mod rules;
+pub mod scan;
+pub mod shell;
+pub mod stages;
+pub mod suppress;
 
 pub use ast::{Comment, Directive, Dockerfile, Heredoc, Instruction, ParseError, Span};
+pub use parser::{parse, parse_bytes, to_parse_json};
+pub use rules::{registry, rule_metas, DockerfileOptions, Rule, RuleContext};
+pub use scan::{scan_dockerfile, DockerfileScan};

@@ -1,1 +1,349 @@
-//! drydock-runtime
+//! drydock-runtime: how containers are *run*. Reviews Compose files, Kubernetes manifests,
+//! `docker inspect` JSON and live containers (through a caller-provided inspect list) with
+//! the RT rules: privileged, root, writable root filesystem, capabilities, runtime socket and
+//! sensitive host mounts, host namespaces, disabled seccomp/AppArmor/SELinux, limits,
+//! exposed admin ports, devices, sysctls, plain-text secrets, unpinned images…
+//!
+//! Every input is first turned into [`model::Workload`]s (one per container, settings with
+//! their positions), then every rule runs on each workload. YAML is parsed with positions
+//! (yaml-rust2 events, see [`yaml`]) so findings point at the offending key.
+//!
+//! ```
+//! use drydock_runtime::{review_file, RuntimeOptions};
+//! let yaml = b"services:\n  web:\n    image: nginx:1.27\n    privileged: true\n";
+//! let r = review_file(std::path::Path::new("compose.yaml"), yaml, &RuntimeOptions::default()).unwrap();
+//! assert!(r.findings.iter().any(|f| f.rule == "RT001"));
+//! ```
+
+mod compose;
+mod inspect;
+mod k8s;
+pub mod model;
+pub mod rules;
+pub mod yaml;
+
+pub use compose::interpolate;
+pub use rules::rule_metas;
+
+use drydock_core::{Finding, Location, Redaction};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// `extends` chains longer than this are refused (also stops cycles).
+pub const MAX_EXTENDS_DEPTH: usize = 10;
+/// Files larger than this are not runtime configs; refused before parsing.
+pub const MAX_FILE_BYTES: usize = yaml::MAX_DOCUMENT_BYTES;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuntimeKind {
+    Compose,
+    Kubernetes,
+    InspectJson,
+}
+
+/// What is known about an image from scanning it (the joined view).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// The image config's `User` (`None` or empty = root).
+    pub user: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RuntimeOptions {
+    /// Variables for Compose interpolation; they override the `.env` beside the file.
+    pub env: BTreeMap<String, String>,
+    /// Facts about images, keyed by the reference as written in the file (`nginx:1.27`).
+    pub image_facts: BTreeMap<String, ImageFacts>,
+    pub redaction: Redaction,
+}
+
+/// An image a Compose service or Kubernetes container runs (for `--scan-images`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageUse {
+    pub service_or_container: String,
+    pub image: String,
+    pub location: Location,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RuntimeReview {
+    pub findings: Vec<Finding>,
+    pub images: Vec<ImageUse>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error("{path}:{line}:{col}: invalid YAML: {msg}")]
+    Yaml {
+        path: String,
+        line: usize,
+        col: usize,
+        msg: String,
+    },
+    #[error("{0}")]
+    Compose(String),
+    #[error("{0}")]
+    Inspect(String),
+    #[error("{path}: invalid JSON: {msg}")]
+    Json { path: String, msg: String },
+    #[error("{path}: {msg}")]
+    Input { path: String, msg: String },
+}
+
+fn file_name_lower(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_compose_name(name: &str) -> bool {
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    if !yaml {
+        return false;
+    }
+    let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+    stem == "compose"
+        || stem == "docker-compose"
+        || stem.starts_with("docker-compose.")
+        || stem.starts_with("docker-compose-")
+        || stem.starts_with("compose.")
+        || stem.ends_with(".compose")
+        || stem.ends_with("-compose")
+}
+
+/// Lines at column 0 (top-level keys), comments and blanks skipped.
+fn top_level_keys(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']) && !l.starts_with("..."))
+        .filter_map(|(i, l)| l.split_once(':').map(|(k, _)| (i, k.trim().trim_matches('"').trim_matches('\''))))
+        .collect()
+}
+
+/// Is this a Compose file, a Kubernetes manifest or `docker inspect` output? By name and by
+/// sniffing the first bytes; other YAML (CI configs, Helm values/templates, workflows) is
+/// not claimed.
+pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
+    let name = file_name_lower(path);
+    let text = String::from_utf8_lossy(&first_bytes[..first_bytes.len().min(64 << 10)]);
+    let text = text.trim_start_matches('\u{feff}');
+    if name.ends_with(".json") {
+        let t = text.trim_start();
+        return ((t.starts_with('{') || t.starts_with('[')) && t.contains("\"HostConfig\"") && t.contains("\"Config\""))
+            .then_some(RuntimeKind::InspectJson);
+    }
+    if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+        return None;
+    }
+    // Helm/Go templates are not YAML until rendered.
+    if text.contains("{{") && text.contains("}}") {
+        return None;
+    }
+    let keys = top_level_keys(text);
+    let has = |k: &str| keys.iter().any(|(_, key)| *key == k);
+    let flow_k8s = {
+        let t = text.trim_start();
+        t.starts_with('{') && t.contains("apiVersion") && t.contains("kind")
+    };
+    if (has("apiVersion") && has("kind")) || flow_k8s {
+        return Some(RuntimeKind::Kubernetes);
+    }
+    if is_compose_name(&name) {
+        return Some(RuntimeKind::Compose);
+    }
+    const CI_NAMES: &[&str] = &[".gitlab-ci.yml", ".gitlab-ci.yaml", "bitbucket-pipelines.yml", ".travis.yml", "action.yml", "action.yaml"];
+    if CI_NAMES.contains(&name.as_str()) || has("jobs") || has("on") || has("stages") || has("steps") || has("pipeline") {
+        return None;
+    }
+    // `services:` whose children are mappings (GitLab CI's `services:` is a list).
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, key) in &keys {
+        if *key != "services" {
+            continue;
+        }
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim_end())
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        if let Some(l) = next {
+            let t = l.trim_start();
+            if l.len() > t.len() && !t.starts_with('-') && t.contains(':') {
+                return Some(RuntimeKind::Compose);
+            }
+        }
+    }
+    None
+}
+
+/// Directories never worth descending into.
+const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor", ".venv", "__pycache__", ".tox", ".cache"];
+
+/// Compose files, manifests and inspect JSON under `dir` (sorted; bounded depth; symlinks
+/// not followed).
+pub fn find_runtime_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(d: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        if depth > 24 {
+            return;
+        }
+        let Ok(rd) = std::fs::read_dir(d) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let Ok(ft) = e.file_type() else {
+                continue;
+            };
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if ft.is_dir() {
+                if !SKIP_DIRS.contains(&name.as_str()) {
+                    walk(&p, depth + 1, out);
+                }
+            } else if ft.is_file() {
+                let lower = name.to_ascii_lowercase();
+                if !(lower.ends_with(".yml") || lower.ends_with(".yaml") || lower.ends_with(".json")) {
+                    continue;
+                }
+                if let Ok(mut f) = std::fs::File::open(&p) {
+                    use std::io::Read;
+                    let mut buf = Vec::with_capacity(8192);
+                    if (&mut f).take(64 << 10).read_to_end(&mut buf).is_ok() && is_runtime_file(&p, &buf).is_some() {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, 0, &mut out);
+    out.sort();
+    out
+}
+
+fn run_rules(workloads: &[model::Workload], files: &[String], opts: &RuntimeOptions) -> Vec<Finding> {
+    let cx = rules::Cx { files, opts };
+    let mut out = Vec::new();
+    for w in workloads {
+        for (_, check) in rules::RULES {
+            check(w, &cx, &mut out);
+        }
+    }
+    // Pod-level settings are seen once per container; keep one finding per rule and place.
+    let mut seen = BTreeSet::new();
+    out.retain(|f| {
+        let tail = f.message.split_once(": ").map(|(_, t)| t).unwrap_or(&f.message).to_string();
+        seen.insert((f.rule.clone(), f.location.identity(), tail))
+    });
+    drydock_core::finding::sort_findings(&mut out);
+    out
+}
+
+fn images_of(workloads: &[model::Workload], files: &[String], opts: &RuntimeOptions) -> Vec<ImageUse> {
+    let cx = rules::Cx { files, opts };
+    workloads
+        .iter()
+        .filter_map(|w| {
+            let img = w.image.as_ref()?;
+            Some(ImageUse {
+                service_or_container: w.name.clone(),
+                image: img.v.clone(),
+                location: cx.loc(w, &img.at),
+            })
+        })
+        .collect()
+}
+
+fn yaml_err(path: &str, e: yaml::YamlError) -> RuntimeError {
+    RuntimeError::Yaml {
+        path: path.to_string(),
+        line: e.line,
+        col: e.col,
+        msg: e.msg,
+    }
+}
+
+/// Review one file. `path` names it in findings and locates `.env` / `extends: file:`.
+pub fn review_file(path: &Path, bytes: &[u8], opts: &RuntimeOptions) -> Result<RuntimeReview, RuntimeError> {
+    let display = path.display().to_string();
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(RuntimeError::Input {
+            path: display,
+            msg: format!("file is larger than {} MiB; not a runtime configuration", MAX_FILE_BYTES >> 20),
+        });
+    }
+    let kind = match is_runtime_file(path, bytes) {
+        Some(k) => k,
+        None => {
+            // Named by the user but not recognised: decide from the content.
+            let t = String::from_utf8_lossy(bytes);
+            if t.trim_start().starts_with(['{', '[']) && t.contains("HostConfig") {
+                RuntimeKind::InspectJson
+            } else if t.contains("apiVersion") {
+                RuntimeKind::Kubernetes
+            } else {
+                RuntimeKind::Compose
+            }
+        }
+    };
+    if kind == RuntimeKind::InspectJson {
+        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| RuntimeError::Json {
+            path: display.clone(),
+            msg: e.to_string(),
+        })?;
+        let ws = inspect::containers(&v, &display)?;
+        return Ok(RuntimeReview {
+            findings: run_rules(&ws, &[display.clone()], opts),
+            images: images_of(&ws, &[display], opts),
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| RuntimeError::Input {
+        path: display.clone(),
+        msg: format!("not UTF-8 text ({e})"),
+    })?;
+    let docs = yaml::parse_stream(text, 0).map_err(|e| yaml_err(&display, e))?;
+    let mut workloads = Vec::new();
+    let mut files = vec![display.clone()];
+    match kind {
+        RuntimeKind::Kubernetes => {
+            for d in &docs {
+                k8s::workloads(d, &mut workloads, 0);
+            }
+        }
+        _ => {
+            let dir = path.parent().filter(|p| p.is_dir());
+            let mut env = dir
+                .and_then(|d| std::fs::read_to_string(d.join(".env")).ok())
+                .map(|t| compose::parse_dotenv(&t))
+                .unwrap_or_default();
+            env.extend(opts.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let mut ccx = compose::ComposeCx {
+                env: &env,
+                files: files.clone(),
+                base_dir: dir.map(Path::to_path_buf),
+            };
+            for mut doc in docs {
+                if !doc.is_map() {
+                    continue;
+                }
+                compose::interpolate_tree(&mut doc, &env);
+                let services = compose::services_of(&doc);
+                for (k, svc) in &services {
+                    let base = ccx.base_dir.clone();
+                    let resolved = ccx.resolve(svc, &services, base.as_deref(), 0)?;
+                    workloads.push(compose::service_workload(k, &resolved));
+                }
+            }
+            files = ccx.files;
+        }
+    }
+    Ok(RuntimeReview {
+        findings: run_rules(&workloads, &files, opts),
+        images: images_of(&workloads, &files, opts),
+    })
+}
+
+/// Review `docker inspect` output (one container object or a list), e.g. the list the
+/// daemon module fetched for live containers. `source` names it in errors.
+pub fn review_inspect(value: &serde_json::Value, source: &str, opts: &RuntimeOptions) -> Result<Vec<Finding>, RuntimeError> {
+    let ws = inspect::containers(value, source)?;
+    Ok(run_rules(&ws, &[source.to_string()], opts))
+}

@@ -1,8 +1,34 @@
-//! drydock's secret detection engine. API sketch fixed by the lead so the Dockerfile, image
-//! and runtime analyzers can code against it; the engine itself is being written.
-//! (PLACEHOLDER: the secret-engine helper replaces this file's internals, keeping the API.)
+//! drydock's secret detection engine.
+//!
+//! Rules are data (`rules/*.yaml`, one file per provider family, each rule with examples that
+//! must match and negative examples that must not). Matching is two-stage: one Aho-Corasick
+//! pass over every rule keyword, then each rule's regex only in a window around its keyword
+//! hits, on `&[u8]` (no UTF-8 assumption). Candidates then go through offline validators
+//! (checksums, JWT header decode, key body decode), entropy/character-class minimums and
+//! placeholder filters; context (owning package, test paths, documented example keys) lowers
+//! severity and says why.
+//!
+//! ```
+//! use drydock_secrets::{Engine, ScanContext};
+//! let m = Engine::builtin().scan(b"token = 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\n", &ScanContext::default());
+//! assert_eq!(m[0].rule_id, "github-pat-classic");
+//! ```
 
+mod check;
+mod names;
+mod rules;
+mod tree;
+pub mod validate;
+
+pub use check::{check_rules, check_rules_with, rule_catalog, RulesCheckError, RulesCheckReport, SecretRuleInfo};
+pub use names::name_suggests_secret;
+pub use rules::{RuleDef, RulesError, BUILTIN_RULE_FILES};
+pub use tree::{finding_for_match, scan_tree, TreeScanError, TreeScanOptions};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use drydock_core::{Confidence, Severity};
+use rules::{Rule, RuleScope, Validator, BACK_WINDOW, MAX_WINDOW};
+use std::io::Read;
 use std::ops::Range;
 
 /// What kind of bytes are being scanned; lets rules and false-positive filters use context.
@@ -51,22 +77,626 @@ pub struct SecretMatch {
     pub vendor_reason: Option<String>,
 }
 
-pub struct Engine {}
+/// A validated candidate before line numbers are attached.
+#[derive(Clone, Debug)]
+struct Raw {
+    rule: usize,
+    secret: Range<usize>,
+    matched: Range<usize>,
+    severity: Severity,
+    confidence: Confidence,
+    reason: Option<String>,
+    /// Proven by a checksum/structure validator: wins overlaps.
+    validated: bool,
+}
+
+pub struct Engine {
+    rules: Vec<Rule>,
+    ac: AhoCorasick,
+    /// AC pattern index → rules using that keyword.
+    ac_rules: Vec<Vec<u32>>,
+    /// The same for rules allowed on binary content.
+    bin_ac: AhoCorasick,
+    bin_rules: Vec<Vec<u32>>,
+    named_value_rules: Vec<usize>,
+    /// Path-gated rules without keywords: run over whole matching files.
+    whole_file_rules: Vec<usize>,
+}
+
+/// Bytes read per streaming window.
+const STREAM_CHUNK: usize = 8 << 20;
+/// Overlap kept between windows: larger than any rule window plus its back window, so a
+/// match that starts before the cut is wholly inside the buffer it is reported from.
+const STREAM_OVERLAP: usize = MAX_WINDOW + 2 * BACK_WINDOW + 4096;
+
+fn build_ac(keywords: &[String]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(keywords)
+        .or_else(|_| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(keywords)
+        })
+        .expect("keyword automaton: keywords are plain literals")
+}
+
+/// Can a hit of one keyword hide a hit of the other?
+fn may_overlap(a: &str, b: &str) -> bool {
+    // The search restarts one byte after each hit's start, so only a keyword that contains
+    // another (starts earlier, ends later or at the same byte) can be hidden.
+    a.contains(b) || b.contains(a)
+}
+
+/// Give each keyword the rules of every keyword it may overlap with, so that the
+/// non-overlapping keyword search never loses a rule's candidate.
+fn close_overlaps(keywords: &[String], map: &mut [Vec<u32>]) {
+    let orig: Vec<Vec<u32>> = map.to_vec();
+    for (i, ki) in keywords.iter().enumerate() {
+        for (j, kj) in keywords.iter().enumerate() {
+            if i != j && may_overlap(ki, kj) {
+                for &r in &orig[j] {
+                    if !map[i].contains(&r) {
+                        map[i].push(r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn severity_min(a: Severity, b: Severity) -> Severity {
+    a.min(b)
+}
+
+fn lower_confidence(c: Confidence) -> Confidence {
+    match c {
+        Confidence::High => Confidence::Medium,
+        _ => Confidence::Low,
+    }
+}
+
+/// Heuristic: a NUL in the first 8 KiB means binary (ELF, images, archives, UTF-16).
+pub fn is_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(8192)]).is_some()
+}
+
+/// Paths of tests, fixtures, examples and documentation: secrets there are usually samples.
+fn test_path_reason(path: &str) -> Option<&'static str> {
+    let p = path.to_ascii_lowercase();
+    let p = format!("/{}", p.trim_start_matches('/'));
+    const DIRS: &[&str] = &[
+        "/test/",
+        "/tests/",
+        "/testdata/",
+        "/testing/",
+        "/fixtures/",
+        "/fixture/",
+        "/__tests__/",
+        "/spec/",
+        "/examples/",
+        "/example/",
+        "/samples/",
+        "/usr/share/doc/",
+        "/docs/",
+        "/doc/",
+    ];
+    if DIRS.iter().any(|d| p.contains(d)) {
+        return Some("in a test, fixture, example or documentation path");
+    }
+    let file = p.rsplit('/').next().unwrap_or("");
+    if file.starts_with("test_")
+        || file.contains("_test.")
+        || file.contains(".test.")
+        || file.contains("_spec.")
+        || file.contains(".spec.")
+        || file.contains("example")
+        || file.contains("sample")
+    {
+        return Some("in a test, fixture, example or documentation file");
+    }
+    None
+}
 
 impl Engine {
     /// The built-in rule set, compiled once.
     pub fn builtin() -> &'static Engine {
         static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-        E.get_or_init(|| Engine {})
+        E.get_or_init(|| Engine::with_rules(&[], &[]).expect("built-in secret rules are valid (checked by tests)"))
     }
 
-    pub fn scan(&self, _data: &[u8], _cx: &ScanContext<'_>) -> Vec<SecretMatch> {
-        Vec::new()
+    /// Built-in rules plus extra YAML rule files (`(origin, yaml text)`, same schema as
+    /// `rules/*.yaml`), minus the `disabled` rule ids.
+    pub fn with_rules(extra: &[(&str, &str)], disabled: &[&str]) -> Result<Engine, RulesError> {
+        let mut defs: Vec<(String, rules::RuleDef)> = Vec::new();
+        for (origin, text) in BUILTIN_RULE_FILES.iter().chain(extra.iter()) {
+            for d in rules::parse_file(origin, text)? {
+                defs.push((origin.to_string(), d));
+            }
+        }
+        let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for (origin, d) in &defs {
+            if let Some(first) = seen.insert(d.id.clone(), origin.clone()) {
+                return Err(RulesError::Duplicate {
+                    id: d.id.clone(),
+                    first,
+                    second: origin.clone(),
+                });
+            }
+        }
+        for id in disabled {
+            if !seen.contains_key(*id) {
+                return Err(RulesError::UnknownDisabled(id.to_string()));
+            }
+        }
+        let mut compiled = Vec::new();
+        for (origin, d) in defs {
+            if disabled.contains(&d.id.as_str()) {
+                continue;
+            }
+            compiled.push(rules::compile(d, &origin)?);
+        }
+        Ok(Engine::from_rules(compiled))
+    }
+
+    fn from_rules(rules: Vec<Rule>) -> Engine {
+        let mut kw_index: std::collections::HashMap<String, usize> = Default::default();
+        let mut keywords: Vec<String> = Vec::new();
+        let mut ac_rules: Vec<Vec<u32>> = Vec::new();
+        let mut bin_index: std::collections::HashMap<String, usize> = Default::default();
+        let mut bin_keywords: Vec<String> = Vec::new();
+        let mut bin_rules: Vec<Vec<u32>> = Vec::new();
+        let mut named_value_rules = Vec::new();
+        let mut whole_file_rules = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            if r.def.scope == RuleScope::NamedValue {
+                named_value_rules.push(i);
+                continue;
+            }
+            if r.def.keywords.is_empty() {
+                whole_file_rules.push(i);
+            }
+            for k in &r.def.keywords {
+                let key = k.to_ascii_lowercase();
+                let slot = *kw_index.entry(key.clone()).or_insert_with(|| {
+                    keywords.push(key.clone());
+                    ac_rules.push(Vec::new());
+                    keywords.len() - 1
+                });
+                if !ac_rules[slot].contains(&(i as u32)) {
+                    ac_rules[slot].push(i as u32);
+                }
+                if r.def.binary {
+                    let slot = *bin_index.entry(key.clone()).or_insert_with(|| {
+                        bin_keywords.push(key.clone());
+                        bin_rules.push(Vec::new());
+                        bin_keywords.len() - 1
+                    });
+                    if !bin_rules[slot].contains(&(i as u32)) {
+                        bin_rules[slot].push(i as u32);
+                    }
+                }
+            }
+        }
+        close_overlaps(&keywords, &mut ac_rules);
+        close_overlaps(&bin_keywords, &mut bin_rules);
+        Engine {
+            ac: build_ac(&keywords),
+            ac_rules,
+            bin_ac: build_ac(&bin_keywords),
+            bin_rules,
+            named_value_rules,
+            whole_file_rules,
+            rules,
+        }
+    }
+
+    /// Number of enabled rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The enabled rules' definitions (for catalogs and checks).
+    pub fn rule_defs(&self) -> impl Iterator<Item = &RuleDef> {
+        self.rules.iter().map(|r| &r.def)
+    }
+
+    /// Number of keyword (prefilter) hits in `data`: how much work the regex stage gets.
+    pub fn keyword_hits(&self, data: &[u8]) -> usize {
+        let mut at = 0;
+        let mut n = 0;
+        while let Some(m) = self.ac.find(aho_corasick::Input::new(data).range(at..)) {
+            at = m.start() + 1;
+            n += 1;
+        }
+        n
+    }
+
+    /// Scan a whole buffer. Matches are ordered by position.
+    pub fn scan(&self, data: &[u8], cx: &ScanContext<'_>) -> Vec<SecretMatch> {
+        let binary = is_binary(data);
+        let raws = self.scan_raw(data, cx, binary);
+        self.finish(data, raws, 0, 0)
+    }
+
+    /// Scan a stream in overlapping windows (bounded memory: about 8 MiB + overlap); each
+    /// match is reported once, with offsets and lines relative to the whole stream. Binary
+    /// detection uses the first window.
+    pub fn scan_reader<R: Read>(
+        &self,
+        mut reader: R,
+        cx: &ScanContext<'_>,
+        mut on_match: impl FnMut(SecretMatch),
+    ) -> std::io::Result<()> {
+        let mut buf: Vec<u8> = Vec::with_capacity(STREAM_CHUNK + STREAM_OVERLAP);
+        let mut base_offset = 0usize; // stream offset of buf[0]
+        let mut base_line = 0usize; // newlines before buf[0]
+        let mut base_col = 0usize; // bytes between the last newline and buf[0]
+        let mut emitted_upto = 0usize; // stream offset: matches starting before it are done
+        let mut binary: Option<bool> = None;
+        loop {
+            let target = STREAM_CHUNK + STREAM_OVERLAP;
+            let mut eof = false;
+            while buf.len() < target {
+                let old = buf.len();
+                buf.resize(target, 0);
+                match reader.read(&mut buf[old..]) {
+                    Ok(0) => {
+                        buf.truncate(old);
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => buf.truncate(old + n),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
+                    Err(e) => return Err(e),
+                }
+            }
+            let is_bin = *binary.get_or_insert_with(|| is_binary(&buf));
+            let boundary = if eof { buf.len() } else { buf.len() - STREAM_OVERLAP };
+            let raws = self.scan_raw(&buf, cx, is_bin);
+            for mut m in self.finish(&buf, raws, base_line, base_col) {
+                let abs = base_offset + m.matched.start;
+                if abs < emitted_upto || m.matched.start >= boundary {
+                    continue;
+                }
+                m.secret = m.secret.start + base_offset..m.secret.end + base_offset;
+                m.matched = m.matched.start + base_offset..m.matched.end + base_offset;
+                on_match(m);
+            }
+            if eof {
+                return Ok(());
+            }
+            emitted_upto = base_offset + boundary;
+            // Keep context before the cut so keywords just before it still open windows;
+            // start the kept part at a line start when one is near.
+            let ctx_start = boundary.saturating_sub(2 * BACK_WINDOW);
+            let keep = match memchr::memrchr(b'\n', &buf[ctx_start.saturating_sub(1024)..ctx_start]) {
+                Some(p) => ctx_start.saturating_sub(1024) + p + 1,
+                None => ctx_start,
+            };
+            let dropped = &buf[..keep];
+            let nl = memchr::memchr_iter(b'\n', dropped).count();
+            base_line += nl;
+            base_col = match memchr::memrchr(b'\n', dropped) {
+                Some(p) => keep - p - 1,
+                None => base_col + keep,
+            };
+            base_offset += keep;
+            buf.drain(..keep);
+        }
+    }
+
+    fn rule_active(&self, r: &Rule, cx: &ScanContext<'_>) -> bool {
+        match &r.paths {
+            None => true,
+            Some(set) => cx.path.is_some_and(|p| set.is_match(p)),
+        }
+    }
+
+    fn scan_raw(&self, data: &[u8], cx: &ScanContext<'_>, binary: bool) -> Vec<Raw> {
+        let (ac, map) = if binary {
+            (&self.bin_ac, &self.bin_rules)
+        } else {
+            (&self.ac, &self.ac_rules)
+        };
+        // Per-rule merged windows, filled lazily.
+        let mut windows: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut active: Vec<u8> = vec![2; self.rules.len()]; // 2 = not computed yet
+        // Earliest-ending search restarted one byte after each hit's start: finds keywords
+        // that start inside another; `close_overlaps` covers keywords containing one another.
+        let mut at = 0;
+        while let Some(m) = ac.find(aho_corasick::Input::new(data).range(at..)) {
+            at = m.start() + 1;
+            for &ri in &map[m.pattern().as_usize()] {
+                let ri = ri as usize;
+                if active[ri] == 2 {
+                    active[ri] = self.rule_active(&self.rules[ri], cx) as u8;
+                }
+                if active[ri] == 0 {
+                    continue;
+                }
+                if windows.is_empty() {
+                    windows = vec![Vec::new(); self.rules.len()];
+                }
+                let r = &self.rules[ri];
+                let mut start = m.start().saturating_sub(BACK_WINDOW);
+                let mut end = (m.end() + r.window).min(data.len());
+                // Widen to line boundaries (bounded) so a window never cuts a token in half.
+                let lo = start.saturating_sub(128);
+                if let Some(p) = memchr::memrchr(b'\n', &data[lo..start]) {
+                    start = lo + p + 1;
+                } else {
+                    start = lo;
+                }
+                let hi = (end + 128).min(data.len());
+                end = match memchr::memchr(b'\n', &data[end..hi]) {
+                    Some(p) => end + p,
+                    None => hi,
+                };
+                let w = &mut windows[ri];
+                match w.last_mut() {
+                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                    _ => w.push((start, end)),
+                }
+            }
+        }
+        let mut raws = Vec::new();
+        let mut rejected: Vec<Range<usize>> = Vec::new();
+        for (ri, ws) in windows.iter().enumerate() {
+            for &(s, e) in ws {
+                self.run_rule(ri, data, s, e, cx, &mut raws, &mut rejected);
+            }
+        }
+        if !binary {
+            for &ri in &self.whole_file_rules {
+                if self.rule_active(&self.rules[ri], cx) {
+                    self.run_rule(ri, data, 0, data.len(), cx, &mut raws, &mut rejected);
+                }
+            }
+        }
+        if cx.kind == ContentKind::Value && cx.name.is_some_and(name_suggests_secret) {
+            for &ri in &self.named_value_rules {
+                if self.rule_active(&self.rules[ri], cx) {
+                    self.run_rule(ri, data, 0, data.len(), cx, &mut raws, &mut rejected);
+                }
+            }
+        }
+        self.resolve_overlaps(raws, &rejected)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_rule(
+        &self,
+        ri: usize,
+        data: &[u8],
+        s: usize,
+        e: usize,
+        cx: &ScanContext<'_>,
+        raws: &mut Vec<Raw>,
+        rejected: &mut Vec<Range<usize>>,
+    ) {
+        let r = &self.rules[ri];
+        let hay = &data[s..e];
+        for caps in r.regex.captures_iter(hay) {
+            let Some(whole) = caps.get(0) else { continue };
+            let Some(sec) = caps.get(r.secret_group) else { continue };
+            let key = r.key_group.and_then(|g| caps.get(g));
+            let secret = s + sec.start()..s + sec.end();
+            match self.validate(r, sec.as_bytes(), &data[s + whole.start()..s + whole.end()], key.map(|k| k.as_bytes()), cx) {
+                Ok((severity, confidence, reason, validated)) => raws.push(Raw {
+                    rule: ri,
+                    secret,
+                    matched: s + whole.start()..s + whole.end(),
+                    severity,
+                    confidence,
+                    reason,
+                    validated,
+                }),
+                Err(Reject::Checksum) => rejected.push(secret),
+                Err(Reject::Other) => {}
+            }
+        }
+    }
+
+    /// Decide whether a regex match is a secret, and at which severity/confidence.
+    fn validate(
+        &self,
+        r: &Rule,
+        secret: &[u8],
+        whole: &[u8],
+        key: Option<&[u8]>,
+        cx: &ScanContext<'_>,
+    ) -> Result<(Severity, Confidence, Option<String>, bool), Reject> {
+        let d = &r.def;
+        if secret.is_empty() {
+            return Err(Reject::Other);
+        }
+        if let Some(k) = key {
+            let k = String::from_utf8_lossy(k);
+            if !name_suggests_secret(k.trim_matches(|c| c == '"' || c == '\'')) {
+                return Err(Reject::Other);
+            }
+        }
+        let mut severity = d.severity;
+        let mut confidence = d.confidence;
+        let mut reason: Option<String> = None;
+        let mut validated = false;
+        let doc = validate::documented_example(secret);
+        if let Some(src) = doc {
+            severity = severity_min(severity, Severity::Low);
+            confidence = Confidence::Low;
+            reason = Some(format!(
+                "documented example key ({src}): not a working credential, but it shows credentials being baked in"
+            ));
+        } else {
+            let checksum_ok = match d.checksum {
+                Some(Validator::Github | Validator::Npm) => {
+                    if !validate::crc32_base62_ok(secret) {
+                        return Err(Reject::Checksum);
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if !checksum_ok && secret.len() <= 256 && validate::is_placeholder(secret) {
+                return Err(Reject::Other);
+            }
+            if d.generic && validate::is_generic_non_secret(secret) {
+                return Err(Reject::Other);
+            }
+            if let Some(min) = d.entropy {
+                if validate::entropy(secret) < min {
+                    return Err(Reject::Other);
+                }
+            }
+            if !validate::has_classes(secret, &d.require_classes) {
+                return Err(Reject::Other);
+            }
+            if let Some(n) = d.min_classes {
+                if validate::class_count(secret) < n {
+                    return Err(Reject::Other);
+                }
+            }
+            match d.checksum {
+                Some(Validator::Github | Validator::Npm) => {
+                    validated = true;
+                    confidence = Confidence::High;
+                }
+                Some(Validator::Jwt) => {
+                    if !validate::jwt_ok(secret) {
+                        return Err(Reject::Checksum);
+                    }
+                    validated = true;
+                }
+                Some(Validator::BasicAuth) => {
+                    if !validate::basic_auth_ok(secret) {
+                        return Err(Reject::Checksum);
+                    }
+                    validated = true;
+                }
+                Some(Validator::KeyBody) => match validate::key_body(secret, whole) {
+                    None => return Err(Reject::Checksum),
+                    Some(validate::KeyBody::Encrypted) => {
+                        validated = true;
+                        severity = severity_min(severity, Severity::Medium);
+                        reason = Some("passphrase-protected key: only as strong as its passphrase".into());
+                    }
+                    Some(validate::KeyBody::Plain) => validated = true,
+                },
+                Some(Validator::Base64PemKey) => {
+                    if !validate::base64_pem_key_ok(secret) {
+                        return Err(Reject::Checksum);
+                    }
+                    validated = true;
+                }
+                None => {}
+            }
+        }
+        if let Some(pkg) = cx.owner_package {
+            severity = severity_min(severity, Severity::Low);
+            reason = Some(format!(
+                "shipped by package {pkg} (vendor content such as a test or sample key, not added by the image build)"
+            ));
+        } else if let Some(why) = cx.path.and_then(test_path_reason) {
+            if doc.is_none() {
+                severity = severity_min(severity, Severity::Low);
+                confidence = lower_confidence(confidence);
+                reason = Some(why.to_string());
+            }
+        }
+        Ok((severity, confidence, reason, validated))
+    }
+
+    /// When matches of different rules cover the same bytes keep the most specific one
+    /// (validated > provider > generic > path-gated, then confidence, then length). Generic matches on a
+    /// string that a provider rule rejected by checksum are dropped too.
+    fn resolve_overlaps(&self, mut raws: Vec<Raw>, rejected: &[Range<usize>]) -> Vec<Raw> {
+        let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+        raws.retain(|r| !(self.rules[r.rule].def.generic && rejected.iter().any(|x| overlaps(x, &r.secret))));
+        // Path-gated rules know the file's format; a longer whole match carries more context.
+        let rank = |r: &Raw| {
+            let d = &self.rules[r.rule].def;
+            (
+                r.validated,
+                !d.generic,
+                !d.paths.is_empty(),
+                r.confidence,
+                r.secret.len(),
+                r.matched.len(),
+                std::cmp::Reverse(r.rule),
+            )
+        };
+        raws.sort_by(|a, b| rank(b).cmp(&rank(a)));
+        let mut kept: Vec<Raw> = Vec::with_capacity(raws.len());
+        // Interval check against kept matches, indexed by start for large inputs.
+        let mut by_start: std::collections::BTreeMap<usize, usize> = Default::default();
+        for r in raws {
+            let clash = by_start
+                .range(..r.secret.end)
+                .next_back()
+                .is_some_and(|(_, &i)| overlaps(&kept[i].secret, &r.secret))
+                || by_start
+                    .range(r.secret.start..r.secret.end)
+                    .next()
+                    .is_some();
+            if clash {
+                continue;
+            }
+            by_start.insert(r.secret.start, kept.len());
+            kept.push(r);
+        }
+        kept.sort_by_key(|r| (r.secret.start, r.rule));
+        kept
+    }
+
+    /// Attach line/column numbers (relative to `base_line`/`base_col` of `data[0]`).
+    fn finish(&self, data: &[u8], raws: Vec<Raw>, base_line: usize, base_col: usize) -> Vec<SecretMatch> {
+        let mut out = Vec::with_capacity(raws.len());
+        let mut pos = 0usize;
+        let mut line = 0usize; // newlines in data[..pos]
+        let mut locate = |at: usize| -> (usize, usize) {
+            if at < pos {
+                pos = 0;
+                line = 0;
+            }
+            line += memchr::memchr_iter(b'\n', &data[pos..at]).count();
+            pos = at;
+            let col = match memchr::memrchr(b'\n', &data[..at]) {
+                Some(p) => at - p,
+                None => at + 1 + base_col,
+            };
+            (base_line + line + 1, col)
+        };
+        for r in raws {
+            let (start_line, start_column) = locate(r.secret.start);
+            let (end_line, end_column) = locate(r.secret.end.saturating_sub(1).max(r.secret.start));
+            let def = &self.rules[r.rule].def;
+            out.push(SecretMatch {
+                rule_id: def.id.clone(),
+                rule_name: def.name.clone(),
+                severity: r.severity,
+                confidence: r.confidence,
+                secret: r.secret,
+                matched: r.matched,
+                start_line,
+                start_column,
+                end_line,
+                end_column,
+                vendor_reason: r.reason,
+            });
+        }
+        out
     }
 }
 
-/// True when a variable/argument name says it holds a secret (`DB_PASSWORD`, `API_KEY`,
-/// `GITHUB_TOKEN`), but not for names that only mention one (`PASSWORD_FILE`, `TOKEN_URL`).
-pub fn name_suggests_secret(_name: &str) -> bool {
-    false
+enum Reject {
+    /// Right shape, failed the format's checksum/structure check: a look-alike.
+    Checksum,
+    Other,
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,29 @@
-//! drydock-vuln
+//! drydock-vuln: package inventory of image layers, the local OSV advisory database,
+//! per-ecosystem version ordering and vulnerability matching, SBOM output.
+//!
+//! Flow: the image walker feeds layer files into [`Inventory`] (a `FileSink`);
+//! [`Inventory::finish`] gives the [`Package`] list; [`match_packages`] checks it against
+//! a [`Db`] filled by [`db::update`] or [`Db::import_path`]; [`sbom`] renders the same list.
+
+pub mod cvss;
+pub mod db;
+pub mod ecosystem;
+mod error;
+pub mod inventory;
+pub mod matcher;
+pub mod osv;
+pub mod package;
+pub mod rules;
+pub mod sbom;
+pub mod verdict;
+pub mod version;
+
+pub use db::{update, Db, DbOptions, DbStatus, Freshness, ImportStats, UpdateResult};
+pub use ecosystem::OsInfo;
+pub use error::{Error, Result};
+pub use inventory::Inventory;
+pub use matcher::{match_packages, MatchOptions};
+pub use package::{Kind, Origin, Package};
+pub use rules::rules;
+pub use sbom::{cyclonedx_json, spdx_json, ImageMeta};
+pub use verdict::{base_image_verdict, Verdict};

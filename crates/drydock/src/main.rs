@@ -1,1 +1,67 @@
-fn main() {}
+//! The `drydock` binary: argument parsing and wiring of the library crates. No analysis
+//! logic lives here.
+
+mod cli;
+mod commands;
+mod config;
+mod discover;
+mod output;
+mod registry;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Exit codes of the public interface.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout with exit 0; usage errors go to stderr with 2.
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let verbose = cli.verbose();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            print_error(&e, verbose);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// One line by default (the error and its causes joined), the whole chain with `-v`.
+fn print_error(e: &anyhow::Error, verbose: bool) {
+    if verbose {
+        eprintln!("drydock: error: {e}");
+        for cause in e.chain().skip(1) {
+            eprintln!("  caused by: {cause}");
+        }
+    } else {
+        let mut line = e.to_string();
+        for cause in e.chain().skip(1) {
+            let c = cause.to_string();
+            if !line.contains(&c) {
+                line.push_str(": ");
+                line.push_str(&c);
+            }
+        }
+        eprintln!("drydock: error: {}", line.replace('\n', " "));
+    }
+}
+
+impl cli::Cli {
+    fn verbose(&self) -> bool {
+        match &self.command {
+            cli::Command::Scan(a) => a.output.verbose,
+            cli::Command::Secrets(a) => a.output.verbose,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! DF062 `apt-instead-of-apt-get`: apt used in a Dockerfile instead of apt-get
+
+use super::prelude::*;
+
+pub struct AptInsteadOfAptGet;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "DF062",
+    name: "apt-instead-of-apt-get",
+    target: Target::Dockerfile,
+    category: Category::BestPractice,
+    severity: Severity::Low,
+    title: "apt used in a Dockerfile instead of apt-get",
+    explanation: r##"## Why is this bad?
+`apt` is the interactive front end; its output and behaviour are not stable for scripts
+and it prints "WARNING: apt does not have a stable CLI interface". `apt-get` is the tool for
+non-interactive use.
+
+## How to fix
+Use `apt-get` (and `apt-cache`).
+
+## Example
+```dockerfile
+# Before
+RUN apt update && apt install -y curl
+
+# After
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+```
+
+## References
+- https://manpages.debian.org/bookworm/apt/apt.8.en.html#SCRIPT_USAGE_AND_DIFFERENCES_FROM_OTHER_APT_TOOLS
+"##,
+    references: &["https://manpages.debian.org/bookworm/apt/apt.8.en.html#SCRIPT_USAGE_AND_DIFFERENCES_FROM_OTHER_APT_TOOLS"],
+    equivalents: &["hadolint:DL3027", "checkov:CKV_DOCKER_9"],
+    default_enabled: true,
+};
+
+impl Rule for AptInsteadOfAptGet {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
+        for (_, script, c) in cx.commands() {
+            if c.name() == "apt" {
+                let sub = c.args().iter().find(|w| !w.text.starts_with('-')).map(|w| w.text.as_str()).unwrap_or("");
+                out.push(
+                    cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`apt {sub}` in a Dockerfile; apt has no stable CLI for scripts"))
+                        .with_fix(format!("Use `apt-get {sub}`")),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! DF033 `apt-lists-not-cleaned`: apt package lists are left in the image
+
+use super::prelude::*;
+
+pub struct AptListsNotCleaned;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "DF033",
+    name: "apt-lists-not-cleaned",
+    target: Target::Dockerfile,
+    category: Category::Efficiency,
+    severity: Severity::Low,
+    title: "apt package lists are left in the image",
+    explanation: r##"## Why is this bad?
+`apt-get update` downloads package lists (tens of MB) into `/var/lib/apt/lists`. If the
+same `RUN` does not delete them, they are stored in the layer forever — a later `RUN rm`
+cannot shrink an earlier layer. Stale lists in the image also mislead later installs.
+
+## How to fix
+Remove the lists at the end of the same `RUN` that installs, or use a BuildKit cache mount
+for `/var/lib/apt` and `/var/cache/apt`.
+
+## Example
+```dockerfile
+# Before
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+
+# After
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
+```
+
+## References
+- https://docs.docker.com/build/building/best-practices/#apt-get
+- https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+"##,
+    references: &["https://docs.docker.com/build/building/best-practices/#apt-get", "https://docs.docker.com/build/cache/optimize/#use-cache-mounts"],
+    equivalents: &["hadolint:DL3009"],
+    default_enabled: true,
+};
+
+impl Rule for AptListsNotCleaned {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
+        for run in cx.shell.runs() {
+            let i = run.instruction;
+            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/lib/apt", "/var/cache/apt"]) {
+                continue;
+            }
+            if run_removes(run, &["/var/lib/apt/lists"]) {
+                continue;
+            }
+            for (script, c) in run.commands() {
+                let Some((pm, sub, _)) = package_command(c) else {
+                    continue;
+                };
+                if ["apt-get", "apt"].contains(&pm) && ["install"].contains(&sub) {
+                    out.push(
+                        cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("packages installed with `{} {}` but /var/lib/apt/lists is not removed in the same RUN", c.name(), sub))
+                            .with_fix("End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or use `--mount=type=cache,target=/var/lib/apt`)"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! DF046 `cd-instead-of-workdir`: RUN starts with cd instead of using WORKDIR
+
+use super::prelude::*;
+
+pub struct CdInsteadOfWorkdir;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "DF046",
+    name: "cd-instead-of-workdir",
+    target: Target::Dockerfile,
+    category: Category::BestPractice,
+    severity: Severity::Info,
+    title: "RUN starts with cd instead of using WORKDIR",
+    explanation: r##"## Why is this bad?
+A `cd` only lasts for its own `RUN`; the next instruction starts in the old directory
+again, which makes Dockerfiles hard to read and easy to break. `WORKDIR` sets the
+directory for every following instruction (and creates it).
+
+## How to fix
+Use `WORKDIR /path` before the commands that run there.
+
+## Example
+```dockerfile
+# Before
+RUN cd /app && npm ci
+
+# After
+WORKDIR /app
+RUN npm ci
+```
+
+## References
+- https://docs.docker.com/build/building/best-practices/#workdir
+"##,
+    references: &["https://docs.docker.com/build/building/best-practices/#workdir"],
+    equivalents: &["hadolint:DL3003", "trivy:DS013"],
+    default_enabled: true,
+};
+
+impl Rule for CdInsteadOfWorkdir {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
+        for run in cx.shell.runs() {
+            let Some(script) = run.scripts.first() else {
+                continue;
+            };
+            // Only a RUN that *starts* by changing directory: that is what WORKDIR is for.
+            let Some(first) = script.script.commands.iter().find(|c| !c.argv.is_empty() && c.depth == 0) else {
+                continue;
+            };
+            let starts_script = script.text.len() - script.text.trim_start().len() == first.range.start;
+            if first.name() == "cd" && !first.in_substitution && starts_script {
+                if let Some(dir) = first.args().first() {
+                    out.push(
+                        cx.finding(&META, script.span(&first.range), format!("`cd {}` at the start of RUN; use `WORKDIR {}`", dir.text, dir.text))
+                            .with_fix(format!("Put `WORKDIR {}` before this RUN and drop the `cd`", dir.text)),
+                    );
+                }
+            }
+        }
+    }
+}

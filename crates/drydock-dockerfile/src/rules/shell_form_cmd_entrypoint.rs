@@ -1,0 +1,74 @@
+//! DF050 `shell-form-cmd-entrypoint`: CMD/ENTRYPOINT in shell form
+
+use super::prelude::*;
+
+pub struct ShellFormCmdEntrypoint;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "DF050",
+    name: "shell-form-cmd-entrypoint",
+    target: Target::Dockerfile,
+    category: Category::BestPractice,
+    severity: Severity::Low,
+    title: "CMD/ENTRYPOINT in shell form",
+    explanation: r##"## Why is this bad?
+Shell form (`CMD node server.js`) runs the program as a child of `/bin/sh -c`. The shell
+is PID 1 and does not forward `SIGTERM`, so `docker stop` waits for the timeout and then
+kills the application without a graceful shutdown; with `ENTRYPOINT` in shell form, `CMD`
+arguments are ignored entirely.
+
+## How to fix
+Use the JSON (exec) form: `CMD ["node", "server.js"]`. If you need shell features, use
+`exec` in a script: `ENTRYPOINT ["/entrypoint.sh"]` ending with `exec "$@"`.
+
+## Example
+```dockerfile
+# Before
+CMD node server.js
+
+# After
+CMD ["node", "server.js"]
+```
+
+## References
+- https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
+- https://docs.docker.com/reference/build-checks/json-args-recommended/
+"##,
+    references: &["https://docs.docker.com/reference/dockerfile/#shell-and-exec-form", "https://docs.docker.com/reference/build-checks/json-args-recommended/"],
+    equivalents: &["hadolint:DL3025"],
+    default_enabled: true,
+};
+
+impl Rule for ShellFormCmdEntrypoint {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
+        for i in cx.final_image_instructions() {
+            let ins = &cx.df.instructions[i];
+            if !matches!(ins.cmd.as_str(), "CMD" | "ENTRYPOINT") || ins.json {
+                continue;
+            }
+            let text = ins.value.first().map(String::as_str).unwrap_or("").trim();
+            // `CMD exec app` keeps the app as PID 1; an empty value is a BuildKit error.
+            if text.is_empty() || text.starts_with("exec ") {
+                continue;
+            }
+            let json = crate::shell::commands(text)
+                .first()
+                .filter(|_| !text.contains(['|', '&', ';', '>', '<', '$', '`']))
+                .map(|c| {
+                    let parts: Vec<String> = c.argv.iter().map(|w| format!("{:?}", w.text)).collect();
+                    format!("{} [{}]", ins.cmd, parts.join(", "))
+                });
+            out.push(
+                cx.finding(&META, ins.span, format!("{} in shell form runs under /bin/sh, which does not forward SIGTERM to the application", ins.cmd))
+                    .with_fix(match json {
+                        Some(j) => format!("Use the exec form: `{j}`"),
+                        None => "Use the exec form (JSON array); put shell logic into a script that ends with `exec`".to_string(),
+                    }),
+            );
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! DF042 `system-upgrade-in-build`: Full system upgrade inside the build (apt-get upgrade, yum update …)
+
+use super::prelude::*;
+
+pub struct SystemUpgradeInBuild;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "DF042",
+    name: "system-upgrade-in-build",
+    target: Target::Dockerfile,
+    category: Category::BestPractice,
+    severity: Severity::Info,
+    title: "Full system upgrade inside the build (apt-get upgrade, yum update …)",
+    explanation: r##"## Why is this bad?
+`apt-get upgrade`/`dist-upgrade`, `yum update`, `dnf upgrade`, `apk upgrade` make the
+image content depend on the day of the build, not on the Dockerfile: two builds of the same
+commit differ, and a major upgrade can break the image silently. Security updates belong in
+the base image — rebuild on a fresh, pinned base instead.
+
+## How to fix
+Rebuild regularly on an updated base image tag/digest (Renovate/Dependabot), and upgrade
+individual packages explicitly when a fix is needed (`apt-get install -y --only-upgrade
+openssl`).
+
+## Example
+```dockerfile
+# Before
+RUN apt-get update && apt-get -y dist-upgrade
+
+# After
+FROM debian:12-slim@sha256:<fresh digest>
+RUN apt-get update && apt-get install -y --only-upgrade openssl && rm -rf /var/lib/apt/lists/*
+```
+
+## References
+- https://docs.docker.com/build/building/best-practices/#apt-get
+- https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often
+"##,
+    references: &["https://docs.docker.com/build/building/best-practices/#apt-get", "https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often"],
+    equivalents: &["trivy:DS024"],
+    default_enabled: true,
+};
+
+impl Rule for SystemUpgradeInBuild {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
+        for (_, script, c) in cx.commands() {
+            let Some((pm, sub, rest)) = package_command(c) else {
+                continue;
+            };
+            let whole_system = match pm {
+                "apt-get" | "apt" => matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade"),
+                "yum" | "dnf" => matches!(sub, "update" | "upgrade" | "distro-sync") && !rest.iter().any(|w| !w.text.starts_with('-')),
+                "apk" => sub == "upgrade" && !rest.iter().any(|w| !w.text.starts_with('-')),
+                "zypper" => matches!(sub, "update" | "up" | "dist-upgrade" | "dup") && !rest.iter().any(|w| !w.text.starts_with('-')),
+                _ => false,
+            };
+            if whole_system {
+                out.push(
+                    cx.finding(&META, script.span(&c.range), format!("`{} {sub}` upgrades the whole system during the build, so the image depends on the build date", c.name()))
+                        .with_fix("Rebuild on a fresh, pinned base image instead; upgrade single packages explicitly when needed"),
+                );
+            }
+        }
+    }
+}

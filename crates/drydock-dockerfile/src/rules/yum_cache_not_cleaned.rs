@@ -1,0 +1,68 @@
+//! DF035 `yum-cache-not-cleaned`: yum install without yum clean all
+
+use super::prelude::*;
+
+pub struct YumCacheNotCleaned;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "DF035",
+    name: "yum-cache-not-cleaned",
+    target: Target::Dockerfile,
+    category: Category::Efficiency,
+    severity: Severity::Low,
+    title: "yum install without yum clean all",
+    explanation: r##"## Why is this bad?
+`yum install` keeps repository metadata and downloaded packages under `/var/cache/yum`.
+Without `yum clean all` in the same `RUN`, they stay in the layer.
+
+## How to fix
+Finish the installing `RUN` with `&& yum clean all && rm -rf /var/cache/yum`, or use a
+cache mount.
+
+## Example
+```dockerfile
+# Before
+RUN yum install -y httpd
+
+# After
+RUN yum install -y httpd && yum clean all && rm -rf /var/cache/yum
+```
+
+## References
+- https://docs.docker.com/build/building/best-practices/
+- https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+"##,
+    references: &["https://docs.docker.com/build/building/best-practices/", "https://docs.docker.com/build/cache/optimize/#use-cache-mounts"],
+    equivalents: &["hadolint:DL3032", "trivy:DS015"],
+    default_enabled: true,
+};
+
+impl Rule for YumCacheNotCleaned {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
+        for run in cx.shell.runs() {
+            let i = run.instruction;
+            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/yum"]) {
+                continue;
+            }
+            if run_removes(run, &["/var/cache/yum"]) || run_has(run, |c| c.name() == "yum" && c.args().iter().any(|w| w.text == "clean")) {
+                continue;
+            }
+            for (script, c) in run.commands() {
+                let Some((pm, sub, _)) = package_command(c) else {
+                    continue;
+                };
+                if ["yum"].contains(&pm) && ["install", "groupinstall", "localinstall", "update", "upgrade"].contains(&sub) {
+                    out.push(
+                        cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `yum clean all` in the same RUN leaves the yum cache in the layer", c.name(), sub))
+                            .with_fix("End the RUN with `&& yum clean all && rm -rf /var/cache/yum`"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! DF037 `zypper-cache-not-cleaned`: zypper install without zypper clean
+
+use super::prelude::*;
+
+pub struct ZypperCacheNotCleaned;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "DF037",
+    name: "zypper-cache-not-cleaned",
+    target: Target::Dockerfile,
+    category: Category::Efficiency,
+    severity: Severity::Low,
+    title: "zypper install without zypper clean",
+    explanation: r##"## Why is this bad?
+`zypper install` keeps repository metadata and packages under `/var/cache/zypp`; without
+`zypper clean` in the same `RUN` they bloat the layer.
+
+## How to fix
+Finish the installing `RUN` with `&& zypper clean --all`.
+
+## Example
+```dockerfile
+# Before
+RUN zypper install -y curl
+
+# After
+RUN zypper --non-interactive install -y curl && zypper clean --all
+```
+
+## References
+- https://docs.docker.com/build/building/best-practices/
+- https://en.opensuse.org/SDB:Zypper_manual
+"##,
+    references: &["https://docs.docker.com/build/building/best-practices/", "https://en.opensuse.org/SDB:Zypper_manual"],
+    equivalents: &["hadolint:DL3036", "trivy:DS020"],
+    default_enabled: true,
+};
+
+impl Rule for ZypperCacheNotCleaned {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
+        for run in cx.shell.runs() {
+            let i = run.instruction;
+            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/zypp"]) {
+                continue;
+            }
+            if run_removes(run, &["/var/cache/zypp"]) || run_has(run, |c| c.name() == "zypper" && c.args().iter().any(|w| w.text == "clean" || w.text == "cc")) {
+                continue;
+            }
+            for (script, c) in run.commands() {
+                let Some((pm, sub, _)) = package_command(c) else {
+                    continue;
+                };
+                if ["zypper"].contains(&pm) && ["install", "in", "update", "up", "patch", "dist-upgrade", "dup"].contains(&sub) {
+                    out.push(
+                        cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `zypper clean` in the same RUN leaves the zypper cache in the layer", c.name(), sub))
+                            .with_fix("End the RUN with `&& zypper clean --all`"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The per-Dockerfile entry point: parse, build the stage model, analyse RUN scripts, load
+//! the build context when a rule needs it, run the enabled rules, apply inline suppressions.
+
+use std::path::{Path, PathBuf};
+
+use drydock_core::{Finding, Policy};
+
+use crate::ast::Dockerfile;
+use crate::context::BuildContext;
+use crate::rules::{registry, DockerfileOptions, RuleContext};
+use crate::shell::RunAnalysis;
+use crate::stages::{BaseImage, StageModel};
+use crate::suppress::Suppressions;
+
+/// The result of scanning one Dockerfile.
+#[derive(Debug)]
+pub struct DockerfileScan {
+    pub df: Dockerfile,
+    /// Findings of the enabled rules, inline suppressions applied, sorted by location.
+    pub findings: Vec<Finding>,
+    /// One-line problems: parse errors and errors BuildKit would stop the build for
+    /// (`path:line: message`). The scan still ran on everything that parsed.
+    pub errors: Vec<String>,
+    /// Non-fatal notes (build context unreadable or truncated, …).
+    pub warnings: Vec<String>,
+    /// How many findings inline suppressions removed.
+    pub suppressed: usize,
+}
+
+/// The rule that needs the build context (DF012); the walk is skipped when it is disabled.
+const CONTEXT_RULE: &str = "DF012";
+
+/// Scan one Dockerfile. `path` is used in locations and to find the default build context
+/// (its directory) and `<Dockerfile>.dockerignore`.
+pub fn scan_dockerfile(
+    path: &Path,
+    source: &[u8],
+    options: &DockerfileOptions,
+    policy: &Policy,
+) -> DockerfileScan {
+    let display = path.to_string_lossy().into_owned();
+    let df = crate::parser::parse_bytes(source, &display);
+    let model = StageModel::build(&df, &options.build_args);
+    let mut errors: Vec<String> = df
+        .errors
+        .iter()
+        .map(|e| format!("{display}:{}: {}", e.line, e.message))
+        .collect();
+    for e in &model.errors {
+        let line = df.instructions.get(e.instruction).map(|i| i.start_line).unwrap_or(0);
+        errors.push(format!("{display}:{line}: {}", e.message));
+    }
+    let mut warnings = Vec::new();
+
+    let enabled: Vec<_> = registry()
+        .iter()
+        .filter(|r| policy.is_enabled(r.meta()))
+        .collect();
+
+    let wants_context = options.use_build_context
+        && enabled.iter().any(|r| r.meta().id == CONTEXT_RULE)
+        && df
+            .instructions
+            .iter()
+            .any(|i| matches!(i.keyword(), "COPY" | "ADD") && i.flag("from").is_none());
+    let context = if wants_context {
+        let dir = options.context_dir.clone().unwrap_or_else(|| match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
+        match BuildContext::load(&dir, path) {
+            Ok(c) => {
+                warnings.extend(c.warnings().iter().cloned());
+                Some(c)
+            }
+            Err(e) => {
+                warnings.push(format!("build context not checked: {e}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    let (shells, windows) = shells_and_platforms(&df, &model);
+    let shell = RunAnalysis::build(&df, &shells, &windows);
+    let cx = RuleContext::new(
+        &df,
+        &model,
+        context.as_ref(),
+        options,
+        drydock_secrets::Engine::builtin(),
+        &shell,
+    );
+
+    let mut findings = Vec::new();
+    for rule in &enabled {
+        let mut out = Vec::new();
+        // One faulty rule must not take the whole scan down.
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(&cx, &mut out)));
+        match ok {
+            Ok(()) => findings.extend(out),
+            Err(_) => errors.push(format!(
+                "{display}: internal error in rule {} (please report it); other rules still ran",
+                rule.meta().id
+            )),
+        }
+    }
+    dedupe_secrets(&mut findings);
+
+    let sup = Suppressions::from_dockerfile(&df);
+    let before = findings.len();
+    if !sup.is_empty() {
+        findings.retain(|f| !sup.suppresses(f, crate::rules::find_rule(&f.rule)));
+    }
+    let suppressed = before - findings.len();
+    drydock_core::finding::sort_findings(&mut findings);
+    DockerfileScan {
+        df,
+        findings,
+        errors,
+        warnings,
+        suppressed,
+    }
+}
+
+const GENERIC_SECRET_RULE: &str = "DF004";
+
+/// The same secret found by two secret rules on one line (e.g. the engine and the URL
+/// check) is reported once.
+fn dedupe_secrets(findings: &mut Vec<Finding>) {
+    // The specific rules (URL password, Authorization header, …) explain more than the
+    // generic engine rule DF004, so they win a tie.
+    findings.sort_by_key(|f| f.rule == GENERIC_SECRET_RULE);
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    findings.retain(|f| {
+        let (Some(e), drydock_core::Location::Source(s)) = (&f.evidence, &f.location) else {
+            return true;
+        };
+        if f.category != drydock_core::Category::Secret {
+            return true;
+        }
+        let key = (e.sha256.clone(), s.start_line);
+        if seen.contains(&key) {
+            return false;
+        }
+        seen.push(key);
+        true
+    });
+}
+
+/// Per instruction: the SHELL in effect (`None` = default `/bin/sh -c`), and whether the
+/// stage builds on a Windows image (where RUN is cmd/PowerShell, not a POSIX shell).
+fn shells_and_platforms(df: &Dockerfile, model: &StageModel) -> (Vec<Option<Vec<String>>>, Vec<bool>) {
+    let n = df.instructions.len();
+    let mut shells = vec![None; n];
+    let mut windows = vec![df.escape == '`'; n];
+    let mut stage_end: Vec<(Option<Vec<String>>, bool)> = Vec::new();
+    for s in &model.stages {
+        let (mut cur, win) = match &s.base {
+            BaseImage::Stage(j) => stage_end.get(*j).cloned().unwrap_or((None, false)),
+            BaseImage::Image { expanded, .. } => (None, df.escape == '`' || is_windows_image(expanded)),
+            BaseImage::Scratch => (None, df.escape == '`'),
+        };
+        for i in s.instructions.clone() {
+            if i >= n {
+                break;
+            }
+            shells[i] = cur.clone();
+            windows[i] = win;
+            let ins = &df.instructions[i];
+            if ins.cmd == "SHELL" && ins.json && !ins.value.is_empty() {
+                cur = Some(ins.value.clone());
+            }
+        }
+        stage_end.push((cur, win));
+    }
+    (shells, windows)
+}
+
+fn is_windows_image(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    ["windows", "nanoserver", "servercore", "dotnet/framework", "ltsc20"]
+        .iter()
+        .any(|k| l.contains(k))
+}

@@ -1,0 +1,68 @@
+//! IM005: secrets in the config's `Env`.
+
+use super::util::{named_secret_finding, value_secrets};
+use crate::scan::ImageContext;
+use drydock_core::rule::Target;
+use drydock_core::{Category, Finding, RuleMeta, Severity};
+use drydock_secrets::ContentKind;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "IM005",
+    name: "secret-in-env",
+    target: Target::Image,
+    category: Category::Secret,
+    severity: Severity::High,
+    title: "A secret is set in the image's environment (Env)",
+    explanation: r#"
+## Why is this bad?
+`ENV` values are stored in the image config in plain text: `docker inspect`, `docker
+history` and every registry UI show them, and every process in every container started
+from the image inherits them (and often logs them in crash reports). A token recognised
+by its format, or any non-placeholder value of a variable named like `*_PASSWORD`,
+`*_TOKEN`, `*_SECRET`, is reported.
+
+## How to fix
+Rotate the secret. Pass it at run time (`docker run -e`, an env file kept outside the
+image, Kubernetes secrets) and never with `ENV` or `ARG` in the Dockerfile.
+
+## Example
+```dockerfile
+# bad
+ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+# good: nothing in the image; `docker run -e AWS_SECRET_ACCESS_KEY ...`
+```
+
+## References
+- https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/
+- CIS Docker Benchmark 4.10
+"#,
+    references: &[
+        "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/",
+        "CIS Docker Benchmark 4.10",
+    ],
+    equivalents: &["dockle:CIS-DI-0010", "trivy:secret"],
+    default_enabled: true,
+};
+
+pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.secrets {
+        return;
+    }
+    let loc = cx.config_loc("Env");
+    for (k, v) in cx.image.config.config.env_pairs() {
+        let found = value_secrets(
+            &META,
+            v,
+            Some(k),
+            ContentKind::Value,
+            &loc,
+            &format!("Env `{k}`"),
+            out,
+        );
+        if found.is_empty() {
+            if let Some(f) = named_secret_finding(&META, k, v, &loc, "Env variable") {
+                out.push(f);
+            }
+        }
+    }
+}

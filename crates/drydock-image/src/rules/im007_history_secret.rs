@@ -1,0 +1,155 @@
+//! IM007: build arguments and secrets recorded in `history[].created_by`.
+
+use super::util::{named_secret_finding, value_secrets};
+use crate::scan::ImageContext;
+use drydock_core::rule::Target;
+use drydock_core::{Category, Finding, RuleMeta, Severity};
+use drydock_secrets::ContentKind;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "IM007",
+    name: "secret-in-history",
+    target: Target::Image,
+    category: Category::Secret,
+    severity: Severity::High,
+    title: "A build argument or command in the image history holds a secret",
+    explanation: r#"
+## Why is this bad?
+The image config keeps the command of every build step in `history[].created_by`. Build
+arguments used by a `RUN` step are recorded in front of it as `|N KEY=value …`, so
+`docker build --build-arg GITHUB_TOKEN=…` publishes the token to everyone who can run
+`docker history`. Tokens typed directly into a `RUN` line (`curl -H "Authorization: …"`,
+`RUN <<EOF` heredocs) are recorded the same way.
+
+## How to fix
+Rotate the secret. Use BuildKit secret mounts (`RUN --mount=type=secret,id=token …` with
+`docker build --secret id=token,env=GITHUB_TOKEN`) instead of `--build-arg` or literal
+values in `RUN`.
+
+## Example
+```dockerfile
+# bad: recorded as `|1 GITHUB_TOKEN=ghp_… /bin/sh -c …`
+ARG GITHUB_TOKEN
+RUN git clone https://$GITHUB_TOKEN@github.com/org/private.git
+# good
+RUN --mount=type=secret,id=gh,env=GITHUB_TOKEN git clone https://$GITHUB_TOKEN@github.com/org/private.git
+```
+
+## References
+- https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/
+- https://docs.docker.com/build/building/secrets/
+"#,
+    references: &[
+        "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/",
+        "https://docs.docker.com/build/building/secrets/",
+    ],
+    equivalents: &["trivy:secret"],
+    default_enabled: true,
+};
+
+/// The build arguments recorded in front of a `RUN` history entry:
+/// `|2 A=1 B=2 /bin/sh -c …` (also after a `RUN ` prefix, as BuildKit writes it).
+pub fn build_args(created_by: &str) -> Vec<(String, String)> {
+    let s = created_by.trim_start();
+    let s = s.strip_prefix("RUN ").unwrap_or(s).trim_start();
+    let Some(rest) = s.strip_prefix('|') else {
+        return Vec::new();
+    };
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let Ok(n) = digits.parse::<usize>() else {
+        return Vec::new();
+    };
+    let mut rest = rest[digits.len()..].trim_start();
+    let mut out = Vec::new();
+    for _ in 0..n.min(256) {
+        let Some((k, after)) = rest.split_once('=') else {
+            break;
+        };
+        if k.is_empty() || k.contains(char::is_whitespace) {
+            break;
+        }
+        let (v, next) = match after.find(char::is_whitespace) {
+            Some(i) => (&after[..i], after[i..].trim_start()),
+            None => (after, ""),
+        };
+        out.push((k.to_string(), v.to_string()));
+        rest = next;
+    }
+    out
+}
+
+pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.secrets {
+        return;
+    }
+    // Values already reported from Env/Labels (ENV steps repeat them in history).
+    let known: Vec<String> = out
+        .iter()
+        .filter_map(|f| f.evidence.as_ref().map(|e| e.sha256.clone()))
+        .collect();
+    for (i, h) in cx.image.config.history.iter().enumerate() {
+        let Some(cb) = h.created_by.as_deref() else {
+            continue;
+        };
+        let loc = cx.config_loc(format!("history[{i}]"));
+        let mut local = Vec::new();
+        let mut seen = Vec::new();
+        for (k, v) in build_args(cb) {
+            let f = value_secrets(
+                &META,
+                &v,
+                Some(&k),
+                ContentKind::Value,
+                &loc,
+                &format!("build argument `{k}` recorded in history[{i}]"),
+                &mut local,
+            );
+            if f.is_empty() {
+                if let Some(f) = named_secret_finding(&META, &k, &v, &loc, "build argument") {
+                    local.push(f);
+                }
+            }
+            seen.extend(f);
+        }
+        let mut cmd = Vec::new();
+        value_secrets(
+            &META,
+            cb,
+            None,
+            ContentKind::CommandLine,
+            &loc,
+            &format!("the command of history[{i}]"),
+            &mut cmd,
+        );
+        for f in cmd {
+            let sha = f.evidence.as_ref().map(|e| e.sha256.clone()).unwrap_or_default();
+            if !seen.contains(&sha) && !local.iter().any(|l| l.evidence.as_ref().map(|e| &e.sha256) == Some(&sha)) {
+                local.push(f);
+            }
+        }
+        out.extend(local.into_iter().filter(|f| {
+            f.evidence
+                .as_ref()
+                .is_none_or(|e| !known.contains(&e.sha256))
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_build_arg_prefix() {
+        assert_eq!(
+            build_args("|2 GITHUB_TOKEN=ghp_x VERSION=1 /bin/sh -c make"),
+            vec![
+                ("GITHUB_TOKEN".to_string(), "ghp_x".to_string()),
+                ("VERSION".to_string(), "1".to_string())
+            ]
+        );
+        assert_eq!(build_args("RUN |1 A=b /bin/sh -c x").len(), 1);
+        assert!(build_args("/bin/sh -c make").is_empty());
+        assert!(build_args("|x").is_empty());
+    }
+}

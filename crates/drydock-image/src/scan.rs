@@ -1,0 +1,595 @@
+//! The image scan: walk every layer (in parallel, bounded), merge the layered filesystem,
+//! run the image rules, and summarise the image.
+
+use crate::analyze::system::{parse_os_release, parse_release_file, OsInfo};
+use crate::blob::{LayerDigests, LayerLimits, LayerReader};
+use crate::layerfs::{merge, MergedFs};
+use crate::source::{ImageError, Limits, ResolvedImage};
+use crate::walker::{walk_layer, LayerSummary, SharedSinks, WalkOptions};
+use drydock_core::eol::Date;
+use drydock_core::{FileSink, Finding, Location};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Layers walked at once (0 = number of CPUs). Memory grows with it.
+    pub jobs: usize,
+    pub walk: WalkOptions,
+    pub limits: Limits,
+    /// Date EOL is judged against (default: today).
+    pub scan_date: Option<Date>,
+    /// Put the image's platform on every finding (`--platform all`).
+    pub tag_platform: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LayerInfo {
+    pub index: usize,
+    /// The blob digest (for docker-archive layers: the diff_id).
+    pub digest: String,
+    pub diff_id: String,
+    /// Stored (compressed) size.
+    pub size: u64,
+    pub uncompressed_size: u64,
+    pub compression: String,
+    pub created_by: Option<String>,
+    /// Index into the config's `history`.
+    pub history_index: Option<usize>,
+    /// The layer adds no file, directory or whiteout.
+    pub empty: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImageSummary {
+    pub name: String,
+    pub platform: Option<String>,
+    pub os: Option<OsInfo>,
+    /// Sum of the layers' uncompressed sizes.
+    pub total_size: u64,
+    pub compressed_size: u64,
+    pub layers: Vec<LayerInfo>,
+    /// Config `User` ("" = root by default).
+    pub user: String,
+    pub waste_bytes: u64,
+    /// 1 − waste / bytes of all files in all layers (see docs/image.md).
+    pub efficiency: f64,
+    pub files: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct ImageScan {
+    pub findings: Vec<Finding>,
+    pub summary: ImageSummary,
+}
+
+/// Everything the rules look at.
+pub struct ImageContext<'a> {
+    pub image: &'a ResolvedImage,
+    pub layers: &'a [LayerSummary],
+    pub infos: &'a [LayerInfo],
+    pub fs: &'a MergedFs,
+    pub owners: &'a HashMap<String, String>,
+    pub os: Option<&'a OsInfo>,
+    pub scan_date: Date,
+    /// Run the secret engine on config values and history (`WalkOptions::secrets`).
+    pub secrets: bool,
+}
+
+impl ImageContext<'_> {
+    /// A `Location::Layer` for a file version added in `layer`.
+    pub fn layer_loc(&self, layer: usize, path: &str) -> Location {
+        let info = self.infos.get(layer);
+        Location::Layer {
+            image: self.image.name.clone(),
+            layer,
+            layer_digest: info.map(|i| i.diff_id.clone()).unwrap_or_default(),
+            path: format!("/{path}"),
+            created_by: info.and_then(|i| i.created_by.clone()),
+            deleted_in: self.fs.deleted_in(layer, path),
+        }
+    }
+
+    pub fn config_loc(&self, field: impl Into<String>) -> Location {
+        Location::Config {
+            image: self.image.name.clone(),
+            field: field.into(),
+        }
+    }
+
+    /// The final content of a small system file (following symlinks), if captured.
+    pub fn final_special(&self, path: &str) -> Option<(&str, &[u8])> {
+        let e = self.fs.resolve(path)?;
+        let data = self.layers.get(e.layer)?.special.get(&e.entry.path)?;
+        Some((e.entry.path.as_str(), data.as_slice()))
+    }
+
+    /// The package owning a path (any layer's dpkg/apk database).
+    pub fn owner(&self, path: &str) -> Option<&str> {
+        self.owners.get(path).map(|s| s.as_str())
+    }
+}
+
+/// Scan one image: every layer, the merged filesystem and the config.
+pub fn scan(
+    image: &ResolvedImage,
+    opts: &ScanOptions,
+    sinks: &mut [&mut dyn FileSink],
+) -> Result<ImageScan, ImageError> {
+    let n = image.layers.len();
+    let limits = LayerLimits::new(&opts.limits);
+    let jobs = if opts.jobs == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.jobs
+    }
+    .clamp(1, n.max(1));
+    let shared: SharedSinks<'_, '_> = Mutex::new(sinks);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| ImageError::Transport {
+            input: image.name.clone(),
+            message: format!("cannot start worker threads: {e}"),
+        })?;
+    // Largest layers first so the longest walk starts at once; results go back by index.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(image.layers[i].size));
+    let results: Vec<(usize, Result<LayerSummary, ImageError>)> = pool.install(|| {
+        order
+            .par_iter()
+            .with_max_len(1)
+            .map(|&i| {
+                let diff_id = &image.config.rootfs.diff_ids[i];
+                let r = LayerReader::open(image.store.as_ref(), &image.layers[i], diff_id, &limits)
+                    .and_then(|reader| walk_layer(i, reader, &opts.walk, &shared));
+                (i, r)
+            })
+            .collect()
+    });
+    let mut slots: Vec<Option<LayerSummary>> = (0..n).map(|_| None).collect();
+    let mut first_err: Option<(usize, ImageError)> = None;
+    for (i, r) in results {
+        match r {
+            Ok(s) => slots[i] = Some(s),
+            Err(e) => {
+                if first_err.as_ref().is_none_or(|(j, _)| i < *j) {
+                    first_err = Some((i, e));
+                }
+            }
+        }
+    }
+    if let Some((_, e)) = first_err {
+        return Err(e);
+    }
+    let summaries: Vec<LayerSummary> = slots.into_iter().map(|s| s.unwrap_or_default()).collect();
+    Ok(finish_scan(image, summaries, opts))
+}
+
+/// Merge walked layers and run the rules (shared by [`scan`] and the stream scan).
+pub fn finish_scan(image: &ResolvedImage, summaries: Vec<LayerSummary>, opts: &ScanOptions) -> ImageScan {
+    let history = image.config.layer_history();
+    let infos: Vec<LayerInfo> = summaries
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let d = s.digests.clone().unwrap_or(LayerDigests {
+                digest: image.layers[i].digest.clone(),
+                diff_id: image.config.rootfs.diff_ids[i].clone(),
+                compressed_size: image.layers[i].size,
+                uncompressed_size: 0,
+                compression: crate::blob::Compression::None,
+            });
+            let hi = history.get(i).copied().flatten();
+            LayerInfo {
+                index: i,
+                digest: image.layers[i].digest.clone(),
+                diff_id: d.diff_id,
+                size: d.compressed_size,
+                uncompressed_size: d.uncompressed_size,
+                compression: d.compression.as_str().to_string(),
+                created_by: hi
+                    .and_then(|h| image.config.history[h].created_by.clone())
+                    .map(|c| c.trim().to_string()),
+                history_index: hi,
+                empty: s.entries.is_empty() && s.whiteouts.is_empty() && s.opaque_dirs.is_empty(),
+            }
+        })
+        .collect();
+    let refs: Vec<&LayerSummary> = summaries.iter().collect();
+    let fs = merge(&refs);
+    let mut owners: HashMap<String, String> = HashMap::new();
+    for s in &summaries {
+        owners.extend(s.owners.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    let scan_date = opts.scan_date.unwrap_or_else(Date::today);
+    let mut cx = ImageContext {
+        image,
+        layers: &summaries,
+        infos: &infos,
+        fs: &fs,
+        owners: &owners,
+        os: None,
+        scan_date,
+        secrets: opts.walk.secrets,
+    };
+    let os = detect_os(&cx);
+    cx.os = os.as_ref();
+    let mut findings = Vec::new();
+    crate::rules::run_all(&cx, &mut findings);
+    if opts.tag_platform {
+        if let Some(p) = &image.platform {
+            for f in &mut findings {
+                *f = f.clone().with_platform(p.to_string());
+            }
+        }
+    }
+    drydock_core::finding::sort_findings(&mut findings);
+    let summary = ImageSummary {
+        name: image.name.clone(),
+        platform: image.platform.as_ref().map(|p| p.to_string()),
+        os: os.clone(),
+        total_size: infos.iter().map(|i| i.uncompressed_size).sum(),
+        compressed_size: infos.iter().map(|i| i.size).sum(),
+        layers: infos.clone(),
+        user: image.config.config.user.clone(),
+        waste_bytes: fs.waste_bytes,
+        efficiency: fs.efficiency(),
+        files: fs.final_fs.len(),
+    };
+    ImageScan { findings, summary }
+}
+
+fn detect_os(cx: &ImageContext<'_>) -> Option<OsInfo> {
+    for p in ["etc/os-release", "usr/lib/os-release"] {
+        if let Some((real, data)) = cx.final_special(p) {
+            if let Some(o) = parse_os_release(data, real) {
+                return Some(o);
+            }
+        }
+    }
+    for p in [
+        "etc/alpine-release",
+        "etc/debian_version",
+        "etc/redhat-release",
+        "etc/centos-release",
+    ] {
+        if let Some((real, data)) = cx.final_special(p) {
+            if let Some(o) = parse_release_file(real, data) {
+                return Some(o);
+            }
+        }
+    }
+    None
+}
+
+/// Records what the walker hands to sinks while a layer's index is still unknown (stream
+/// order), to replay it once `manifest.json` has been read.
+struct Recorder<'a, 'b, 'c> {
+    real: &'a SharedSinks<'b, 'c>,
+    files: Vec<(String, Vec<u8>)>,
+    deleted: Vec<String>,
+    bytes: usize,
+    budget: usize,
+    overflow: Option<String>,
+}
+
+impl FileSink for Recorder<'_, '_, '_> {
+    fn wants(&self, path: &str, size: u64) -> bool {
+        self.real
+            .lock()
+            .map(|s| s.iter().any(|s| s.wants(path, size)))
+            .unwrap_or(false)
+    }
+    fn file(&mut self, _layer: usize, path: &str, data: &[u8]) {
+        if self.bytes + data.len() > self.budget {
+            self.overflow.get_or_insert_with(|| path.to_string());
+            return;
+        }
+        self.bytes += data.len();
+        self.files.push((path.to_string(), data.to_vec()));
+    }
+    fn deleted(&mut self, _layer: usize, path: &str) {
+        self.deleted.push(path.to_string());
+    }
+}
+
+/// Bytes of sink input buffered per stream scan (package databases are small).
+const STREAM_SINK_BUDGET: usize = 256 << 20;
+
+/// A store for images whose stream has been consumed: every layer is already walked.
+struct ConsumedStream(String);
+
+impl crate::source::BlobStore for ConsumedStream {
+    fn describe(&self) -> String {
+        self.0.clone()
+    }
+    fn open_blob(
+        &self,
+        desc: &crate::source::Descriptor,
+    ) -> Result<Box<dyn std::io::Read + Send>, ImageError> {
+        Err(ImageError::Unsupported {
+            input: self.0.clone(),
+            message: format!("blob {} cannot be re-read from a consumed stream", desc.digest),
+        })
+    }
+}
+
+/// Chunks of one tar member, handed from the reading thread to the walking thread.
+struct ChannelReader {
+    rx: std::sync::mpsc::Receiver<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+}
+
+impl std::io::Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.cur.len() {
+            match self.rx.recv() {
+                Ok(c) => {
+                    self.cur = c;
+                    self.pos = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.cur.len() - self.pos);
+        buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+struct WalkedMember {
+    summary: LayerSummary,
+    files: Vec<(String, Vec<u8>)>,
+    deleted: Vec<String>,
+}
+
+/// Scan a `docker save` / Engine API `GET /images/{name}/get` stream in ONE pass, without
+/// seeking and without writing to disk. Layers are walked as they arrive (the reading
+/// thread feeds a walking thread through a bounded channel); JSON members (manifest.json,
+/// configs) are buffered. Since `manifest.json` usually comes last, layer summaries are
+/// keyed by member name and matched to layer indexes at the end; each layer's uncompressed
+/// digest is then checked against the config's `rootfs.diff_ids`. Files wanted by `sinks`
+/// are buffered (at most 256 MiB in total) and replayed in layer order.
+/// `select`: a RepoTag or `@N` (none: every image of the archive).
+pub fn scan_docker_archive_stream(
+    reader: impl std::io::Read,
+    name: &str,
+    select: Option<&str>,
+    opts: &ScanOptions,
+    sinks: &mut [&mut dyn FileSink],
+) -> Result<Vec<ImageScan>, ImageError> {
+    use crate::archive::{normalize_member, parse_archive_manifest, select_entries};
+    use std::io::Read;
+    let label = name.to_string();
+    let limits = LayerLimits::new(&opts.limits);
+    let shared: SharedSinks<'_, '_> = Mutex::new(sinks);
+    let mut docs: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut walked: HashMap<String, WalkedMember> = HashMap::new();
+    let mut links: HashMap<String, String> = HashMap::new();
+    let mut ar = tar::Archive::new(reader);
+    let entries = ar
+        .entries()
+        .map_err(|e| crate::blob::map_read_error(&label, e))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| crate::blob::map_read_error(&label, e))?;
+        let member = normalize_member(&String::from_utf8_lossy(&entry.path_bytes()));
+        let et = entry.header().entry_type();
+        if et == tar::EntryType::Symlink || et == tar::EntryType::Link {
+            if let Ok(Some(t)) = entry.link_name() {
+                let t = t.to_string_lossy().into_owned();
+                let target = if et == tar::EntryType::Symlink && !t.starts_with('/') {
+                    let base = member.rsplit_once('/').map_or("", |(d, _)| d);
+                    normalize_member(&format!("{base}/{t}"))
+                } else {
+                    normalize_member(&t)
+                };
+                links.insert(member, target);
+            }
+            continue;
+        }
+        if !matches!(et, tar::EntryType::Regular | tar::EntryType::Continuous) {
+            continue;
+        }
+        let size = entry.size();
+        let mut head = Vec::with_capacity(512);
+        (&mut entry)
+            .take(512)
+            .read_to_end(&mut head)
+            .map_err(|e| crate::blob::map_read_error(&label, e))?;
+        let is_doc = head.first().is_some_and(|b| *b == b'{' || *b == b'[')
+            && size <= opts.limits.max_document_bytes;
+        let is_layer_name = member.ends_with(".tar") || member.starts_with("blobs/");
+        if is_doc || !is_layer_name {
+            if is_doc {
+                let mut data = head;
+                (&mut entry)
+                    .read_to_end(&mut data)
+                    .map_err(|e| crate::blob::map_read_error(&label, e))?;
+                docs.insert(member, data);
+            }
+            continue;
+        }
+        // A layer: walk it on another thread while this one keeps reading the stream.
+        let blob = format!("{label}:{member}");
+        let result = std::thread::scope(|scope| -> Result<WalkedMember, ImageError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
+            let walk_opts = &opts.walk;
+            let limits = &limits;
+            let shared = &shared;
+            let blob2 = blob.clone();
+            let worker = scope.spawn(move || -> Result<WalkedMember, ImageError> {
+                let reader = ChannelReader {
+                    rx,
+                    cur: Vec::new(),
+                    pos: 0,
+                };
+                let desc = crate::source::Descriptor::default();
+                let lr = LayerReader::from_reader(Box::new(reader), blob2, &desc, "", limits)?;
+                let mut rec = Recorder {
+                    real: shared,
+                    files: Vec::new(),
+                    deleted: Vec::new(),
+                    bytes: 0,
+                    budget: STREAM_SINK_BUDGET,
+                    overflow: None,
+                };
+                let summary = {
+                    let mut one: [&mut dyn FileSink; 1] = [&mut rec];
+                    let m = Mutex::new(&mut one[..]);
+                    walk_layer(usize::MAX, lr, walk_opts, &m)?
+                };
+                if let Some(p) = rec.overflow {
+                    return Err(ImageError::Limit {
+                        blob: label_of(&summary, &p),
+                        message: "more than 256 MiB of package data buffered from a stream; scan a docker-archive file instead".into(),
+                    });
+                }
+                Ok(WalkedMember {
+                    summary,
+                    files: rec.files,
+                    deleted: rec.deleted,
+                })
+            });
+            let mut ok = tx.send(head).is_ok();
+            let mut read_err = None;
+            while ok {
+                let mut chunk = vec![0u8; 256 << 10];
+                match entry.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        chunk.truncate(n);
+                        ok = tx.send(chunk).is_ok();
+                    }
+                    Err(e) => {
+                        read_err = Some(e);
+                        break;
+                    }
+                }
+            }
+            drop(tx);
+            let r = worker.join().map_err(|_| ImageError::Format {
+                input: blob.clone(),
+                message: "layer walker panicked".into(),
+            })?;
+            if let Some(e) = read_err {
+                return Err(crate::blob::map_read_error(&blob, e));
+            }
+            r
+        })?;
+        walked.insert(member, result);
+    }
+    // Everything is read; now the images.
+    let manifest = docs.get("manifest.json").ok_or_else(|| ImageError::NotFound {
+        input: label.clone(),
+        what: "manifest.json in the stream".into(),
+    })?;
+    let entries = parse_archive_manifest(manifest, &label)?;
+    let chosen = select_entries(&entries, select, &label)?;
+    let multi = entries.len() > 1;
+    let resolve_link = |m: &str| -> String {
+        let mut cur = normalize_member(m);
+        for _ in 0..16 {
+            match links.get(&cur) {
+                Some(t) => cur = t.clone(),
+                None => break,
+            }
+        }
+        cur
+    };
+    let mut out = Vec::new();
+    for (n, e) in chosen {
+        let img_name = crate::archive::entry_name(e, n, multi, &label);
+        let cfg_member = resolve_link(&e.config);
+        let config_raw = docs.get(&cfg_member).cloned().ok_or_else(|| ImageError::NotFound {
+            input: label.clone(),
+            what: format!("config `{}` of image `{img_name}`", e.config),
+        })?;
+        if let Some(d) = crate::archive::digest_from_member(&cfg_member) {
+            let actual = crate::blob::sha256_digest(&config_raw);
+            if actual != d {
+                return Err(ImageError::DigestMismatch {
+                    blob: format!("{label}:{cfg_member}"),
+                    expected: d,
+                    actual,
+                });
+            }
+        }
+        let config =
+            crate::manifest::ImageConfig::parse(&config_raw, &format!("{label}:{cfg_member}"))?;
+        if config.rootfs.diff_ids.len() != e.layers.len() {
+            return Err(ImageError::format(
+                format!("{label}:manifest.json"),
+                format!(
+                    "image `{img_name}` lists {} layers but its config has {} diff_ids",
+                    e.layers.len(),
+                    config.rootfs.diff_ids.len()
+                ),
+            ));
+        }
+        let mut summaries = Vec::new();
+        let mut layers = Vec::new();
+        for (i, (l, diff_id)) in e.layers.iter().zip(&config.rootfs.diff_ids).enumerate() {
+            let m = resolve_link(l);
+            let w = walked.get(&m).ok_or_else(|| ImageError::NotFound {
+                input: label.clone(),
+                what: format!("layer `{l}` of image `{img_name}`"),
+            })?;
+            let d = w.summary.digests.clone().unwrap_or(LayerDigests {
+                digest: String::new(),
+                diff_id: String::new(),
+                compressed_size: 0,
+                uncompressed_size: 0,
+                compression: crate::blob::Compression::None,
+            });
+            if &d.diff_id != diff_id {
+                return Err(ImageError::DigestMismatch {
+                    blob: format!("{label}:{m} (uncompressed, rootfs.diff_ids[{i}])"),
+                    expected: diff_id.clone(),
+                    actual: d.diff_id,
+                });
+            }
+            if let Ok(mut s) = shared.lock() {
+                for p in &w.deleted {
+                    for s in s.iter_mut() {
+                        s.deleted(i, p);
+                    }
+                }
+                for (p, data) in &w.files {
+                    for s in s.iter_mut() {
+                        if s.wants(p, data.len() as u64) {
+                            s.file(i, p, data);
+                        }
+                    }
+                }
+            }
+            layers.push(crate::source::Descriptor {
+                media_type: crate::archive::DOCKER_LAYER_TAR.into(),
+                digest: if m.starts_with("blobs/") { d.digest.clone() } else { diff_id.clone() },
+                size: d.compressed_size,
+                platform: None,
+                annotations: Default::default(),
+            });
+            summaries.push(w.summary.clone());
+        }
+        let image = ResolvedImage {
+            name: img_name,
+            platform: config.platform(),
+            manifest_digest: None,
+            config_raw,
+            config,
+            layers,
+            store: std::sync::Arc::new(ConsumedStream(label.clone())),
+        };
+        out.push(finish_scan(&image, summaries, opts));
+    }
+    Ok(out)
+}
+
+fn label_of(_s: &LayerSummary, path: &str) -> String {
+    format!("stream file /{path}")
+}

@@ -1,0 +1,411 @@
+//! Streams each layer's tar entries (never unpacking, never writing to disk) and computes a
+//! [`LayerSummary`] that depends only on the layer's content, so it could be cached by
+//! diff_id. Layers are walked in parallel (at most `jobs` in flight); every regular file is
+//! read once and fed to the content analyzers (secrets, sensitive files, OS/user databases,
+//! package ownership) and to the caller's [`FileSink`]s.
+
+use crate::analyze::content::{self, SensitiveHit};
+use crate::blob::{map_read_error, LayerDigests, LayerReader};
+use crate::source::ImageError;
+use drydock_core::{Confidence, Evidence, FileSink, Severity};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::sync::Mutex;
+
+/// Type of a tar entry, as the layered filesystem sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    Device,
+    Fifo,
+}
+
+/// One path a layer adds or changes (whiteout markers are not entries).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Normalised: no leading `/` or `./`, no `..` (entries with `..` are anomalies).
+    pub path: String,
+    pub kind: EntryKind,
+    pub size: u64,
+    /// Permission bits only (`mode & 0o7777`; buildah 1.28 puts type bits in the tar mode).
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    /// Symlink target (as written) or hard-link target (normalised).
+    pub link: Option<String>,
+}
+
+/// A secret the engine found in a layer file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretHit {
+    pub path: String,
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub line: usize,
+    pub evidence: Evidence,
+    pub vendor_reason: Option<String>,
+}
+
+/// Something wrong with the archive itself (hostile or broken), reported as a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anomaly {
+    pub path: String,
+    pub message: String,
+    pub severity: Severity,
+}
+
+/// Everything drydock needs from one layer; depends only on the layer's bytes.
+#[derive(Clone, Debug, Default)]
+pub struct LayerSummary {
+    pub digests: Option<LayerDigests>,
+    pub entries: Vec<FileEntry>,
+    /// Paths removed by `.wh.NAME` markers (the path of NAME).
+    pub whiteouts: Vec<String>,
+    /// Directories made opaque by `.wh..wh..opq` (lower layers' content hidden).
+    pub opaque_dirs: Vec<String>,
+    pub secrets: Vec<SecretHit>,
+    pub sensitive: Vec<SensitiveHit>,
+    pub anomalies: Vec<Anomaly>,
+    /// Small system files kept for the image-level checks (`etc/passwd`, `etc/os-release`, …).
+    pub special: BTreeMap<String, Vec<u8>>,
+    /// path → OS package that owns it (dpkg `info/*.list`, apk `installed`).
+    pub owners: HashMap<String, String>,
+    /// Files that were too large to scan entirely (scanned in windows).
+    pub windowed_files: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    /// Scan file contents for secrets.
+    pub secrets: bool,
+    /// Bytes of one file held in memory at once; larger text files are scanned in windows.
+    pub max_file_buffer: usize,
+    /// Largest file handed to a [`FileSink`] (bigger ones are skipped, with an anomaly).
+    pub max_sink_file: u64,
+    /// Files larger than this are not secret-scanned at all (media, archives, databases).
+    pub max_secret_scan_file: u64,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            secrets: true,
+            max_file_buffer: 4 << 20,
+            max_sink_file: 64 << 20,
+            max_secret_scan_file: 256 << 20,
+        }
+    }
+}
+
+/// Sinks shared between the parallel layer walks.
+pub type SharedSinks<'a, 'b> = Mutex<&'a mut [&'b mut dyn FileSink]>;
+
+/// Normalise an entry name. Returns the clean path and whether it tried to escape
+/// (`..` components) or was absolute.
+pub fn normalize_entry_path(raw: &str) -> (String, bool, bool) {
+    let absolute = raw.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    let mut escapes = false;
+    for p in raw.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                escapes = true;
+                parts.pop();
+            }
+            x => parts.push(x),
+        }
+    }
+    (parts.join("/"), escapes, absolute)
+}
+
+/// Windowed overlap so a secret straddling two windows is still seen whole.
+const WINDOW_OVERLAP: usize = 4096;
+
+fn is_binary(head: &[u8]) -> bool {
+    head[..head.len().min(8192)].contains(&0)
+}
+
+/// Walk one layer. The reader's digests are verified after the last entry.
+pub fn walk_layer(
+    layer: usize,
+    mut reader: LayerReader,
+    opts: &WalkOptions,
+    sinks: &SharedSinks<'_, '_>,
+) -> Result<LayerSummary, ImageError> {
+    let blob = reader.blob.clone();
+    let mut sum = LayerSummary::default();
+    {
+        let mut ar = tar::Archive::new(&mut reader);
+        ar.set_ignore_zeros(false);
+        let entries = ar.entries().map_err(|e| map_read_error(&blob, e))?;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut buf: Vec<u8> = Vec::new();
+        for entry in entries {
+            let mut entry = entry.map_err(|e| entry_error(&blob, e))?;
+            walk_entry(layer, &mut entry, opts, sinks, &mut sum, &mut seen, &mut buf)
+                .map_err(|e| entry_error(&blob, e))?;
+        }
+    }
+    sum.digests = Some(reader.finish()?);
+    Ok(sum)
+}
+
+fn entry_error(blob: &str, e: std::io::Error) -> ImageError {
+    let msg = e.to_string();
+    // The tar crate reports malformed headers as InvalidData/Other with a message.
+    if e.kind() != std::io::ErrorKind::UnexpectedEof
+        && e.get_ref()
+            .is_none_or(|i| i.downcast_ref::<crate::blob::LimitExceeded>().is_none())
+        && (msg.contains("checksum") || msg.contains("header") || msg.contains("numeric field"))
+    {
+        return ImageError::Format {
+            input: blob.into(),
+            message: format!("malformed tar header: {msg}"),
+        };
+    }
+    map_read_error(blob, e)
+}
+
+fn walk_entry<R: Read>(
+    layer: usize,
+    entry: &mut tar::Entry<'_, R>,
+    opts: &WalkOptions,
+    sinks: &SharedSinks<'_, '_>,
+    sum: &mut LayerSummary,
+    seen: &mut HashSet<String>,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+    let (path, escapes, absolute) = normalize_entry_path(&raw_path);
+    let h = entry.header();
+    let et = h.entry_type();
+    if matches!(
+        et,
+        tar::EntryType::XGlobalHeader | tar::EntryType::XHeader | tar::EntryType::GNULongName
+            | tar::EntryType::GNULongLink
+    ) {
+        return Ok(());
+    }
+    if escapes {
+        sum.anomalies.push(Anomaly {
+            path: raw_path.clone(),
+            message: "entry name contains `..`: extracting it with a naive tool writes outside the target directory".into(),
+            severity: Severity::High,
+        });
+        // Never treat it as part of the image filesystem.
+        return Ok(());
+    }
+    if absolute {
+        sum.anomalies.push(Anomaly {
+            path: raw_path.clone(),
+            message: "entry name is absolute".into(),
+            severity: Severity::Low,
+        });
+    }
+    if path.is_empty() {
+        return Ok(());
+    }
+    let mode = h.mode().unwrap_or(0) & 0o7777;
+    let uid = h.uid().unwrap_or(0);
+    let gid = h.gid().unwrap_or(0);
+    let size = entry.size();
+    let (dir, base) = match path.rfind('/') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path.as_str()),
+    };
+    if let Some(name) = base.strip_prefix(".wh.") {
+        if name == ".wh..opq" {
+            sum.opaque_dirs.push(dir.to_string());
+        } else if !name.starts_with(".wh.") && !name.is_empty() {
+            let target = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            if let Some(s) = sinks.lock().ok().as_deref_mut() {
+                for s in s.iter_mut() {
+                    s.deleted(layer, &target);
+                }
+            }
+            sum.whiteouts.push(target);
+        }
+        // `.wh..wh.plnk` etc. are aufs bookkeeping, not content.
+        return Ok(());
+    }
+    let link = || -> Option<String> {
+        entry
+            .link_name_bytes()
+            .map(|l| String::from_utf8_lossy(&l).into_owned())
+    };
+    let kind = match et {
+        tar::EntryType::Regular | tar::EntryType::Continuous => EntryKind::File,
+        tar::EntryType::GNUSparse => {
+            sum.anomalies.push(Anomaly {
+                path: path.clone(),
+                message: "GNU sparse file: layer tools disagree on how to extract it".into(),
+                severity: Severity::Info,
+            });
+            EntryKind::File
+        }
+        tar::EntryType::Directory => EntryKind::Dir,
+        tar::EntryType::Symlink => EntryKind::Symlink,
+        tar::EntryType::Link => EntryKind::Hardlink,
+        tar::EntryType::Char | tar::EntryType::Block => EntryKind::Device,
+        tar::EntryType::Fifo => EntryKind::Fifo,
+        other => {
+            sum.anomalies.push(Anomaly {
+                path: path.clone(),
+                message: format!("unknown tar entry type {:?}", other.as_byte() as char),
+                severity: Severity::Info,
+            });
+            return Ok(());
+        }
+    };
+    let link = match kind {
+        EntryKind::Symlink => link(),
+        EntryKind::Hardlink => link().map(|l| normalize_entry_path(&l).0),
+        _ => None,
+    };
+    if !seen.insert(path.clone()) && kind != EntryKind::Dir {
+        sum.anomalies.push(Anomaly {
+            path: path.clone(),
+            message: "duplicate entry in the same layer: the last one wins when extracted".into(),
+            severity: Severity::Info,
+        });
+    }
+    // Sensitive by name (also for directories such as `.git`, `.ssh`).
+    if let Some(hit) = content::sensitive_by_name(&path, kind) {
+        sum.sensitive.push(hit);
+    }
+    let file_size = if kind == EntryKind::File { size } else { 0 };
+    sum.entries.push(FileEntry {
+        path: path.clone(),
+        kind,
+        size: file_size,
+        mode,
+        uid,
+        gid,
+        link,
+    });
+    if kind != EntryKind::File || size == 0 {
+        return Ok(());
+    }
+    read_file(layer, &path, size, entry, opts, sinks, sum, buf)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_file<R: Read>(
+    layer: usize,
+    path: &str,
+    size: u64,
+    entry: &mut tar::Entry<'_, R>,
+    opts: &WalkOptions,
+    sinks: &SharedSinks<'_, '_>,
+    sum: &mut LayerSummary,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let special = content::is_special(path);
+    let sink_wants = {
+        let s = sinks.lock().map_err(|_| std::io::Error::other("file sink panicked"))?;
+        s.iter().any(|s| s.wants(path, size))
+    };
+    let want_all = special || (sink_wants && size <= opts.max_sink_file);
+    if sink_wants && size > opts.max_sink_file {
+        sum.anomalies.push(Anomaly {
+            path: path.to_string(),
+            message: format!("{size}-byte file too large for the package inventory; skipped"),
+            severity: Severity::Info,
+        });
+    }
+    let scan_secrets = opts.secrets && size <= opts.max_secret_scan_file;
+    buf.clear();
+    if want_all || size as usize <= opts.max_file_buffer {
+        // Whole file in memory (bounded: special files are small, sinks capped above).
+        let cap = if want_all { size } else { opts.max_file_buffer as u64 };
+        buf.reserve(size.min(cap) as usize);
+        (&mut *entry).take(cap).read_to_end(buf)?;
+        analyze_whole(layer, path, buf, scan_secrets, special, sink_wants && want_all, sinks, sum);
+        return Ok(());
+    }
+    // Large file: fixed windows with overlap so memory stays bounded.
+    let win = opts.max_file_buffer.max(WINDOW_OVERLAP * 2);
+    let mut first = true;
+    let mut text = scan_secrets;
+    let mut offset_lines = 0usize;
+    loop {
+        let keep = if first { 0 } else { buf.len().min(WINDOW_OVERLAP) };
+        if !first {
+            let start = buf.len() - keep;
+            offset_lines += buf[..start].iter().filter(|&&b| b == b'\n').count();
+            buf.drain(..start);
+        }
+        let before = buf.len();
+        (&mut *entry).take((win - keep) as u64).read_to_end(buf)?;
+        if buf.len() == before {
+            break;
+        }
+        if first {
+            text = text && !is_binary(buf);
+            first = false;
+            sum.windowed_files += 1;
+        }
+        if text {
+            content::scan_secrets(path, buf, offset_lines, &mut sum.secrets);
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn analyze_whole(
+    layer: usize,
+    path: &str,
+    data: &[u8],
+    scan_secrets: bool,
+    special: bool,
+    feed_sinks: bool,
+    sinks: &SharedSinks<'_, '_>,
+    sum: &mut LayerSummary,
+) {
+    let binary = is_binary(data);
+    if scan_secrets && !binary {
+        content::scan_secrets(path, data, 0, &mut sum.secrets);
+    }
+    if !binary {
+        if let Some(hit) = content::sensitive_by_content(path, data) {
+            sum.sensitive.push(hit);
+        }
+    }
+    if special {
+        content::record_special(path, data, sum);
+    }
+    if feed_sinks {
+        if let Ok(mut s) = sinks.lock() {
+            for s in s.iter_mut() {
+                if s.wants(path, data.len() as u64) {
+                    s.file(layer, path, data);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_paths() {
+        assert_eq!(normalize_entry_path("./etc/passwd"), ("etc/passwd".into(), false, false));
+        assert_eq!(normalize_entry_path("/etc//x/"), ("etc/x".into(), false, true));
+        assert_eq!(normalize_entry_path("a/../../etc"), ("etc".into(), true, false));
+        assert!(is_binary(b"ab\0c"));
+        assert!(!is_binary(b"abc"));
+    }
+}

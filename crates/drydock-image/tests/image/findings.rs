@@ -1,0 +1,170 @@
+//! Every image rule on a built image, plus the clean image (no finding at medium or above).
+
+use crate::common::*;
+use drydock_core::{Location, Severity};
+
+fn planted_scan() -> drydock_image::ImageScan {
+    scan_image(&resolved(&planted(), "planted:1")).expect("scan")
+}
+
+#[test]
+fn deleted_and_overwritten_secrets_name_their_layers() {
+    let s = planted_scan();
+    // Whiteout: the key is in layer 1 and hidden by layer 2.
+    let key = with_rule(&s, "IM003", "root/.ssh/id_rsa");
+    assert_eq!(key.len(), 1, "{:#?}", s.findings);
+    assert_eq!(layer_of(key[0]), Some(1));
+    assert_eq!(deleted_in(key[0]), Some(2));
+    assert!(key[0].message.contains("still extractable from layer 1"));
+    let npmrc = with_rule(&s, "IM003", "root/.npmrc");
+    assert_eq!(deleted_in(npmrc[0]), Some(2));
+    // Opaque directory and overwrite: secret findings carry deleted_in too.
+    let session = with_rule(&s, "IM002", "opt/cache/session.txt");
+    assert!(!session.is_empty(), "{:#?}", s.findings);
+    assert_eq!(deleted_in(session[0]), Some(2));
+    let cfg = with_rule(&s, "IM002", "app/config.yml");
+    assert!(!cfg.is_empty());
+    assert_eq!(layer_of(cfg[0]), Some(1));
+    // The replacement (a placeholder) is not a secret.
+    assert!(with_rule(&s, "IM001", "app/config.yml").is_empty());
+    // Present files: IM001 with deleted_in null.
+    let env = with_rule(&s, "IM001", "app/.env");
+    assert!(!env.is_empty());
+    assert_eq!(deleted_in(env[0]), None);
+    let tok = github_token(1);
+    assert!(env.iter().all(|f| f.evidence.as_ref().is_some_and(|e| !e.value.contains(&tok))));
+    assert!(!with_rule(&s, "IM003", "app/.env").is_empty());
+    assert!(!with_rule(&s, "IM003", "app/.git").is_empty());
+}
+
+#[test]
+fn created_by_maps_through_empty_layers() {
+    let s = planted_scan();
+    let key = &with_rule(&s, "IM003", "root/.ssh/id_rsa")[0];
+    match &key.location {
+        Location::Layer { created_by, layer_digest, .. } => {
+            assert!(created_by.as_deref().unwrap().contains("make"));
+            assert_eq!(layer_digest, &s.summary.layers[1].diff_id);
+        }
+        other => panic!("{other:?}"),
+    }
+    let hist: Vec<Option<usize>> = s.summary.layers.iter().map(|l| l.history_index).collect();
+    assert_eq!(hist, vec![Some(0), Some(2), Some(3)]);
+    let comp: Vec<&str> = s.summary.layers.iter().map(|l| l.compression.as_str()).collect();
+    assert_eq!(comp, vec!["gzip", "zstd", "none"]);
+}
+
+#[test]
+fn config_and_history_findings() {
+    let s = planted_scan();
+    let field = |rule: &str| -> Vec<String> {
+        s.findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .filter_map(|f| match &f.location {
+                Location::Config { field, .. } => Some(field.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(field("IM004"), vec!["User"]);
+    assert!(field("IM005").iter().all(|f| f == "Env"));
+    assert!(field("IM005").len() >= 2, "{:#?}", s.findings);
+    assert_eq!(field("IM006"), vec!["Labels"]);
+    assert!(field("IM007").contains(&"history[2]".to_string()), "{:#?}", s.findings);
+    assert_eq!(field("IM008"), vec!["Healthcheck"]);
+    assert_eq!(field("IM009"), vec!["ExposedPorts"]);
+    let hc = s.findings.iter().find(|f| f.rule == "IM008").unwrap();
+    assert_eq!(hc.severity, Severity::Info);
+}
+
+#[test]
+fn permissions_users_os_and_waste() {
+    let s = planted_scan();
+    assert_eq!(with_rule(&s, "IM010", "usr/local/bin/rootsh").len(), 1);
+    assert!(with_rule(&s, "IM010", "usr/bin/passwd").is_empty(), "allowlisted");
+    assert_eq!(with_rule(&s, "IM011", "app/data").len(), 1);
+    assert_eq!(with_rule(&s, "IM011", "app/run.sh").len(), 1);
+    assert!(with_rule(&s, "IM011", "tmp").is_empty(), "sticky");
+    assert!(with_rule(&s, "IM011", "bin/sh").is_empty(), "symlink");
+    let shadow = with_rule(&s, "IM012", "etc/shadow");
+    assert_eq!(shadow.len(), 1);
+    assert!(shadow[0].message.contains("`bob`"));
+    let uid0 = with_rule(&s, "IM013", "etc/passwd");
+    assert_eq!(uid0.len(), 1);
+    assert!(uid0[0].message.contains("toor"));
+    let eol = with_rule(&s, "IM014", "etc/os-release");
+    assert_eq!(eol.len(), 1, "{:#?}", s.findings);
+    assert!(eol[0].message.contains("Debian GNU/Linux 9"));
+    let os = s.summary.os.as_ref().unwrap();
+    assert_eq!((os.id.as_str(), os.version_id.as_str()), ("debian", "9"));
+    let waste = with_rule(&s, "IM015", "var/cache/big.bin");
+    assert_eq!(waste.len(), 1);
+    assert_eq!(deleted_in(waste[0]), Some(2));
+    assert!(s.summary.waste_bytes >= 2 << 20);
+    assert!(s.summary.efficiency < 1.0 && s.summary.efficiency > 0.0);
+    assert_eq!(s.summary.layers.len(), 3);
+    assert_eq!(s.summary.user, "");
+}
+
+#[test]
+fn vendor_content_is_downgraded_with_reason() {
+    let s = planted_scan();
+    let vendor: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.location.path() == Some("/usr/share/libfoo/test.key"))
+        .collect();
+    assert!(!vendor.is_empty(), "{:#?}", s.findings);
+    for f in vendor {
+        assert!(f.severity <= Severity::Low, "{f:?}");
+        assert!(f.message.contains("libfoo1"), "{f:?}");
+    }
+}
+
+#[test]
+fn clean_image_has_nothing_at_medium_or_above() {
+    let s = scan_image(&resolved(&clean(), "clean:1")).unwrap();
+    let bad: Vec<_> = s.findings.iter().filter(|f| f.severity >= Severity::Medium).collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    assert_eq!(s.summary.os.as_ref().unwrap().pretty_name, "Debian GNU/Linux 12 (bookworm)");
+    assert_eq!(s.summary.user, "10001:10001");
+}
+
+#[test]
+fn sinks_receive_wanted_files_with_layer_indexes() {
+    struct Sink(Vec<(usize, String)>, Vec<(usize, String)>);
+    impl drydock_core::FileSink for Sink {
+        fn wants(&self, path: &str, _size: u64) -> bool {
+            path.ends_with(".list") || path == "etc/passwd"
+        }
+        fn file(&mut self, layer: usize, path: &str, _data: &[u8]) {
+            self.0.push((layer, path.to_string()));
+        }
+        fn deleted(&mut self, layer: usize, path: &str) {
+            self.1.push((layer, path.to_string()));
+        }
+    }
+    let mut sink = Sink(Vec::new(), Vec::new());
+    let img = resolved(&planted(), "planted:1");
+    let opts = drydock_image::ScanOptions::default();
+    drydock_image::scan(&img, &opts, &mut [&mut sink]).unwrap();
+    sink.0.sort();
+    assert_eq!(
+        sink.0,
+        vec![(0, "etc/passwd".to_string()), (0, "var/lib/dpkg/info/libfoo1:amd64.list".to_string())]
+    );
+    assert!(sink.1.contains(&(2, "root/.npmrc".to_string())));
+}
+
+#[test]
+fn platform_tagging_and_fingerprints_are_stable() {
+    let img = resolved(&planted(), "planted:1");
+    let opts = drydock_image::ScanOptions { tag_platform: true, ..Default::default() };
+    let a = drydock_image::scan(&img, &opts, &mut []).unwrap();
+    let b = drydock_image::scan(&img, &opts, &mut []).unwrap();
+    assert!(a.findings.iter().all(|f| f.platform.as_deref() == Some("linux/amd64")));
+    let fa: Vec<_> = a.findings.iter().map(|f| &f.fingerprint).collect();
+    let fb: Vec<_> = b.findings.iter().map(|f| &f.fingerprint).collect();
+    assert_eq!(fa, fb);
+}

@@ -1,0 +1,10 @@
+//! drydock-image integration tests, in one binary so the secret engine is compiled once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod findings;
+mod fuzz;
+mod hostile;
+mod lab;
+mod sources;

@@ -1,0 +1,134 @@
+//! GitHub Actions workflow commands (`::error file=…,line=…::message`), which the runner turns
+//! into annotations on the pull request. Findings at or above `--fail-on` are `error`s; below
+//! it, critical/high/medium are `warning`s and low/info `notice`s. Image findings have no file
+//! in the repository, so they carry no `file` and appear in the run summary.
+
+use crate::util::{fix_text, location_text};
+use crate::{RenderOptions, View};
+use drydock_core::{Finding, Location, Severity};
+use std::io::{self, Write};
+
+/// Escape a command's message per the runner's rules (`%`, CR, LF).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a property value: as data, plus `:` and `,` that delimit properties.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(f: &Finding, fail_on: Severity) -> &'static str {
+    if f.severity >= fail_on {
+        "error"
+    } else if f.severity >= Severity::Medium {
+        "warning"
+    } else {
+        "notice"
+    }
+}
+
+pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let r = view.report;
+    if opts.show_secrets_warning {
+        writeln!(
+            out,
+            "::warning title=drydock::{}",
+            escape_data(crate::SECRETS_WARNING)
+        )?;
+    }
+    for e in &r.errors {
+        writeln!(
+            out,
+            "::error title={}::{}",
+            escape_property(&format!("drydock: cannot scan {}", e.target)),
+            escape_data(&e.message)
+        )?;
+    }
+    for f in view.findings() {
+        let mut props = Vec::new();
+        let mut message = f.message.clone();
+        match &f.location {
+            Location::Source(s) => {
+                props.push(format!(
+                    "file={}",
+                    escape_property(s.path.trim_start_matches("./"))
+                ));
+                props.push(format!("line={}", s.start_line));
+                props.push(format!("endLine={}", s.end_line.max(s.start_line)));
+                if s.start_column > 0 {
+                    props.push(format!("col={}", s.start_column));
+                }
+                if s.end_column > 0 {
+                    props.push(format!("endColumn={}", s.end_column));
+                }
+            }
+            _ => message = format!("{}: {message}", location_text(f)),
+        }
+        let title = match view.rule(&f.rule) {
+            Some(m) => format!("{} ({}): {}", f.rule, f.severity, m.title),
+            None => format!("{} ({})", f.rule, f.severity),
+        };
+        props.push(format!("title={}", escape_property(&title)));
+        if let Some(ev) = &f.evidence {
+            message.push_str(&format!("\nevidence: {}", ev.value));
+        }
+        if let Some(fix) = fix_text(f) {
+            message.push_str(&format!("\nfix: {fix}"));
+        }
+        message.push_str(&format!("\nrun `drydock explain {}` for details", f.rule));
+        writeln!(
+            out,
+            "::{} {}::{}",
+            command(f, r.fail_on),
+            props.join(","),
+            escape_data(&message)
+        )?;
+    }
+    writeln!(out, "{}", view.totals())?;
+    writeln!(out, "{}", view.verdict())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escaping() {
+        assert_eq!(escape_data("100%\r\nnext"), "100%25%0D%0Anext");
+        // `:` and `,` are legal in data.
+        assert_eq!(escape_data("a: b, c"), "a: b, c");
+    }
+
+    #[test]
+    fn property_escaping() {
+        assert_eq!(
+            escape_property("DF002: secret, ARG 50%\n"),
+            "DF002%3A secret%2C ARG 50%25%0A"
+        );
+        // `%` is escaped first so existing escapes are not double-decoded.
+        assert_eq!(escape_property("%3A"), "%253A");
+    }
+
+    #[test]
+    fn command_by_threshold() {
+        use drydock_core::{Category, Finding, Location};
+        let f = |s| {
+            Finding::new(
+                "X",
+                s,
+                Category::User,
+                "m",
+                Location::Config {
+                    image: "i".into(),
+                    field: "User".into(),
+                },
+            )
+        };
+        assert_eq!(command(&f(Severity::Medium), Severity::Medium), "error");
+        assert_eq!(command(&f(Severity::High), Severity::Critical), "warning");
+        assert_eq!(command(&f(Severity::Low), Severity::High), "notice");
+    }
+}

@@ -1,0 +1,260 @@
+//! Kubernetes manifests → workloads. Pod-level and container-level `securityContext` are
+//! merged as the kubelet does (container fields win), init and ephemeral containers are
+//! reviewed like the others, `List` objects are unpacked.
+
+use crate::model::*;
+use crate::yaml::Node;
+
+/// Kinds that carry a pod template, with the path to the pod spec's parent (the object
+/// holding `metadata` + `spec` of the pod).
+fn pod_template<'a>(doc: &'a Node, kind: &str) -> Option<&'a Node> {
+    match kind {
+        "Pod" => Some(doc),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController" | "Job" => {
+            doc.path(&["spec", "template"])
+        }
+        "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template"]),
+        "PodTemplate" => doc.get("template"),
+        _ => None,
+    }
+}
+
+
+/// Argo Workflows kinds: pod-level fields on the workflow spec, containers in templates.
+const ARGO_KINDS: &[&str] = &["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
+
+/// Append the workloads of one document (recursing into `List` items).
+pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
+    let kind = doc.get("kind").and_then(Node::as_str).unwrap_or("");
+    if kind == "List" || kind.ends_with("List") {
+        if depth < 4 {
+            if let Some(items) = doc.get("items") {
+                for it in items.seq() {
+                    workloads(it, out, depth + 1);
+                }
+            }
+        }
+        return;
+    }
+    let obj_name = doc
+        .path(&["metadata", "name"])
+        .or_else(|| doc.path(&["metadata", "generateName"]))
+        .and_then(Node::as_str)
+        .unwrap_or("unnamed")
+        .to_string();
+    let owner = format!("{kind}/{obj_name}");
+    if ARGO_KINDS.contains(&kind) {
+        let Some(spec) = doc.get("spec").map(|s| s.get("workflowSpec").unwrap_or(s)) else {
+            return;
+        };
+        for t in spec.get("templates").map(Node::seq).unwrap_or(&[]) {
+            let tname = t.get("name").and_then(Node::as_str).unwrap_or("unnamed");
+            let psc = t.get("securityContext").or_else(|| spec.get("securityContext"));
+            let mut list: Vec<(&str, &Node)> = Vec::new();
+            for key in ["container", "script"] {
+                if let Some(c) = t.get(key) {
+                    list.push((key, c));
+                }
+            }
+            for (key, label) in [("initContainers", "init container"), ("sidecars", "sidecar")] {
+                for c in t.get(key).map(Node::seq).unwrap_or(&[]) {
+                    list.push((label, c));
+                }
+            }
+            for c in t.path(&["containerSet", "containers"]).map(Node::seq).unwrap_or(&[]) {
+                list.push(("container", c));
+            }
+            for (label, c) in list {
+                let cname = c.get("name").and_then(Node::as_str).unwrap_or(tname);
+                let anchor = c.key_node("image").or_else(|| c.key_node("name")).unwrap_or(c);
+                let mut w = Workload::new(
+                    SourceKind::Kubernetes,
+                    format!("{owner} template `{tname}` {label} `{cname}`"),
+                    At::node(anchor),
+                );
+                container(&mut w, c, spec, psc, None, cname);
+                // The Argo executor talks to the API with the pod's token by design.
+                w.automount_token = None;
+                out.push(w);
+            }
+        }
+        return;
+    }
+    let Some(tpl) = pod_template(doc, kind) else {
+        return;
+    };
+    let Some(spec) = tpl.get("spec") else {
+        return;
+    };
+    let annotations = tpl.path(&["metadata", "annotations"]);
+    let psc = spec.get("securityContext");
+
+    for (list_key, label) in [
+        ("initContainers", "init container"),
+        ("containers", "container"),
+        ("ephemeralContainers", "ephemeral container"),
+    ] {
+        let Some(list) = spec.get(list_key) else {
+            continue;
+        };
+        for c in list.seq() {
+            let cname = c.get("name").and_then(Node::as_str).unwrap_or("unnamed");
+            let anchor = c.key_node("name").unwrap_or(c);
+            let mut w = Workload::new(
+                SourceKind::Kubernetes,
+                format!("{owner} {label} `{cname}`"),
+                At::node(anchor),
+            );
+            container(&mut w, c, spec, psc, annotations, cname);
+            out.push(w);
+        }
+    }
+}
+
+fn bool_key(n: Option<&Node>, key: &str) -> Option<Sp<bool>> {
+    let (k, v) = n?.entry(key)?;
+    Some(sp(v.as_bool()?, At::node(k)))
+}
+
+fn container(w: &mut Workload, c: &Node, spec: &Node, psc: Option<&Node>, ann: Option<&Node>, cname: &str) {
+    let csc = c.get("securityContext");
+    if let Some(img) = c.get("image") {
+        if let Some(s) = img.as_str() {
+            w.image = Some(sp(s.to_string(), At::node(img)));
+        }
+    }
+    w.privileged = bool_key(csc, "privileged");
+    w.read_only = bool_key(csc, "readOnlyRootFilesystem");
+    w.no_new_privileges = bool_key(csc, "allowPrivilegeEscalation").map(|b| sp(!b.v, b.at));
+    // Container-level fields override the pod's.
+    let int_key = |n: Option<&Node>, key: &str| -> Option<Sp<i64>> {
+        let (k, v) = n?.entry(key)?;
+        Some(sp(v.as_i64()?, At::node(k)))
+    };
+    w.run_as_user = int_key(csc, "runAsUser").or_else(|| int_key(psc, "runAsUser"));
+    w.run_as_non_root = bool_key(csc, "runAsNonRoot").or_else(|| bool_key(psc, "runAsNonRoot"));
+    if let Some(caps) = csc.and_then(|s| s.get("capabilities")) {
+        for (key, dst) in [("add", &mut w.cap_add), ("drop", &mut w.cap_drop)] {
+            if let Some(list) = caps.get(key) {
+                for item in list.seq() {
+                    if let Some(s) = item.as_str() {
+                        dst.push(sp(s.to_string(), At::node(item)));
+                    }
+                }
+            }
+        }
+    }
+    // seccomp / AppArmor: the container's profile wins over the pod's; annotations are the
+    // pre-1.19/1.30 spelling and still honoured by many clusters.
+    let profile_type = |sc: Option<&Node>, key: &str| -> Option<(String, At)> {
+        let p = sc?.get(key)?;
+        let (k, t) = p.entry("type")?;
+        Some((t.as_str()?.to_string(), At::node(k)))
+    };
+    let seccomp = profile_type(csc, "seccompProfile").or_else(|| profile_type(psc, "seccompProfile"));
+    let ann_val = |key: &str| -> Option<(String, At)> {
+        let (k, v) = ann?.entry(key)?;
+        Some((v.as_str()?.to_string(), At::node(k)))
+    };
+    let seccomp = seccomp
+        .or_else(|| ann_val(&format!("container.seccomp.security.alpha.kubernetes.io/{cname}")))
+        .or_else(|| ann_val("seccomp.security.alpha.kubernetes.io/pod"));
+    if let Some((t, at)) = seccomp {
+        if t.eq_ignore_ascii_case("unconfined") {
+            w.unconfined.push(sp(Mac::Seccomp, at));
+        }
+    }
+    let apparmor = profile_type(csc, "appArmorProfile")
+        .or_else(|| profile_type(psc, "appArmorProfile"))
+        .or_else(|| ann_val(&format!("container.apparmor.security.beta.kubernetes.io/{cname}")));
+    if let Some((t, at)) = apparmor {
+        if t.eq_ignore_ascii_case("unconfined") {
+            w.unconfined.push(sp(Mac::AppArmor, at));
+        }
+    }
+    for (key, ns) in [
+        ("hostNetwork", Namespace::Network),
+        ("hostPID", Namespace::Pid),
+        ("hostIPC", Namespace::Ipc),
+    ] {
+        if let Some(b) = bool_key(Some(spec), key) {
+            if b.v {
+                w.host_namespaces.push(sp(ns, b.at));
+            }
+        }
+    }
+    if let Some(sysctls) = psc.and_then(|s| s.get("sysctls")) {
+        for s in sysctls.seq() {
+            if let Some(name) = s.get("name").and_then(Node::as_str) {
+                let val = s.get("value").and_then(Node::as_str).unwrap_or("").to_string();
+                w.sysctls.push(sp((name.to_string(), val), At::node(s.key_node("name").unwrap_or(s))));
+            }
+        }
+    }
+    w.automount_token = Some(bool_key(Some(spec), "automountServiceAccountToken"));
+    let limits = c.path(&["resources", "limits"]);
+    w.memory_limit = limits.and_then(|l| l.get("memory")).is_some_and(|v| !v.is_null());
+    w.cpu_limit = limits.and_then(|l| l.get("cpu")).is_some_and(|v| !v.is_null());
+    w.pids_limit = None;
+    if let Some(ports) = c.get("ports") {
+        for p in ports.seq() {
+            if let Some((k, hp)) = p.entry("hostPort") {
+                if let Some(n) = hp.as_i64().filter(|n| *n > 0) {
+                    w.host_ports.push(sp(n as u32, At::node(k)));
+                    let host_ip = p.get("hostIP").and_then(Node::as_str).map(str::to_string);
+                    if let Some(cp) = p.get("containerPort").and_then(Node::as_i64) {
+                        w.ports.push(sp(
+                            Port {
+                                host_ip: host_ip.filter(|h| !h.is_empty() && h != "0.0.0.0"),
+                                container_port: cp as u32,
+                            },
+                            At::node(k),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(env) = c.get("env") {
+        for e in env.seq() {
+            let (Some(name), Some(val)) = (e.get("name").and_then(Node::as_str), e.get("value")) else {
+                continue;
+            };
+            if let Some(v) = val.as_str() {
+                w.env.push(sp(
+                    EnvVar {
+                        name: name.to_string(),
+                        value: v.to_string(),
+                        raw: v.to_string(),
+                    },
+                    At::node(e.key_node("value").unwrap_or(e)),
+                ));
+            }
+        }
+    }
+    // hostPath volumes the container mounts.
+    let volumes = spec.get("volumes");
+    if let Some(mounts) = c.get("volumeMounts") {
+        for m in mounts.seq() {
+            let Some(vname) = m.get("name").and_then(Node::as_str) else {
+                continue;
+            };
+            let vol = volumes
+                .map(|v| v.seq())
+                .unwrap_or(&[])
+                .iter()
+                .find(|v| v.get("name").and_then(Node::as_str) == Some(vname));
+            let Some(path) = vol.and_then(|v| v.path(&["hostPath", "path"])).and_then(Node::as_str) else {
+                continue;
+            };
+            w.mounts.push(sp(
+                Mount {
+                    host: norm_path(path),
+                    target: m.get("mountPath").and_then(Node::as_str).unwrap_or("").to_string(),
+                    read_only: m.get("readOnly").and_then(Node::as_bool).unwrap_or(false),
+                },
+                At::node(m.key_node("mountPath").or_else(|| m.key_node("name")).unwrap_or(m)),
+            ));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Runtime rules: one file per rule, each with its `RuleMeta` documentation and a check over
+//! the normalised [`Workload`](crate::model::Workload).
+
+pub mod rt001_privileged;
+pub mod rt002_runs_as_root;
+pub mod rt003_writable_root_filesystem;
+pub mod rt004_privilege_escalation;
+pub mod rt005_capabilities_added;
+pub mod rt006_capabilities_not_dropped;
+pub mod rt007_runtime_socket;
+pub mod rt008_sensitive_host_path;
+pub mod rt009_host_namespace;
+pub mod rt010_security_profile_disabled;
+pub mod rt011_no_resource_limits;
+pub mod rt012_admin_port_exposed;
+pub mod rt013_host_port;
+pub mod rt014_device;
+pub mod rt015_unsafe_sysctl;
+pub mod rt016_secret_in_environment;
+pub mod rt017_image_not_pinned;
+pub mod rt018_service_account_token;
+pub mod rt019_restart_without_healthcheck;
+
+pub(crate) mod prelude {
+    pub use super::Cx;
+    pub use crate::model::*;
+    pub use drydock_core::rule::Target;
+    pub use drydock_core::{Category, Confidence, Finding, RuleMeta, Severity};
+}
+
+use crate::model::{At, Workload};
+use crate::RuntimeOptions;
+use drydock_core::{Finding, Location, RuleMeta, SourceSpan};
+
+/// What a check needs besides the workload: file names for locations and the options.
+pub struct Cx<'a> {
+    pub files: &'a [String],
+    pub opts: &'a RuntimeOptions,
+}
+
+impl Cx<'_> {
+    pub fn loc(&self, w: &Workload, at: &At) -> Location {
+        match at {
+            At::Src { file, line, col, width } => Location::Source(SourceSpan {
+                path: self.files.get(*file as usize).cloned().unwrap_or_default(),
+                start_line: *line,
+                end_line: *line,
+                start_column: *col,
+                end_column: col + width.saturating_sub(1),
+            }),
+            At::Field(f) => Location::Container {
+                container: w.container.clone(),
+                field: if f.is_empty() { "HostConfig".into() } else { f.clone() },
+            },
+        }
+    }
+
+    /// A finding of `meta` about `w` at `at`; the message is prefixed with the workload.
+    pub fn finding(&self, meta: &RuleMeta, w: &Workload, at: &At, msg: impl AsRef<str>) -> Finding {
+        Finding::from_rule(
+            meta,
+            format!("{}{}: {}", w.name, w.profile_note(), msg.as_ref()),
+            self.loc(w, at),
+        )
+    }
+}
+
+type Check = fn(&Workload, &Cx, &mut Vec<Finding>);
+
+/// Every rule with its check, in id order.
+pub const RULES: &[(&RuleMeta, Check)] = &[
+    (&rt001_privileged::META, rt001_privileged::check),
+    (&rt002_runs_as_root::META, rt002_runs_as_root::check),
+    (&rt003_writable_root_filesystem::META, rt003_writable_root_filesystem::check),
+    (&rt004_privilege_escalation::META, rt004_privilege_escalation::check),
+    (&rt005_capabilities_added::META, rt005_capabilities_added::check),
+    (&rt006_capabilities_not_dropped::META, rt006_capabilities_not_dropped::check),
+    (&rt007_runtime_socket::META, rt007_runtime_socket::check),
+    (&rt008_sensitive_host_path::META, rt008_sensitive_host_path::check),
+    (&rt009_host_namespace::META, rt009_host_namespace::check),
+    (&rt010_security_profile_disabled::META, rt010_security_profile_disabled::check),
+    (&rt011_no_resource_limits::META, rt011_no_resource_limits::check),
+    (&rt012_admin_port_exposed::META, rt012_admin_port_exposed::check),
+    (&rt013_host_port::META, rt013_host_port::check),
+    (&rt014_device::META, rt014_device::check),
+    (&rt015_unsafe_sysctl::META, rt015_unsafe_sysctl::check),
+    (&rt016_secret_in_environment::META, rt016_secret_in_environment::check),
+    (&rt017_image_not_pinned::META, rt017_image_not_pinned::check),
+    (&rt018_service_account_token::META, rt018_service_account_token::check),
+    (&rt019_restart_without_healthcheck::META, rt019_restart_without_healthcheck::check),
+];
+
+/// The registry: metadata of every runtime rule.
+pub fn rule_metas() -> Vec<&'static RuleMeta> {
+    RULES.iter().map(|(m, _)| *m).collect()
+}

@@ -1,0 +1,57 @@
+//! RT001 `privileged-container`: the container runs with `privileged: true`.
+
+use super::prelude::*;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "RT001",
+    name: "privileged-container",
+    target: Target::Runtime,
+    category: Category::Runtime,
+    severity: Severity::Critical,
+    title: "Container runs privileged",
+    explanation: r##"## Why is this bad?
+A privileged container gets every Linux capability, all host devices, no seccomp or
+AppArmor/SELinux confinement and a writable `/sys`. Whoever controls the process can mount
+the host's disks, load kernel modules or write to `/sys/fs/cgroup` release agents: it is
+root on the host, not in a container.
+
+## How to fix
+Remove `privileged`. Grant only what the workload needs: a single capability
+(`cap_add: [NET_ADMIN]`), a single device (`devices:`), or a narrow host path mount.
+
+## Example
+```yaml
+# Before
+services:
+  agent:
+    image: example/agent:1.4
+    privileged: true
+# After
+services:
+  agent:
+    image: example/agent:1.4
+    cap_add: [NET_ADMIN]
+    cap_drop: [ALL]
+```
+
+## References
+- CIS Docker Benchmark 5.4: Ensure that privileged containers are not used
+- Kubernetes Pod Security Standards (baseline): Privileged Containers
+- https://kubernetes.io/docs/concepts/security/pod-security-standards/
+"##,
+    references: &[
+        "CIS Docker Benchmark 5.4",
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+    ],
+    equivalents: &["kics:ae5b6871-7f45-42e0-bb4c-ab300c4d2026", "checkov:CKV_K8S_16", "kube-score:container-security-context-privileged"],
+    default_enabled: true,
+};
+
+pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
+    if let Some(p) = w.privileged.as_ref().filter(|p| p.v) {
+        out.push(
+            cx.finding(&META, w, &p.at, "runs privileged: all capabilities and devices, no confinement (host root)")
+                .with_fix("Remove `privileged`; add only the capability or device the workload needs"),
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! RT005 `capability-added`: a Linux capability beyond the default set is granted.
+
+use super::prelude::*;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "RT005",
+    name: "capability-added",
+    target: Target::Runtime,
+    category: Category::Runtime,
+    severity: Severity::High,
+    title: "Dangerous Linux capability added",
+    explanation: r##"## Why is this bad?
+Capabilities split root's power into pieces; some pieces are almost all of it.
+`SYS_ADMIN` allows mounting filesystems and many namespace/cgroup escapes, `SYS_MODULE`
+loads kernel code, `ALL` is close to `privileged`, `SYS_PTRACE` reads other processes'
+memory (with `pid: host`, the host's), `NET_ADMIN` rewrites routing and firewall rules,
+`DAC_READ_SEARCH` enables the "shocker" host file read.
+
+Severity follows the capability: critical for `ALL`, `SYS_ADMIN`, `SYS_MODULE`; high for
+`SYS_PTRACE`, `SYS_RAWIO`, `DAC_READ_SEARCH`, `BPF`, `SYS_BOOT`, `MAC_ADMIN`…; medium for
+`NET_ADMIN`, `SYS_TIME`, `PERFMON`…; low for the rest. Capabilities in Docker's default set
+(`NET_BIND_SERVICE`, `CHOWN`…) are not reported (adding them back after `drop: ALL` is
+the recommended pattern).
+
+## How to fix
+Remove the capability, or replace it with a narrower mechanism (a device, a sysctl, a
+sidecar that owns the privileged operation). Always combine with `cap_drop: [ALL]`.
+
+## Example
+```yaml
+# Before
+cap_add: [SYS_ADMIN]
+# After
+cap_drop: [ALL]
+cap_add: [NET_BIND_SERVICE]
+```
+
+## References
+- CIS Docker Benchmark 5.3: Ensure that Linux kernel capabilities are restricted within containers
+- Kubernetes Pod Security Standards (baseline): Capabilities; (restricted): only NET_BIND_SERVICE may be added
+"##,
+    references: &[
+        "CIS Docker Benchmark 5.3",
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+    ],
+    equivalents: &["checkov:CKV_K8S_39", "kics:19ebaa6f-33da-4f6b-8d8c-1a1e4d4b7b06"],
+    default_enabled: true,
+};
+
+/// Capabilities Docker grants by default: adding them changes nothing.
+pub const DOCKER_DEFAULT: &[&str] = &[
+    "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
+    "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+];
+
+pub fn cap_severity(cap: &str) -> Option<Severity> {
+    Some(match cap {
+        "ALL" | "SYS_ADMIN" | "SYS_MODULE" => Severity::Critical,
+        "SYS_PTRACE" | "SYS_RAWIO" | "DAC_READ_SEARCH" | "BPF" | "SYS_BOOT" | "MAC_ADMIN"
+        | "MAC_OVERRIDE" | "SYSLOG" | "LINUX_IMMUTABLE" | "CHECKPOINT_RESTORE" => Severity::High,
+        "NET_ADMIN" | "SYS_TIME" | "PERFMON" | "SYS_RESOURCE" | "IPC_OWNER" | "AUDIT_CONTROL"
+        | "SYS_PACCT" | "SYS_TTY_CONFIG" | "WAKE_ALARM" | "BLOCK_SUSPEND" => Severity::Medium,
+        c if DOCKER_DEFAULT.contains(&c) => return None,
+        _ => Severity::Low,
+    })
+}
+
+pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
+    for c in &w.cap_add {
+        let name = cap_name(&c.v);
+        if let Some(sev) = cap_severity(&name) {
+            out.push(
+                cx.finding(&META, w, &c.at, format!("adds capability `{name}`"))
+                    .with_severity(sev)
+                    .with_fix(format!("Remove `{name}` from the added capabilities, or confine what needs it")),
+            );
+        }
+    }
+}

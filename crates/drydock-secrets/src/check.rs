@@ -1,0 +1,116 @@
+//! `drydock rules check` and `drydock rules` for secret rules: compile every rule, run every
+//! example and negative example, list the catalog.
+
+use crate::rules::{Example, RuleScope};
+use crate::{ContentKind, Engine, RulesError, ScanContext};
+use drydock_core::{Confidence, Severity};
+
+/// Catalog entry for `drydock rules`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SecretRuleInfo {
+    pub id: String,
+    pub name: String,
+    /// Provider family (`cloud`, `private-key`, …).
+    pub family: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub description: String,
+    pub references: Vec<String>,
+}
+
+/// Every built-in secret rule.
+pub fn rule_catalog() -> Vec<SecretRuleInfo> {
+    Engine::builtin()
+        .rule_defs()
+        .map(|d| SecretRuleInfo {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            family: d.category.clone(),
+            severity: d.severity,
+            confidence: d.confidence,
+            description: if d.description.is_empty() {
+                format!("Detects a {}.", d.name)
+            } else {
+                d.description.clone()
+            },
+            references: d.references.clone(),
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RulesCheckReport {
+    pub rules: usize,
+    pub examples: usize,
+    pub negative_examples: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesCheckError {
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    #[error("{} secret rule check failure(s); first: {}", .0.len(), .0.first().map(String::as_str).unwrap_or(""))]
+    Failures(Vec<String>),
+}
+
+/// Check the built-in rules.
+pub fn check_rules() -> Result<RulesCheckReport, RulesCheckError> {
+    check_engine(Engine::builtin())
+}
+
+/// Check built-in plus user rule files (`(origin, yaml)`), minus disabled ids: every rule
+/// compiles, has at least one example and one negative example, every example is found by its
+/// rule and no negative example is.
+pub fn check_rules_with(extra: &[(&str, &str)], disabled: &[&str]) -> Result<RulesCheckReport, RulesCheckError> {
+    check_engine(&Engine::with_rules(extra, disabled)?)
+}
+
+fn check_engine(engine: &Engine) -> Result<RulesCheckReport, RulesCheckError> {
+    let mut failures = Vec::new();
+    let mut report = RulesCheckReport {
+        rules: engine.rule_count(),
+        examples: 0,
+        negative_examples: 0,
+    };
+    let found = |ex: &Example, id: &str, scope: RuleScope| {
+        let cx = ScanContext {
+            path: ex.path(),
+            name: ex.name(),
+            owner_package: None,
+            kind: if scope == RuleScope::NamedValue || ex.name().is_some() {
+                ContentKind::Value
+            } else {
+                ContentKind::File
+            },
+        };
+        engine
+            .scan(ex.text().as_bytes(), &cx)
+            .iter()
+            .any(|m| m.rule_id == id)
+    };
+    for d in engine.rule_defs() {
+        if d.examples.is_empty() {
+            failures.push(format!("rule `{}` has no example", d.id));
+        }
+        if d.negative_examples.is_empty() {
+            failures.push(format!("rule `{}` has no negative example", d.id));
+        }
+        for (i, ex) in d.examples.iter().enumerate() {
+            report.examples += 1;
+            if !found(ex, &d.id, d.scope) {
+                failures.push(format!("rule `{}`: example #{} does not match", d.id, i + 1));
+            }
+        }
+        for (i, ex) in d.negative_examples.iter().enumerate() {
+            report.negative_examples += 1;
+            if found(ex, &d.id, d.scope) {
+                failures.push(format!("rule `{}`: negative example #{} matches", d.id, i + 1));
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(report)
+    } else {
+        Err(RulesCheckError::Failures(failures))
+    }
+}

@@ -1,0 +1,391 @@
+//! Checks applied to a candidate secret after its regex matched: entropy, character classes,
+//! placeholders/documentation values, and format checksums.
+
+use base64::Engine as _;
+use serde::Deserialize;
+
+/// Shannon entropy in bits per byte.
+pub fn entropy(s: &[u8]) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in s {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharClass {
+    Lower,
+    Upper,
+    Digit,
+    Symbol,
+}
+
+impl CharClass {
+    fn has(self, s: &[u8]) -> bool {
+        s.iter().any(|b| match self {
+            CharClass::Lower => b.is_ascii_lowercase(),
+            CharClass::Upper => b.is_ascii_uppercase(),
+            CharClass::Digit => b.is_ascii_digit(),
+            CharClass::Symbol => b.is_ascii_punctuation(),
+        })
+    }
+}
+
+pub fn class_count(s: &[u8]) -> usize {
+    [CharClass::Lower, CharClass::Upper, CharClass::Digit, CharClass::Symbol]
+        .iter()
+        .filter(|c| c.has(s))
+        .count()
+}
+
+pub fn has_classes(s: &[u8], req: &[CharClass]) -> bool {
+    req.iter().all(|c| c.has(s))
+}
+
+/// Values published in vendor documentation. They are not working credentials, but seeing
+/// them configured shows credentials are being baked in, so they are reported at low.
+const DOCUMENTED_EXAMPLES: &[(&str, &str)] = &[
+    ("AKIAIOSFODNN7EXAMPLE", "AWS documentation"),
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS documentation"),
+    ("AKIAI44QH8DHBEXAMPLE", "AWS documentation"),
+    ("je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY", "AWS documentation"),
+    ("ASIAIOSFODNN7EXAMPLE", "AWS documentation"),
+    ("sk_test_4eC39HqLyjWDarjtT1zdp7dc", "Stripe documentation"),
+    ("sk_test_BQokikJOvBiI2HlWgH4olfQ2", "Stripe documentation"),
+    (
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "jwt.io",
+    ),
+];
+
+/// `Some(source)` when `s` is a documented example credential.
+pub fn documented_example(s: &[u8]) -> Option<&'static str> {
+    DOCUMENTED_EXAMPLES
+        .iter()
+        .find(|(k, _)| k.as_bytes() == s)
+        .map(|(_, src)| *src)
+}
+
+fn contains_ci(hay: &[u8], needle: &str) -> bool {
+    let n = needle.as_bytes();
+    hay.len() >= n.len() && hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Placeholders that no real credential of any format contains: `EXAMPLE`, `xxxx`, `<token>`,
+/// `${VAR}`, `{{ … }}`, long runs of one character, long ascending/descending runs.
+pub fn is_placeholder(s: &[u8]) -> bool {
+    const WORDS: &[&str] = &[
+        "example",
+        "xxxx",
+        "changeme",
+        "change_me",
+        "change-me",
+        "placeholder",
+        "redacted",
+        "your_",
+        "your-",
+        "yourtoken",
+        "yourkey",
+        "yourpassword",
+        "insert",
+        "replace_me",
+        "replaceme",
+        "dummy",
+        "notreal",
+        "not_real",
+        "not-a-real",
+        "fake",
+        "sample",
+        "****",
+        "....",
+        "…",
+    ];
+    if WORDS.iter().any(|w| contains_ci(s, w)) {
+        return true;
+    }
+    // `$VAR`, `${VAR}`, `%VAR%` (but not `$6$salt$hash` or `$apr1$…`).
+    let var = |t: &[u8]| {
+        !t.is_empty() && (t[0].is_ascii_alphabetic() || t[0] == b'_') && t.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    if let Some(rest) = s.strip_prefix(b"$") {
+        if var(rest) || var(rest.strip_prefix(b"{").unwrap_or(rest).strip_suffix(b"}").unwrap_or(b"")) {
+            return true;
+        }
+    }
+    if s.len() > 2 && s.starts_with(b"%") && s.ends_with(b"%") && var(&s[1..s.len() - 1]) {
+        return true;
+    }
+    for pat in [&b"${"[..], b"{{", b"}}", b"<", b">", b"$(", b"%("] {
+        if memchr::memmem::find(s, pat).is_some() {
+            return true;
+        }
+    }
+    // Runs: 6 equal characters, or 6 consecutive ascending/descending ones (`123456`, `abcdef`).
+    let mut same = 1;
+    let mut up = 1;
+    let mut down = 1;
+    for w in s.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        same = if a == b && a != b'=' { same + 1 } else { 1 };
+        up = if b.is_ascii_alphanumeric() && b == a.wrapping_add(1) { up + 1 } else { 1 };
+        down = if b.is_ascii_alphanumeric() && a == b.wrapping_add(1) { down + 1 } else { 1 };
+        if same >= 6 || up >= 6 || down >= 6 {
+            return true;
+        }
+    }
+    // Very few distinct characters for the length: `abababab…`, `0000…`.
+    if s.len() >= 12 {
+        let mut seen = [false; 256];
+        let distinct = s.iter().filter(|&&b| !std::mem::replace(&mut seen[b as usize], true)).count();
+        if distinct <= 4 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Extra filter for generic (keyword = value) rules: values that are words, code or references.
+pub fn is_generic_non_secret(s: &[u8]) -> bool {
+    const DUMMY: &[&str] = &[
+        "password", "passwd", "secret", "token", "changeit", "foobar", "admin", "root", "qwerty",
+        "letmein", "default", "hunter2", "test", "welcome", "guest", "demo", "none", "null",
+        "undefined", "true", "false", "required", "optional", "string", "empty", "mysecret",
+        "s3cr3t", "p@ss", "pass", "todo", "fixme", "value", "random", "generated", "config",
+        "settings", "environ", "getenv", "process.env", "os.", "vault:", "secretref", "valuefrom",
+    ];
+    let lower = s.to_ascii_lowercase();
+    if DUMMY.iter().any(|d| memchr::memmem::find(&lower, d.as_bytes()).is_some()) {
+        return true;
+    }
+    // Paths, URLs without credentials, code references and calls.
+    if matches!(s.first(), Some(b'/' | b'~' | b'.' | b'@' | b'&' | b'*' | b'(' | b'[' | b'{' | b'!' | b'\\' | b'-'))
+    {
+        return true;
+    }
+    if memchr::memmem::find(s, b"://").is_some() {
+        return true;
+    }
+    if s.iter().any(|&b| b == b'(' || b == b')' || b == b'[' || b == b']') {
+        return true;
+    }
+    // dotted identifiers: `settings.DB_PASSWORD`, `this.token`, `a.b.c`
+    let ident = |p: &[u8]| {
+        !p.is_empty()
+            && (p[0].is_ascii_alphabetic() || p[0] == b'_')
+            && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    if s.split(|&b| b == b'.').all(ident) && s.contains(&b'.') {
+        return true;
+    }
+    // snake/kebab/camel identifiers made of letters only: `get_password`, `secretName`.
+    if s.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-') {
+        return true;
+    }
+    // file names: `key.pem`, `secrets.json`
+    for ext in [".pem", ".key", ".json", ".yaml", ".yml", ".txt", ".crt", ".p12", ".jks", ".env", ".conf"] {
+        if lower.ends_with(ext.as_bytes()) {
+            return true;
+        }
+    }
+    false
+}
+
+const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+pub fn crc32(data: &[u8]) -> u32 {
+    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        let mut t = [0u32; 256];
+        for (i, e) in t.iter_mut().enumerate() {
+            let mut c = i as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+            *e = c;
+        }
+        t
+    });
+    let mut c = !0u32;
+    for &b in data {
+        c = t[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8);
+    }
+    !c
+}
+
+fn base62_fixed(mut n: u32, width: usize) -> Vec<u8> {
+    let mut out = vec![b'0'; width];
+    for slot in out.iter_mut().rev() {
+        *slot = B62[(n % 62) as usize];
+        n /= 62;
+    }
+    out
+}
+
+/// GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`) tokens: a 4-byte prefix, 30
+/// random base62 characters, then CRC32 of those 30 in base62 (6 chars, zero-padded).
+pub fn crc32_base62_ok(token: &[u8]) -> bool {
+    if token.len() != 40 {
+        return false;
+    }
+    let (body, sum) = (&token[4..34], &token[34..]);
+    base62_fixed(crc32(body), 6) == sum
+}
+
+fn b64_any(s: &[u8]) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let t: Vec<u8> = s.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    STANDARD
+        .decode(&t)
+        .or_else(|_| STANDARD_NO_PAD.decode(&t))
+        .or_else(|_| URL_SAFE_NO_PAD.decode(&t))
+        .or_else(|_| URL_SAFE.decode(&t))
+        .ok()
+}
+
+/// A JWT's first segment must decode to a JSON object with `alg`.
+pub fn jwt_ok(token: &[u8]) -> bool {
+    let Some(header) = token.split(|&b| b == b'.').next() else {
+        return false;
+    };
+    let Some(raw) = b64_any(header) else {
+        return false;
+    };
+    match serde_json::from_slice::<serde_json::Value>(&raw) {
+        Ok(serde_json::Value::Object(m)) => m.contains_key("alg"),
+        _ => false,
+    }
+}
+
+/// `user:password` in base64 (HTTP basic auth, docker `auths`, npm `_auth`), with a real
+/// password part.
+pub fn basic_auth_ok(b64: &[u8]) -> bool {
+    let Some(raw) = b64_any(b64) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&raw) else {
+        return false;
+    };
+    let Some((user, pass)) = text.split_once(':') else {
+        return false;
+    };
+    !user.is_empty()
+        && !pass.is_empty()
+        && !text.chars().any(|c| c.is_control())
+        && !is_placeholder(pass.as_bytes())
+}
+
+/// Outcome of looking inside a PEM/OpenSSH/PuTTY body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyBody {
+    Plain,
+    Encrypted,
+}
+
+/// The base64 lines of an armored key must decode to at least 32 bytes; says whether the key
+/// is passphrase-protected.
+pub fn key_body(body: &[u8], whole: &[u8]) -> Option<KeyBody> {
+    let text = String::from_utf8_lossy(body);
+    let b64: String = text
+        .replace("\\n", "\n")
+        .replace("\\r", "")
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.contains(':') && !l.is_empty() && !l.starts_with("-----") && !(l.starts_with('=') && l.len() <= 5)
+        })
+        .collect();
+    let raw = b64_any(b64.as_bytes())?;
+    // 32 bytes: an Ed25519 PKCS#8 key is 48 bytes of DER.
+    if raw.len() < 32 {
+        return None;
+    }
+    let encrypted = memchr::memmem::find(whole, b"ENCRYPTED").is_some()
+        || memchr::memmem::find(whole, b"Encryption: aes").is_some()
+        // OpenSSH: cipher name follows the magic; "none" means unencrypted.
+        || (raw.starts_with(b"openssh-key-v1\0") && memchr::memmem::find(&raw[..raw.len().min(64)], b"none").is_none());
+    Some(if encrypted { KeyBody::Encrypted } else { KeyBody::Plain })
+}
+
+/// base64 of a PEM private key (kubeconfig `client-key-data`).
+pub fn base64_pem_key_ok(b64: &[u8]) -> bool {
+    b64_any(b64).is_some_and(|raw| {
+        memchr::memmem::find(&raw, b"PRIVATE KEY-----").is_some()
+            && key_body(&raw, &raw).is_some_and(|_| true)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_checksum() {
+        // Example tokens from Kingfisher's github.yml / npm.yml (format-valid, not live).
+        assert!(crc32_base62_ok(b"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"));
+        assert!(crc32_base62_ok(b"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"));
+        assert!(!crc32_base62_ok(b"ghp_sbUsUmRNn8X74dFU0DJ9Fm1mvdCgtH474T39"));
+        assert!(!crc32_base62_ok(b"ghp_short"));
+    }
+
+    #[test]
+    fn crc32_known_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn entropy_values() {
+        assert_eq!(entropy(b"aaaa"), 0.0);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "xxxxxxxxxxxxxxxx",
+            "${GITHUB_TOKEN}",
+            "$TOKEN",
+            "{{ .Values.token }}",
+            "<your-token>",
+            "changeme",
+            "abcdefghijkl",
+            "1234567890",
+            "ababababababab",
+            "%API_KEY%",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+        for s in ["sbUsUmRNn8X74dFU0DJ9Fm1mvdCgtH474T38", "Lab-Xk29fjQm2PzR7wq!"] {
+            assert!(!is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn generic_filter() {
+        for v in ["get_password", "settings.DB_PASSWORD", "/run/secrets/db", "os.getenv", "key.pem", "secret123"] {
+            assert!(is_generic_non_secret(v.as_bytes()), "{v}");
+        }
+        assert!(!is_generic_non_secret(b"Kq8vR2mX9pL4tZ7w"));
+    }
+
+    #[test]
+    fn jwt_and_basic() {
+        assert!(jwt_ok(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.sig"));
+        assert!(!jwt_ok(b"eyJmb28iOiJiYXIifQ.eyJzdWIiOiIxIn0.sig"));
+        assert!(basic_auth_ok(b"dXNlcjpTM2NyZXRQYXNz")); // user:S3cretPass
+        assert!(!basic_auth_ok(b"bm9jb2xvbmhlcmU=")); // nocolonhere
+    }
+}

@@ -1,0 +1,366 @@
+//! The package inventory, fed by the image walker layer by layer ([`FileSink`]).
+//!
+//! Each package database or manifest is parsed as soon as it arrives and kept by path;
+//! a later layer that rewrites the path replaces it, a whiteout removes it. `finish`
+//! resolves the distribution from os-release and names every OS package's ecosystem.
+mod binary;
+mod lang;
+mod os;
+
+pub use binary::parse_binary;
+pub use lang::{
+    parse_composer_installed, parse_gemspec, parse_jar, parse_package_json, parse_package_lock,
+    parse_python_metadata,
+};
+pub use os::{
+    parse_apk, parse_dpkg, parse_rpm_header, parse_rpmdb_sqlite, split_sourcerpm, RpmHeader,
+};
+
+use crate::ecosystem::OsInfo;
+use crate::package::{Kind, Origin, Package};
+use drydock_core::FileSink;
+use std::collections::{BTreeMap, HashSet};
+
+/// Largest file of each kind that is buffered and parsed.
+const MAX_DB: u64 = 512 << 20;
+const MAX_MANIFEST: u64 = 16 << 20;
+const MAX_BINARY: u64 = 256 << 20;
+const MIN_BINARY: u64 = 4 << 10;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileKind {
+    OsRelease,
+    DpkgStatus,
+    DpkgStatusD,
+    Apk,
+    RpmSqlite,
+    RpmUnsupported,
+    PythonMeta,
+    PackageJson,
+    PackageLock,
+    Gemspec,
+    Composer,
+    Jar,
+    Binary,
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn classify(path: &str) -> Option<FileKind> {
+    let name = file_name(path);
+    Some(match path {
+        "etc/os-release" | "usr/lib/os-release" => FileKind::OsRelease,
+        "var/lib/dpkg/status" => FileKind::DpkgStatus,
+        "lib/apk/db/installed" | "usr/lib/apk/db/installed" => FileKind::Apk,
+        "var/lib/rpm/rpmdb.sqlite" | "usr/lib/sysimage/rpm/rpmdb.sqlite" => FileKind::RpmSqlite,
+        "var/lib/rpm/Packages"
+        | "var/lib/rpm/Packages.db"
+        | "usr/lib/sysimage/rpm/Packages.db"
+        | "usr/lib/sysimage/rpm/Packages" => FileKind::RpmUnsupported,
+        _ if path.starts_with("var/lib/dpkg/status.d/") && !name.contains('.') => {
+            FileKind::DpkgStatusD
+        }
+        _ if name == "METADATA" && path.contains(".dist-info/") => FileKind::PythonMeta,
+        _ if name == "PKG-INFO" && path.contains(".egg-info/") => FileKind::PythonMeta,
+        _ if name.ends_with(".egg-info")
+            && (path.contains("-packages/") || path.contains("site-packages")) =>
+        {
+            FileKind::PythonMeta
+        }
+        _ if name == "package.json" && is_node_module_manifest(path) => FileKind::PackageJson,
+        _ if name == "package-lock.json" && !path.contains("node_modules/") => {
+            FileKind::PackageLock
+        }
+        _ if name.ends_with(".gemspec") && path.contains("/specifications/") => FileKind::Gemspec,
+        _ if path.ends_with("vendor/composer/installed.json") => FileKind::Composer,
+        _ if name.ends_with(".jar") || name.ends_with(".war") || name.ends_with(".ear") => {
+            FileKind::Jar
+        }
+        _ if looks_like_binary_path(path) => FileKind::Binary,
+        _ => return None,
+    })
+}
+
+/// `…/node_modules/NAME/package.json` or `…/node_modules/@SCOPE/NAME/package.json` only
+/// (not the package.json files of a package's own subdirectories or test fixtures).
+fn is_node_module_manifest(path: &str) -> bool {
+    let Some(idx) = path.rfind("node_modules/") else {
+        return false;
+    };
+    let rest = &path[idx + "node_modules/".len()..];
+    let parts: Vec<&str> = rest.split('/').collect();
+    match parts.as_slice() {
+        [n, "package.json"] => !n.starts_with('.'),
+        [s, _, "package.json"] => s.starts_with('@'),
+        _ => false,
+    }
+}
+
+/// Where executables live; extension-less files there are checked for ELF build info.
+fn looks_like_binary_path(path: &str) -> bool {
+    let name = file_name(path);
+    if name.contains('.') || name.is_empty() {
+        return false;
+    }
+    path.contains("bin/")
+        || [
+            "app/",
+            "opt/",
+            "srv/",
+            "usr/local/",
+            "usr/libexec/",
+            "ko-app/",
+            "go/",
+            "home/",
+            "root/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    layer: usize,
+    packages: Vec<Package>,
+}
+
+/// What [`Inventory::finish_all`] returns.
+#[derive(Clone, Debug, Default)]
+pub struct InventoryResult {
+    pub packages: Vec<Package>,
+    pub os: Option<OsInfo>,
+    /// Things the user should know (unsupported database formats, unparsable files).
+    pub notes: Vec<String>,
+}
+
+/// The inventory sink. Cheap `wants`, parse-on-arrival `file`, whiteouts via `deleted`.
+#[derive(Default)]
+pub struct Inventory {
+    entries: BTreeMap<String, Entry>,
+    os_release: BTreeMap<String, (usize, OsInfo)>,
+    notes: BTreeMap<String, String>,
+}
+
+impl Inventory {
+    pub fn new() -> Inventory {
+        Inventory::default()
+    }
+
+    /// Parse one file directly (what `file` does, also usable without a walker).
+    pub fn add_file(&mut self, layer: usize, path: &str, data: &[u8]) {
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        let Some(kind) = classify(path) else { return };
+        self.notes.remove(path);
+        let text = || String::from_utf8_lossy(data);
+        let packages: Vec<Package> = match kind {
+            FileKind::OsRelease => {
+                self.os_release
+                    .insert(path.to_string(), (layer, OsInfo::parse(&text())));
+                return;
+            }
+            FileKind::DpkgStatus | FileKind::DpkgStatusD => os::parse_dpkg(&text(), path, layer),
+            FileKind::Apk => os::parse_apk(&text(), path, layer),
+            FileKind::RpmSqlite => match os::parse_rpmdb_sqlite(data, path, layer) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.notes.insert(
+                        path.to_string(),
+                        format!("{path}: cannot read rpm database: {e}"),
+                    );
+                    Vec::new()
+                }
+            },
+            FileKind::RpmUnsupported => {
+                self.notes.insert(
+                    path.to_string(),
+                    format!("{path}: RPM BerkeleyDB/ndb databases are not supported (only rpmdb.sqlite, RHEL/UBI 9+, Fedora 33+): OS packages of this image were not inventoried"),
+                );
+                Vec::new()
+            }
+            FileKind::PythonMeta => lang::parse_python_metadata(&text(), path, layer)
+                .into_iter()
+                .collect(),
+            FileKind::PackageJson => lang::parse_package_json(data, path, layer)
+                .into_iter()
+                .collect(),
+            FileKind::PackageLock => lang::parse_package_lock(data, path, layer),
+            FileKind::Gemspec => lang::parse_gemspec(&text(), path, layer)
+                .into_iter()
+                .collect(),
+            FileKind::Composer => lang::parse_composer_installed(data, path, layer),
+            FileKind::Jar => {
+                let mut out = Vec::new();
+                lang::parse_jar(data, path, layer, 0, &mut out);
+                out
+            }
+            FileKind::Binary => binary::parse_binary(data, path, layer),
+        };
+        if packages.is_empty() {
+            self.entries.remove(path);
+        } else {
+            self.entries
+                .insert(path.to_string(), Entry { layer, packages });
+        }
+    }
+
+    /// Remove what a whiteout in a later layer deleted (a file or a whole directory).
+    pub fn remove(&mut self, path: &str) {
+        let path = path
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .trim_end_matches('/');
+        let prefix = format!("{path}/");
+        let under = |k: &String| k == path || k.starts_with(&prefix) || path.is_empty();
+        self.entries.retain(|k, _| !under(k));
+        self.os_release.retain(|k, _| !under(k));
+        self.notes.retain(|k, _| !under(k));
+    }
+
+    /// The packages present in the final filesystem.
+    pub fn finish(self) -> Vec<Package> {
+        self.finish_all().packages
+    }
+
+    /// Packages, the detected distribution, and notes about what could not be read.
+    pub fn finish_all(self) -> InventoryResult {
+        let os = self
+            .os_release
+            .get("etc/os-release")
+            .or_else(|| self.os_release.get("usr/lib/os-release"))
+            .map(|(_, o)| o.clone());
+        let eco = os
+            .as_ref()
+            .and_then(OsInfo::osv_ecosystem)
+            .unwrap_or_default();
+        let (ns_deb, ns_apk, ns_rpm, distro) = match &os {
+            Some(o) => {
+                let rpm_ns = match o.id.as_str() {
+                    "rhel" => "redhat",
+                    other => other,
+                };
+                (
+                    o.id.clone(),
+                    o.id.clone(),
+                    rpm_ns.to_string(),
+                    format!("{}-{}", o.id, o.version_id),
+                )
+            }
+            None => (
+                "debian".into(),
+                "alpine".into(),
+                "unknown".into(),
+                String::new(),
+            ),
+        };
+        let mut notes: Vec<String> = self.notes.into_values().collect();
+        let mut packages: Vec<Package> = Vec::new();
+        let mut os_pkgs = 0usize;
+        for (_, e) in self.entries {
+            let _ = e.layer;
+            for mut p in e.packages {
+                if p.origin == Origin::Os {
+                    p.ecosystem = eco.clone();
+                    os_pkgs += 1;
+                }
+                let ns = match p.kind {
+                    Kind::Dpkg => Some((ns_deb.as_str(), distro.as_str())),
+                    Kind::Apk => Some((ns_apk.as_str(), distro.as_str())),
+                    Kind::Rpm => Some((ns_rpm.as_str(), distro.as_str())),
+                    _ => None,
+                };
+                p.compute_purl(ns);
+                packages.push(p);
+            }
+        }
+        if os_pkgs > 0 && eco.is_empty() {
+            notes.push(match &os {
+                Some(o) => format!(
+                    "{} is not a distribution with OSV advisories drydock knows: its {os_pkgs} OS packages were listed but not checked",
+                    if o.pretty_name.is_empty() { &o.id } else { &o.pretty_name }
+                ),
+                None => format!("no os-release file: {os_pkgs} OS packages were listed but not checked for advisories"),
+            });
+        }
+        // Lock-file entries are dropped where the installed package itself was found.
+        let installed: HashSet<(String, String)> = packages
+            .iter()
+            .filter(|p| p.kind == Kind::Npm && !p.path.ends_with("package-lock.json"))
+            .map(|p| (p.name.clone(), p.version.clone()))
+            .collect();
+        packages.retain(|p| {
+            !(p.kind == Kind::Npm
+                && p.path.ends_with("package-lock.json")
+                && installed.contains(&(p.name.clone(), p.version.clone())))
+        });
+        packages.sort_by(|a, b| {
+            (a.origin, &a.ecosystem, &a.name, &a.version, &a.path).cmp(&(
+                b.origin,
+                &b.ecosystem,
+                &b.name,
+                &b.version,
+                &b.path,
+            ))
+        });
+        InventoryResult {
+            packages,
+            os,
+            notes,
+        }
+    }
+}
+
+impl FileSink for Inventory {
+    fn wants(&self, path: &str, size: u64) -> bool {
+        match classify(path.trim_start_matches("./").trim_start_matches('/')) {
+            None => false,
+            Some(FileKind::Binary) | Some(FileKind::Jar) => {
+                (MIN_BINARY..=MAX_BINARY).contains(&size)
+            }
+            Some(FileKind::DpkgStatus | FileKind::Apk | FileKind::RpmSqlite) => size <= MAX_DB,
+            // Only the path matters: the note says the format is unsupported.
+            Some(FileKind::RpmUnsupported) => size <= MAX_DB,
+            Some(_) => size <= MAX_MANIFEST,
+        }
+    }
+
+    fn file(&mut self, layer: usize, path: &str, data: &[u8]) {
+        self.add_file(layer, path, data);
+    }
+
+    fn deleted(&mut self, _layer: usize, path: &str) {
+        self.remove(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(classify("var/lib/dpkg/status"), Some(FileKind::DpkgStatus));
+        assert_eq!(
+            classify("var/lib/dpkg/status.d/libc6"),
+            Some(FileKind::DpkgStatusD)
+        );
+        assert_eq!(classify("var/lib/dpkg/status.d/libc6.md5sums"), None);
+        assert_eq!(
+            classify("usr/lib/node_modules/npm/node_modules/@npmcli/arborist/package.json"),
+            Some(FileKind::PackageJson)
+        );
+        assert_eq!(classify("app/node_modules/lodash/fp/package.json"), None);
+        assert_eq!(
+            classify("usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA"),
+            Some(FileKind::PythonMeta)
+        );
+        assert_eq!(classify("usr/bin/bash"), Some(FileKind::Binary));
+        assert_eq!(classify("usr/share/doc/bash/copyright"), None);
+        assert_eq!(classify("etc/passwd"), None);
+        let inv = Inventory::new();
+        assert!(inv.wants("usr/local/bin/app", 5 << 20));
+        assert!(!inv.wants("usr/local/bin/app", 100));
+        assert!(!inv.wants("etc/hostname", 10));
+    }
+}

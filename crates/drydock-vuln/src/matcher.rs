@@ -1,0 +1,521 @@
+//! Matching packages against the advisory database: ecosystem-aware candidate lookup,
+//! OSV range evaluation, alias merging and finding construction.
+use crate::db::Db;
+use crate::ecosystem::{applies, normalize_name};
+use crate::error::{Context, Result};
+use crate::osv::{Range, StoredAffected};
+use crate::package::{Kind, Origin, Package};
+use crate::rules::{VU001, VU002};
+use crate::version::Scheme;
+use drydock_core::{Confidence, Finding, Location, Severity, VulnerabilityInfo};
+use rusqlite::params;
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Debug, Default)]
+pub struct MatchOptions {
+    /// Image reference shown in locations.
+    pub image: String,
+    /// Number of layers that belong to the base image (packages from layers below this
+    /// index are marked "from the base image"); `None` when unknown.
+    pub base_layers: Option<usize>,
+}
+
+/// One advisory row that names the package.
+#[derive(Clone, Debug)]
+struct Hit {
+    id: String,
+    aliases: Vec<String>,
+    /// OSV `upstream`: the CVEs a distribution advisory (DSA, DEBIAN-CVE, USN) is about.
+    upstream: Vec<String>,
+    summary: Option<String>,
+    cvss: Option<f64>,
+    ecosystem: String,
+    affected: StoredAffected,
+}
+
+/// Is `v` inside one OSV range? Returns `Some(fixed)` when affected, with the `fixed`
+/// event closing the interval `v` is in (`None` inside = no fix yet).
+fn in_range(scheme: Scheme, range: &Range, v: &str) -> Option<Option<String>> {
+    let scheme = if range.kind == "SEMVER" {
+        Scheme::SemVer
+    } else {
+        scheme
+    };
+    let cmp = |a: &str, b: &str| scheme.compare(a, b);
+    // Sort events by version; `introduced: "0"` is below everything.
+    let mut ev: Vec<(&str, u8)> = Vec::with_capacity(range.events.len());
+    for e in &range.events {
+        if let Some(x) = &e.introduced {
+            ev.push((x, 0));
+        }
+        if let Some(x) = &e.fixed {
+            ev.push((x, 1));
+        }
+        if let Some(x) = &e.last_affected {
+            ev.push((x, 2));
+        }
+    }
+    let key_cmp = |a: &(&str, u8), b: &(&str, u8)| {
+        let za = a.0 == "0" && a.1 == 0;
+        let zb = b.0 == "0" && b.1 == 0;
+        match (za, zb) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            _ => cmp(a.0, b.0).then(a.1.cmp(&b.1)),
+        }
+    };
+    ev.sort_by(key_cmp);
+    let mut affected = false;
+    for (i, (x, kind)) in ev.iter().enumerate() {
+        match kind {
+            0 => {
+                if *x == "0" || cmp(v, x) != Ordering::Less {
+                    affected = true;
+                }
+            }
+            1 => {
+                if cmp(v, x) != Ordering::Less {
+                    affected = false;
+                } else if affected {
+                    return Some(Some(x.to_string()));
+                }
+            }
+            _ => {
+                if cmp(v, x) == Ordering::Greater {
+                    affected = false;
+                } else if affected {
+                    return Some(None);
+                }
+            }
+        }
+        let _ = i;
+    }
+    affected.then_some(None)
+}
+
+/// Is the package version affected by this advisory entry? `Some(fixed)` if so.
+fn affected_by(scheme: Scheme, a: &StoredAffected, v: &str) -> Option<Option<String>> {
+    let mut result: Option<Option<String>> = None;
+    for r in &a.ranges {
+        if let Some(fixed) = in_range(scheme, r, v) {
+            match (&result, fixed) {
+                (Some(Some(_)), _) => {}
+                (_, f) => result = Some(f),
+            }
+        }
+    }
+    if result.is_none()
+        && a.versions
+            .iter()
+            .any(|x| x == v || scheme.compare(x, v) == Ordering::Equal)
+    {
+        // Listed explicitly: the fixed version, if any, comes from the ranges.
+        let fixed = a
+            .ranges
+            .iter()
+            .flat_map(|r| r.events.iter().filter_map(|e| e.fixed.clone()))
+            .filter(|f| scheme.compare(f, v) == Ordering::Greater)
+            .min_by(|x, y| scheme.compare(x, y));
+        result = Some(fixed);
+    }
+    result
+}
+
+fn is_cve(id: &str) -> bool {
+    id.starts_with("CVE-")
+}
+
+struct Matcher<'a> {
+    db: &'a Db,
+    all_ecosystems: Vec<String>,
+    candidates: HashMap<String, Vec<String>>,
+    cache: HashMap<(String, String), std::rc::Rc<Vec<Hit>>>,
+}
+
+impl Matcher<'_> {
+    fn candidates(&mut self, eco: &str) -> Vec<String> {
+        if let Some(c) = self.candidates.get(eco) {
+            return c.clone();
+        }
+        let c: Vec<String> = self
+            .all_ecosystems
+            .iter()
+            .filter(|s| applies(s, eco))
+            .cloned()
+            .collect();
+        self.candidates.insert(eco.to_string(), c.clone());
+        c
+    }
+
+    fn lookup(&mut self, eco: &str, name: &str) -> Result<std::rc::Rc<Vec<Hit>>> {
+        let key = (eco.to_string(), name.to_string());
+        if let Some(h) = self.cache.get(&key) {
+            return Ok(h.clone());
+        }
+        let mut st = self
+            .db
+            .conn
+            .prepare_cached(
+                "SELECT v.id, v.aliases, v.summary, v.cvss, a.data, v.upstream FROM affected a
+                 JOIN vulns v ON v.source = a.source AND v.id = a.vuln_id
+                 WHERE a.ecosystem = ?1 AND a.name = ?2 AND v.withdrawn = 0",
+            )
+            .ctx(|| "cannot query advisory database".into())?;
+        let rows = st
+            .query_map(params![eco, name], |r| {
+                let aliases: String = r.get(1)?;
+                let data: String = r.get(4)?;
+                let upstream: String = r.get(5)?;
+                Ok(Hit {
+                    id: r.get(0)?,
+                    aliases: serde_json::from_str(&aliases).unwrap_or_default(),
+                    upstream: serde_json::from_str(&upstream).unwrap_or_default(),
+                    summary: r.get(2)?,
+                    cvss: r.get(3)?,
+                    ecosystem: eco.to_string(),
+                    affected: serde_json::from_str(&data).unwrap_or_default(),
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .ctx(|| "cannot query advisory database".into())?;
+        let rc = std::rc::Rc::new(rows);
+        self.cache.insert(key, rc.clone());
+        Ok(rc)
+    }
+}
+
+/// Names an advisory could be filed under for this package.
+fn lookup_names(p: &Package) -> Vec<String> {
+    let mut names = Vec::new();
+    match p.kind {
+        // Debian, Ubuntu and Alpine file advisories against source packages.
+        Kind::Dpkg | Kind::Apk => names.push(
+            p.source_name
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(p.name.clone()),
+        ),
+        // Red Hat-family feeds list binary packages; some list the source name.
+        Kind::Rpm => {
+            names.push(p.name.clone());
+            if let Some(s) = p
+                .source_name
+                .as_ref()
+                .filter(|s| **s != p.name && !s.is_empty())
+            {
+                names.push(s.clone());
+            }
+        }
+        _ => names.push(normalize_name(&p.ecosystem, &p.name)),
+    }
+    names
+}
+
+/// Match every package against the database and build one finding per (package,
+/// vulnerability), aliases merged. Packages with an empty ecosystem are skipped.
+pub fn match_packages(db: &Db, packages: &[Package], opts: &MatchOptions) -> Result<Vec<Finding>> {
+    let mut m = Matcher {
+        db,
+        all_ecosystems: db.ecosystems()?,
+        candidates: HashMap::new(),
+        cache: HashMap::new(),
+    };
+    let mut out = Vec::new();
+    for p in packages {
+        if p.ecosystem.is_empty() || p.version.is_empty() {
+            continue;
+        }
+        let scheme = Scheme::for_ecosystem(&p.ecosystem);
+        let version = p.match_version().to_string();
+        // (hit, fixed) pairs.
+        let mut hits: Vec<(Hit, Option<String>)> = Vec::new();
+        for eco in m.candidates(&p.ecosystem) {
+            for name in lookup_names(p) {
+                for h in m.lookup(&eco, &name)?.iter() {
+                    if let Some(fixed) = affected_by(scheme, &h.affected, &version) {
+                        if !hits.iter().any(|(x, _)| x.id == h.id) {
+                            hits.push((h.clone(), fixed));
+                        }
+                    }
+                }
+            }
+        }
+        for group in merge_aliases(hits) {
+            out.push(finding(p, &version, scheme, &group, opts));
+        }
+    }
+    Ok(out)
+}
+
+/// Group hits that are the same issue: ids/aliases overlap (a CVE, its GHSA and its PYSEC),
+/// or a distribution record names exactly one upstream CVE (`DEBIAN-CVE-2023-4911` →
+/// `CVE-2023-4911`). A record about several CVEs at once (a DSA fixing three CVEs) is folded
+/// into the groups of those CVEs when they were matched on their own, so each CVE is
+/// reported once and the DSA's fixed version still counts (distribution feeds carry a
+/// per-CVE record for each of the DSA's CVEs); when none was matched it stands alone.
+fn merge_aliases(hits: Vec<(Hit, Option<String>)>) -> Vec<Vec<(Hit, Option<String>)>> {
+    let n = hits.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        p[x] = r;
+        r
+    }
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    for (i, (h, _)) in hits.iter().enumerate() {
+        let single_upstream = (h.upstream.len() == 1).then(|| &h.upstream[0]);
+        for id in std::iter::once(&h.id)
+            .chain(h.aliases.iter())
+            .chain(single_upstream)
+        {
+            if let Some(&j) = owner.get(id.as_str()) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a] = b;
+            } else {
+                owner.insert(id, i);
+            }
+        }
+    }
+    // Multi-CVE records: attach to every matched CVE's group.
+    let mut extra: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut folded = vec![false; n];
+    for (i, (h, _)) in hits.iter().enumerate() {
+        if h.upstream.len() < 2 {
+            continue;
+        }
+        let mut covered = 0;
+        for u in &h.upstream {
+            if let Some(&j) = owner.get(u.as_str()) {
+                let r = find(&mut parent, j);
+                if r != find(&mut parent, i) {
+                    extra.entry(r).or_default().push(i);
+                    covered += 1;
+                }
+            }
+        }
+        folded[i] = covered > 0;
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, &f) in folded.iter().enumerate() {
+        if !f {
+            let r = find(&mut parent, i);
+            groups.entry(r).or_default().push(i);
+        }
+    }
+    for (r, xs) in extra {
+        groups.entry(r).or_default().extend(xs);
+    }
+    let mut out: Vec<Vec<(Hit, Option<String>)>> = groups
+        .into_values()
+        .map(|idx| {
+            let mut g: Vec<(Hit, Option<String>)> =
+                idx.into_iter().map(|i| hits[i].clone()).collect();
+            g.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+            g
+        })
+        .filter(|g| !g.is_empty())
+        .collect();
+    out.sort_by(|a, b| a[0].0.id.cmp(&b[0].0.id));
+    out
+}
+
+fn finding(
+    p: &Package,
+    version: &str,
+    scheme: Scheme,
+    group: &[(Hit, Option<String>)],
+    opts: &MatchOptions,
+) -> Finding {
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    for (h, _) in group {
+        ids.insert(h.id.clone());
+        ids.extend(h.aliases.iter().cloned());
+        if h.upstream.len() == 1 {
+            ids.extend(h.upstream.iter().cloned());
+        }
+    }
+    // Report the CVE when the group is about exactly one: it is the name users search for.
+    let cves: Vec<&String> = ids.iter().filter(|i| is_cve(i)).collect();
+    let id = match cves.as_slice() {
+        [one] => (*one).clone(),
+        _ => group
+            .iter()
+            .map(|(h, _)| h.id.clone())
+            .min()
+            .unwrap_or_default(),
+    };
+    let aliases: Vec<String> = ids.into_iter().filter(|i| *i != id).collect();
+    let fixed = group
+        .iter()
+        .filter_map(|(_, f)| f.clone())
+        .filter(|f| scheme.compare(f, version) == Ordering::Greater)
+        .min_by(|a, b| scheme.compare(a, b));
+    let vendor = group.iter().filter_map(|(h, _)| h.affected.rating).max();
+    let cvss = group.iter().filter_map(|(h, _)| h.cvss).reduce(f64::max);
+    let (severity, confidence) = match (p.origin, vendor, cvss) {
+        (Origin::Os, Some(v), _) => (v, Confidence::High),
+        (_, _, Some(s)) => (crate::cvss::severity_of(s), Confidence::High),
+        (_, Some(v), None) => (v, Confidence::High),
+        // No rating anywhere: medium, and say that it is a default.
+        (_, None, None) => (Severity::Medium, Confidence::Medium),
+    };
+    let ecosystem = group
+        .first()
+        .map(|(h, _)| h.ecosystem.clone())
+        .unwrap_or_else(|| p.ecosystem.clone());
+    let advisories: Vec<&str> = group
+        .iter()
+        .map(|(h, _)| h.id.as_str())
+        .filter(|i| *i != id)
+        .collect();
+    let also = if advisories.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", advisories.join(", "))
+    };
+    let src = match &p.source_name {
+        Some(s) if p.origin == Origin::Os && *s != p.name => format!(" [source package {s}]"),
+        _ => String::new(),
+    };
+    let base = match (opts.base_layers, p.layer) {
+        (Some(b), Some(l)) if l < b => " — from the base image",
+        (Some(_), Some(_)) => " — added by this image's own layers",
+        _ => "",
+    };
+    let summary = group
+        .iter()
+        .filter_map(|(h, _)| h.summary.as_deref())
+        .find(|s| !s.trim().is_empty())
+        .map(|s| {
+            let s = s.trim().replace('\n', " ");
+            if s.chars().count() > 100 {
+                format!(": {}…", s.chars().take(100).collect::<String>())
+            } else {
+                format!(": {s}")
+            }
+        })
+        .unwrap_or_default();
+    let (rule, message, fix) = match &fixed {
+        Some(f) => (
+            &VU001,
+            format!("{} {}{src} is affected by {id}{also}{summary} — fixed in {f}{base}", p.name, p.version),
+            upgrade_hint(p, f),
+        ),
+        None => (
+            &VU002,
+            format!("{} {}{src} is affected by {id}{also}{summary} — no fixed version in {ecosystem} yet{base}", p.name, p.version),
+            "no fixed version yet: remove the package if unused, or move to a base/release that fixed it".to_string(),
+        ),
+    };
+    Finding::from_rule(
+        rule,
+        message,
+        Location::Package {
+            image: opts.image.clone(),
+            package: p.name.clone(),
+            version: p.version.clone(),
+            path: p.path.clone(),
+            layer: p.layer,
+        },
+    )
+    .with_severity(severity)
+    .with_confidence(confidence)
+    .with_fix(fix)
+    .with_vulnerability(VulnerabilityInfo {
+        id,
+        aliases,
+        package: p.name.clone(),
+        installed_version: p.version.clone(),
+        fixed_version: fixed,
+        ecosystem,
+    })
+}
+
+fn upgrade_hint(p: &Package, fixed: &str) -> String {
+    let n = &p.name;
+    match p.kind {
+        Kind::Dpkg => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `apt-get install --only-upgrade {n}`"),
+        Kind::Apk => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `apk upgrade --no-cache {n}`"),
+        Kind::Rpm => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `dnf upgrade -y {n}`"),
+        Kind::Python => format!("require {n}>={fixed} (pip install '{n}>={fixed}')"),
+        Kind::Npm => format!("upgrade {n} to {fixed} or later (npm install {n}@^{fixed})"),
+        Kind::Go | Kind::GoStdlib => format!("upgrade {n} to v{} or later and rebuild the binary", fixed.trim_start_matches('v')),
+        Kind::Cargo => format!("upgrade {n} to {fixed} or later (cargo update -p {n}) and rebuild the binary"),
+        Kind::Maven => format!("upgrade {n} to {fixed} or later in pom.xml/build.gradle"),
+        Kind::Gem => format!("upgrade {n} to {fixed} or later (bundle update {n})"),
+        Kind::Composer => format!("upgrade {n} to {fixed} or later (composer update {n})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::osv::Event;
+
+    fn ev(i: Option<&str>, f: Option<&str>, l: Option<&str>) -> Event {
+        Event {
+            introduced: i.map(Into::into),
+            fixed: f.map(Into::into),
+            last_affected: l.map(Into::into),
+            limit: None,
+        }
+    }
+
+    #[test]
+    fn range_evaluation() {
+        let r = Range {
+            kind: "ECOSYSTEM".into(),
+            repo: None,
+            events: vec![
+                ev(Some("0"), None, None),
+                ev(None, Some("2.36-9+deb12u3"), None),
+            ],
+        };
+        assert_eq!(
+            in_range(Scheme::Dpkg, &r, "2.36-9+deb12u1"),
+            Some(Some("2.36-9+deb12u3".into()))
+        );
+        assert_eq!(in_range(Scheme::Dpkg, &r, "2.36-9+deb12u3"), None);
+        assert_eq!(in_range(Scheme::Dpkg, &r, "2.36-9+deb12u10"), None);
+        // Two intervals: [1.0, 1.2) and [2.0, 2.1).
+        let r2 = Range {
+            kind: "SEMVER".into(),
+            repo: None,
+            events: vec![
+                ev(Some("2.0.0"), None, None),
+                ev(None, Some("2.1.0"), None),
+                ev(Some("1.0.0"), None, None),
+                ev(None, Some("1.2.0"), None),
+            ],
+        };
+        assert_eq!(
+            in_range(Scheme::Pep440, &r2, "1.1.0"),
+            Some(Some("1.2.0".into()))
+        );
+        assert_eq!(in_range(Scheme::Pep440, &r2, "1.5.0"), None);
+        assert_eq!(
+            in_range(Scheme::Pep440, &r2, "2.0.5"),
+            Some(Some("2.1.0".into()))
+        );
+        assert_eq!(in_range(Scheme::Pep440, &r2, "0.9.0"), None);
+        let r3 = Range {
+            kind: "ECOSYSTEM".into(),
+            repo: None,
+            events: vec![ev(Some("1.0"), None, None), ev(None, None, Some("1.4"))],
+        };
+        assert_eq!(in_range(Scheme::Pep440, &r3, "1.4"), Some(None));
+        assert_eq!(in_range(Scheme::Pep440, &r3, "1.4.1"), None);
+        assert_eq!(in_range(Scheme::Pep440, &r3, "0.9"), None);
+        let r4 = Range {
+            kind: "ECOSYSTEM".into(),
+            repo: None,
+            events: vec![ev(Some("0"), None, None)],
+        };
+        assert_eq!(in_range(Scheme::Dpkg, &r4, "1.0-1"), Some(None));
+    }
+}

@@ -1,0 +1,54 @@
+use drydock_core::rule::Target;
+use drydock_core::{Category, RuleMeta, Severity};
+
+pub const VU001: RuleMeta = RuleMeta {
+    id: "VU001",
+    name: "vulnerable-package-fix-available",
+    target: Target::Vulnerability,
+    category: Category::Vulnerability,
+    severity: Severity::High,
+    title: "Installed package has a known vulnerability that a newer version fixes",
+    explanation: r#"
+A package installed in the image is affected by a published advisory (OSV: distribution
+security trackers, GitHub Security Advisories, PyPA, Go, RustSec…) and the ecosystem has
+released a version that fixes it. The finding's severity is the advisory's own: the
+distribution's rating for OS packages (Debian urgency, Ubuntu priority, Red Hat impact),
+else the CVSS v3 base score, else medium.
+
+## Why is this bad?
+Known vulnerabilities are what attackers scan for first: exploits for them are public and
+automated. Images are built once and run for months, so a package that was current at build
+time falls behind as advisories are published. Here a fix exists, so the risk is
+avoidable by rebuilding.
+
+## How to fix
+Upgrade the package to the fixed version or later:
+- OS packages: rebuild on the newest tag of your base image (`docker build --pull`), or run
+  the package manager's upgrade in the Dockerfile (`apt-get update && apt-get upgrade -y`,
+  `apk upgrade --no-cache`, `dnf upgrade -y`).
+- Language packages: raise the version in the manifest/lock file (`requirements.txt`,
+  `package.json`, `go.mod`, `pom.xml`, `Gemfile.lock`, `composer.json`) and rebuild.
+If the vulnerable code is not reachable in your use, record that decision with
+`--ignore VU001` scoped in the config, with a comment saying why.
+
+## Example
+```text
+VU001 high  libc6 2.36-9+deb12u1: CVE-2023-4911 (DSA-5514-1) — fixed in 2.36-9+deb12u3
+```
+```dockerfile
+FROM debian:12            # rebuilt with --pull picks up 2.36-9+deb12u3
+RUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*
+```
+
+## References
+- https://ossf.github.io/osv-schema/
+- https://www.debian.org/security/
+- CIS Docker Benchmark 4.4: Ensure images are scanned and rebuilt to include security patches
+"#,
+    references: &[
+        "https://ossf.github.io/osv-schema/",
+        "CIS Docker Benchmark 4.4",
+    ],
+    equivalents: &["trivy:vulnerability", "grype:vulnerability"],
+    default_enabled: true,
+};

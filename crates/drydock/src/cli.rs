@@ -1,0 +1,284 @@
+//! Command-line definitions only; the logic lives in `commands/`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "drydock",
+    version,
+    about = "Container image and Dockerfile security scanner",
+    long_about = "drydock finds what goes wrong when images are built: secrets baked into layers \
+(deleted ones too), build-arg leaks, root users, risky base images, unsafe installs and known \
+vulnerable packages — in Dockerfiles, built images (archives, OCI layouts, registries, the Docker/Podman \
+daemon) and run-time settings. Every finding names its rule; `drydock explain RULE` says why it \
+matters and how to fix it.",
+    after_help = "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan Dockerfiles, directories, images (archives, OCI layouts, registries, daemons).
+    Scan(ScanArgs),
+    /// Scan files and directories for secrets only.
+    Secrets(SecretsArgs),
+    /// Print the parsed instructions of a Dockerfile.
+    Parse(ParseArgs),
+    /// List every rule, or check the secret rules' examples (`drydock rules check`).
+    Rules(RulesArgs),
+    /// Explain a rule: why it matters, how to fix it, an example and references.
+    Explain(ExplainArgs),
+    /// Write a software bill of materials for an image.
+    Sbom(SbomArgs),
+    /// Manage the offline vulnerability database (OSV).
+    Db(DbArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable diagnostics with source snippets (default).
+    Text,
+    /// Machine-readable JSON: `{"findings":[…]}` plus targets and summary.
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary for pull-request comments.
+    Markdown,
+    /// A self-contained HTML report.
+    Html,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    /// Never fail on findings (exit 0 unless an error occurs).
+    None,
+}
+
+/// Output and policy flags shared by `scan` and `secrets`.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    /// Report only findings at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// Enable rules: ids (DF001), prefixes (DF, SE), names, categories (secret) or ALL.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Disable rules (same forms as --select).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Configuration file (default: drydock.toml or .drydock.toml found upward from the target).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Drop findings whose fingerprints are in this earlier JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Print secrets in full instead of redacted. Use with care: reports become sensitive.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// When to use colours (NO_COLOR is respected for auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Same as --color never.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print only findings (no summary lines).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// More detail in errors and progress.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Do not show progress on standard error.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// How to reach registries and daemons.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SourceArgs {
+    /// Platform of multi-platform images: os/arch[/variant], or `all`. Default: this host's.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// Allow plain HTTP and skip TLS verification for registries (`--tls-verify=false`).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Verify registry TLS certificates (skopeo spelling; `--tls-verify=false` = --insecure).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub tls_verify: Option<bool>,
+    /// Extra CA certificate (PEM) for private registries; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Registry user name (with --password-stdin).
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the registry password from standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Registry credentials file (podman auth.json / docker config.json format).
+    #[arg(long, value_name = "FILE")]
+    pub authfile: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Dockerfiles, directories, image archives, OCI layouts, `docker-archive:`, `oci:`,
+    /// `oci-archive:`, `docker-daemon:`, `podman:` or registry references.
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Build argument for resolving `FROM ${ARG}` and ARG defaults (K=V); repeatable.
+    #[arg(long = "build-arg", value_name = "K=V")]
+    pub build_args: Vec<String>,
+    /// Registries (and registry/namespace prefixes) base images may come from.
+    #[arg(long = "trusted-registry", value_name = "HOST[/PATH]")]
+    pub trusted_registries: Vec<String>,
+    /// Do not inspect the build context (what COPY/ADD would send) beside Dockerfiles.
+    #[arg(long)]
+    pub no_build_context: bool,
+    /// Skip the vulnerability scan of images.
+    #[arg(long)]
+    pub no_vulns: bool,
+    /// Never touch the network (registry targets and database updates fail).
+    #[arg(long)]
+    pub offline: bool,
+    /// Vulnerability database file.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Date to judge end-of-life against (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub scan_date: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SecretsArgs {
+    /// Files or directories to scan.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ParseFormat {
+    Json,
+    Text,
+}
+
+#[derive(Args, Debug)]
+pub struct ParseArgs {
+    /// The Dockerfile (`-` for standard input).
+    pub file: PathBuf,
+    #[arg(long, short = 'f', value_enum, default_value_t = ParseFormat::Json)]
+    pub format: ParseFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesAction {
+    /// Compile every secret rule and run its examples and negative examples.
+    Check {
+        /// Also check the rules in this YAML file (same schema as the built-in rules).
+        #[arg(long, value_name = "FILE")]
+        rules_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule id or name (DF001, final-stage-root).
+    pub rule: String,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    CyclonedxJson,
+    SpdxJson,
+}
+
+#[derive(Args, Debug)]
+pub struct SbomArgs {
+    /// The image (any source `scan` accepts).
+    pub image: String,
+    #[arg(long, short = 'f', value_enum, default_value_t = SbomFormat::CyclonedxJson)]
+    pub format: SbomFormat,
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub action: DbAction,
+    /// Database file (default: $XDG_CACHE_HOME/drydock/osv.sqlite).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbAction {
+    /// Download and import OSV advisories for the given ecosystems.
+    Update {
+        /// Ecosystems (OSV names: Debian, Alpine, PyPI, npm, …); default: the common set.
+        #[arg(value_name = "ECOSYSTEM")]
+        ecosystems: Vec<String>,
+        /// Base URL serving `{ECOSYSTEM}/all.zip`.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Import OSV advisories from a zip file or a directory of JSON files (air-gapped use).
+    Import {
+        path: PathBuf,
+        /// Ecosystem name to record (default: taken from the file name or the records).
+        #[arg(long)]
+        ecosystem: Option<String>,
+    },
+    /// Show what the database holds and how old it is.
+    Status,
+}

@@ -1,0 +1,118 @@
+//! Image targets: open (any transport), walk every layer once with the inventory plugged
+//! in, then the vulnerability match against the local advisory database.
+
+use super::scan::ScanEnv;
+use crate::cli::{ScanArgs, SourceArgs};
+use crate::output::Outcome;
+use anyhow::{Context, Result};
+use drydock_image::{OpenOptions, PlatformChoice, TransportOptions};
+use drydock_report::{ImageSummaryView, LayerView, Target};
+use std::io::Read;
+
+pub fn open_options(s: &SourceArgs) -> Result<OpenOptions> {
+    let platform = match &s.platform {
+        Some(p) => PlatformChoice::parse(p).map_err(|e| anyhow::anyhow!("--platform: {e}"))?,
+        None => PlatformChoice::Host,
+    };
+    let password = if s.password_stdin {
+        let mut buf = String::new();
+        std::io::stdin()
+            .read_to_string(&mut buf)
+            .context("--password-stdin: cannot read standard input")?;
+        Some(buf.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        None
+    };
+    if password.is_some() && s.username.is_none() {
+        anyhow::bail!("--password-stdin needs --username");
+    }
+    if s.ca_cert.len() > 1 {
+        anyhow::bail!("--ca-cert: give one CA bundle file (concatenate several PEM certificates into it)");
+    }
+    Ok(OpenOptions {
+        platform,
+        transport: TransportOptions {
+            insecure: s.insecure || s.tls_verify == Some(false),
+            ca_cert: s.ca_cert.first().cloned(),
+            username: s.username.clone(),
+            password,
+            auth_file: s.authfile.clone(),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}
+
+pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outcome) -> Result<()> {
+    if args.offline {
+        if let Ok(drydock_image::source::SourceSpec::Registry { reference }) =
+            drydock_image::source::SourceSpec::parse(spec)
+        {
+            anyhow::bail!("`{reference}` is a registry image and --offline forbids network access");
+        }
+    }
+    let opts = open_options(&args.source)?;
+    let images = drydock_image::open(spec, &opts)?;
+    let multi = images.len() > 1;
+    let db = if args.no_vulns {
+        None
+    } else {
+        super::db::open_for_scan(args.db.as_deref(), env.cfg, args.offline)
+    };
+    for img in images {
+        let scan_opts = drydock_image::ScanOptions {
+            scan_date: drydock_core::eol::Date::parse(&env.scan_date).ok(),
+            tag_platform: multi,
+            ..Default::default()
+        };
+        let mut inventory = drydock_vuln::Inventory::new();
+        let result = {
+            let mut sinks: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
+            drydock_image::scan(&img, &scan_opts, &mut sinks)?
+        };
+        let platform = img.platform.as_ref().map(|p| p.to_string());
+        let mut findings = result.findings;
+        let packages = inventory.finish();
+        if let Some(db) = &db {
+            let mopts = drydock_vuln::MatchOptions {
+                image: result.summary.name.clone(),
+                ..Default::default()
+            };
+            findings.extend(drydock_vuln::match_packages(db, &packages, &mopts)?);
+        }
+        if multi {
+            if let Some(p) = &platform {
+                findings = findings
+                    .into_iter()
+                    .map(|f| if f.platform.is_some() { f } else { f.with_platform(p.clone()) })
+                    .collect();
+            }
+        }
+        outcome.findings.extend(findings);
+        let s = &result.summary;
+        outcome.targets.push(Target::Image {
+            name: s.name.clone(),
+            summary: ImageSummaryView {
+                os: s.os.as_ref().map(|o| o.pretty_name.clone()),
+                platform,
+                digest: img.manifest_digest.clone(),
+                size: s.total_size,
+                user: Some(if s.user.is_empty() { "root (no User set)".to_string() } else { s.user.clone() }),
+                layers: s
+                    .layers
+                    .iter()
+                    .map(|l| LayerView {
+                        index: Some(l.index),
+                        digest: Some(l.digest.clone()),
+                        size: l.size,
+                        created_by: l.created_by.clone(),
+                        empty: l.empty,
+                    })
+                    .collect(),
+                waste_bytes: s.waste_bytes,
+                efficiency: s.efficiency,
+            },
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! `drydock scan TARGET…`: Dockerfiles (with their build context), directories, images.
+
+use crate::cli::ScanArgs;
+use crate::config::Config;
+use crate::discover::{self, TargetKind};
+use crate::output::{self, Outcome};
+use anyhow::{Context, Result};
+use drydock_core::{Finding, Location, Policy, Redaction, SourceSpan};
+use drydock_report::{Target, TargetError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this in a build context are not read for secrets (logs, datasets).
+const MAX_CONTEXT_FILE: u64 = 16 * 1024 * 1024;
+
+pub struct ScanEnv<'a> {
+    pub policy: &'a Policy,
+    pub cfg: &'a Config,
+    pub redaction: Redaction,
+    pub scan_date: String,
+    pub build_args: BTreeMap<String, String>,
+    pub trusted_registries: Vec<String>,
+    pub use_build_context: bool,
+    pub secrets: &'a drydock_secrets::Engine,
+}
+
+pub fn run(args: ScanArgs) -> Result<u8> {
+    let scan_date = super::scan_date(args.scan_date.as_deref())?;
+    let first_path = args
+        .targets
+        .iter()
+        .map(Path::new)
+        .find(|p| p.exists())
+        .map(Path::to_path_buf);
+    let cfg = Config::discover(args.output.config.as_deref(), first_path.as_deref())?;
+    let setup = output::build_policy(&args.output, &cfg)?;
+    let build_args = parse_build_args(&args.build_args)?;
+    let redaction = if args.output.show_secrets {
+        eprintln!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
+        Redaction::Show
+    } else {
+        Redaction::Redact
+    };
+    let custom = super::secrets::engine_from_config(&cfg)?;
+    let engine: &drydock_secrets::Engine = match &custom {
+        Some(e) => e,
+        None => drydock_secrets::Engine::builtin(),
+    };
+    let mut trusted = cfg.trusted_registries.clone();
+    trusted.extend(args.trusted_registries.iter().cloned());
+    let env = ScanEnv {
+        policy: &setup.policy,
+        cfg: &cfg,
+        redaction,
+        scan_date: scan_date.clone(),
+        build_args,
+        trusted_registries: trusted,
+        use_build_context: !args.no_build_context,
+        secrets: engine,
+    };
+
+    let mut outcome = Outcome {
+        targets: Vec::new(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+    };
+    for arg in &args.targets {
+        match discover::classify(arg) {
+            Err(e) => outcome.errors.push(TargetError {
+                target: arg.clone(),
+                message: strip_prefix(&e.to_string(), arg),
+            }),
+            Ok(TargetKind::Dockerfile(p)) => scan_dockerfile_target(&p, &env, &mut outcome),
+            Ok(TargetKind::Directory(d)) => {
+                let files = discover::find_dockerfiles(&d);
+                if files.is_empty() {
+                    outcome.errors.push(TargetError {
+                        target: arg.clone(),
+                        message: "no Dockerfile or Containerfile found below this directory"
+                            .into(),
+                    });
+                }
+                for f in files {
+                    scan_dockerfile_target(&f, &env, &mut outcome);
+                }
+            }
+            Ok(TargetKind::Image(spec)) => {
+                if let Err(e) = super::image::scan_image(&spec, &args, &env, &mut outcome) {
+                    outcome.errors.push(TargetError {
+                        target: spec.clone(),
+                        message: strip_prefix(&format!("{e:#}"), &spec),
+                    });
+                }
+            }
+        }
+    }
+    output::finish(&args.output, &setup, scan_date, outcome)
+}
+
+/// Errors often start with the target's own name; the report prints it already.
+fn strip_prefix(msg: &str, target: &str) -> String {
+    msg.strip_prefix(target)
+        .and_then(|m| m.strip_prefix(": "))
+        .unwrap_or(msg)
+        .to_string()
+}
+
+fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for a in list {
+        match a.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                out.insert(k.to_string(), v.to_string());
+            }
+            _ => {
+                // `--build-arg NAME` takes the value from the environment, as docker build does.
+                let v = std::env::var(a)
+                    .with_context(|| format!("--build-arg `{a}`: expected K=V (or NAME set in the environment)"))?;
+                out.insert(a.clone(), v);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn display_path(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn scan_dockerfile_target(path: &Path, env: &ScanEnv, outcome: &mut Outcome) {
+    let name = display_path(path);
+    let bytes = match super::parse::read_input(path) {
+        Ok(b) => b,
+        Err(e) => {
+            outcome.errors.push(TargetError {
+                target: name,
+                message: strip_prefix(&format!("{e:#}"), &path.display().to_string()),
+            });
+            return;
+        }
+    };
+    let context_dir = path
+        .parent()
+        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let options = drydock_dockerfile::DockerfileOptions {
+        trusted_registries: env.trusted_registries.clone(),
+        scan_date: drydock_core::eol::Date::parse(&env.scan_date).unwrap_or_else(|_| drydock_core::eol::Date::today()),
+        build_args: env.build_args.clone(),
+        redaction: env.redaction,
+        context_dir: Some(context_dir.clone()),
+        use_build_context: env.use_build_context && path.as_os_str() != "-",
+    };
+    let scan = drydock_dockerfile::scan_dockerfile(Path::new(&name), &bytes, &options, env.policy);
+    for e in &scan.errors {
+        // Already `path:line: message`.
+        let (target, message) = match e.split_once(": ") {
+            Some((t, m)) => (t.to_string(), m.to_string()),
+            None => (name.clone(), e.clone()),
+        };
+        outcome.errors.push(TargetError { target, message });
+    }
+    for w in &scan.warnings {
+        eprintln!("drydock: warning: {w}");
+    }
+    outcome.findings.extend(scan.findings);
+    if options.use_build_context {
+        outcome
+            .findings
+            .extend(context_secrets(&scan.df, &context_dir, path, env));
+    }
+    outcome.targets.push(Target::Dockerfile {
+        path: name,
+        source: String::from_utf8_lossy(&bytes).into_owned(),
+    });
+}
+
+/// Secrets in the files the Dockerfile's COPY/ADD instructions would send from the build
+/// context (after `.dockerignore`): those are what gets baked into the image.
+fn context_secrets(
+    df: &drydock_dockerfile::Dockerfile,
+    context_dir: &Path,
+    dockerfile: &Path,
+    env: &ScanEnv,
+) -> Vec<Finding> {
+    let Ok(ctx) = drydock_dockerfile::context::BuildContext::load(context_dir, dockerfile) else {
+        return Vec::new();
+    };
+    let model = drydock_dockerfile::stages::StageModel::build(df, &env.build_args);
+    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for (i, ins) in df.instructions.iter().enumerate() {
+        let kw = ins.cmd.as_str();
+        if !(kw == "COPY" || kw == "ADD") || ins.flag("from").is_some() || !ins.heredocs.is_empty()
+        {
+            continue;
+        }
+        if ins.value.len() < 2 {
+            continue;
+        }
+        let srcs: Vec<String> = ins.value[..ins.value.len() - 1]
+            .iter()
+            .filter(|s| !s.contains("://") && !s.starts_with("git@"))
+            .map(|s| model.expand(df, i, s))
+            .collect();
+        let excludes: Vec<String> = ins.flags_named("exclude").map(String::from).collect();
+        for f in ctx.resolve_sources(&srcs, &excludes) {
+            files.insert(f.rel_path.clone(), f.abs_path.clone());
+        }
+    }
+    // The Dockerfile's own secrets are reported by the Dockerfile rules, with better context.
+    if let Ok(own) = std::fs::canonicalize(dockerfile) {
+        files.retain(|_, abs| std::fs::canonicalize(abs).map_or(true, |a| a != own));
+    }
+    let base = display_path(context_dir);
+    let mut out = Vec::new();
+    for (rel, abs) in files {
+        let Ok(meta) = std::fs::metadata(&abs) else { continue };
+        if !meta.is_file() || meta.len() > MAX_CONTEXT_FILE {
+            continue;
+        }
+        let Ok(data) = std::fs::read(&abs) else { continue };
+        let shown = if base == "." { rel.clone() } else { format!("{base}/{rel}") };
+        let cx = drydock_secrets::ScanContext {
+            path: Some(&rel),
+            ..Default::default()
+        };
+        for m in env.secrets.scan(&data, &cx) {
+            let evidence = drydock_core::redact(&data[m.secret.clone()], env.redaction);
+            let mut f = Finding::new(
+                m.rule_id.clone(),
+                m.severity,
+                drydock_core::Category::Secret,
+                format!(
+                    "{} in build-context file `{shown}`, which COPY/ADD bakes into the image ({})",
+                    m.rule_name, evidence.value
+                ),
+                Location::Source(SourceSpan {
+                    path: shown.clone(),
+                    start_line: m.start_line,
+                    end_line: m.end_line,
+                    start_column: m.start_column,
+                    end_column: m.end_column,
+                }),
+            )
+            .with_confidence(m.confidence)
+            .with_evidence(evidence)
+            .with_fix(format!(
+                "Remove the secret from `{rel}` (and rotate it), or exclude the file in .dockerignore and pass it with `RUN --mount=type=secret`"
+            ));
+            if let Some(r) = &m.vendor_reason {
+                f.message.push_str(&format!(" — {r}"));
+            }
+            out.push(f);
+        }
+    }
+    out
+}

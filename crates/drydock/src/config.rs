@@ -1,0 +1,150 @@
+//! `drydock.toml` / `.drydock.toml`: found upward from the first target unless `--config`
+//! names one. Command-line flags override the file.
+
+use anyhow::{Context, Result};
+use drydock_core::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_NAMES: [&str; 2] = ["drydock.toml", ".drydock.toml"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Rules to enable (ids, prefixes, names, categories, ALL).
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Rules to disable.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Per-rule severity overrides: `DF010 = "low"`.
+    #[serde(default, alias = "severity")]
+    pub severities: BTreeMap<String, Severity>,
+    #[serde(default, alias = "fail_on")]
+    pub fail_on: Option<String>,
+    /// Registries / prefixes base images may come from; empty = no registry check.
+    #[serde(default, alias = "trusted_registries")]
+    pub trusted_registries: Vec<String>,
+    #[serde(default)]
+    pub secrets: SecretsConfig,
+    #[serde(default)]
+    pub vulnerabilities: VulnConfig,
+    /// Where the file was read from (for messages and relative paths).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretsConfig {
+    /// Secret rule ids to disable.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Extra rules file (YAML, the built-in schema), relative to the config file.
+    #[serde(default, alias = "rules_file")]
+    pub rules_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VulnConfig {
+    /// Database file.
+    #[serde(default)]
+    pub db: Option<PathBuf>,
+    /// Warn when the database is older than this many days.
+    #[serde(default, alias = "max_age_days")]
+    pub max_age_days: Option<u64>,
+    /// Base URL for `db update`.
+    #[serde(default, alias = "base_url")]
+    pub base_url: Option<String>,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read configuration", path.display()))?;
+        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
+            let msg = e.message().to_string();
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() + 1)
+                .unwrap_or(0);
+            anyhow::anyhow!("{}:{line}: invalid configuration: {msg}", path.display())
+        })?;
+        cfg.path = Some(path.to_path_buf());
+        Ok(cfg)
+    }
+
+    /// `explicit` wins; else the nearest config file upward from `start`; else defaults.
+    pub fn discover(explicit: Option<&Path>, start: Option<&Path>) -> Result<Config> {
+        if let Some(p) = explicit {
+            return Config::load(p);
+        }
+        let Some(start) = start else {
+            return Ok(Config::default());
+        };
+        let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            for name in CONFIG_NAMES {
+                let p = d.join(name);
+                if p.is_file() {
+                    return Config::load(&p);
+                }
+            }
+            dir = d.parent();
+        }
+        Ok(Config::default())
+    }
+
+    /// Resolve a path written in the config relative to the config file.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        match (&self.path, p.is_absolute()) {
+            (Some(cfg), false) => cfg.parent().unwrap_or(Path::new(".")).join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_full_config() {
+        let cfg: Config = toml::from_str(
+            r#"
+            select = ["DF", "SE"]
+            ignore = ["DF010"]
+            fail-on = "medium"
+            trusted-registries = ["docker.io/library", "ghcr.io/acme"]
+            [severities]
+            DF003 = "low"
+            [secrets]
+            disable = ["generic-password"]
+            [vulnerabilities]
+            max-age-days = 3
+            "#,
+        )
+        .unwrap();
+        assert_eq!(cfg.severities["DF003"], Severity::Low);
+        assert_eq!(cfg.trusted_registries.len(), 2);
+        assert_eq!(cfg.vulnerabilities.max_age_days, Some(3));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_line() {
+        let dir = std::env::temp_dir().join(format!("drydock-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("drydock.toml");
+        std::fs::write(&p, "select = []\nbogus = 1\n").unwrap();
+        let e = Config::load(&p).unwrap_err().to_string();
+        assert!(e.contains("drydock.toml:2"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs drydock on the bundled examples the way the README's first command does, and checks
+# the exit codes: findings in examples/webapp (1), none at or above high in examples/hardened (0).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/drydock/target}"
+cargo build --quiet --release -p drydock || exit 2
+bin="$CARGO_TARGET_DIR/release/drydock"
+"$bin" scan examples/ --no-color; rc=$?
+if [ "$rc" -ne 1 ]; then echo "examples: expected exit 1 (findings), got $rc" >&2; exit 1; fi
+"$bin" scan examples/hardened --no-color -q; rc=$?
+if [ "$rc" -ne 0 ]; then echo "examples/hardened: expected exit 0, got $rc" >&2; exit 1; fi
+echo "examples: ok"
