@@ -158,7 +158,10 @@ pub fn lookup<'a>(table: &'a EolTable, repository: &str, tag: &str) -> Vec<EolMa
             for prefix in &p.repository_prefixes {
                 if let Some(cycle) = comp.strip_prefix(prefix.as_str()) {
                     if let Some(r) = p.releases.iter().find(|r| r.cycle == cycle) {
-                        push(EolMatch { product: p, release: r });
+                        push(EolMatch {
+                            product: p,
+                            release: r,
+                        });
                     }
                 }
             }
@@ -174,11 +177,15 @@ pub fn lookup<'a>(table: &'a EolTable, repository: &str, tag: &str) -> Vec<EolMa
         let version = version.trim_end_matches('.');
         for r in &p.releases {
             let by_version = !version.is_empty() && version_in_cycle(version, &r.cycle);
-            let by_name = tokens
-                .iter()
-                .any(|t| r.codenames.iter().any(|c| c == t) || *t == r.cycle && !r.cycle.contains('.') && version.is_empty());
+            let by_name = tokens.iter().any(|t| {
+                r.codenames.iter().any(|c| c == t)
+                    || *t == r.cycle && !r.cycle.contains('.') && version.is_empty()
+            });
             if by_version || by_name {
-                push(EolMatch { product: p, release: r });
+                push(EolMatch {
+                    product: p,
+                    release: r,
+                });
             }
         }
     }
@@ -192,9 +199,13 @@ pub fn lookup<'a>(table: &'a EolTable, repository: &str, tag: &str) -> Vec<EolMa
             for r in &p.releases {
                 let hit = r.codenames.iter().any(|c| c == t)
                     || (p.product == "alpine"
-                        && t.strip_prefix("alpine").is_some_and(|v| version_in_cycle(v, &r.cycle)));
+                        && t.strip_prefix("alpine")
+                            .is_some_and(|v| version_in_cycle(v, &r.cycle)));
                 if hit {
-                    push(EolMatch { product: p, release: r });
+                    push(EolMatch {
+                        product: p,
+                        release: r,
+                    });
                 }
             }
         }
@@ -225,7 +236,11 @@ mod tests {
         let t = table();
         assert!(t.products.len() >= 15);
         for p in &t.products {
-            assert!(p.source.starts_with("https://"), "{} has no source", p.product);
+            assert!(
+                p.source.starts_with("https://"),
+                "{} has no source",
+                p.product
+            );
             assert!(!p.releases.is_empty());
         }
         assert!(t.as_of >= Date::parse("2026-01-01").unwrap());
@@ -233,8 +248,14 @@ mod tests {
 
     #[test]
     fn lookups() {
-        assert_eq!(cycles("library/python", "3.7-slim-buster"), ["python 3.7", "debian 10"]);
-        assert_eq!(cycles("library/python", "3.12.1-alpine3.12"), ["python 3.12", "alpine 3.12"]);
+        assert_eq!(
+            cycles("library/python", "3.7-slim-buster"),
+            ["python 3.7", "debian 10"]
+        );
+        assert_eq!(
+            cycles("library/python", "3.12.1-alpine3.12"),
+            ["python 3.12", "alpine 3.12"]
+        );
         assert_eq!(cycles("library/debian", "jessie-slim"), ["debian 8"]);
         assert_eq!(cycles("library/debian", "8.11"), ["debian 8"]);
         assert_eq!(cycles("library/alpine", "3.1"), Vec::<String>::new());
@@ -244,7 +265,10 @@ mod tests {
         assert_eq!(cycles("ubi7/ubi-minimal", "latest"), ["rhel-ubi 7"]);
         assert_eq!(cycles("library/centos", "centos7"), ["centos 7"]);
         assert_eq!(cycles("library/centos", "7"), ["centos 7"]);
-        assert_eq!(cycles("library/ubuntu", "xenial-20210416"), ["ubuntu 16.04"]);
+        assert_eq!(
+            cycles("library/ubuntu", "xenial-20210416"),
+            ["ubuntu 16.04"]
+        );
         assert_eq!(cycles("library/ubuntu", "16.04"), ["ubuntu 16.04"]);
         assert_eq!(cycles("library/golang", "1.19-alpine"), ["golang 1.19"]);
         assert_eq!(cycles("library/redis", "6"), Vec::<String>::new());
@@ -253,7 +277,10 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days_since_epoch(19_723).to_string(), "2024-01-01");
+        assert_eq!(
+            Date::from_days_since_epoch(19_723).to_string(),
+            "2024-01-01"
+        );
         assert!(Date::parse("2024-02-30").is_err());
         assert!(Date::parse("2024-2-3").is_err());
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");

@@ -18,10 +18,11 @@ pub struct DockerfileScan {
     pub df: Dockerfile,
     /// Findings of the enabled rules, inline suppressions applied, sorted by location.
     pub findings: Vec<Finding>,
-    /// One-line problems: parse errors and errors BuildKit would stop the build for
-    /// (`path:line: message`). The scan still ran on everything that parsed.
+    /// One-line problems: parse errors (`path:line: message`) and internal rule failures.
+    /// The scan still ran on everything that parsed.
     pub errors: Vec<String>,
-    /// Non-fatal notes (build context unreadable or truncated, …).
+    /// Non-fatal notes: what BuildKit would reject given the build args known to the scan
+    /// (`path:line: message`), an unreadable or truncated build context, …
     pub warnings: Vec<String>,
     /// How many findings inline suppressions removed.
     pub suppressed: usize,
@@ -46,11 +47,17 @@ pub fn scan_dockerfile(
         .iter()
         .map(|e| format!("{display}:{}: {}", e.line, e.message))
         .collect();
-    for e in &model.errors {
-        let line = df.instructions.get(e.instruction).map(|i| i.start_line).unwrap_or(0);
-        errors.push(format!("{display}:{line}: {}", e.message));
-    }
+    // What BuildKit would stop for often depends on `--build-arg`s the scan was not given
+    // (`FROM ${BASE}` without a default): a warning, not a scan error.
     let mut warnings = Vec::new();
+    for e in &model.errors {
+        let line = df
+            .instructions
+            .get(e.instruction)
+            .map(|i| i.start_line)
+            .unwrap_or(0);
+        warnings.push(format!("{display}:{line}: {}", e.message));
+    }
 
     let enabled: Vec<_> = registry()
         .iter()
@@ -64,10 +71,13 @@ pub fn scan_dockerfile(
             .iter()
             .any(|i| matches!(i.keyword(), "COPY" | "ADD") && i.flag("from").is_none());
     let context = if wants_context {
-        let dir = options.context_dir.clone().unwrap_or_else(|| match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        });
+        let dir = options
+            .context_dir
+            .clone()
+            .unwrap_or_else(|| match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            });
         match BuildContext::load(&dir, path) {
             Ok(c) => {
                 warnings.extend(c.warnings().iter().cloned());
@@ -97,7 +107,8 @@ pub fn scan_dockerfile(
     for rule in &enabled {
         let mut out = Vec::new();
         // One faulty rule must not take the whole scan down.
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(&cx, &mut out)));
+        let ok =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(&cx, &mut out)));
         match ok {
             Ok(()) => findings.extend(out),
             Err(_) => errors.push(format!(
@@ -151,7 +162,10 @@ fn dedupe_secrets(findings: &mut Vec<Finding>) {
 
 /// Per instruction: the SHELL in effect (`None` = default `/bin/sh -c`), and whether the
 /// stage builds on a Windows image (where RUN is cmd/PowerShell, not a POSIX shell).
-fn shells_and_platforms(df: &Dockerfile, model: &StageModel) -> (Vec<Option<Vec<String>>>, Vec<bool>) {
+fn shells_and_platforms(
+    df: &Dockerfile,
+    model: &StageModel,
+) -> (Vec<Option<Vec<String>>>, Vec<bool>) {
     let n = df.instructions.len();
     let mut shells = vec![None; n];
     let mut windows = vec![df.escape == '`'; n];
@@ -159,7 +173,9 @@ fn shells_and_platforms(df: &Dockerfile, model: &StageModel) -> (Vec<Option<Vec<
     for s in &model.stages {
         let (mut cur, win) = match &s.base {
             BaseImage::Stage(j) => stage_end.get(*j).cloned().unwrap_or((None, false)),
-            BaseImage::Image { expanded, .. } => (None, df.escape == '`' || is_windows_image(expanded)),
+            BaseImage::Image { expanded, .. } => {
+                (None, df.escape == '`' || is_windows_image(expanded))
+            }
             BaseImage::Scratch => (None, df.escape == '`'),
         };
         for i in s.instructions.clone() {
@@ -180,7 +196,13 @@ fn shells_and_platforms(df: &Dockerfile, model: &StageModel) -> (Vec<Option<Vec<
 
 fn is_windows_image(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
-    ["windows", "nanoserver", "servercore", "dotnet/framework", "ltsc20"]
-        .iter()
-        .any(|k| l.contains(k))
+    [
+        "windows",
+        "nanoserver",
+        "servercore",
+        "dotnet/framework",
+        "ltsc20",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
 }

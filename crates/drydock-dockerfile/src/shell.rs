@@ -68,7 +68,10 @@ impl SimpleCommand {
             let name = basename(&first.text);
             let rest = &a[1..];
             let skip = match name {
-                "sudo" | "doas" => skip_options(rest, &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"]),
+                "sudo" | "doas" => skip_options(
+                    rest,
+                    &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"],
+                ),
                 "env" => {
                     let mut i = skip_options(rest, &["-u", "-C", "-S"]);
                     while i < rest.len() && is_assignment(&rest[i].text) {
@@ -77,7 +80,9 @@ impl SimpleCommand {
                     i
                 }
                 "nohup" | "exec" | "command" | "time" | "builtin" => skip_options(rest, &[]),
-                "nice" | "ionice" | "stdbuf" | "xargs" => skip_options(rest, &["-n", "-c", "-I", "-P", "-L", "-d", "-s"]),
+                "nice" | "ionice" | "stdbuf" | "xargs" => {
+                    skip_options(rest, &["-n", "-c", "-I", "-P", "-L", "-d", "-s"])
+                }
                 "timeout" => {
                     let i = skip_options(rest, &["-s", "-k"]);
                     (i + 1).min(rest.len())
@@ -93,7 +98,10 @@ impl SimpleCommand {
 
     /// Basename of the effective command (`/usr/bin/apt-get` → `apt-get`).
     pub fn name(&self) -> &str {
-        self.effective_argv().first().map(|w| basename(&w.text)).unwrap_or("")
+        self.effective_argv()
+            .first()
+            .map(|w| basename(&w.text))
+            .unwrap_or("")
     }
 
     /// Effective arguments after the command name.
@@ -129,7 +137,10 @@ impl SimpleCommand {
             if t == "--" {
                 break;
             }
-            if t == flag || (flag.starts_with("--") && t.strip_prefix(flag).is_some_and(|r| r.starts_with('='))) {
+            if t == flag
+                || (flag.starts_with("--")
+                    && t.strip_prefix(flag).is_some_and(|r| r.starts_with('=')))
+            {
                 return Some(w);
             }
             if short && t.starts_with('-') && !t.starts_with("--") && t.len() > 2 {
@@ -164,7 +175,11 @@ impl Script {
         self.commands.iter().any(|c| {
             c.range.start < offset
                 && c.name() == "set"
-                && c.args().windows(2).any(|w| w[0].text.starts_with('-') && w[0].text.ends_with('o') && w[1].text == "pipefail")
+                && c.args().windows(2).any(|w| {
+                    w[0].text.starts_with('-')
+                        && w[0].text.ends_with('o')
+                        && w[1].text == "pipefail"
+                })
         })
     }
 }
@@ -196,7 +211,10 @@ fn parse_into(script: &str, base: usize, depth: usize, out: &mut Script) {
             let mut parser = tree_sitter::Parser::new();
             // The grammar is compiled into this binary; failure means an ABI mismatch
             // between the two crates, which the crate's own tests catch.
-            if parser.set_language(&tree_sitter_bash::LANGUAGE.into()).is_err() {
+            if parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .is_err()
+            {
                 return None;
             }
             *p = Some(parser);
@@ -425,7 +443,9 @@ impl Walker<'_, '_> {
     }
 
     fn assignment(&self, n: tree_sitter::Node) -> Option<(String, Word)> {
-        let name = n.child_by_field_name("name").map(|x| self.text(x).to_string())?;
+        let name = n
+            .child_by_field_name("name")
+            .map(|x| self.text(x).to_string())?;
         let value = match n.child_by_field_name("value") {
             Some(v) => self.word(v),
             None => Word {
@@ -586,7 +606,6 @@ pub fn unquote(raw: &str) -> (String, bool) {
     (out, dynamic)
 }
 
-
 // ---------------------------------------------------------------------------------------
 // Dockerfile integration: the scripts of each RUN, mapped back to source positions.
 // ---------------------------------------------------------------------------------------
@@ -683,7 +702,9 @@ impl RunAnalysis {
             }
             let shell = shells.get(i).cloned().flatten();
             let posix = match &shell {
-                Some(sh) => sh.first().is_some_and(|s| is_posix_shell(&s.to_ascii_lowercase())),
+                Some(sh) => sh
+                    .first()
+                    .is_some_and(|s| is_posix_shell(&s.to_ascii_lowercase())),
                 None => !windows.get(i).copied().unwrap_or(false),
             };
             if !posix && !ins.json {
@@ -692,7 +713,10 @@ impl RunAnalysis {
             // `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, also grouped as `-exo pipefail`.
             let shell_pipefail = shell.as_ref().is_some_and(|sh| {
                 sh.windows(2).any(|w| {
-                    w[0].starts_with('-') && !w[0].starts_with("--") && w[0].ends_with('o') && w[1] == "pipefail"
+                    w[0].starts_with('-')
+                        && !w[0].starts_with("--")
+                        && w[0].ends_with('o')
+                        && w[1] == "pipefail"
                 })
             });
             if let Some(info) = analyse_run(df, &lines, i, ins, shell_pipefail) {
@@ -711,7 +735,13 @@ impl RunAnalysis {
     }
 }
 
-fn analyse_run(df: &Dockerfile, lines: &[&str], idx: usize, ins: &Instruction, shell_pipefail: bool) -> Option<RunInfo> {
+fn analyse_run(
+    df: &Dockerfile,
+    lines: &[&str],
+    idx: usize,
+    ins: &Instruction,
+    shell_pipefail: bool,
+) -> Option<RunInfo> {
     let fallback = ins.span;
     let mut info = RunInfo {
         instruction: idx,
@@ -724,11 +754,22 @@ fn analyse_run(df: &Dockerfile, lines: &[&str], idx: usize, ins: &Instruction, s
         // `["sh", "-c", "script"]` is a script; any other argv is one command.
         let argv = &ins.value;
         let text = match argv.as_slice() {
-            [sh, c, script, ..] if is_posix_shell(sh) && c.starts_with('-') && c.contains('c') => script.clone(),
-            _ => argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" "),
+            [sh, c, script, ..] if is_posix_shell(sh) && c.starts_with('-') && c.contains('c') => {
+                script.clone()
+            }
+            _ => argv
+                .iter()
+                .map(|a| shell_quote(a))
+                .collect::<Vec<_>>()
+                .join(" "),
         };
         let map = Vec::new();
-        info.scripts.push(RunScript { script: parse(&text), text, map, fallback });
+        info.scripts.push(RunScript {
+            script: parse(&text),
+            text,
+            map,
+            fallback,
+        });
         return Some(info);
     }
     let main = ins.value.first()?.as_str();
@@ -760,7 +801,13 @@ fn analyse_run(df: &Dockerfile, lines: &[&str], idx: usize, ins: &Instruction, s
         for (k, content_line) in h.content.split_inclusive('\n').enumerate() {
             let src = lines.get(line + k - 1).copied().unwrap_or("");
             let trimmed = content_line.trim_end_matches(['\n', '\r']);
-            let col0 = if trimmed.is_empty() { 0 } else { src.find(trimmed).map(|b| src[..b].chars().count()).unwrap_or(0) };
+            let col0 = if trimmed.is_empty() {
+                0
+            } else {
+                src.find(trimmed)
+                    .map(|b| src[..b].chars().count())
+                    .unwrap_or(0)
+            };
             for (j, (off, _)) in content_line.char_indices().enumerate() {
                 map.push((text.len() + off, line + k, col0 + j + 1));
             }
@@ -774,43 +821,89 @@ fn analyse_run(df: &Dockerfile, lines: &[&str], idx: usize, ins: &Instruction, s
     }
     map.sort_by_key(|m| m.0);
     let only_heredoc = is_bare_heredoc(main);
-    // `RUN <<EOF` alone: the bodies are the scripts (parsed below); the command line itself
-    // has no commands, and tree-sitter would misread a bare heredoc marker.
-    let script = if only_heredoc { parse("") } else { parse(&text) };
-    let main_script = RunScript { script, text: text.clone(), map: map.clone(), fallback };
-    // Which heredocs are scripts: `RUN <<EOF` (BuildKit runs the body) or fed to a shell.
+    // Heredocs are scripts when BuildKit runs the body (`RUN <<EOF`) or a shell reads it
+    // (`RUN bash <<EOF`, `RUN <<EOF bash`); otherwise they are data (`cat <<EOF > file`).
+    let feeds_shell = only_heredoc
+        || main.contains("<<")
+            && parse(main)
+                .commands
+                .iter()
+                .any(|c| is_posix_shell(c.name()) && shell_c_script(c).is_none());
+    let mut parse_text = text.clone();
+    let mut script_bodies = Vec::new();
     for (h, range) in bodies {
-        let fed_to_shell = only_heredoc
-            || main_script.script.commands.iter().any(|c| {
-                c.range.start < main.len() && is_posix_shell(c.name()) && shell_c_script(c).is_none()
-            }) && main.contains("<<");
         let body = &text[range.clone()];
-        let shebang_other = body.starts_with("#!") && !body.lines().next().is_some_and(|l| ["sh", "bash", "ash", "dash"].iter().any(|s| l.trim_end().ends_with(s)));
-        if fed_to_shell && !shebang_other {
+        let shebang_other = body.starts_with("#!")
+            && !body.lines().next().is_some_and(|l| {
+                ["sh", "bash", "ash", "dash"]
+                    .iter()
+                    .any(|s| l.trim_end().ends_with(s))
+            });
+        if feeds_shell && !shebang_other {
             let sub_map: Vec<(usize, usize, usize)> = map
                 .iter()
                 .filter(|m| range.contains(&m.0))
                 .map(|m| (m.0 - range.start, m.1, m.2))
                 .collect();
-            info.scripts.push(RunScript { script: parse(body), text: body.to_string(), map: sub_map, fallback });
-        } else if !fed_to_shell {
-            info.data.push(HeredocData { name: h.name.clone(), target: heredoc_target(main, &h.name), range });
+            script_bodies.push(RunScript {
+                script: parse(body),
+                text: body.to_string(),
+                map: sub_map,
+                fallback,
+            });
+            // Blank it in the command-line parse so its commands are not seen twice.
+            let blank: String = body
+                .chars()
+                .map(|c| {
+                    if c == '\n' {
+                        "\n".to_string()
+                    } else {
+                        " ".repeat(c.len_utf8())
+                    }
+                })
+                .collect();
+            parse_text.replace_range(range.clone(), &blank);
+        } else if !feeds_shell {
+            info.data.push(HeredocData {
+                name: h.name.clone(),
+                target: heredoc_target(main, &h.name),
+                range,
+            });
         }
     }
-    info.scripts.insert(0, main_script);
+    let script = if only_heredoc {
+        parse("")
+    } else {
+        parse(&parse_text)
+    };
+    let main_script = RunScript {
+        script,
+        text,
+        map,
+        fallback,
+    };
+    info.scripts.push(main_script);
+    info.scripts.extend(script_bodies);
+
     Some(info)
 }
 
 /// `<<EOF`, `<<-"EOF"`, `<<EOF <<EOF2`: the command line is only heredoc markers.
 fn is_bare_heredoc(main: &str) -> bool {
     let t = main.trim();
-    !t.is_empty() && t.split_whitespace().all(|w| w.starts_with("<<") || w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.contains("<<"))
+    !t.is_empty()
+        && t.split_whitespace().all(|w| {
+            w.starts_with("<<")
+                || w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.contains("<<")
+        })
 }
 
 /// The file a data heredoc is written to: `cat <<EOF > /x`, `tee -a /x <<EOF`.
 fn heredoc_target(main: &str, name: &str) -> Option<String> {
     let words: Vec<String> = main.split_whitespace().map(|w| unquote(w).0).collect();
-    let pos = words.iter().position(|w| w.starts_with("<<") && w.trim_start_matches("<<").trim_start_matches('-') == name)?;
+    let pos = words.iter().position(|w| {
+        w.starts_with("<<") && w.trim_start_matches("<<").trim_start_matches('-') == name
+    })?;
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
@@ -840,7 +933,11 @@ fn shell_quote(s: &str) -> String {
 /// The instruction's first logical line as BuildKit joins it: continuation escapes removed,
 /// comment and blank lines inside the continuation dropped. Returns each char with its
 /// 1-based line and column, and the 1-based line after the logical line.
-fn logical_line(lines: &[&str], ins: &Instruction, escape: char) -> (Vec<(char, usize, usize)>, usize) {
+fn logical_line(
+    lines: &[&str],
+    ins: &Instruction,
+    escape: char,
+) -> (Vec<(char, usize, usize)>, usize) {
     let mut out = Vec::new();
     let mut l = ins.start_line;
     let mut first = true;
@@ -921,9 +1018,12 @@ mod tests {
 
     #[test]
     fn command_substitution_and_wrappers() {
-        let cs = commands("sh -c \"$(wget -qO- https://x/install)\"; env A=1 nice -n 5 pip install x");
+        let cs =
+            commands("sh -c \"$(wget -qO- https://x/install)\"; env A=1 nice -n 5 pip install x");
         assert!(cs.iter().any(|c| c.name() == "wget" && c.in_substitution));
-        assert!(cs.iter().any(|c| c.name() == "pip" && c.args()[0].text == "install"));
+        assert!(cs
+            .iter()
+            .any(|c| c.name() == "pip" && c.args()[0].text == "install"));
     }
 
     #[test]
@@ -935,7 +1035,15 @@ mod tests {
 
     #[test]
     fn garbage_does_not_panic() {
-        for s in ["", "((((", "\"unterminated", "$(", "a |", "<<EOF", "\u{0}\u{1}"] {
+        for s in [
+            "",
+            "((((",
+            "\"unterminated",
+            "$(",
+            "a |",
+            "<<EOF",
+            "\u{0}\u{1}",
+        ] {
             let _ = parse(s);
         }
     }

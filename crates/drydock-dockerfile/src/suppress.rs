@@ -24,12 +24,15 @@ impl Selector {
     fn matches(&self, rule: &str, meta: Option<&RuleMeta>) -> bool {
         match self {
             Selector::Drydock(s) => {
-                s.eq_ignore_ascii_case(rule) || s.eq_ignore_ascii_case("all") || meta.is_some_and(|m| m.name == s)
+                s.eq_ignore_ascii_case(rule)
+                    || s.eq_ignore_ascii_case("all")
+                    || meta.is_some_and(|m| m.name == s)
             }
             Selector::Hadolint(code) => meta.is_some_and(|m| {
-                m.equivalents
-                    .iter()
-                    .any(|e| e.strip_prefix("hadolint:").is_some_and(|c| c.eq_ignore_ascii_case(code)))
+                m.equivalents.iter().any(|e| {
+                    e.strip_prefix("hadolint:")
+                        .is_some_and(|c| c.eq_ignore_ascii_case(code))
+                })
             }),
         }
     }
@@ -45,7 +48,8 @@ pub struct Suppressions {
 
 impl Suppressions {
     pub fn from_dockerfile(df: &Dockerfile) -> Suppressions {
-        let mut by_line: std::collections::BTreeMap<usize, &str> = std::collections::BTreeMap::new();
+        let mut by_line: std::collections::BTreeMap<usize, &str> =
+            std::collections::BTreeMap::new();
         for c in &df.comments {
             by_line.insert(c.line, c.text.as_str());
         }
@@ -87,7 +91,8 @@ impl Suppressions {
             return false;
         };
         self.local.iter().any(|(start, end, sels)| {
-            (*start..=*end).contains(&span.start_line) && sels.iter().any(|s| s.matches(&f.rule, meta))
+            (*start..=*end).contains(&span.start_line)
+                && sels.iter().any(|s| s.matches(&f.rule, meta))
         })
     }
 }
@@ -113,11 +118,15 @@ fn parse_comment(text: &str) -> Option<(bool, Vec<Selector>)> {
     for tok in rest.split([',', ' ', '\t']).filter(|t| !t.is_empty()) {
         let looks_like_id = tok.len() >= 3
             && tok.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && (tok.chars().any(|c| c.is_ascii_digit()) || tok.contains('-') || tok.eq_ignore_ascii_case("all"));
+            && (tok.chars().any(|c| c.is_ascii_digit())
+                || tok.contains('-')
+                || tok.eq_ignore_ascii_case("all"));
         if !looks_like_id {
             break;
         }
-        let is_dl = tok.len() > 2 && tok[..2].eq_ignore_ascii_case("DL") && tok[2..].chars().all(|c| c.is_ascii_digit());
+        let is_dl = tok.len() > 2
+            && tok[..2].eq_ignore_ascii_case("DL")
+            && tok[2..].chars().all(|c| c.is_ascii_digit());
         sels.push(if hadolint || is_dl {
             Selector::Hadolint(tok.to_string())
         } else {
@@ -135,12 +144,25 @@ mod tests {
     fn comment_forms() {
         let (g, s) = parse_comment("drydock ignore=DF001,DF002").unwrap();
         assert!(!g);
-        assert_eq!(s, [Selector::Drydock("DF001".into()), Selector::Drydock("DF002".into())]);
-        let (g, s) = parse_comment("drydock global ignore DF051 because we use k8s probes").unwrap();
+        assert_eq!(
+            s,
+            [
+                Selector::Drydock("DF001".into()),
+                Selector::Drydock("DF002".into())
+            ]
+        );
+        let (g, s) =
+            parse_comment("drydock global ignore DF051 because we use k8s probes").unwrap();
         assert!(g);
         assert_eq!(s, [Selector::Drydock("DF051".into())]);
         let (_, s) = parse_comment("hadolint ignore=DL3008, DL3009").unwrap();
-        assert_eq!(s, [Selector::Hadolint("DL3008".into()), Selector::Hadolint("DL3009".into())]);
+        assert_eq!(
+            s,
+            [
+                Selector::Hadolint("DL3008".into()),
+                Selector::Hadolint("DL3009".into())
+            ]
+        );
         assert!(parse_comment("drydock is great").is_none());
         assert!(parse_comment("ignore=DF001").is_none());
         assert!(parse_comment("drydock ignore=").is_none());

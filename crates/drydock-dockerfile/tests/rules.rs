@@ -76,7 +76,12 @@ fn render(findings: &[&Finding]) -> String {
     let mut s = String::new();
     for f in findings {
         let (sl, sc, el, ec) = span(f);
-        writeln!(s, "{} {sl}:{sc}-{el}:{ec} {}: {}", f.rule, f.severity, f.message).unwrap();
+        writeln!(
+            s,
+            "{} {sl}:{sc}-{el}:{ec} {}: {}",
+            f.rule, f.severity, f.message
+        )
+        .unwrap();
         if let Some(fix) = &f.fix {
             writeln!(s, "    fix: {fix}").unwrap();
         }
@@ -98,17 +103,31 @@ fn every_rule_is_documented_has_a_fixture_and_behaves_on_it() {
     assert_eq!(ids.len(), metas.len(), "duplicate rule ids");
 
     for meta in &metas {
-        for section in ["## Why is this bad?", "## How to fix", "## Example", "## References"] {
+        for section in [
+            "## Why is this bad?",
+            "## How to fix",
+            "## Example",
+            "## References",
+        ] {
             if !meta.explanation.contains(section) {
                 problems.push(format!("{}: explanation lacks `{section}`", meta.id));
             }
         }
-        if meta.title.is_empty() || !meta.name.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+        if meta.title.is_empty()
+            || !meta
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+        {
             problems.push(format!("{}: bad title or name", meta.id));
         }
         let fixture = fixtures().join(format!("{}.Dockerfile", meta.id));
         let Ok(source) = std::fs::read_to_string(&fixture) else {
-            problems.push(format!("{}: missing fixture {}", meta.id, fixture.display()));
+            problems.push(format!(
+                "{}: missing fixture {}",
+                meta.id,
+                fixture.display()
+            ));
             continue;
         };
         let options = options_for(&source, ctx.path());
@@ -148,18 +167,31 @@ fn every_rule_is_documented_has_a_fixture_and_behaves_on_it() {
             let mark = marks.iter().find(|(a, b, _)| (*a..=*b).contains(&line));
             match mark {
                 Some((_, _, true)) => {}
-                Some((_, _, false)) => problems.push(format!("{}: fires on an `# ok` line {line}: {}", meta.id, f.message)),
-                None => problems.push(format!("{}: fires on unmarked line {line}: {}", meta.id, f.message)),
+                Some((_, _, false)) => problems.push(format!(
+                    "{}: fires on an `# ok` line {line}: {}",
+                    meta.id, f.message
+                )),
+                None => problems.push(format!(
+                    "{}: fires on unmarked line {line}: {}",
+                    meta.id, f.message
+                )),
             }
         }
         for (a, b, bad) in &marks {
             if *bad && !mine.iter().any(|f| (*a..=*b).contains(&span(f).0)) {
-                problems.push(format!("{}: no finding on the `# bad` instruction at line {a}", meta.id));
+                problems.push(format!(
+                    "{}: no finding on the `# bad` instruction at line {a}",
+                    meta.id
+                ));
             }
         }
         insta::assert_snapshot!(meta.id, render(&mine));
     }
-    assert!(problems.is_empty(), "rule problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "rule problems:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -167,7 +199,11 @@ fn explanations_render_for_explain() {
     for m in rule_metas() {
         let text = m.render_explain();
         assert!(text.starts_with(m.id));
-        assert!(m.explanation.contains("```dockerfile"), "{} has no Dockerfile example", m.id);
+        assert!(
+            m.explanation.contains("```dockerfile"),
+            "{} has no Dockerfile example",
+            m.id
+        );
     }
 }
 
@@ -188,11 +224,24 @@ USER root
         use_build_context: false,
         ..DockerfileOptions::default()
     };
-    let scan = scan_dockerfile(Path::new("Dockerfile"), src.as_bytes(), &opts, &Policy::default());
-    let rules: Vec<(String, usize)> = scan.findings.iter().map(|f| (f.rule.clone(), span(f).0)).collect();
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    let rules: Vec<(String, usize)> = scan
+        .findings
+        .iter()
+        .map(|f| (f.rule.clone(), span(f).0))
+        .collect();
     assert!(!rules.iter().any(|(r, _)| r == "DF051"), "{rules:?}");
     assert!(rules.contains(&("DF017".to_string(), 2)), "{rules:?}");
-    let sudo: Vec<usize> = rules.iter().filter(|(r, _)| r == "DF015").map(|(_, l)| *l).collect();
+    let sudo: Vec<usize> = rules
+        .iter()
+        .filter(|(r, _)| r == "DF015")
+        .map(|(_, l)| *l)
+        .collect();
     assert_eq!(sudo, [7], "only the unsuppressed sudo remains");
     assert!(!rules.iter().any(|(r, _)| r == "DF014"), "{rules:?}");
     assert!(scan.suppressed >= 4);
@@ -205,7 +254,12 @@ fn default_off_rules_do_not_run_and_disabled_rules_are_skipped() {
         use_build_context: false,
         ..DockerfileOptions::default()
     };
-    let scan = scan_dockerfile(Path::new("Dockerfile"), src.as_bytes(), &opts, &Policy::default());
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
     assert!(!scan.findings.iter().any(|f| f.rule == "DF045"));
     let policy = Policy {
         select: vec![RuleSelector("DF045".into())],
@@ -227,11 +281,28 @@ fn secrets_never_appear_whole_in_output() {
         use_build_context: false,
         ..DockerfileOptions::default()
     };
-    let scan = scan_dockerfile(Path::new("Dockerfile"), src.as_bytes(), &opts, &Policy::default());
-    assert!(scan.findings.iter().filter(|f| f.category == drydock_core::Category::Secret).count() >= 4);
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    assert!(
+        scan.findings
+            .iter()
+            .filter(|f| f.category == drydock_core::Category::Secret)
+            .count()
+            >= 4
+    );
     let json = serde_json::to_string(&scan.findings).unwrap();
-    assert!(!json.contains(token), "a whole token leaked into the findings");
-    assert!(!json.contains("Sup3rS3cretPw"), "a whole password leaked into the findings");
+    assert!(
+        !json.contains(token),
+        "a whole token leaked into the findings"
+    );
+    assert!(
+        !json.contains("Sup3rS3cretPw"),
+        "a whole password leaked into the findings"
+    );
 }
 
 #[test]
@@ -241,8 +312,20 @@ fn windows_and_powershell_runs_are_not_shell_analysed() {
         use_build_context: false,
         ..DockerfileOptions::default()
     };
-    let scan = scan_dockerfile(Path::new("Dockerfile"), src.as_bytes(), &opts, &Policy::default());
-    assert!(!scan.findings.iter().any(|f| f.rule == "DF025" || f.rule == "DF015"), "{:?}", scan.findings);
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    assert!(
+        !scan
+            .findings
+            .iter()
+            .any(|f| f.rule == "DF025" || f.rule == "DF015"),
+        "{:?}",
+        scan.findings
+    );
 }
 
 #[test]
@@ -252,8 +335,17 @@ fn locations_point_at_the_offending_token() {
         use_build_context: false,
         ..DockerfileOptions::default()
     };
-    let scan = scan_dockerfile(Path::new("Dockerfile"), src.as_bytes(), &opts, &Policy::default());
-    let f = scan.findings.iter().find(|f| f.rule == "DF025").expect("curl -k found");
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    let f = scan
+        .findings
+        .iter()
+        .find(|f| f.rule == "DF025")
+        .expect("curl -k found");
     assert_eq!(span(f), (3, 16, 3, 17));
 }
 
@@ -262,9 +354,15 @@ fn locations_point_at_the_offending_token() {
 /// Lives in this test binary so the secret engine is compiled once.
 #[test]
 fn corpus_scans_cleanly_and_agrees_with_hadolint_where_equivalent() {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/dockerfiles"));
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/dockerfiles"
+    ));
     let Ok(entries) = std::fs::read_dir(root) else {
-        eprintln!("SKIPPED: {} not found (the shared corpus is not beside the project)", root.display());
+        eprintln!(
+            "SKIPPED: {} not found (the shared corpus is not beside the project)",
+            root.display()
+        );
         return;
     };
     let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -279,12 +377,15 @@ fn corpus_scans_cleanly_and_agrees_with_hadolint_where_equivalent() {
     };
     let metas = rule_metas();
     let mut per_rule: std::collections::BTreeMap<String, usize> = Default::default();
-    // hadolint code → (both, hadolint only, drydock only)
-    let mut agree: std::collections::BTreeMap<String, (usize, usize, usize, Vec<String>)> = Default::default();
+    // rule~equivalents → (both, theirs only, drydock only, examples)
+    let mut agree: std::collections::BTreeMap<String, (usize, usize, usize, Vec<String>)> =
+        Default::default();
     let mut scanned = 0;
     for dir in &dirs {
         let path = dir.join("Dockerfile");
-        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
         let scan = scan_dockerfile(&path, &bytes, &opts, &policy);
         scanned += 1;
         assert!(
@@ -296,15 +397,49 @@ fn corpus_scans_cleanly_and_agrees_with_hadolint_where_equivalent() {
         for f in &scan.findings {
             *per_rule.entry(f.rule.clone()).or_default() += 1;
         }
-        let Ok(h) = std::fs::read_to_string(dir.join("hadolint.json")) else { continue };
-        let Ok(serde_json::Value::Array(h)) = serde_json::from_str::<serde_json::Value>(&h) else { continue };
-        let had: std::collections::BTreeSet<String> =
-            h.iter().filter_map(|x| x["code"].as_str().map(str::to_string)).collect();
+        // What Hadolint and Checkov reported for this file (codes / check ids).
+        let mut theirs_codes: std::collections::BTreeSet<String> = Default::default();
+        let mut have: Vec<&str> = Vec::new();
+        if let Ok(h) = std::fs::read_to_string(dir.join("hadolint.json")) {
+            have.push("hadolint:");
+            if let Ok(serde_json::Value::Array(h)) = serde_json::from_str::<serde_json::Value>(&h) {
+                if h.iter().any(|x| x["code"] == "DL1000") {
+                    continue; // Hadolint could not parse it (heredocs): nothing to compare
+                }
+                theirs_codes.extend(
+                    h.iter()
+                        .filter_map(|x| x["code"].as_str().map(|c| format!("hadolint:{c}"))),
+                );
+            }
+        }
+        if let Ok(c) = std::fs::read_to_string(dir.join("checkov.json")) {
+            have.push("checkov:");
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&c) {
+                if let Some(failed) = v["results"]["failed_checks"].as_array() {
+                    theirs_codes.extend(
+                        failed
+                            .iter()
+                            .filter_map(|x| x["check_id"].as_str().map(|c| format!("checkov:{c}"))),
+                    );
+                }
+            }
+        }
         for m in &metas {
-            for eq in m.equivalents.iter().filter_map(|e| e.strip_prefix("hadolint:")) {
+            for tool in ["hadolint:", "checkov:"] {
+                let eqs: Vec<&str> = m
+                    .equivalents
+                    .iter()
+                    .copied()
+                    .filter(|e| e.starts_with(tool))
+                    .collect();
+                if eqs.is_empty() || !have.contains(&tool) {
+                    continue;
+                }
                 let ours = scan.findings.iter().any(|f| f.rule == m.id);
-                let theirs = had.contains(eq);
-                let e = agree.entry(format!("{eq}~{}", m.id)).or_default();
+                let theirs = eqs.iter().any(|e| theirs_codes.contains(*e));
+                let e = agree
+                    .entry(format!("{}~{}", m.id, eqs.join("+")))
+                    .or_default();
                 match (ours, theirs) {
                     (true, true) => e.0 += 1,
                     (false, true) => e.1 += 1,
@@ -323,9 +458,52 @@ fn corpus_scans_cleanly_and_agrees_with_hadolint_where_equivalent() {
     for (r, n) in &per_rule {
         eprintln!("  {r}: {n}");
     }
-    eprintln!("hadolint comparison (files): both / hadolint only / drydock only (examples)");
+    eprintln!(
+        "comparison with Hadolint/Checkov (files): both / theirs only / drydock only (examples)"
+    );
     for (k, (b, h, d, ex)) in &agree {
         eprintln!("  {k}: {b} / {h} / {d} {ex:?}");
     }
     assert!(scanned >= 500, "only {scanned} corpus files scanned");
+}
+
+#[test]
+fn artifact_export_stage_is_not_treated_as_a_runtime_image() {
+    let src = "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM scratch AS export\nCOPY --from=build /out/app /\n";
+    let opts = DockerfileOptions {
+        use_build_context: false,
+        ..DockerfileOptions::default()
+    };
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    assert!(
+        !scan
+            .findings
+            .iter()
+            .any(|f| f.rule == "DF013" || f.rule == "DF051"),
+        "{:?}",
+        scan.findings
+    );
+    // The same stage with a CMD is an image someone runs.
+    let src = format!("{src}CMD [\"/app\"]\n");
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    assert!(scan.findings.iter().any(|f| f.rule == "DF013"));
+}
+
+#[test]
+fn rules_markdown_lists_every_rule_with_equivalents() {
+    let md = drydock_dockerfile::rules_markdown();
+    for m in rule_metas() {
+        assert!(md.contains(&format!("## {}", m.id)), "{} missing", m.id);
+    }
+    assert!(md.contains("| DL3002 |") || md.contains("DL3002"));
 }

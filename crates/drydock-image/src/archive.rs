@@ -287,8 +287,9 @@ fn kind_of(idx: &TarIndex, path: &Path) -> Result<ArchiveKind, ImageError> {
     } else {
         Err(ImageError::Unsupported {
             input: path.display().to_string(),
-            message: "tar holds neither manifest.json (docker-archive) nor index.json (OCI archive)"
-                .into(),
+            message:
+                "tar holds neither manifest.json (docker-archive) nor index.json (OCI archive)"
+                    .into(),
         })
     }
 }
@@ -349,7 +350,14 @@ fn tag_matches(tag: &str, sel: &str) -> bool {
     }
     let norm = |s: &str| {
         drydock_core::imageref::ImageRef::parse(s)
-            .map(|r| format!("{}/{}:{}", r.registry, r.repository, r.effective_tag().unwrap_or("latest")))
+            .map(|r| {
+                format!(
+                    "{}/{}:{}",
+                    r.registry,
+                    r.repository,
+                    r.effective_tag().unwrap_or("latest")
+                )
+            })
             .unwrap_or_else(|_| s.to_string())
     };
     if norm(tag) == norm(sel) {
@@ -360,7 +368,10 @@ fn tag_matches(tag: &str, sel: &str) -> bool {
 }
 
 /// Parse `manifest.json` of a docker-archive.
-pub(crate) fn parse_archive_manifest(raw: &[u8], label: &str) -> Result<Vec<ArchiveEntry>, ImageError> {
+pub(crate) fn parse_archive_manifest(
+    raw: &[u8],
+    label: &str,
+) -> Result<Vec<ArchiveEntry>, ImageError> {
     let entries: Vec<ArchiveEntry> = serde_json::from_slice(raw)
         .map_err(|e| ImageError::format(format!("{label}:manifest.json"), e.to_string()))?;
     if entries.is_empty() {
@@ -395,12 +406,7 @@ pub(crate) fn select_entries<'a>(
             let found: Vec<_> = entries
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| {
-                    e.repo_tags
-                        .iter()
-                        .flatten()
-                        .any(|t| tag_matches(t, s))
-                })
+                .filter(|(_, e)| e.repo_tags.iter().flatten().any(|t| tag_matches(t, s)))
                 .take(1)
                 .collect();
             if found.is_empty() {
@@ -555,7 +561,9 @@ mod tests {
         assert_eq!(normalize_member("./a//b/"), "a/b");
         assert_eq!(normalize_member("/../x/../y"), "y");
         assert_eq!(
-            digest_from_member("blobs/sha256/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+            digest_from_member(
+                "blobs/sha256/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+            ),
             Some("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into())
         );
         assert_eq!(digest_from_member("abc/layer.tar"), None);

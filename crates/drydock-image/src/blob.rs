@@ -325,9 +325,7 @@ impl Read for LayerReader {
             )));
         }
         let comp = self.compressed.get().max(1);
-        if self.compression != Compression::None
-            && out > l.ratio_grace
-            && out / comp > l.max_ratio
+        if self.compression != Compression::None && out > l.ratio_grace && out / comp > l.max_ratio
         {
             return Err(limit(format!(
                 "decompression ratio above {}:1 after {out} bytes (possible decompression bomb)",
@@ -350,7 +348,7 @@ pub fn map_read_error(blob: &str, e: io::Error) -> ImageError {
             message: l.0.clone(),
         };
     }
-    if e.kind() == io::ErrorKind::UnexpectedEof {
+    if e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("unexpected EOF") {
         return ImageError::Truncated {
             blob: blob.into(),
             message: format!("stream ended early ({e})"),
@@ -398,12 +396,16 @@ pub fn read_verified(
     if desc.size > max {
         return Err(ImageError::Limit {
             blob: name.into(),
-            message: format!("document of {} bytes exceeds the {max}-byte limit", desc.size),
+            message: format!(
+                "document of {} bytes exceeds the {max}-byte limit",
+                desc.size
+            ),
         });
     }
     let mut h = HashingReader::new(r.take(max + 1), Hasher::for_digest(&desc.digest));
     let mut out = Vec::new();
-    h.read_to_end(&mut out).map_err(|e| map_read_error(name, e))?;
+    h.read_to_end(&mut out)
+        .map_err(|e| map_read_error(name, e))?;
     if out.len() as u64 > max {
         return Err(ImageError::Limit {
             blob: name.into(),

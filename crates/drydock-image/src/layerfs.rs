@@ -279,7 +279,10 @@ mod tests {
             ..Default::default()
         };
         let m = merge(&[&l0, &l1]);
-        assert_eq!(m.resolve("etc/os-release").unwrap().entry.path, "usr/lib/os-release");
+        assert_eq!(
+            m.resolve("etc/os-release").unwrap().entry.path,
+            "usr/lib/os-release"
+        );
         assert!(m.resolve("loop1").is_none());
         assert!(m.final_fs.contains_key("x"));
         assert_eq!(m.dangling_hardlinks.len(), 1);

@@ -4,7 +4,9 @@
 //! document's shape (podman import and umoci omit the optional `mediaType`).
 
 use crate::blob::read_blob_verified;
-use crate::source::{BlobStore, Descriptor, ImageError, Limits, Platform, PlatformChoice, ResolvedImage};
+use crate::source::{
+    BlobStore, Descriptor, ImageError, Limits, Platform, PlatformChoice, ResolvedImage,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -243,7 +245,10 @@ pub fn parse_document(raw: &[u8], hint: Option<&str>, input: &str) -> Result<Doc
         .filter(|m| !m.is_empty() && m != "application/json" && m != "text/plain");
     if doc.schema_version == Some(1)
         || doc.fs_layers.is_some()
-        || matches!(declared.as_deref(), Some(DOCKER_V1) | Some(DOCKER_V1_SIGNED))
+        || matches!(
+            declared.as_deref(),
+            Some(DOCKER_V1) | Some(DOCKER_V1_SIGNED)
+        )
     {
         return Err(ImageError::Unsupported {
             input: input.into(),
@@ -278,7 +283,10 @@ pub fn parse_document(raw: &[u8], hint: Option<&str>, input: &str) -> Result<Doc
             .ok_or_else(|| ImageError::format(input, "index has no `manifests` array"))?;
         Ok(Document::Index(Index {
             media_type,
-            manifests: manifests.into_iter().map(RawDescriptor::into_descriptor).collect(),
+            manifests: manifests
+                .into_iter()
+                .map(RawDescriptor::into_descriptor)
+                .collect(),
         }))
     } else {
         let config = doc
@@ -465,12 +473,12 @@ fn resolve_inner(
             Ok(out)
         }
         Document::Manifest(m) => {
-            let config_raw = read_blob_verified(
-                req.store.as_ref(),
-                &m.config,
-                req.limits.max_document_bytes,
+            let config_raw =
+                read_blob_verified(req.store.as_ref(), &m.config, req.limits.max_document_bytes)?;
+            let config = ImageConfig::parse(
+                &config_raw,
+                &format!("{} config {}", req.name, m.config.digest),
             )?;
-            let config = ImageConfig::parse(&config_raw, &format!("{} config {}", req.name, m.config.digest))?;
             if config.rootfs.diff_ids.len() != m.layers.len() {
                 return Err(ImageError::format(
                     input,
@@ -516,11 +524,16 @@ mod tests {
             Document::Manifest(m) => assert_eq!(m.media_type, OCI_MANIFEST),
             other => panic!("{other:?}"),
         }
-        let idx = format!(r#"{{"schemaVersion":2,"manifests":[{{"digest":"{D}","size":1,"platform":{{"os":"linux","architecture":"arm64"}}}}]}}"#);
+        let idx = format!(
+            r#"{{"schemaVersion":2,"manifests":[{{"digest":"{D}","size":1,"platform":{{"os":"linux","architecture":"arm64"}}}}]}}"#
+        );
         match parse_document(idx.as_bytes(), Some(DOCKER_LIST), "t").unwrap() {
             Document::Index(i) => {
                 assert_eq!(i.media_type, DOCKER_LIST);
-                assert_eq!(i.manifests[0].platform.as_ref().unwrap().to_string(), "linux/arm64");
+                assert_eq!(
+                    i.manifests[0].platform.as_ref().unwrap().to_string(),
+                    "linux/arm64"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -547,7 +560,11 @@ mod tests {
         };
         let idx = Index {
             media_type: OCI_INDEX.into(),
-            manifests: vec![mk("linux/amd64"), mk("linux/arm64/v8"), mk("unknown/unknown")],
+            manifests: vec![
+                mk("linux/amd64"),
+                mk("linux/arm64/v8"),
+                mk("unknown/unknown"),
+            ],
         };
         let all = select_platforms(&idx, &PlatformChoice::All, "t").unwrap();
         assert_eq!(all.len(), 2);

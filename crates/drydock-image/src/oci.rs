@@ -98,7 +98,8 @@ fn ref_name(d: &Descriptor) -> Option<&str> {
 /// Does a ref.name annotation match a requested tag? Accepts the bare tag (`1.0`) and full
 /// names whose tag part matches (`docker.io/lab/app:1.0`).
 fn ref_matches(name: &str, tag: &str) -> bool {
-    name == tag || name.rsplit_once(':').is_some_and(|(_, t)| t == tag) && !tag.contains(':')
+    name == tag
+        || name.rsplit_once(':').is_some_and(|(_, t)| t == tag) && !tag.contains(':')
         || name.ends_with(&format!("/{tag}"))
 }
 
@@ -113,7 +114,10 @@ fn open_from_index(
     let index = match parse_document(raw, Some(crate::manifest::OCI_INDEX), &input)? {
         Document::Index(i) => i,
         Document::Manifest(_) => {
-            return Err(ImageError::format(input, "index.json is a manifest, not an index"))
+            return Err(ImageError::format(
+                input,
+                "index.json is a manifest, not an index",
+            ))
         }
     };
     let fetch_store = store.clone();
@@ -146,7 +150,11 @@ fn open_from_index(
         return resolve_one(d, &format!("{label}:{tag}"));
     }
     // No tag: a single entry, or a platform index written straight into index.json.
-    let named: Vec<&Descriptor> = index.manifests.iter().filter(|d| ref_name(d).is_some()).collect();
+    let named: Vec<&Descriptor> = index
+        .manifests
+        .iter()
+        .filter(|d| ref_name(d).is_some())
+        .collect();
     if index.manifests.len() == 1 {
         return resolve_one(&index.manifests[0], label);
     }
@@ -187,6 +195,9 @@ mod tests {
         assert!(ref_matches("1.0", "1.0"));
         assert!(ref_matches("docker.io/lab/app:1.0", "1.0"));
         assert!(!ref_matches("docker.io/lab/app:1.0", "2.0"));
-        assert!(ref_matches("docker.io/lab/app:1.0", "docker.io/lab/app:1.0"));
+        assert!(ref_matches(
+            "docker.io/lab/app:1.0",
+            "docker.io/lab/app:1.0"
+        ));
     }
 }

@@ -169,7 +169,11 @@ pub fn scan(
 }
 
 /// Merge walked layers and run the rules (shared by [`scan`] and the stream scan).
-pub fn finish_scan(image: &ResolvedImage, summaries: Vec<LayerSummary>, opts: &ScanOptions) -> ImageScan {
+pub fn finish_scan(
+    image: &ResolvedImage,
+    summaries: Vec<LayerSummary>,
+    opts: &ScanOptions,
+) -> ImageScan {
     let history = image.config.layer_history();
     let infos: Vec<LayerInfo> = summaries
         .iter()
@@ -312,7 +316,10 @@ impl crate::source::BlobStore for ConsumedStream {
     ) -> Result<Box<dyn std::io::Read + Send>, ImageError> {
         Err(ImageError::Unsupported {
             input: self.0.clone(),
-            message: format!("blob {} cannot be re-read from a consumed stream", desc.digest),
+            message: format!(
+                "blob {} cannot be re-read from a consumed stream",
+                desc.digest
+            ),
         })
     }
 }
@@ -484,10 +491,12 @@ pub fn scan_docker_archive_stream(
         walked.insert(member, result);
     }
     // Everything is read; now the images.
-    let manifest = docs.get("manifest.json").ok_or_else(|| ImageError::NotFound {
-        input: label.clone(),
-        what: "manifest.json in the stream".into(),
-    })?;
+    let manifest = docs
+        .get("manifest.json")
+        .ok_or_else(|| ImageError::NotFound {
+            input: label.clone(),
+            what: "manifest.json in the stream".into(),
+        })?;
     let entries = parse_archive_manifest(manifest, &label)?;
     let chosen = select_entries(&entries, select, &label)?;
     let multi = entries.len() > 1;
@@ -505,10 +514,13 @@ pub fn scan_docker_archive_stream(
     for (n, e) in chosen {
         let img_name = crate::archive::entry_name(e, n, multi, &label);
         let cfg_member = resolve_link(&e.config);
-        let config_raw = docs.get(&cfg_member).cloned().ok_or_else(|| ImageError::NotFound {
-            input: label.clone(),
-            what: format!("config `{}` of image `{img_name}`", e.config),
-        })?;
+        let config_raw = docs
+            .get(&cfg_member)
+            .cloned()
+            .ok_or_else(|| ImageError::NotFound {
+                input: label.clone(),
+                what: format!("config `{}` of image `{img_name}`", e.config),
+            })?;
         if let Some(d) = crate::archive::digest_from_member(&cfg_member) {
             let actual = crate::blob::sha256_digest(&config_raw);
             if actual != d {
@@ -569,7 +581,11 @@ pub fn scan_docker_archive_stream(
             }
             layers.push(crate::source::Descriptor {
                 media_type: crate::archive::DOCKER_LAYER_TAR.into(),
-                digest: if m.starts_with("blobs/") { d.digest.clone() } else { diff_id.clone() },
+                digest: if m.starts_with("blobs/") {
+                    d.digest.clone()
+                } else {
+                    diff_id.clone()
+                },
                 size: d.compressed_size,
                 platform: None,
                 annotations: Default::default(),

@@ -275,18 +275,44 @@ pub struct OpenOptions {
 /// What a source string names, before anything is opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceSpec {
-    DockerArchive { path: PathBuf, select: Option<String> },
-    OciLayout { path: PathBuf, tag: Option<String> },
-    OciArchive { path: PathBuf, tag: Option<String> },
-    DockerDaemon { name: String },
-    Podman { name: String },
-    Registry { reference: String },
+    DockerArchive {
+        path: PathBuf,
+        select: Option<String>,
+    },
+    OciLayout {
+        path: PathBuf,
+        tag: Option<String>,
+    },
+    OciArchive {
+        path: PathBuf,
+        tag: Option<String>,
+    },
+    DockerDaemon {
+        name: String,
+    },
+    Podman {
+        name: String,
+    },
+    Registry {
+        reference: String,
+    },
 }
 
 /// Split `PATH[:SUFFIX]`: the whole string if it exists as a path, else at the last `:`.
 fn split_path_suffix(rest: &str) -> (PathBuf, Option<String>) {
     if Path::new(rest).exists() {
         return (PathBuf::from(rest), None);
+    }
+    // `FILE:lab/app:1.0`: the reference may itself hold `:` and `/`; the shortest existing
+    // prefix is the file.
+    for (i, _) in rest.match_indices(':') {
+        if i > 0 && Path::new(&rest[..i]).exists() {
+            let suffix = &rest[i + 1..];
+            return (
+                PathBuf::from(&rest[..i]),
+                Some(suffix.to_string()).filter(|s| !s.is_empty()),
+            );
+        }
     }
     match rest.rfind(':') {
         Some(i) if i > 0 && !rest[i + 1..].contains('/') => (
@@ -426,7 +452,10 @@ mod tests {
         assert!(!Platform::parse("linux/amd64").unwrap().matches(&p));
         assert!(Platform::parse("linux").is_err());
         assert!(Platform::parse("linux//v7").is_err());
-        assert_eq!(Platform::parse("linux/x86_64").unwrap().architecture, "amd64");
+        assert_eq!(
+            Platform::parse("linux/x86_64").unwrap().architecture,
+            "amd64"
+        );
         assert_eq!(PlatformChoice::parse("ALL").unwrap(), PlatformChoice::All);
     }
 

@@ -148,8 +148,10 @@ pub fn walk_layer(
         let mut buf: Vec<u8> = Vec::new();
         for entry in entries {
             let mut entry = entry.map_err(|e| entry_error(&blob, e))?;
-            walk_entry(layer, &mut entry, opts, sinks, &mut sum, &mut seen, &mut buf)
-                .map_err(|e| entry_error(&blob, e))?;
+            walk_entry(
+                layer, &mut entry, opts, sinks, &mut sum, &mut seen, &mut buf,
+            )
+            .map_err(|e| entry_error(&blob, e))?;
         }
     }
     sum.digests = Some(reader.finish()?);
@@ -160,6 +162,7 @@ fn entry_error(blob: &str, e: std::io::Error) -> ImageError {
     let msg = e.to_string();
     // The tar crate reports malformed headers as InvalidData/Other with a message.
     if e.kind() != std::io::ErrorKind::UnexpectedEof
+        && !msg.contains("unexpected EOF")
         && e.get_ref()
             .is_none_or(|i| i.downcast_ref::<crate::blob::LimitExceeded>().is_none())
         && (msg.contains("checksum") || msg.contains("header") || msg.contains("numeric field"))
@@ -187,7 +190,9 @@ fn walk_entry<R: Read>(
     let et = h.entry_type();
     if matches!(
         et,
-        tar::EntryType::XGlobalHeader | tar::EntryType::XHeader | tar::EntryType::GNULongName
+        tar::EntryType::XGlobalHeader
+            | tar::EntryType::XHeader
+            | tar::EntryType::GNULongName
             | tar::EntryType::GNULongLink
     ) {
         return Ok(());
@@ -310,9 +315,12 @@ fn read_file<R: Read>(
     sum: &mut LayerSummary,
     buf: &mut Vec<u8>,
 ) -> std::io::Result<()> {
-    let special = content::is_special(path);
+    // Bounded: a hostile image may ship a 10 GiB `etc/passwd`.
+    let special = content::is_special(path) && size <= 16 << 20;
     let sink_wants = {
-        let s = sinks.lock().map_err(|_| std::io::Error::other("file sink panicked"))?;
+        let s = sinks
+            .lock()
+            .map_err(|_| std::io::Error::other("file sink panicked"))?;
         s.iter().any(|s| s.wants(path, size))
     };
     let want_all = special || (sink_wants && size <= opts.max_sink_file);
@@ -327,10 +335,23 @@ fn read_file<R: Read>(
     buf.clear();
     if want_all || size as usize <= opts.max_file_buffer {
         // Whole file in memory (bounded: special files are small, sinks capped above).
-        let cap = if want_all { size } else { opts.max_file_buffer as u64 };
+        let cap = if want_all {
+            size
+        } else {
+            opts.max_file_buffer as u64
+        };
         buf.reserve(size.min(cap) as usize);
         (&mut *entry).take(cap).read_to_end(buf)?;
-        analyze_whole(layer, path, buf, scan_secrets, special, sink_wants && want_all, sinks, sum);
+        analyze_whole(
+            layer,
+            path,
+            buf,
+            scan_secrets,
+            special,
+            sink_wants && want_all,
+            sinks,
+            sum,
+        );
         return Ok(());
     }
     // Large file: fixed windows with overlap so memory stays bounded.
@@ -339,7 +360,11 @@ fn read_file<R: Read>(
     let mut text = scan_secrets;
     let mut offset_lines = 0usize;
     loop {
-        let keep = if first { 0 } else { buf.len().min(WINDOW_OVERLAP) };
+        let keep = if first {
+            0
+        } else {
+            buf.len().min(WINDOW_OVERLAP)
+        };
         if !first {
             let start = buf.len() - keep;
             offset_lines += buf[..start].iter().filter(|&&b| b == b'\n').count();
@@ -402,9 +427,18 @@ mod tests {
 
     #[test]
     fn entry_paths() {
-        assert_eq!(normalize_entry_path("./etc/passwd"), ("etc/passwd".into(), false, false));
-        assert_eq!(normalize_entry_path("/etc//x/"), ("etc/x".into(), false, true));
-        assert_eq!(normalize_entry_path("a/../../etc"), ("etc".into(), true, false));
+        assert_eq!(
+            normalize_entry_path("./etc/passwd"),
+            ("etc/passwd".into(), false, false)
+        );
+        assert_eq!(
+            normalize_entry_path("/etc//x/"),
+            ("etc/x".into(), false, true)
+        );
+        assert_eq!(
+            normalize_entry_path("a/../../etc"),
+            ("etc".into(), true, false)
+        );
         assert!(is_binary(b"ab\0c"));
         assert!(!is_binary(b"abc"));
     }

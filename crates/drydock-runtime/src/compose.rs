@@ -89,13 +89,29 @@ fn expand_braced(inner: &str, env: &BTreeMap<String, String>, depth: usize) -> S
     let sub = |t: &str| interpolate_depth(t, env, depth + 1);
     let value = || val.cloned().unwrap_or_default();
     if let Some(d) = rest.strip_prefix(":-") {
-        if set_nonempty { value() } else { sub(d) }
+        if set_nonempty {
+            value()
+        } else {
+            sub(d)
+        }
     } else if let Some(d) = rest.strip_prefix('-') {
-        if val.is_some() { value() } else { sub(d) }
+        if val.is_some() {
+            value()
+        } else {
+            sub(d)
+        }
     } else if let Some(r) = rest.strip_prefix(":+") {
-        if set_nonempty { sub(r) } else { String::new() }
+        if set_nonempty {
+            sub(r)
+        } else {
+            String::new()
+        }
     } else if let Some(r) = rest.strip_prefix('+') {
-        if val.is_some() { sub(r) } else { String::new() }
+        if val.is_some() {
+            sub(r)
+        } else {
+            String::new()
+        }
     } else {
         // `${VAR}`, `${VAR:?err}`, `${VAR?err}`
         value()
@@ -116,7 +132,8 @@ pub fn parse_dotenv(text: &str) -> BTreeMap<String, String> {
         };
         let v = v.trim();
         let v = if v.len() >= 2
-            && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+            && ((v.starts_with('"') && v.ends_with('"'))
+                || (v.starts_with('\'') && v.ends_with('\'')))
         {
             v[1..v.len() - 1].to_string()
         } else {
@@ -151,13 +168,25 @@ const NON_SERVICE_KEYS: &[&str] = &[
 /// The `services` mapping of a Compose document (or the top level for the v1 format).
 pub fn services_of(doc: &Node) -> Vec<(&Node, &Node)> {
     if let Some(s) = doc.get("services") {
-        return s.map().iter().filter(|(_, v)| v.is_map()).map(|(k, v)| (k, v)).collect();
+        return s
+            .map()
+            .iter()
+            .filter(|(_, v)| v.is_map())
+            .map(|(k, v)| (k, v))
+            .collect();
     }
     doc.map()
         .iter()
         .filter(|(k, v)| {
             let key = k.as_str().unwrap_or("");
-            v.is_map() && !key.starts_with("x-") && !NON_SERVICE_KEYS.contains(&key)
+            // a v1 service has an image or a build; this keeps Helm values and other
+            // YAML passed in by name from being read as services
+            v.is_map()
+                && !key.starts_with("x-")
+                && !NON_SERVICE_KEYS.contains(&key)
+                && (v.get("image").is_some()
+                    || v.get("build").is_some()
+                    || v.get("extends").is_some())
         })
         .map(|(k, v)| (k, v))
         .collect()
@@ -165,23 +194,40 @@ pub fn services_of(doc: &Node) -> Vec<(&Node, &Node)> {
 
 /// Sequences Compose concatenates when a service extends another.
 const CONCAT_KEYS: &[&str] = &[
-    "ports", "volumes", "cap_add", "cap_drop", "security_opt", "devices", "expose", "dns",
-    "dns_search", "tmpfs", "external_links", "extra_hosts",
+    "ports",
+    "volumes",
+    "cap_add",
+    "cap_drop",
+    "security_opt",
+    "devices",
+    "expose",
+    "dns",
+    "dns_search",
+    "tmpfs",
+    "external_links",
+    "extra_hosts",
 ];
 
 fn merge_service(base: &Node, over: &Node, key: Option<&str>) -> Node {
     match (&base.v, &over.v) {
         (Value::Map(bm), Value::Map(om)) => {
+            let over_keys: std::collections::HashMap<&str, usize> = om
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (k, _))| k.as_str().map(|s| (s, i)))
+                .collect();
+            let base_keys: std::collections::HashSet<&str> =
+                bm.iter().filter_map(|(k, _)| k.as_str()).collect();
             let mut out: Vec<(Node, Node)> = Vec::new();
             for (bk, bv) in bm {
                 let name = bk.as_str();
-                match om.iter().find(|(ok, _)| ok.as_str() == name && name.is_some()) {
+                match name.and_then(|n| over_keys.get(n)).map(|&i| &om[i]) {
                     Some((ok, ov)) => out.push((ok.clone(), merge_service(bv, ov, name))),
                     None => out.push((bk.clone(), bv.clone())),
                 }
             }
             for (ok, ov) in om {
-                if !bm.iter().any(|(bk, _)| bk.as_str() == ok.as_str() && ok.as_str().is_some()) {
+                if !ok.as_str().is_some_and(|k| base_keys.contains(k)) {
                     out.push((ok.clone(), ov.clone()));
                 }
             }
@@ -226,14 +272,20 @@ impl ComposeCx<'_> {
         let (base_name, file) = match &ext.v {
             Value::Scalar { text, .. } => (text.clone(), None),
             Value::Map(_) => (
-                ext.get("service").and_then(Node::as_str).unwrap_or("").to_string(),
+                ext.get("service")
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string(),
                 ext.get("file").and_then(Node::as_str).map(str::to_string),
             ),
             _ => return Ok(svc.clone()),
         };
         let base = match file {
             None => {
-                let Some((_, b)) = services.iter().find(|(k, _)| k.as_str() == Some(&base_name)) else {
+                let Some((_, b)) = services
+                    .iter()
+                    .find(|(k, _)| k.as_str() == Some(&base_name))
+                else {
                     return Ok(svc.clone());
                 };
                 self.resolve(b, services, dir, depth + 1)?
@@ -263,7 +315,8 @@ impl ComposeCx<'_> {
                 };
                 interpolate_tree(&mut doc, self.env);
                 let other = services_of(&doc);
-                let Some((_, b)) = other.iter().find(|(k, _)| k.as_str() == Some(&base_name)) else {
+                let Some((_, b)) = other.iter().find(|(k, _)| k.as_str() == Some(&base_name))
+                else {
                     return Ok(svc.clone());
                 };
                 let sub_dir = path.parent().map(Path::to_path_buf);
@@ -303,7 +356,9 @@ fn parse_short_volume(s: &str) -> Option<Mount> {
         return Some(Mount {
             host: norm_path(parts[1]),
             target: parts[1].to_string(),
-            read_only: parts.get(2).is_some_and(|m| m.split(',').any(|x| x == "ro")),
+            read_only: parts
+                .get(2)
+                .is_some_and(|m| m.split(',').any(|x| x == "ro")),
         });
     }
     if !(src.starts_with('/') || src.starts_with('.') || src.starts_with('~')) {
@@ -311,7 +366,11 @@ fn parse_short_volume(s: &str) -> Option<Mount> {
     }
     let mode = parts.get(2).copied().unwrap_or("");
     Some(Mount {
-        host: if src.starts_with('/') { norm_path(src) } else { src.to_string() },
+        host: if src.starts_with('/') {
+            norm_path(src)
+        } else {
+            src.to_string()
+        },
         target: parts[1].to_string(),
         read_only: mode.split(',').any(|m| m == "ro"),
     })
@@ -343,10 +402,20 @@ fn parse_short_port(s: &str) -> Option<Port> {
 /// Build the workload of one (already `extends`-resolved) service.
 pub fn service_workload(key: &Node, svc: &Node) -> Workload {
     let name = key.as_str().unwrap_or("?").to_string();
-    let mut w = Workload::new(SourceKind::Compose, format!("service `{name}`"), At::node(key));
+    let mut w = Workload::new(
+        SourceKind::Compose,
+        format!("service `{name}`"),
+        At::node(key),
+    );
+    w.container = name.clone();
+    w.built_locally = svc.get("build").is_some();
     w.pids_limit = Some(false);
     if let Some(p) = svc.get("profiles") {
-        w.profiles = strs(p).iter().filter_map(|n| n.as_str()).map(str::to_string).collect();
+        w.profiles = strs(p)
+            .iter()
+            .filter_map(|n| n.as_str())
+            .map(str::to_string)
+            .collect();
     }
     if let Some((k, v)) = svc.entry("image") {
         if let Some(s) = v.as_str() {
@@ -372,8 +441,12 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
             let s = o.as_str().unwrap_or("");
             let (k, v) = opt_kv(s);
             match (k.trim(), v.trim()) {
-                ("no-new-privileges", "" | "true") => w.no_new_privileges = Some(sp(true, At::node(o))),
-                ("no-new-privileges", "false") => w.no_new_privileges = Some(sp(false, At::node(o))),
+                ("no-new-privileges", "" | "true") => {
+                    w.no_new_privileges = Some(sp(true, At::node(o)))
+                }
+                ("no-new-privileges", "false") => {
+                    w.no_new_privileges = Some(sp(false, At::node(o)))
+                }
                 ("seccomp", "unconfined") => w.unconfined.push(sp(Mac::Seccomp, At::node(o))),
                 ("apparmor", "unconfined") => w.unconfined.push(sp(Mac::AppArmor, At::node(o))),
                 ("label", "disable") => w.unconfined.push(sp(Mac::SeLinux, At::node(o))),
@@ -398,7 +471,11 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
                     if ty == "bind" || (src.starts_with('/') && ty != "volume") {
                         Some(Mount {
                             host: norm_path(src),
-                            target: v.get("target").and_then(Node::as_str).unwrap_or("").to_string(),
+                            target: v
+                                .get("target")
+                                .and_then(Node::as_str)
+                                .unwrap_or("")
+                                .to_string(),
                             read_only: v.get("read_only").and_then(Node::as_bool).unwrap_or(false),
                         })
                     } else {
@@ -427,14 +504,23 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
     }
     let limits = svc.path(&["deploy", "resources", "limits"]);
     let has = |keys: &[&str], lim: &[&str]| {
-        keys.iter().any(|k| svc.get(k).is_some_and(|v| !v.is_null() && v.as_str() != Some("0")))
-            || lim.iter().any(|k| limits.and_then(|l| l.get(k)).is_some_and(|v| !v.is_null()))
+        keys.iter().any(|k| {
+            svc.get(k)
+                .is_some_and(|v| !v.is_null() && v.as_str() != Some("0"))
+        }) || lim
+            .iter()
+            .any(|k| limits.and_then(|l| l.get(k)).is_some_and(|v| !v.is_null()))
     };
     w.memory_limit = has(&["mem_limit"], &["memory"]);
     w.cpu_limit = has(&["cpus", "cpu_quota", "cpu_count"], &["cpus"]);
     w.pids_limit = Some(
-        svc.get("pids_limit").and_then(Node::as_i64).is_some_and(|p| p > 0)
-            || limits.and_then(|l| l.get("pids")).and_then(Node::as_i64).is_some_and(|p| p > 0),
+        svc.get("pids_limit")
+            .and_then(Node::as_i64)
+            .is_some_and(|p| p > 0)
+            || limits
+                .and_then(|l| l.get("pids"))
+                .and_then(Node::as_i64)
+                .is_some_and(|p| p > 0),
     );
     if let Some(ports) = svc.get("ports") {
         for p in ports.seq() {
@@ -478,7 +564,10 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
                 for item in s {
                     if let Some(t) = item.as_str() {
                         let (k, v) = t.split_once('=').unwrap_or((t, ""));
-                        w.sysctls.push(sp((k.trim().to_string(), v.trim().to_string()), At::node(item)));
+                        w.sysctls.push(sp(
+                            (k.trim().to_string(), v.trim().to_string()),
+                            At::node(item),
+                        ));
                     }
                 }
             }
@@ -505,7 +594,11 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
                 for item in s {
                     if let Some(t) = item.as_str() {
                         if let Some((k, v)) = t.split_once('=') {
-                            let raw = item.raw.as_deref().and_then(|r| r.split_once('=')).map(|(_, r)| r);
+                            let raw = item
+                                .raw
+                                .as_deref()
+                                .and_then(|r| r.split_once('='))
+                                .map(|(_, r)| r);
                             w.env.push(sp(
                                 EnvVar {
                                     name: k.to_string(),
@@ -542,8 +635,11 @@ mod tests {
 
     #[test]
     fn interpolation_forms() {
-        let env: BTreeMap<String, String> =
-            [("A".to_string(), "x".to_string()), ("E".to_string(), String::new())].into();
+        let env: BTreeMap<String, String> = [
+            ("A".to_string(), "x".to_string()),
+            ("E".to_string(), String::new()),
+        ]
+        .into();
         assert_eq!(interpolate("${A}", &env), "x");
         assert_eq!(interpolate("$A/$$B", &env), "x/$B");
         assert_eq!(interpolate("${E:-d}", &env), "d");

@@ -8,8 +8,17 @@ use serde_json::Value as J;
 /// Capabilities in Docker's default set; an inspect object that drops each of these (Podman
 /// lists them one by one instead of `ALL`) runs without capabilities.
 const DEFAULT_CAPS: &[&str] = &[
-    "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
-    "NET_BIND_SERVICE", "SYS_CHROOT", "SETFCAP",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "SYS_CHROOT",
+    "SETFCAP",
 ];
 
 fn s<'a>(v: &'a J, path: &[&str]) -> Option<&'a str> {
@@ -81,14 +90,23 @@ fn container(c: &J) -> Workload {
     if let Some(img) = s(c, &["ImageName"]).or_else(|| s(cfg, &["Image"])) {
         w.image = Some(sp(img.to_string(), f("Config.Image")));
     }
-    w.privileged = Some(sp(hc["Privileged"].as_bool().unwrap_or(false), f("HostConfig.Privileged")));
-    w.read_only = Some(sp(hc["ReadonlyRootfs"].as_bool().unwrap_or(false), f("HostConfig.ReadonlyRootfs")));
+    w.privileged = Some(sp(
+        hc["Privileged"].as_bool().unwrap_or(false),
+        f("HostConfig.Privileged"),
+    ));
+    w.read_only = Some(sp(
+        hc["ReadonlyRootfs"].as_bool().unwrap_or(false),
+        f("HostConfig.ReadonlyRootfs"),
+    ));
     // Config.User is the effective user: the image's USER unless the run overrode it.
-    w.user = Some(sp(s(cfg, &["User"]).unwrap_or("").to_string(), f("Config.User")));
-    for o in arr(hc, &["SecurityOpt"]) {
+    w.user = Some(sp(
+        s(cfg, &["User"]).unwrap_or("").to_string(),
+        f("Config.User"),
+    ));
+    for (i, o) in arr(hc, &["SecurityOpt"]).iter().enumerate() {
         let o = o.as_str().unwrap_or("");
         let (k, v) = o.split_once(['=', ':']).unwrap_or((o, ""));
-        let at = f("HostConfig.SecurityOpt");
+        let at = f(&format!("HostConfig.SecurityOpt[{i}]"));
         match (k, v) {
             ("no-new-privileges", "" | "true") => w.no_new_privileges = Some(sp(true, at)),
             ("seccomp", "unconfined") => w.unconfined.push(sp(Mac::Seccomp, at)),
@@ -97,17 +115,23 @@ fn container(c: &J) -> Workload {
             _ => {}
         }
     }
-    for x in arr(hc, &["CapAdd"]) {
-        w.cap_add.push(sp(x.as_str().unwrap_or("").to_string(), f("HostConfig.CapAdd")));
+    for (i, x) in arr(hc, &["CapAdd"]).iter().enumerate() {
+        w.cap_add.push(sp(
+            x.as_str().unwrap_or("").to_string(),
+            f(&format!("HostConfig.CapAdd[{i}]")),
+        ));
     }
-    for x in arr(hc, &["CapDrop"]) {
-        w.cap_drop.push(sp(x.as_str().unwrap_or("").to_string(), f("HostConfig.CapDrop")));
+    for (i, x) in arr(hc, &["CapDrop"]).iter().enumerate() {
+        w.cap_drop.push(sp(
+            x.as_str().unwrap_or("").to_string(),
+            f(&format!("HostConfig.CapDrop[{i}]")),
+        ));
     }
     let dropped: Vec<String> = w.cap_drop.iter().map(|c| cap_name(&c.v)).collect();
     w.drops_all_caps = DEFAULT_CAPS.iter().all(|d| dropped.iter().any(|x| x == d));
     let mounts = arr(c, &["Mounts"]);
     if !mounts.is_empty() {
-        for m in mounts {
+        for (i, m) in mounts.iter().enumerate() {
             if s(m, &["Type"]) != Some("bind") {
                 continue;
             }
@@ -117,11 +141,11 @@ fn container(c: &J) -> Workload {
                     target: s(m, &["Destination"]).unwrap_or("").to_string(),
                     read_only: !m["RW"].as_bool().unwrap_or(true),
                 },
-                f("Mounts"),
+                f(&format!("Mounts[{i}]")),
             ));
         }
     } else {
-        for b in arr(hc, &["Binds"]) {
+        for (i, b) in arr(hc, &["Binds"]).iter().enumerate() {
             let b = b.as_str().unwrap_or("");
             let parts: Vec<&str> = b.split(':').collect();
             if parts.len() >= 2 && parts[0].starts_with('/') {
@@ -129,9 +153,11 @@ fn container(c: &J) -> Workload {
                     Mount {
                         host: norm_path(parts[0]),
                         target: parts[1].to_string(),
-                        read_only: parts.get(2).is_some_and(|m| m.split(',').any(|x| x == "ro")),
+                        read_only: parts
+                            .get(2)
+                            .is_some_and(|m| m.split(',').any(|x| x == "ro")),
                     },
-                    f("HostConfig.Binds"),
+                    f(&format!("HostConfig.Binds[{i}]")),
                 ));
             }
         }
@@ -144,7 +170,8 @@ fn container(c: &J) -> Workload {
         ("UsernsMode", Namespace::User),
     ] {
         if s(hc, &[key]) == Some("host") {
-            w.host_namespaces.push(sp(ns, f(&format!("HostConfig.{key}"))));
+            w.host_namespaces
+                .push(sp(ns, f(&format!("HostConfig.{key}"))));
         }
     }
     w.memory_limit = num(hc, &["Memory"]) > 0;
@@ -152,12 +179,17 @@ fn container(c: &J) -> Workload {
     w.pids_limit = Some(num(hc, &["PidsLimit"]) > 0);
     if let Some(pb) = hc.get("PortBindings").and_then(J::as_object) {
         for (port, binds) in pb {
-            let cp: u32 = port.split('/').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            let cp: u32 = port
+                .split('/')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
             for b in binds.as_array().map(Vec::as_slice).unwrap_or(&[]) {
                 let ip = s(b, &["HostIp"]).unwrap_or("");
                 w.ports.push(sp(
                     Port {
-                        host_ip: Some(ip.to_string()).filter(|h| !h.is_empty() && h != "0.0.0.0" && h != "::"),
+                        host_ip: Some(ip.to_string())
+                            .filter(|h| !h.is_empty() && h != "0.0.0.0" && h != "::"),
                         container_port: cp,
                     },
                     f(&format!("HostConfig.PortBindings[{port}]")),
@@ -165,9 +197,10 @@ fn container(c: &J) -> Workload {
             }
         }
     }
-    for d in arr(hc, &["Devices"]) {
+    for (i, d) in arr(hc, &["Devices"]).iter().enumerate() {
         let p = s(d, &["PathOnHost"]).unwrap_or("device");
-        w.devices.push(sp(p.to_string(), f("HostConfig.Devices")));
+        w.devices
+            .push(sp(p.to_string(), f(&format!("HostConfig.Devices[{i}]"))));
     }
     if let Some(sys) = hc.get("Sysctls").and_then(J::as_object) {
         for (k, v) in sys {

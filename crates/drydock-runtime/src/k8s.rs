@@ -10,18 +10,25 @@ use crate::yaml::Node;
 fn pod_template<'a>(doc: &'a Node, kind: &str) -> Option<&'a Node> {
     match kind {
         "Pod" => Some(doc),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController" | "Job" => {
-            doc.path(&["spec", "template"])
-        }
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => doc.path(&["spec", "template"]),
         "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template"]),
         "PodTemplate" => doc.get("template"),
         _ => None,
     }
 }
 
-
 /// Argo Workflows kinds: pod-level fields on the workflow spec, containers in templates.
-const ARGO_KINDS: &[&str] = &["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
+const ARGO_KINDS: &[&str] = &[
+    "Workflow",
+    "WorkflowTemplate",
+    "ClusterWorkflowTemplate",
+    "CronWorkflow",
+];
 
 /// Append the workloads of one document (recursing into `List` items).
 pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
@@ -49,29 +56,42 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
         };
         for t in spec.get("templates").map(Node::seq).unwrap_or(&[]) {
             let tname = t.get("name").and_then(Node::as_str).unwrap_or("unnamed");
-            let psc = t.get("securityContext").or_else(|| spec.get("securityContext"));
+            let psc = t
+                .get("securityContext")
+                .or_else(|| spec.get("securityContext"));
             let mut list: Vec<(&str, &Node)> = Vec::new();
             for key in ["container", "script"] {
                 if let Some(c) = t.get(key) {
                     list.push((key, c));
                 }
             }
-            for (key, label) in [("initContainers", "init container"), ("sidecars", "sidecar")] {
+            for (key, label) in [
+                ("initContainers", "init container"),
+                ("sidecars", "sidecar"),
+            ] {
                 for c in t.get(key).map(Node::seq).unwrap_or(&[]) {
                     list.push((label, c));
                 }
             }
-            for c in t.path(&["containerSet", "containers"]).map(Node::seq).unwrap_or(&[]) {
+            for c in t
+                .path(&["containerSet", "containers"])
+                .map(Node::seq)
+                .unwrap_or(&[])
+            {
                 list.push(("container", c));
             }
             for (label, c) in list {
                 let cname = c.get("name").and_then(Node::as_str).unwrap_or(tname);
-                let anchor = c.key_node("image").or_else(|| c.key_node("name")).unwrap_or(c);
+                let anchor = c
+                    .key_node("image")
+                    .or_else(|| c.key_node("name"))
+                    .unwrap_or(c);
                 let mut w = Workload::new(
                     SourceKind::Kubernetes,
                     format!("{owner} template `{tname}` {label} `{cname}`"),
                     At::node(anchor),
                 );
+                w.container = format!("{owner}/{tname}/{cname}");
                 container(&mut w, c, spec, psc, None, cname);
                 // The Argo executor talks to the API with the pod's token by design.
                 w.automount_token = None;
@@ -105,6 +125,7 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
                 format!("{owner} {label} `{cname}`"),
                 At::node(anchor),
             );
+            w.container = format!("{owner}/{cname}");
             container(&mut w, c, spec, psc, annotations, cname);
             out.push(w);
         }
@@ -116,7 +137,14 @@ fn bool_key(n: Option<&Node>, key: &str) -> Option<Sp<bool>> {
     Some(sp(v.as_bool()?, At::node(k)))
 }
 
-fn container(w: &mut Workload, c: &Node, spec: &Node, psc: Option<&Node>, ann: Option<&Node>, cname: &str) {
+fn container(
+    w: &mut Workload,
+    c: &Node,
+    spec: &Node,
+    psc: Option<&Node>,
+    ann: Option<&Node>,
+    cname: &str,
+) {
     let csc = c.get("securityContext");
     if let Some(img) = c.get("image") {
         if let Some(s) = img.as_str() {
@@ -151,13 +179,18 @@ fn container(w: &mut Workload, c: &Node, spec: &Node, psc: Option<&Node>, ann: O
         let (k, t) = p.entry("type")?;
         Some((t.as_str()?.to_string(), At::node(k)))
     };
-    let seccomp = profile_type(csc, "seccompProfile").or_else(|| profile_type(psc, "seccompProfile"));
+    let seccomp =
+        profile_type(csc, "seccompProfile").or_else(|| profile_type(psc, "seccompProfile"));
     let ann_val = |key: &str| -> Option<(String, At)> {
         let (k, v) = ann?.entry(key)?;
         Some((v.as_str()?.to_string(), At::node(k)))
     };
     let seccomp = seccomp
-        .or_else(|| ann_val(&format!("container.seccomp.security.alpha.kubernetes.io/{cname}")))
+        .or_else(|| {
+            ann_val(&format!(
+                "container.seccomp.security.alpha.kubernetes.io/{cname}"
+            ))
+        })
         .or_else(|| ann_val("seccomp.security.alpha.kubernetes.io/pod"));
     if let Some((t, at)) = seccomp {
         if t.eq_ignore_ascii_case("unconfined") {
@@ -166,10 +199,24 @@ fn container(w: &mut Workload, c: &Node, spec: &Node, psc: Option<&Node>, ann: O
     }
     let apparmor = profile_type(csc, "appArmorProfile")
         .or_else(|| profile_type(psc, "appArmorProfile"))
-        .or_else(|| ann_val(&format!("container.apparmor.security.beta.kubernetes.io/{cname}")));
+        .or_else(|| {
+            ann_val(&format!(
+                "container.apparmor.security.beta.kubernetes.io/{cname}"
+            ))
+        });
     if let Some((t, at)) = apparmor {
         if t.eq_ignore_ascii_case("unconfined") {
             w.unconfined.push(sp(Mac::AppArmor, at));
+        }
+    }
+    // SELinux type `spc_t` ("super privileged container") is unconfined.
+    let selinux = |sc: Option<&Node>| -> Option<(String, At)> {
+        let (k, t) = sc?.get("seLinuxOptions")?.entry("type")?;
+        Some((t.as_str()?.to_string(), At::node(k)))
+    };
+    if let Some((t, at)) = selinux(csc).or_else(|| selinux(psc)) {
+        if t == "spc_t" || t == "unconfined_t" {
+            w.unconfined.push(sp(Mac::SeLinux, at));
         }
     }
     for (key, ns) in [
@@ -186,15 +233,26 @@ fn container(w: &mut Workload, c: &Node, spec: &Node, psc: Option<&Node>, ann: O
     if let Some(sysctls) = psc.and_then(|s| s.get("sysctls")) {
         for s in sysctls.seq() {
             if let Some(name) = s.get("name").and_then(Node::as_str) {
-                let val = s.get("value").and_then(Node::as_str).unwrap_or("").to_string();
-                w.sysctls.push(sp((name.to_string(), val), At::node(s.key_node("name").unwrap_or(s))));
+                let val = s
+                    .get("value")
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                w.sysctls.push(sp(
+                    (name.to_string(), val),
+                    At::node(s.key_node("name").unwrap_or(s)),
+                ));
             }
         }
     }
     w.automount_token = Some(bool_key(Some(spec), "automountServiceAccountToken"));
     let limits = c.path(&["resources", "limits"]);
-    w.memory_limit = limits.and_then(|l| l.get("memory")).is_some_and(|v| !v.is_null());
-    w.cpu_limit = limits.and_then(|l| l.get("cpu")).is_some_and(|v| !v.is_null());
+    w.memory_limit = limits
+        .and_then(|l| l.get("memory"))
+        .is_some_and(|v| !v.is_null());
+    w.cpu_limit = limits
+        .and_then(|l| l.get("cpu"))
+        .is_some_and(|v| !v.is_null());
     w.pids_limit = None;
     if let Some(ports) = c.get("ports") {
         for p in ports.seq() {
@@ -217,7 +275,8 @@ fn container(w: &mut Workload, c: &Node, spec: &Node, psc: Option<&Node>, ann: O
     }
     if let Some(env) = c.get("env") {
         for e in env.seq() {
-            let (Some(name), Some(val)) = (e.get("name").and_then(Node::as_str), e.get("value")) else {
+            let (Some(name), Some(val)) = (e.get("name").and_then(Node::as_str), e.get("value"))
+            else {
                 continue;
             };
             if let Some(v) = val.as_str() {
@@ -244,16 +303,27 @@ fn container(w: &mut Workload, c: &Node, spec: &Node, psc: Option<&Node>, ann: O
                 .unwrap_or(&[])
                 .iter()
                 .find(|v| v.get("name").and_then(Node::as_str) == Some(vname));
-            let Some(path) = vol.and_then(|v| v.path(&["hostPath", "path"])).and_then(Node::as_str) else {
+            let Some(path) = vol
+                .and_then(|v| v.path(&["hostPath", "path"]))
+                .and_then(Node::as_str)
+            else {
                 continue;
             };
             w.mounts.push(sp(
                 Mount {
                     host: norm_path(path),
-                    target: m.get("mountPath").and_then(Node::as_str).unwrap_or("").to_string(),
+                    target: m
+                        .get("mountPath")
+                        .and_then(Node::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                     read_only: m.get("readOnly").and_then(Node::as_bool).unwrap_or(false),
                 },
-                At::node(m.key_node("mountPath").or_else(|| m.key_node("name")).unwrap_or(m)),
+                At::node(
+                    m.key_node("mountPath")
+                        .or_else(|| m.key_node("name"))
+                        .unwrap_or(m),
+                ),
             ));
         }
     }

@@ -26,7 +26,7 @@ pub use compose::interpolate;
 pub use rules::rule_metas;
 
 use drydock_core::{Finding, Location, Redaction};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// `extends` chains longer than this are refused (also stops cycles).
@@ -60,6 +60,7 @@ pub struct RuntimeOptions {
 /// An image a Compose service or Kubernetes container runs (for `--scan-images`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageUse {
+    /// Compose service name, `Kind/name/container` for manifests, container name for inspect.
     pub service_or_container: String,
     pub image: String,
     pub location: Location,
@@ -115,8 +116,13 @@ fn is_compose_name(name: &str) -> bool {
 fn top_level_keys(text: &str) -> Vec<(usize, &str)> {
     text.lines()
         .enumerate()
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']) && !l.starts_with("..."))
-        .filter_map(|(i, l)| l.split_once(':').map(|(k, _)| (i, k.trim().trim_matches('"').trim_matches('\''))))
+        .filter(|(_, l)| {
+            !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']) && !l.starts_with("...")
+        })
+        .filter_map(|(i, l)| {
+            l.split_once(':')
+                .map(|(k, _)| (i, k.trim().trim_matches('"').trim_matches('\'')))
+        })
         .collect()
 }
 
@@ -129,8 +135,10 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
     let text = text.trim_start_matches('\u{feff}');
     if name.ends_with(".json") {
         let t = text.trim_start();
-        return ((t.starts_with('{') || t.starts_with('[')) && t.contains("\"HostConfig\"") && t.contains("\"Config\""))
-            .then_some(RuntimeKind::InspectJson);
+        return ((t.starts_with('{') || t.starts_with('['))
+            && t.contains("\"HostConfig\"")
+            && t.contains("\"Config\""))
+        .then_some(RuntimeKind::InspectJson);
     }
     if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
         return None;
@@ -142,8 +150,13 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
     let keys = top_level_keys(text);
     let has = |k: &str| keys.iter().any(|(_, key)| *key == k);
     let flow_k8s = {
-        let t = text.trim_start();
-        t.starts_with('{') && t.contains("apiVersion") && t.contains("kind")
+        // flow style after optional comments and `---`: `{ apiVersion: v1, kind: Pod, … }`
+        let body = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---")
+            .unwrap_or("");
+        body.starts_with('{') && text.contains("apiVersion") && text.contains("kind")
     };
     if (has("apiVersion") && has("kind")) || flow_k8s {
         return Some(RuntimeKind::Kubernetes);
@@ -151,8 +164,21 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
     if is_compose_name(&name) {
         return Some(RuntimeKind::Compose);
     }
-    const CI_NAMES: &[&str] = &[".gitlab-ci.yml", ".gitlab-ci.yaml", "bitbucket-pipelines.yml", ".travis.yml", "action.yml", "action.yaml"];
-    if CI_NAMES.contains(&name.as_str()) || has("jobs") || has("on") || has("stages") || has("steps") || has("pipeline") {
+    const CI_NAMES: &[&str] = &[
+        ".gitlab-ci.yml",
+        ".gitlab-ci.yaml",
+        "bitbucket-pipelines.yml",
+        ".travis.yml",
+        "action.yml",
+        "action.yaml",
+    ];
+    if CI_NAMES.contains(&name.as_str())
+        || has("jobs")
+        || has("on")
+        || has("stages")
+        || has("steps")
+        || has("pipeline")
+    {
         return None;
     }
     // `services:` whose children are mappings (GitLab CI's `services:` is a list).
@@ -176,7 +202,16 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
 }
 
 /// Directories never worth descending into.
-const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor", ".venv", "__pycache__", ".tox", ".cache"];
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "target",
+    "vendor",
+    ".venv",
+    "__pycache__",
+    ".tox",
+    ".cache",
+];
 
 /// Compose files, manifests and inspect JSON under `dir` (sorted; bounded depth; symlinks
 /// not followed).
@@ -200,13 +235,18 @@ pub fn find_runtime_files(dir: &Path) -> Vec<PathBuf> {
                 }
             } else if ft.is_file() {
                 let lower = name.to_ascii_lowercase();
-                if !(lower.ends_with(".yml") || lower.ends_with(".yaml") || lower.ends_with(".json")) {
+                if !(lower.ends_with(".yml")
+                    || lower.ends_with(".yaml")
+                    || lower.ends_with(".json"))
+                {
                     continue;
                 }
                 if let Ok(mut f) = std::fs::File::open(&p) {
                     use std::io::Read;
                     let mut buf = Vec::with_capacity(8192);
-                    if (&mut f).take(64 << 10).read_to_end(&mut buf).is_ok() && is_runtime_file(&p, &buf).is_some() {
+                    if (&mut f).take(64 << 10).read_to_end(&mut buf).is_ok()
+                        && is_runtime_file(&p, &buf).is_some()
+                    {
                         out.push(p);
                     }
                 }
@@ -219,7 +259,11 @@ pub fn find_runtime_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn run_rules(workloads: &[model::Workload], files: &[String], opts: &RuntimeOptions) -> Vec<Finding> {
+fn run_rules(
+    workloads: &[model::Workload],
+    files: &[String],
+    opts: &RuntimeOptions,
+) -> Vec<Finding> {
     let cx = rules::Cx { files, opts };
     let mut out = Vec::new();
     for w in workloads {
@@ -227,24 +271,47 @@ fn run_rules(workloads: &[model::Workload], files: &[String], opts: &RuntimeOpti
             check(w, &cx, &mut out);
         }
     }
-    // Pod-level settings are seen once per container; keep one finding per rule and place.
-    let mut seen = BTreeSet::new();
-    out.retain(|f| {
-        let tail = f.message.split_once(": ").map(|(_, t)| t).unwrap_or(&f.message).to_string();
-        seen.insert((f.rule.clone(), f.location.identity(), tail))
-    });
+    // Pod-level settings and Compose anchors/`extends` bases are seen once per container:
+    // keep one finding per rule and place, naming the other containers it applies to.
+    let mut first: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let mut keep: Vec<Finding> = Vec::with_capacity(out.len());
+    for f in out {
+        let (who, tail) = f
+            .message
+            .split_once(": ")
+            .map(|(w, t)| (w.to_string(), t.to_string()))
+            .unwrap_or_default();
+        let key = (f.rule.clone(), f.location.identity(), tail);
+        match first.get(&key) {
+            Some(&i) => {
+                let m = &mut keep[i].message;
+                if !m.contains(&who) {
+                    m.push_str(&format!(" (also {who})"));
+                }
+            }
+            None => {
+                first.insert(key, keep.len());
+                keep.push(f);
+            }
+        }
+    }
+    let mut out = keep;
     drydock_core::finding::sort_findings(&mut out);
     out
 }
 
-fn images_of(workloads: &[model::Workload], files: &[String], opts: &RuntimeOptions) -> Vec<ImageUse> {
+fn images_of(
+    workloads: &[model::Workload],
+    files: &[String],
+    opts: &RuntimeOptions,
+) -> Vec<ImageUse> {
     let cx = rules::Cx { files, opts };
     workloads
         .iter()
         .filter_map(|w| {
             let img = w.image.as_ref()?;
             Some(ImageUse {
-                service_or_container: w.name.clone(),
+                service_or_container: w.container.clone(),
                 image: img.v.clone(),
                 location: cx.loc(w, &img.at),
             })
@@ -262,12 +329,19 @@ fn yaml_err(path: &str, e: yaml::YamlError) -> RuntimeError {
 }
 
 /// Review one file. `path` names it in findings and locates `.env` / `extends: file:`.
-pub fn review_file(path: &Path, bytes: &[u8], opts: &RuntimeOptions) -> Result<RuntimeReview, RuntimeError> {
+pub fn review_file(
+    path: &Path,
+    bytes: &[u8],
+    opts: &RuntimeOptions,
+) -> Result<RuntimeReview, RuntimeError> {
     let display = path.display().to_string();
     if bytes.len() > MAX_FILE_BYTES {
         return Err(RuntimeError::Input {
             path: display,
-            msg: format!("file is larger than {} MiB; not a runtime configuration", MAX_FILE_BYTES >> 20),
+            msg: format!(
+                "file is larger than {} MiB; not a runtime configuration",
+                MAX_FILE_BYTES >> 20
+            ),
         });
     }
     let kind = match is_runtime_file(path, bytes) {
@@ -285,13 +359,14 @@ pub fn review_file(path: &Path, bytes: &[u8], opts: &RuntimeOptions) -> Result<R
         }
     };
     if kind == RuntimeKind::InspectJson {
-        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| RuntimeError::Json {
-            path: display.clone(),
-            msg: e.to_string(),
-        })?;
+        let v: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| RuntimeError::Json {
+                path: display.clone(),
+                msg: e.to_string(),
+            })?;
         let ws = inspect::containers(&v, &display)?;
         return Ok(RuntimeReview {
-            findings: run_rules(&ws, &[display.clone()], opts),
+            findings: run_rules(&ws, std::slice::from_ref(&display), opts),
             images: images_of(&ws, &[display], opts),
         });
     }
@@ -343,7 +418,11 @@ pub fn review_file(path: &Path, bytes: &[u8], opts: &RuntimeOptions) -> Result<R
 
 /// Review `docker inspect` output (one container object or a list), e.g. the list the
 /// daemon module fetched for live containers. `source` names it in errors.
-pub fn review_inspect(value: &serde_json::Value, source: &str, opts: &RuntimeOptions) -> Result<Vec<Finding>, RuntimeError> {
+pub fn review_inspect(
+    value: &serde_json::Value,
+    source: &str,
+    opts: &RuntimeOptions,
+) -> Result<Vec<Finding>, RuntimeError> {
     let ws = inspect::containers(value, source)?;
     Ok(run_rules(&ws, &[source.to_string()], opts))
 }

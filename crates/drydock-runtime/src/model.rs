@@ -104,13 +104,16 @@ pub struct Workload {
     pub source: SourceKind,
     /// `service web`, `Deployment/web container app`, `container web-1`.
     pub name: String,
-    /// Bare container name for `Location::Container` (inspect objects).
+    /// Bare identity: Compose service, `Kind/name/container`, or the inspect container name
+    /// (used by `Location::Container` and `ImageUse`).
     pub container: String,
     /// Compose profiles the service belongs to (empty = always started).
     pub profiles: Vec<String>,
     /// Points at the service key / container entry for settings that are absent.
     pub at: At,
     pub image: Option<Sp<String>>,
+    /// Compose `build:` present: `image` names the local build result, not a pull.
+    pub built_locally: bool,
     pub privileged: Option<Sp<bool>>,
     /// Compose `user` / inspect `Config.User`.
     pub user: Option<Sp<String>>,
@@ -150,6 +153,7 @@ impl Workload {
             profiles: Vec::new(),
             at,
             image: None,
+            built_locally: false,
             privileged: None,
             user: None,
             run_as_user: None,

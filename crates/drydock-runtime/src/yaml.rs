@@ -26,7 +26,10 @@ pub struct Pos {
 pub enum Value {
     Null,
     /// Scalar text; `plain` is false for quoted/block scalars (so `"true"` stays a string).
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -54,7 +57,11 @@ impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.v {
             // Last one wins for duplicate keys, like most loaders.
-            Value::Map(m) => m.iter().rev().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+            Value::Map(m) => m
+                .iter()
+                .rev()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -62,14 +69,22 @@ impl Node {
     /// The key node of `key` (for pointing at `privileged:` rather than at `true`).
     pub fn key_node(&self, key: &str) -> Option<&Node> {
         match &self.v {
-            Value::Map(m) => m.iter().rev().find(|(k, _)| k.as_str() == Some(key)).map(|(k, _)| k),
+            Value::Map(m) => m
+                .iter()
+                .rev()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, _)| k),
             _ => None,
         }
     }
 
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match &self.v {
-            Value::Map(m) => m.iter().rev().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v)),
+            Value::Map(m) => m
+                .iter()
+                .rev()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -97,8 +112,11 @@ impl Node {
     /// only when plain; quoted `"true"` is also read as true since Compose does so).
     pub fn as_bool(&self) -> Option<bool> {
         match self.as_str()?.trim() {
-            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => Some(true),
-            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => Some(false),
+            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => {
+                Some(true)
+            }
+            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n"
+            | "N" => Some(false),
             _ => None,
         }
     }
@@ -248,9 +266,17 @@ fn apply_merges(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
             out.push((k, v));
         }
     }
+    // Hash the scalar keys: a linear scan per merged key is quadratic on large maps.
+    let mut present: std::collections::HashSet<String> = out
+        .iter()
+        .filter_map(|(k, _)| k.as_str().map(str::to_string))
+        .collect();
     for (mk, mv) in merged {
-        let present = out.iter().any(|(k, _)| k.v == mk.v);
-        if !present {
+        let dup = match mk.as_str() {
+            Some(s) => !present.insert(s.to_string()),
+            None => out.iter().any(|(k, _)| k.v == mk.v),
+        };
+        if !dup {
             out.push((mk, mv));
         }
     }
@@ -370,7 +396,7 @@ fn reindent_bracket(text: &str, line: usize) -> Option<String> {
     let idx = line.checked_sub(1)?;
     let target = lines.get(idx)?;
     let t = target.trim();
-    if t.is_empty() || !t.chars().all(|c| matches!(c, ']' | '}' | ',' )) {
+    if t.is_empty() || !t.chars().all(|c| matches!(c, ']' | '}' | ',')) {
         return None;
     }
     let prev_indent = lines[..idx]
@@ -442,6 +468,22 @@ mod tests {
     }
 
     #[test]
+    fn large_merges_are_not_quadratic() {
+        let mut s = String::from("a: &a\n");
+        for i in 0..30_000 {
+            s.push_str(&format!("  k{i}: {i}\n"));
+        }
+        s.push_str("b:\n  <<: *a\n");
+        for i in 0..30_000 {
+            s.push_str(&format!("  k{i}: x\n"));
+        }
+        let d = parse_stream(&s, 0).unwrap();
+        let b = d[0].get("b").unwrap();
+        assert_eq!(b.map().len(), 30_000);
+        assert_eq!(b.get("k7").unwrap().as_str(), Some("x"));
+    }
+
+    #[test]
     fn alias_bomb_is_refused() {
         let mut s = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
         let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
@@ -456,7 +498,8 @@ mod tests {
 
     #[test]
     fn closing_bracket_left_of_content() {
-        let src = "s:\n  h:\n    test: [\n        \"CMD\",\n        \"x\"\n    ]\n    interval: 3s\n";
+        let src =
+            "s:\n  h:\n    test: [\n        \"CMD\",\n        \"x\"\n    ]\n    interval: 3s\n";
         let d = parse_stream(src, 0).unwrap();
         let h = d[0].path(&["s", "h"]).unwrap();
         assert_eq!(h.get("test").unwrap().seq().len(), 2);

@@ -4,11 +4,14 @@
 //! only appear in comments never fire. Skipped (loudly) when `../shared` is absent.
 
 use drydock_core::{Finding, Severity};
-use drydock_runtime::{review_file, RuntimeError, RuntimeOptions};
+use drydock_runtime::{is_runtime_file, review_file, RuntimeError, RuntimeKind, RuntimeOptions};
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Option<PathBuf> {
-    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus"));
+    let p = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus"
+    ));
     if p.join("compose/sources.tsv").exists() {
         Some(p.to_path_buf())
     } else {
@@ -39,14 +42,24 @@ fn entries(root: &Path, sub: &str) -> Vec<Entry> {
                 .find(|p| p.is_file())
                 .unwrap_or_else(|| panic!("no file in {}", dir.display()));
             // `origin label; …; features`: only the last part lists features.
-            let notes = cols.get(7).unwrap_or(&"").rsplit(';').next().unwrap_or("").split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect();
+            let notes = cols
+                .get(7)
+                .unwrap_or(&"")
+                .rsplit(';')
+                .next()
+                .unwrap_or("")
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
             Entry { id, file, notes }
         })
         .collect()
 }
 
 fn has(f: &[Finding], rule: &str, needle: &str) -> bool {
-    f.iter().any(|x| x.rule == rule && x.message.contains(needle))
+    f.iter()
+        .any(|x| x.rule == rule && x.message.contains(needle))
 }
 
 /// Check one note against the findings; returns a problem description.
@@ -64,10 +77,13 @@ fn check_note(note: &str, f: &[Finding], kube: bool) -> Option<String> {
         "label:disable" => privileged || has(f, "RT010", "SELinux"),
         "host-root-mount" | "hostPath:/" => has(f, "RT008", "root filesystem"),
         "devices" if !kube => privileged || has(f, "RT014", ""),
-        "runAsUser:0" => f.iter().any(|x| x.rule == "RT002" && x.message.contains("runAsUser: 0")),
+        "runAsUser:0" => f
+            .iter()
+            .any(|x| x.rule == "RT002" && x.message.contains("runAsUser: 0")),
         n if n.starts_with("host-mount:") => {
             let p = &n["host-mount:".len()..];
-            f.iter().any(|x| (x.rule == "RT008" || x.rule == "RT007") && x.message.contains(p))
+            f.iter()
+                .any(|x| (x.rule == "RT008" || x.rule == "RT007") && x.message.contains(p))
         }
         n if n.starts_with("cap_add:") => n["cap_add:".len()..].split(',').all(|c| {
             drydock_runtime::rules::rt005_capabilities_added::cap_severity(c).is_none()
@@ -109,15 +125,31 @@ fn run(sub: &str, kube: bool) {
     let opts = RuntimeOptions::default();
     let mut problems = vec![];
     let mut reviewed = 0;
+    let mut rejected = vec![];
+    let mut per_rule: std::collections::BTreeMap<(String, Severity), usize> = Default::default();
     for e in entries(&root, sub) {
         let bytes = std::fs::read(&e.file).unwrap();
-        let yaml_error = e.notes.iter().any(|n| n.starts_with("yaml-error")) || (sub == "compose" && e.id == "0134");
+        let want = if kube {
+            RuntimeKind::Kubernetes
+        } else {
+            RuntimeKind::Compose
+        };
+        let got = is_runtime_file(&e.file, &bytes);
+        if got != Some(want) && !(sub == "compose" && e.id == "0134") {
+            problems.push(format!("{sub}/{}: detected as {got:?}", e.id));
+        }
+        let yaml_error = e.notes.iter().any(|n| n.starts_with("yaml-error"))
+            || (sub == "compose" && e.id == "0134");
         match review_file(&e.file, &bytes, &opts) {
             Err(err) => {
                 let msg = err.to_string();
+                rejected.push(msg.clone());
                 if !yaml_error {
                     problems.push(format!("{sub}/{}: unexpected error: {msg}", e.id));
-                } else if !matches!(err, RuntimeError::Yaml { .. }) || msg.contains('\n') || !msg.contains(&e.file.display().to_string()) {
+                } else if !matches!(err, RuntimeError::Yaml { .. })
+                    || msg.contains('\n')
+                    || !msg.contains(&e.file.display().to_string())
+                {
                     problems.push(format!("{sub}/{}: unclear error: {msg}", e.id));
                 }
             }
@@ -136,10 +168,18 @@ fn run(sub: &str, kube: bool) {
                 }
                 if e.notes.iter().any(|n| n == "hardened") {
                     for f in &r.findings {
-                        if HARDENING_RULES.contains(&f.rule.as_str()) && f.severity >= Severity::High {
-                            problems.push(format!("{sub}/{}: hardened file has {} {}: {}", e.id, f.rule, f.severity, f.message));
+                        if HARDENING_RULES.contains(&f.rule.as_str())
+                            && f.severity >= Severity::High
+                        {
+                            problems.push(format!(
+                                "{sub}/{}: hardened file has {} {}: {}",
+                                e.id, f.rule, f.severity, f.message
+                            ));
                         }
                     }
+                }
+                for f in &r.findings {
+                    *per_rule.entry((f.rule.clone(), f.severity)).or_default() += 1;
                 }
                 if std::env::var_os("DRYDOCK_CORPUS_VERBOSE").is_some() {
                     for f in &r.findings {
@@ -149,8 +189,23 @@ fn run(sub: &str, kube: bool) {
             }
         }
     }
+    eprintln!(
+        "runtime corpus {sub}: {reviewed} files reviewed, {} rejected",
+        rejected.len()
+    );
+    for r in &rejected {
+        eprintln!("runtime corpus {sub}: rejected: {r}");
+    }
+    for ((rule, sev), n) in &per_rule {
+        eprintln!("runtime corpus {sub}: {rule} {sev}: {n}");
+    }
     assert!(reviewed > 100, "only {reviewed} {sub} files reviewed");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]

@@ -8,7 +8,11 @@ fn main() {
     let mut ctx_path: Option<String> = None;
     let t = std::time::Instant::now();
     let engine = Engine::builtin();
-    eprintln!("engine: {} rules built in {:?}", engine.rule_count(), t.elapsed());
+    eprintln!(
+        "engine: {} rules built in {:?}",
+        engine.rule_count(),
+        t.elapsed()
+    );
     while let Some(a) = args.next() {
         if a == "--path" {
             ctx_path = args.next();
@@ -22,7 +26,10 @@ fn main() {
             }
         };
         let p = ctx_path.clone().unwrap_or_else(|| a.clone());
-        let cx = ScanContext { path: Some(&p), ..Default::default() };
+        let cx = ScanContext {
+            path: Some(&p),
+            ..Default::default()
+        };
         for m in engine.scan(&data, &cx) {
             println!(
                 "{a}:{}:{} {} {:?}/{:?} {:?} {}",
@@ -32,7 +39,10 @@ fn main() {
                 m.severity,
                 m.confidence,
                 m.vendor_reason,
-                String::from_utf8_lossy(&data[m.secret.clone()]).chars().take(12).collect::<String>()
+                String::from_utf8_lossy(&data[m.secret.clone()])
+                    .chars()
+                    .take(12)
+                    .collect::<String>()
             );
         }
     }

@@ -61,7 +61,10 @@ pub fn check_rules() -> Result<RulesCheckReport, RulesCheckError> {
 /// Check built-in plus user rule files (`(origin, yaml)`), minus disabled ids: every rule
 /// compiles, has at least one example and one negative example, every example is found by its
 /// rule and no negative example is.
-pub fn check_rules_with(extra: &[(&str, &str)], disabled: &[&str]) -> Result<RulesCheckReport, RulesCheckError> {
+pub fn check_rules_with(
+    extra: &[(&str, &str)],
+    disabled: &[&str],
+) -> Result<RulesCheckReport, RulesCheckError> {
     check_engine(&Engine::with_rules(extra, disabled)?)
 }
 
@@ -98,13 +101,21 @@ fn check_engine(engine: &Engine) -> Result<RulesCheckReport, RulesCheckError> {
         for (i, ex) in d.examples.iter().enumerate() {
             report.examples += 1;
             if !found(ex, &d.id, d.scope) {
-                failures.push(format!("rule `{}`: example #{} does not match", d.id, i + 1));
+                failures.push(format!(
+                    "rule `{}`: example #{} does not match",
+                    d.id,
+                    i + 1
+                ));
             }
         }
         for (i, ex) in d.negative_examples.iter().enumerate() {
             report.negative_examples += 1;
             if found(ex, &d.id, d.scope) {
-                failures.push(format!("rule `{}`: negative example #{} matches", d.id, i + 1));
+                failures.push(format!(
+                    "rule `{}`: negative example #{} matches",
+                    d.id,
+                    i + 1
+                ));
             }
         }
     }

@@ -136,13 +136,40 @@ const NOT_THE_VALUE: &[&str] = &[
     "REALM",
     "SERVER",
     "TEMPLATE",
+    "ENCRYPTION",
+    "HASHING",
+    "ALGO",
+    "CIPHER",
+    "STRENGTH",
+    "COMPLEXITY",
+    "QUALITY",
 ];
 
 /// Words anywhere in the name that make it a switch, not a value
 /// (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`, `MYSQL_RANDOM_ROOT_PASSWORD=yes`).
 const FLAG_WORDS: &[&str] = &[
-    "ALLOW", "EMPTY", "RANDOM", "GENERATE", "NO", "SKIP", "REQUIRE", "USE", "IS", "HAS", "ASK",
-    "SHOW", "CHANGE", "FORGOT", "RESET", "VERIFY", "CHECK", "VALIDATE", "PUBLIC",
+    "ALLOW",
+    "EMPTY",
+    "RANDOM",
+    "GENERATE",
+    "NO",
+    "SKIP",
+    "REQUIRE",
+    "USE",
+    "IS",
+    "HAS",
+    "ASK",
+    "SHOW",
+    "CHANGE",
+    "FORGOT",
+    "RESET",
+    "VERIFY",
+    "CHECK",
+    "VALIDATE",
+    "PUBLIC",
+    "LOAD",
+    "CONDITION",
+    "IMPORT",
 ];
 
 /// Split a name into upper-case words: `dbPassword` → [DB, PASSWORD], `api-key` → [API, KEY].
@@ -263,6 +290,9 @@ mod tests {
             ("BYPASS", false),
             ("PASSENGER_VERSION", false),
             ("KEY", false),
+            ("password_encryption", false),
+            ("LoadCredential", false),
+            ("ConditionCredential", false),
             ("", false),
         ];
         for (name, want) in cases {
@@ -273,7 +303,10 @@ mod tests {
     #[test]
     fn word_split() {
         assert_eq!(words("dbPassword"), vec!["DB", "PASSWORD"]);
-        assert_eq!(words("com.example.db.password"), vec!["COM", "EXAMPLE", "DB", "PASSWORD"]);
+        assert_eq!(
+            words("com.example.db.password"),
+            vec!["COM", "EXAMPLE", "DB", "PASSWORD"]
+        );
         assert_eq!(words("__API-key__"), vec!["API", "KEY"]);
     }
 }

@@ -7,19 +7,40 @@ use serde::Deserialize;
 /// The built-in rule files, embedded at compile time: (file name, YAML text).
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     ("cloud.yaml", include_str!("../rules/cloud.yaml")),
-    ("source-hosting.yaml", include_str!("../rules/source-hosting.yaml")),
-    ("package-registries.yaml", include_str!("../rules/package-registries.yaml")),
+    (
+        "source-hosting.yaml",
+        include_str!("../rules/source-hosting.yaml"),
+    ),
+    (
+        "package-registries.yaml",
+        include_str!("../rules/package-registries.yaml"),
+    ),
     ("chat.yaml", include_str!("../rules/chat.yaml")),
     ("payments.yaml", include_str!("../rules/payments.yaml")),
     ("ai.yaml", include_str!("../rules/ai.yaml")),
-    ("observability.yaml", include_str!("../rules/observability.yaml")),
+    (
+        "observability.yaml",
+        include_str!("../rules/observability.yaml"),
+    ),
     ("saas.yaml", include_str!("../rules/saas.yaml")),
-    ("infrastructure.yaml", include_str!("../rules/infrastructure.yaml")),
-    ("private-keys.yaml", include_str!("../rules/private-keys.yaml")),
+    (
+        "infrastructure.yaml",
+        include_str!("../rules/infrastructure.yaml"),
+    ),
+    (
+        "private-keys.yaml",
+        include_str!("../rules/private-keys.yaml"),
+    ),
     ("jwt.yaml", include_str!("../rules/jwt.yaml")),
-    ("connection-strings.yaml", include_str!("../rules/connection-strings.yaml")),
+    (
+        "connection-strings.yaml",
+        include_str!("../rules/connection-strings.yaml"),
+    ),
     ("http.yaml", include_str!("../rules/http.yaml")),
-    ("credential-files.yaml", include_str!("../rules/credential-files.yaml")),
+    (
+        "credential-files.yaml",
+        include_str!("../rules/credential-files.yaml"),
+    ),
     ("generic.yaml", include_str!("../rules/generic.yaml")),
 ];
 
@@ -138,6 +159,9 @@ pub struct RuleDef {
     /// Bytes searched after a keyword hit (default 512; private keys need more).
     #[serde(default)]
     pub window: Option<usize>,
+    /// Bytes searched before a keyword hit (default 256; 0 when the keyword starts the match).
+    #[serde(default)]
+    pub before: Option<usize>,
     #[serde(default)]
     pub references: Vec<String>,
     #[serde(default)]
@@ -154,6 +178,7 @@ pub struct Rule {
     pub key_group: Option<usize>,
     pub paths: Option<regex::RegexSet>,
     pub window: usize,
+    pub before: usize,
 }
 
 pub const DEFAULT_WINDOW: usize = 512;
@@ -233,8 +258,11 @@ pub fn compile(def: RuleDef, origin: &str) -> Result<Rule, RulesError> {
         )
     };
     let window = def.window.unwrap_or(DEFAULT_WINDOW);
+    let before = def.before.unwrap_or(BACK_WINDOW).min(BACK_WINDOW);
     if window > MAX_WINDOW {
-        return Err(invalid(format!("window {window} exceeds the maximum {MAX_WINDOW}")));
+        return Err(invalid(format!(
+            "window {window} exceeds the maximum {MAX_WINDOW}"
+        )));
     }
     if let Some(e) = def.entropy {
         if !(0.0..=8.0).contains(&e) {
@@ -248,5 +276,6 @@ pub fn compile(def: RuleDef, origin: &str) -> Result<Rule, RulesError> {
         key_group,
         paths,
         window,
+        before,
     })
 }

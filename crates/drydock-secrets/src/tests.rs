@@ -25,7 +25,9 @@ fn every_rule_example_and_negative_example_checks() {
 fn catalog_lists_every_rule_with_description() {
     let cat = rule_catalog();
     assert_eq!(cat.len(), Engine::builtin().rule_count());
-    assert!(cat.iter().all(|r| !r.description.is_empty() && !r.name.is_empty()));
+    assert!(cat
+        .iter()
+        .all(|r| !r.description.is_empty() && !r.name.is_empty()));
     assert!(cat.iter().any(|r| r.id == "github-pat-classic"));
 }
 
@@ -39,14 +41,20 @@ fn github_checksum_separates_tokens_from_look_alikes() {
     assert_eq!(m[0].confidence, Confidence::High);
     // A wrong checksum is a look-alike: neither the GitHub rule nor the generic one reports it.
     assert!(scan(&format!("GITHUB_TOKEN={bad}\n")).is_empty());
-    assert!(scan(&format!("github={bad}\nnpm=npm_UEuirnhN6qyDNigmWWTIEHMNquQHF54FKSCW\n")).is_empty());
+    assert!(scan(&format!(
+        "github={bad}\nnpm=npm_UEuirnhN6qyDNigmWWTIEHMNquQHF54FKSCW\n"
+    ))
+    .is_empty());
 }
 
 #[test]
 fn positions_are_exact() {
     let text = "a\nbb GITHUB_TOKEN=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\n";
     let m = &scan(text)[0];
-    assert_eq!(&text[m.secret.clone()], "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");
+    assert_eq!(
+        &text[m.secret.clone()],
+        "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"
+    );
     assert_eq!((m.start_line, m.start_column), (2, 17));
     assert_eq!((m.end_line, m.end_column), (2, 56));
 }
@@ -58,7 +66,11 @@ fn documented_example_keys_are_low_with_reason() {
     for x in &m {
         assert_eq!(x.severity, Severity::Low);
         assert_eq!(x.confidence, Confidence::Low);
-        assert!(x.vendor_reason.as_deref().unwrap().contains("documented example key"));
+        assert!(x
+            .vendor_reason
+            .as_deref()
+            .unwrap()
+            .contains("documented example key"));
     }
     // Other EXAMPLE-containing values are placeholders and dropped.
     assert!(scan("AWS_ACCESS_KEY_ID=AKIAABCDEFGEXAMPLE22\n").is_empty());
@@ -76,7 +88,11 @@ fn owner_package_and_test_paths_lower_severity() {
     };
     let m = Engine::builtin().scan(key.as_bytes(), &cx);
     assert_eq!(m[0].severity, Severity::Low);
-    assert!(m[0].vendor_reason.as_deref().unwrap().contains("shipped by package libgnutls30"));
+    assert!(m[0]
+        .vendor_reason
+        .as_deref()
+        .unwrap()
+        .contains("shipped by package libgnutls30"));
     let cx = ScanContext {
         path: Some("src/tests/fixtures/key.pem"),
         ..Default::default()
@@ -103,7 +119,11 @@ fn streaming_finds_matches_across_window_edges_once() {
     let filler_line = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do\n";
     let mut data = String::new();
     let mut expected = Vec::new();
-    let cuts = [STREAM_CHUNK, 2 * STREAM_CHUNK - STREAM_OVERLAP, 3 * STREAM_CHUNK];
+    let cuts = [
+        STREAM_CHUNK,
+        2 * STREAM_CHUNK - STREAM_OVERLAP,
+        3 * STREAM_CHUNK,
+    ];
     for &cut in &cuts {
         while data.len() + 20 < cut {
             data.push_str(filler_line);
@@ -119,7 +139,9 @@ fn streaming_finds_matches_across_window_edges_once() {
     let whole = Engine::builtin().scan(data.as_bytes(), &ScanContext::default());
     let mut streamed = Vec::new();
     Engine::builtin()
-        .scan_reader(data.as_bytes(), &ScanContext::default(), |m| streamed.push(m))
+        .scan_reader(data.as_bytes(), &ScanContext::default(), |m| {
+            streamed.push(m)
+        })
         .unwrap();
     let starts: Vec<usize> = streamed.iter().map(|m| m.secret.start).collect();
     assert_eq!(starts, expected);
@@ -134,30 +156,70 @@ fn structured_credential_files() {
             path: Some(path),
             ..Default::default()
         };
-        e.scan(text.as_bytes(), &cx).into_iter().map(|m| m.rule_id).collect()
+        e.scan(text.as_bytes(), &cx)
+            .into_iter()
+            .map(|m| m.rule_id)
+            .collect()
     };
     assert_eq!(
-        run("root/.docker/config.json", r#"{"auths":{"registry.corp.io":{"auth":"Y2k6OWhKMnFMNHpYN3BWa1I="}}}"#),
+        run(
+            "root/.docker/config.json",
+            r#"{"auths":{"registry.corp.io":{"auth":"Y2k6OWhKMnFMNHpYN3BWa1I="}}}"#
+        ),
         ["docker-config-auth"]
     );
     assert_eq!(
         run("etc/shadow", "root:*:19700:0:99999:7:::\nbin:!:19700::::::\napp:$6$Qm3kV9xZ$Gq2w8RkT4pLx7nV1cZ0aB5dE9fH3jK6mN8qS2uW4yA7bC1eD5gF8hJ0kL3mN6pQ9rS2tU5vW8xY1zA4bC7dE0f:19700:0:99999:7:::\n"),
         ["shadow-password-hash"]
     );
-    assert!(run("etc/shadow", "root:*:19700:0:99999:7:::\nnobody:!*:19700::::::\n").is_empty());
-    assert_eq!(run("root/.npmrc", "//registry.npmjs.org/:_authToken=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\n"), ["npm-access-token"]);
-    assert_eq!(run("srv/app/.env", "DATABASE_URL=postgres://app:Qx7RmP2kLw9ZtV4nBc8J@db.internal:5432/app\n"), ["postgres-url-password"]);
-    assert_eq!(run("root/.netrc", "machine api.corp.io login ci password Kx82mQpZ7Lr4\n"), ["netrc-password"]);
+    assert!(run(
+        "etc/shadow",
+        "root:*:19700:0:99999:7:::\nnobody:!*:19700::::::\n"
+    )
+    .is_empty());
+    assert_eq!(
+        run(
+            "root/.npmrc",
+            "//registry.npmjs.org/:_authToken=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\n"
+        ),
+        ["npm-access-token"]
+    );
+    assert_eq!(
+        run(
+            "srv/app/.env",
+            "DATABASE_URL=postgres://app:Qx7RmP2kLw9ZtV4nBc8J@db.internal:5432/app\n"
+        ),
+        ["postgres-url-password"]
+    );
+    assert_eq!(
+        run(
+            "root/.netrc",
+            "machine api.corp.io login ci password Kx82mQpZ7Lr4\n"
+        ),
+        ["netrc-password"]
+    );
 }
 
 #[test]
 fn lab_style_values() {
     // The shapes planted by the shared lab (values here are made up).
-    assert_eq!(ids("API_KEY=hd_Xk29fjQm2PzR7wq8Lm3Nb6Vc1Zx4Tg7Y\n"), ["generic-secret-assignment"]);
-    assert_eq!(ids("[service]\nname = demo\napi_key = hd_Xk29fjQm2PzR7wq8Lm3Nb6Vc1Zx4Tg7Y\n"), ["generic-secret-assignment"]);
-    assert_eq!(ids("database:\n  password: Qx7RmP2kLw9ZtV4nBc8J\n"), ["generic-secret-assignment"]);
+    assert_eq!(
+        ids("API_KEY=hd_Xk29fjQm2PzR7wq8Lm3Nb6Vc1Zx4Tg7Y\n"),
+        ["generic-secret-assignment"]
+    );
+    assert_eq!(
+        ids("[service]\nname = demo\napi_key = hd_Xk29fjQm2PzR7wq8Lm3Nb6Vc1Zx4Tg7Y\n"),
+        ["generic-secret-assignment"]
+    );
+    assert_eq!(
+        ids("database:\n  password: Qx7RmP2kLw9ZtV4nBc8J\n"),
+        ["generic-secret-assignment"]
+    );
     assert!(ids("database:\n  password_file: /run/secrets/db_password\n").is_empty());
-    assert_eq!(ids("STRIPE_SECRET_KEY=sk_live_Xk29fjQm2PzR7wq8Lm3Nb6Vc\n"), ["stripe-live-secret-key"]);
+    assert_eq!(
+        ids("STRIPE_SECRET_KEY=sk_live_Xk29fjQm2PzR7wq8Lm3Nb6Vc\n"),
+        ["stripe-live-secret-key"]
+    );
     let cx = ScanContext {
         name: Some("com.example.db.password"),
         kind: ContentKind::Value,
@@ -165,6 +227,25 @@ fn lab_style_values() {
     };
     let m = Engine::builtin().scan(b"Lab-Xk29fjQm2PzR7wq8!", &cx);
     assert_eq!(m[0].rule_id, "secret-in-named-variable");
+    assert_eq!((m[0].secret.clone(), m[0].start_column), (0..21, 1));
+    // Context rules see the variable name: `DD_API_KEY` + 32 hex is a Datadog key.
+    let cx = ScanContext {
+        name: Some("DD_API_KEY"),
+        kind: ContentKind::Value,
+        ..Default::default()
+    };
+    let m = Engine::builtin().scan(b"3f9a0c2e7b1d4a6f8e5c9b2a1d0e7f3c", &cx);
+    assert_eq!(m[0].rule_id, "datadog-api-key");
+    assert_eq!(m[0].secret, 0..32);
+    // The lab's ENV pair: AWS's documented example keys, reported low with the reason.
+    let cx = ScanContext {
+        name: Some("AWS_SECRET_ACCESS_KEY"),
+        kind: ContentKind::Value,
+        ..Default::default()
+    };
+    let m = Engine::builtin().scan(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &cx);
+    assert_eq!(m[0].rule_id, "aws-secret-access-key");
+    assert_eq!(m[0].severity, Severity::Low);
 }
 
 #[test]
@@ -182,18 +263,33 @@ rules:
     negative_examples: ['acme_short']
 "#;
     let e = Engine::with_rules(&[("drydock.toml", extra)], &["generic-secret-assignment"]).unwrap();
-    let m = e.scan(b"ACME=acme_k2j4h5g6f7d8s9a0q1w2e3r4\npassword: Qx7RmP2kLw9ZtV4nBc8J\n", &ScanContext::default());
+    let m = e.scan(
+        b"ACME=acme_k2j4h5g6f7d8s9a0q1w2e3r4\npassword: Qx7RmP2kLw9ZtV4nBc8J\n",
+        &ScanContext::default(),
+    );
     let ids: Vec<_> = m.iter().map(|m| m.rule_id.as_str()).collect();
     assert_eq!(ids, ["acme-token"]);
     assert!(check_rules_with(&[("drydock.toml", extra)], &[]).is_ok());
-    let err = Engine::with_rules(&[], &["no-such-rule"]).err().unwrap().to_string();
+    let err = Engine::with_rules(&[], &["no-such-rule"])
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("no-such-rule"), "{err}");
-    let err = Engine::with_rules(&[("bad.yaml", "rules: [{id: x}]")], &[]).err().unwrap().to_string();
+    let err = Engine::with_rules(&[("bad.yaml", "rules: [{id: x}]")], &[])
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.starts_with("rules file bad.yaml:"), "{err}");
     let dup = extra.replace("acme-token", "github-pat-classic");
-    assert!(matches!(Engine::with_rules(&[("u.yaml", &dup)], &[]), Err(RulesError::Duplicate { .. })));
+    assert!(matches!(
+        Engine::with_rules(&[("u.yaml", &dup)], &[]),
+        Err(RulesError::Duplicate { .. })
+    ));
     let bad_re = extra.replace(r"\b(?P<secret>acme_", r"\b((?P<secret>acme_");
-    let err = Engine::with_rules(&[("u.yaml", &bad_re)], &[]).err().unwrap().to_string();
+    let err = Engine::with_rules(&[("u.yaml", &bad_re)], &[])
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("pattern does not compile"), "{err}");
 }
 

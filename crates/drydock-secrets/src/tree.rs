@@ -43,17 +43,28 @@ const FIX: &str = "Revoke and rotate this credential, remove it from the files (
 
 /// Build the finding for one match. `secret` is the matched secret's bytes; the evidence
 /// is redacted unless `mode` is `Show`.
-pub fn finding_for_match(m: &SecretMatch, secret: &[u8], location: Location, mode: Redaction) -> Finding {
+pub fn finding_for_match(
+    m: &SecretMatch,
+    secret: &[u8],
+    location: Location,
+    mode: Redaction,
+) -> Finding {
     let mut message = format!("{} found", m.rule_name);
     if let Some(r) = &m.vendor_reason {
         message.push_str(" (");
         message.push_str(r);
         message.push(')');
     }
-    Finding::new(m.rule_id.clone(), m.severity, Category::Secret, message, location)
-        .with_confidence(m.confidence)
-        .with_evidence(redact(secret, mode))
-        .with_fix(FIX)
+    Finding::new(
+        m.rule_id.clone(),
+        m.severity,
+        Category::Secret,
+        message,
+        location,
+    )
+    .with_confidence(m.confidence)
+    .with_evidence(redact(secret, mode))
+    .with_fix(FIX)
 }
 
 /// Scan files and directories for secrets. Directories are walked without following
@@ -72,7 +83,9 @@ pub fn scan_tree(paths: &[PathBuf], opts: &TreeScanOptions) -> Result<Vec<Findin
         let walker = walkdir::WalkDir::new(root)
             .follow_links(false)
             .into_iter()
-            .filter_entry(|e| !(e.file_type().is_dir() && e.file_name() == ".git" && e.depth() > 0));
+            .filter_entry(|e| {
+                !(e.file_type().is_dir() && e.file_name() == ".git" && e.depth() > 0)
+            });
         for entry in walker {
             // Unreadable directories are skipped: one bad subtree must not stop the scan.
             let Ok(entry) = entry else { continue };
@@ -103,7 +116,10 @@ fn display_path(p: &Path) -> String {
 fn char_column(data: &[u8], at: usize) -> usize {
     let line_start = memchr::memrchr(b'\n', &data[..at]).map_or(0, |p| p + 1);
     // Counting through `at` itself gives the column of the character containing `at`.
-    data[line_start..=at].iter().filter(|&&b| b & 0xC0 != 0x80).count()
+    data[line_start..=at]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count()
 }
 
 fn scan_file(engine: &Engine, path: &Path, opts: &TreeScanOptions) -> Vec<Finding> {
@@ -146,10 +162,17 @@ fn scan_file(engine: &Engine, path: &Path, opts: &TreeScanOptions) -> Vec<Findin
         for m in pending {
             use std::io::{Read, Seek, SeekFrom};
             let mut secret = vec![0u8; m.secret.len()];
-            if f.seek(SeekFrom::Start(m.secret.start as u64)).is_err() || f.read_exact(&mut secret).is_err() {
+            if f.seek(SeekFrom::Start(m.secret.start as u64)).is_err()
+                || f.read_exact(&mut secret).is_err()
+            {
                 continue;
             }
-            out.push(finding_for_match(&m, &secret, span(&m, m.start_column, m.end_column), opts.redaction));
+            out.push(finding_for_match(
+                &m,
+                &secret,
+                span(&m, m.start_column, m.end_column),
+                opts.redaction,
+            ));
         }
         return out;
     }
@@ -159,7 +182,12 @@ fn scan_file(engine: &Engine, path: &Path, opts: &TreeScanOptions) -> Vec<Findin
     for m in engine.scan(&data, &cx) {
         let sc = char_column(&data, m.secret.start);
         let ec = char_column(&data, m.secret.end.saturating_sub(1).max(m.secret.start));
-        out.push(finding_for_match(&m, &data[m.secret.clone()], span(&m, sc, ec), opts.redaction));
+        out.push(finding_for_match(
+            &m,
+            &data[m.secret.clone()],
+            span(&m, sc, ec),
+            opts.redaction,
+        ));
     }
     out
 }

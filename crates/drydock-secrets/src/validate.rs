@@ -45,10 +45,15 @@ impl CharClass {
 }
 
 pub fn class_count(s: &[u8]) -> usize {
-    [CharClass::Lower, CharClass::Upper, CharClass::Digit, CharClass::Symbol]
-        .iter()
-        .filter(|c| c.has(s))
-        .count()
+    [
+        CharClass::Lower,
+        CharClass::Upper,
+        CharClass::Digit,
+        CharClass::Symbol,
+    ]
+    .iter()
+    .filter(|c| c.has(s))
+    .count()
 }
 
 pub fn has_classes(s: &[u8], req: &[CharClass]) -> bool {
@@ -118,10 +123,18 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     }
     // `$VAR`, `${VAR}`, `%VAR%` (but not `$6$salt$hash` or `$apr1$…`).
     let var = |t: &[u8]| {
-        !t.is_empty() && (t[0].is_ascii_alphabetic() || t[0] == b'_') && t.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        !t.is_empty()
+            && (t[0].is_ascii_alphabetic() || t[0] == b'_')
+            && t.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
     if let Some(rest) = s.strip_prefix(b"$") {
-        if var(rest) || var(rest.strip_prefix(b"{").unwrap_or(rest).strip_suffix(b"}").unwrap_or(b"")) {
+        if var(rest)
+            || var(rest
+                .strip_prefix(b"{")
+                .unwrap_or(rest)
+                .strip_suffix(b"}")
+                .unwrap_or(b""))
+        {
             return true;
         }
     }
@@ -140,8 +153,16 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     for w in s.windows(2) {
         let (a, b) = (w[0], w[1]);
         same = if a == b && a != b'=' { same + 1 } else { 1 };
-        up = if b.is_ascii_alphanumeric() && b == a.wrapping_add(1) { up + 1 } else { 1 };
-        down = if b.is_ascii_alphanumeric() && a == b.wrapping_add(1) { down + 1 } else { 1 };
+        up = if b.is_ascii_alphanumeric() && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if b.is_ascii_alphanumeric() && a == b.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
         if same >= 6 || up >= 6 || down >= 6 {
             return true;
         }
@@ -149,7 +170,10 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     // Very few distinct characters for the length: `abababab…`, `0000…`.
     if s.len() >= 12 {
         let mut seen = [false; 256];
-        let distinct = s.iter().filter(|&&b| !std::mem::replace(&mut seen[b as usize], true)).count();
+        let distinct = s
+            .iter()
+            .filter(|&&b| !std::mem::replace(&mut seen[b as usize], true))
+            .count();
         if distinct <= 4 {
             return true;
         }
@@ -160,25 +184,94 @@ pub fn is_placeholder(s: &[u8]) -> bool {
 /// Extra filter for generic (keyword = value) rules: values that are words, code or references.
 pub fn is_generic_non_secret(s: &[u8]) -> bool {
     const DUMMY: &[&str] = &[
-        "password", "passwd", "secret", "token", "changeit", "foobar", "admin", "root", "qwerty",
-        "letmein", "default", "hunter2", "test", "welcome", "guest", "demo", "none", "null",
-        "undefined", "true", "false", "required", "optional", "string", "empty", "mysecret",
-        "s3cr3t", "p@ss", "pass", "todo", "fixme", "value", "random", "generated", "config",
-        "settings", "environ", "getenv", "process.env", "os.", "vault:", "secretref", "valuefrom",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "changeit",
+        "foobar",
+        "admin",
+        "root",
+        "qwerty",
+        "letmein",
+        "default",
+        "hunter2",
+        "test",
+        "welcome",
+        "guest",
+        "demo",
+        "none",
+        "null",
+        "undefined",
+        "true",
+        "false",
+        "required",
+        "optional",
+        "string",
+        "empty",
+        "mysecret",
+        "s3cr3t",
+        "p@ss",
+        "pass",
+        "todo",
+        "fixme",
+        "value",
+        "random",
+        "generated",
+        "config",
+        "settings",
+        "environ",
+        "getenv",
+        "process.env",
+        "os.",
+        "vault:",
+        "secretref",
+        "valuefrom",
     ];
     let lower = s.to_ascii_lowercase();
-    if DUMMY.iter().any(|d| memchr::memmem::find(&lower, d.as_bytes()).is_some()) {
+    if DUMMY
+        .iter()
+        .any(|d| memchr::memmem::find(&lower, d.as_bytes()).is_some())
+    {
         return true;
     }
     // Paths, URLs without credentials, code references and calls.
-    if matches!(s.first(), Some(b'/' | b'~' | b'.' | b'@' | b'&' | b'*' | b'(' | b'[' | b'{' | b'!' | b'\\' | b'-'))
+    if matches!(
+        s.first(),
+        Some(
+            b'~' | b'.'
+                | b'@'
+                | b'&'
+                | b'*'
+                | b'('
+                | b'['
+                | b'{'
+                | b'!'
+                | b'\\'
+                | b'-'
+                | b'|'
+                | b'#'
+        )
+    ) {
+        return true;
+    }
+    // Absolute paths (`/run/secrets/db`), but not base64 that happens to start with `/`.
+    if s.first() == Some(&b'/')
+        && s.split(|&b| b == b'/').skip(1).all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(b))
+        })
     {
         return true;
     }
     if memchr::memmem::find(s, b"://").is_some() {
         return true;
     }
-    if s.iter().any(|&b| b == b'(' || b == b')' || b == b'[' || b == b']') {
+    if s.iter()
+        .any(|&b| b == b'(' || b == b')' || b == b'[' || b == b']')
+    {
         return true;
     }
     // dotted identifiers: `settings.DB_PASSWORD`, `this.token`, `a.b.c`
@@ -190,12 +283,27 @@ pub fn is_generic_non_secret(s: &[u8]) -> bool {
     if s.split(|&b| b == b'.').all(ident) && s.contains(&b'.') {
         return true;
     }
+    // Lower-case names joined by `_ . -` (`scram-sha-256`, `base64_encoded_salt`,
+    // `firstboot.locale-messages`): settings and identifiers, not generated secrets.
+    let seps = s.iter().filter(|b| b"._-".contains(b)).count();
+    let digits = s.iter().filter(|b| b.is_ascii_digit()).count();
+    if seps > 0
+        && s.iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(b))
+        && digits * 10 < s.len() * 3
+    {
+        return true;
+    }
     // snake/kebab/camel identifiers made of letters only: `get_password`, `secretName`.
-    if s.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-') {
+    if s.iter()
+        .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-')
+    {
         return true;
     }
     // file names: `key.pem`, `secrets.json`
-    for ext in [".pem", ".key", ".json", ".yaml", ".yml", ".txt", ".crt", ".p12", ".jks", ".env", ".conf"] {
+    for ext in [
+        ".pem", ".key", ".json", ".yaml", ".yml", ".txt", ".crt", ".p12", ".jks", ".env", ".conf",
+    ] {
         if lower.ends_with(ext.as_bytes()) {
             return true;
         }
@@ -212,7 +320,11 @@ pub fn crc32(data: &[u8]) -> u32 {
         for (i, e) in t.iter_mut().enumerate() {
             let mut c = i as u32;
             for _ in 0..8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
             }
             *e = c;
         }
@@ -246,7 +358,11 @@ pub fn crc32_base62_ok(token: &[u8]) -> bool {
 
 fn b64_any(s: &[u8]) -> Option<Vec<u8>> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    let t: Vec<u8> = s.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let t: Vec<u8> = s
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     STANDARD
         .decode(&t)
         .or_else(|_| STANDARD_NO_PAD.decode(&t))
@@ -304,7 +420,8 @@ pub fn key_body(body: &[u8], whole: &[u8]) -> Option<KeyBody> {
         .lines()
         .map(str::trim)
         .filter(|l| {
-            !l.contains(':') && !l.is_empty() && !l.starts_with("-----") && !(l.starts_with('=') && l.len() <= 5)
+            let armor_crc = l.starts_with('=') && l.len() <= 5;
+            !(l.contains(':') || l.is_empty() || l.starts_with("-----") || armor_crc)
         })
         .collect();
     let raw = b64_any(b64.as_bytes())?;
@@ -316,7 +433,11 @@ pub fn key_body(body: &[u8], whole: &[u8]) -> Option<KeyBody> {
         || memchr::memmem::find(whole, b"Encryption: aes").is_some()
         // OpenSSH: cipher name follows the magic; "none" means unencrypted.
         || (raw.starts_with(b"openssh-key-v1\0") && memchr::memmem::find(&raw[..raw.len().min(64)], b"none").is_none());
-    Some(if encrypted { KeyBody::Encrypted } else { KeyBody::Plain })
+    Some(if encrypted {
+        KeyBody::Encrypted
+    } else {
+        KeyBody::Plain
+    })
 }
 
 /// base64 of a PEM private key (kubeconfig `client-key-data`).
@@ -336,7 +457,9 @@ mod tests {
         // Example tokens from Kingfisher's github.yml / npm.yml (format-valid, not live).
         assert!(crc32_base62_ok(b"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"));
         assert!(crc32_base62_ok(b"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"));
-        assert!(!crc32_base62_ok(b"ghp_sbUsUmRNn8X74dFU0DJ9Fm1mvdCgtH474T39"));
+        assert!(!crc32_base62_ok(
+            b"ghp_sbUsUmRNn8X74dFU0DJ9Fm1mvdCgtH474T39"
+        ));
         assert!(!crc32_base62_ok(b"ghp_short"));
     }
 
@@ -368,22 +491,41 @@ mod tests {
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
-        for s in ["sbUsUmRNn8X74dFU0DJ9Fm1mvdCgtH474T38", "Lab-Xk29fjQm2PzR7wq!"] {
+        for s in [
+            "sbUsUmRNn8X74dFU0DJ9Fm1mvdCgtH474T38",
+            "Lab-Xk29fjQm2PzR7wq!",
+        ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
     }
 
     #[test]
     fn generic_filter() {
-        for v in ["get_password", "settings.DB_PASSWORD", "/run/secrets/db", "os.getenv", "key.pem", "secret123"] {
+        for v in [
+            "get_password",
+            "settings.DB_PASSWORD",
+            "/run/secrets/db",
+            "os.getenv",
+            "key.pem",
+            "secret123",
+            "scram-sha-256",
+            "base64_encoded_64_byte_salt",
+            "|sysusers.extra",
+        ] {
             assert!(is_generic_non_secret(v.as_bytes()), "{v}");
         }
         assert!(!is_generic_non_secret(b"Kq8vR2mX9pL4tZ7w"));
+        assert!(!is_generic_non_secret(b"//M4ZEbERJVlwGn2iFeehoNiPKUOkLSz"));
+        assert!(!is_generic_non_secret(
+            b"3f2c9a1e-8b7d-4c6a-9e5f-1a2b3c4d5e6f"
+        ));
     }
 
     #[test]
     fn jwt_and_basic() {
-        assert!(jwt_ok(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.sig"));
+        assert!(jwt_ok(
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.sig"
+        ));
         assert!(!jwt_ok(b"eyJmb28iOiJiYXIifQ.eyJzdWIiOiIxIn0.sig"));
         assert!(basic_auth_ok(b"dXNlcjpTM2NyZXRQYXNz")); // user:S3cretPass
         assert!(!basic_auth_ok(b"bm9jb2xvbmhlcmU=")); // nocolonhere

@@ -212,7 +212,7 @@ impl Db {
         let p = path.display().to_string();
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;
-             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;",
         )
         .ctx(|| format!("cannot configure advisory database {p}"))?;
         let existing: Option<String> = conn
@@ -253,7 +253,7 @@ impl Db {
     /// Import an OSV zip (`all.zip`) from any seekable reader. `source` names the top-level
     /// ecosystem the archive belongs to; `None` derives it from each record's first affected
     /// package. Everything happens in one transaction: on any error nothing changes.
-    pub fn import_zip_reader<R: Read + Seek>(
+    pub fn import_zip_reader<R: Read + Seek + Send>(
         &mut self,
         reader: R,
         source: Option<&str>,
@@ -262,27 +262,49 @@ impl Db {
         let mut zip =
             zip::ZipArchive::new(reader).ctx(|| format!("{origin} is not a valid zip archive"))?;
         let mut importer = Importer::new(&mut self.conn, source, origin)?;
-        let mut buf = Vec::new();
-        for i in 0..zip.len() {
-            let mut entry = zip
-                .by_index(i)
-                .ctx(|| format!("{origin}: cannot read entry {i}"))?;
-            if !entry.is_file() || !entry.name().ends_with(".json") {
-                continue;
+        // Inflate + parse on one thread, SQLite inserts on this one: the two halves cost
+        // about the same, so the pipeline nearly halves import time on two cores.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(String, OsvRecord)>>(512);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut buf = Vec::new();
+                for i in 0..zip.len() {
+                    let item = (|| -> Result<Option<(String, OsvRecord)>> {
+                        let mut entry = zip
+                            .by_index(i)
+                            .ctx(|| format!("{origin}: cannot read entry {i}"))?;
+                        if !entry.is_file() || !entry.name().ends_with(".json") {
+                            return Ok(None);
+                        }
+                        let name = entry.name().to_string();
+                        buf.clear();
+                        (&mut entry)
+                            .take(MAX_ENTRY_BYTES + 1)
+                            .read_to_end(&mut buf)
+                            .ctx(|| format!("{origin}: corrupt entry {name}"))?;
+                        if buf.len() as u64 > MAX_ENTRY_BYTES {
+                            return Err(Error::new(format!(
+                                "{origin}: entry {name} is larger than 64 MiB"
+                            )));
+                        }
+                        let rec = parse_record(&buf, origin, &name)?;
+                        Ok(Some((name, rec)))
+                    })();
+                    let stop = item.is_err();
+                    if let Some(x) = item.transpose() {
+                        // A closed channel means the consumer failed: stop reading.
+                        if tx.send(x).is_err() || stop {
+                            return;
+                        }
+                    }
+                }
+            });
+            for item in rx {
+                let (name, rec) = item?;
+                importer.store(rec, &name)?;
             }
-            let name = entry.name().to_string();
-            buf.clear();
-            (&mut entry)
-                .take(MAX_ENTRY_BYTES + 1)
-                .read_to_end(&mut buf)
-                .ctx(|| format!("{origin}: corrupt entry {name}"))?;
-            if buf.len() as u64 > MAX_ENTRY_BYTES {
-                return Err(Error::new(format!(
-                    "{origin}: entry {name} is larger than 64 MiB"
-                )));
-            }
-            importer.record(&buf, &name)?;
-        }
+            Ok::<(), Error>(())
+        })?;
         importer.finish()
     }
 
@@ -385,6 +407,15 @@ impl Db {
     }
 }
 
+fn parse_record(data: &[u8], origin: &str, name: &str) -> Result<OsvRecord> {
+    let rec: OsvRecord = serde_json::from_slice(data)
+        .ctx(|| format!("{origin}: {name} is not a valid OSV record"))?;
+    if rec.id.is_empty() {
+        return Err(Error::new(format!("{origin}: {name} has no `id`")));
+    }
+    Ok(rec)
+}
+
 /// Streaming importer: one transaction, prepared statements, sources replaced on first sight.
 struct Importer<'c> {
     tx: rusqlite::Transaction<'c>,
@@ -426,11 +457,11 @@ impl<'c> Importer<'c> {
     }
 
     fn record(&mut self, data: &[u8], name: &str) -> Result<()> {
-        let rec: OsvRecord = serde_json::from_slice(data)
-            .ctx(|| format!("{}: {name} is not a valid OSV record", self.origin))?;
-        if rec.id.is_empty() {
-            return Err(Error::new(format!("{}: {name} has no `id`", self.origin)));
-        }
+        let rec = parse_record(data, &self.origin, name)?;
+        self.store(rec, name)
+    }
+
+    fn store(&mut self, rec: OsvRecord, _name: &str) -> Result<()> {
         let src = match &self.source {
             Some(s) => s.clone(),
             None => rec
@@ -595,7 +626,7 @@ fn download(opts: &DbOptions, url: &str, dir: &Path) -> Result<(tempfile::NamedT
         &mut body.take(opts.max_download_bytes + 1),
         tmp.as_file_mut(),
     )
-    .ctx(|| format!("download of {url} failed"))?;
+    .ctx(|| format!("download of {url} failed after part of the archive (incomplete download)"))?;
     if n > opts.max_download_bytes {
         return Err(Error::new(format!(
             "{url} exceeds the {} byte download limit",
@@ -629,7 +660,8 @@ pub fn update(opts: &DbOptions, ecosystems: &[String]) -> Result<Vec<UpdateResul
         .unwrap_or_else(|| PathBuf::from("."));
     let mut done = Vec::new();
     let mut first_err = None;
-    for eco in ecosystems {
+    // `Debian:12` and `Debian` are the same archive.
+    for eco in &crate::ecosystem::sources_for(ecosystems.iter().map(String::as_str)) {
         let url = url_for(&opts.base_url, eco);
         let r = download(opts, &url, &dir).and_then(|(tmp, bytes)| {
             let f = tmp
@@ -661,6 +693,28 @@ pub fn update(opts: &DbOptions, ecosystems: &[String]) -> Result<Vec<UpdateResul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_and_missing_sources() {
+        let db = Db::in_memory().unwrap();
+        db.conn
+            .execute(
+                "INSERT INTO sources(ecosystem, url, fetched_at, records) VALUES('Debian', 'u', ?1, 5)",
+                params![now() - 10 * 86_400],
+            )
+            .unwrap();
+        let week = Some(Duration::from_secs(7 * 86_400));
+        let f = db
+            .freshness(&["Debian".into(), "npm".into()], week)
+            .unwrap();
+        assert_eq!(f.missing, vec!["npm"]);
+        assert_eq!(f.stale.len(), 1);
+        assert!(!f.is_ok());
+        let m = f.messages();
+        assert!(m[1].contains("Debian") && m[1].contains("10d old"), "{m:?}");
+        assert!(db.freshness(&["Debian".into()], None).unwrap().is_ok());
+        assert!(db.status().unwrap().render().contains("fetched 10d ago"));
+    }
 
     #[test]
     fn urls_are_percent_encoded() {

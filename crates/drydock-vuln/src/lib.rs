@@ -18,12 +18,21 @@ pub mod sbom;
 pub mod verdict;
 pub mod version;
 
-pub use db::{update, Db, DbOptions, DbStatus, Freshness, ImportStats, UpdateResult};
+pub use db::{
+    default_db_path, update, Db, DbOptions, DbStatus, Freshness, ImportStats, SourceStatus,
+    UpdateResult,
+};
 pub use ecosystem::OsInfo;
 pub use error::{Error, Result};
-pub use inventory::Inventory;
+pub use inventory::{Inventory, InventoryResult};
 pub use matcher::{match_packages, MatchOptions};
 pub use package::{Kind, Origin, Package};
 pub use rules::rules;
 pub use sbom::{cyclonedx_json, spdx_json, ImageMeta};
-pub use verdict::{base_image_verdict, Verdict};
+pub use verdict::{base_image_verdict, eol_info, EolInfo, Verdict};
+
+/// The OSV archives (`all.zip` top-level ecosystems) needed to check these packages: what
+/// `db update` should fetch and what [`Db::freshness`] should check.
+pub fn needed_sources(packages: &[Package]) -> Vec<String> {
+    ecosystem::sources_for(packages.iter().map(|p| p.ecosystem.as_str()))
+}

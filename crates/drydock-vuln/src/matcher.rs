@@ -222,6 +222,24 @@ pub fn match_packages(db: &Db, packages: &[Package], opts: &MatchOptions) -> Res
         candidates: HashMap::new(),
         cache: HashMap::new(),
     };
+    // Look every (ecosystem, name) up once, in index order: the B-tree pages are then
+    // visited sequentially instead of at random, which matters for thousands of packages.
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for p in packages
+        .iter()
+        .filter(|p| !p.ecosystem.is_empty() && !p.version.is_empty())
+    {
+        for eco in m.candidates(&p.ecosystem) {
+            for name in lookup_names(p) {
+                keys.push((eco.clone(), name));
+            }
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    for (eco, name) in &keys {
+        m.lookup(eco, name)?;
+    }
     let mut out = Vec::new();
     for p in packages {
         if p.ecosystem.is_empty() || p.version.is_empty() {

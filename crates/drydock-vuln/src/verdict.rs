@@ -92,3 +92,76 @@ pub fn base_image_verdict(
     v.message = msg;
     v
 }
+
+/// EOL facts for the image's distribution from `drydock_core::eol`'s bundled table:
+/// the release matching os-release `ID`/`VERSION_ID`, whether it is past its end of
+/// life on `today`, and the newest supported release of the same distribution.
+/// `None` when the table does not list the distribution or release.
+pub fn eol_info(os: &crate::OsInfo, today: drydock_core::eol::Date) -> Option<EolInfo> {
+    let product = match os.id.as_str() {
+        "debian" => "debian",
+        "ubuntu" => "ubuntu",
+        "alpine" => "alpine",
+        "centos" => "centos",
+        "rhel" => "rhel-ubi",
+        "fedora" => "fedora",
+        _ => return None,
+    };
+    let cycle: String = match product {
+        // Ubuntu and Alpine lines are `major.minor`; the others are the major version.
+        "ubuntu" | "alpine" => os
+            .version_id
+            .split('.')
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("."),
+        _ => os.version_id.split('.').next().unwrap_or("").to_string(),
+    };
+    let table = drydock_core::eol::table();
+    let p = table.products.iter().find(|p| p.product == product)?;
+    let r = p.releases.iter().find(|r| r.cycle == cycle)?;
+    let newest = p
+        .releases
+        .iter()
+        .filter(|r| r.eol > today && r.cycle.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .max_by_key(|r| r.eol)
+        .map(|r| match p.images.first() {
+            Some(img) if product != "rhel-ubi" => format!("{img}:{}", r.cycle),
+            _ => format!("{product} {}", r.cycle),
+        });
+    let name = if os.pretty_name.is_empty() {
+        format!("{} {}", os.id, os.version_id)
+    } else {
+        os.pretty_name.clone()
+    };
+    Some(EolInfo {
+        release: name,
+        is_eol: r.eol <= today,
+        eol_date: Some(r.eol.to_string()),
+        upgrade_to: newest,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drydock_core::eol::Date;
+
+    #[test]
+    fn eol_from_os_release() {
+        let os = |id: &str, v: &str| crate::OsInfo {
+            id: id.into(),
+            version_id: v.into(),
+            ..Default::default()
+        };
+        let today = Date::parse("2026-11-27").unwrap();
+        let buster = eol_info(&os("debian", "10"), today).unwrap();
+        assert!(buster.is_eol);
+        assert_eq!(buster.eol_date.as_deref(), Some("2024-06-30"));
+        assert_eq!(buster.upgrade_to.as_deref(), Some("debian:13"));
+        let bookworm = eol_info(&os("debian", "12"), today).unwrap();
+        assert!(!bookworm.is_eol);
+        assert!(eol_info(&os("ubuntu", "18.04"), today).unwrap().is_eol);
+        assert!(eol_info(&os("plan9", "4"), today).is_none());
+    }
+}

@@ -288,6 +288,10 @@ fn distro_ecosystem_variants() {
             Some(("glibc", "2.34-60.el9_2.7")),
         ),
     ];
+    assert_eq!(
+        drydock_vuln::needed_sources(&pkgs),
+        vec!["Alpine", "Rocky Linux", "Ubuntu"]
+    );
     let f = match_packages(&db, &pkgs, &MatchOptions::default()).unwrap();
     let got: Vec<(&str, &str, Option<&str>, Severity)> = f
         .iter()

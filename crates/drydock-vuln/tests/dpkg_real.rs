@@ -185,3 +185,83 @@ fn lab_debian_image_matches_dpkg_query() {
         .iter()
         .all(|p| p.kind != Kind::Dpkg || p.ecosystem == "Debian:12"));
 }
+
+fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_cksum();
+        b.append_data(&mut h, name, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+/// A three-layer docker-archive made here: base (os-release, dpkg status, a node app),
+/// a layer that upgrades a package and adds a Python package, and one that deletes the
+/// node_modules directory (whiteout) and the Python package's directory (opaque whiteout).
+#[test]
+fn layered_image_with_whiteouts() {
+    let status0 = b"Package: libc6\nStatus: install ok installed\nSource: glibc\nVersion: 2.36-9+deb12u1\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n";
+    let status1 = b"Package: libc6\nStatus: install ok installed\nSource: glibc\nVersion: 2.36-9+deb12u3\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n";
+    let l0 = tar_of(&[
+        ("usr/lib/os-release", b"ID=debian\nVERSION_ID=\"12\"\n"),
+        ("var/lib/dpkg/status", status0),
+        (
+            "app/node_modules/lodash/package.json",
+            br#"{"name":"lodash","version":"4.17.20"}"#,
+        ),
+    ]);
+    let l1 = tar_of(&[
+        ("var/lib/dpkg/status", status1),
+        (
+            "usr/lib/python3/dist-packages/requests-2.30.0.dist-info/METADATA",
+            b"Name: requests\nVersion: 2.30.0\n",
+        ),
+        (
+            "opt/tool/lib/six-1.16.0.dist-info/METADATA",
+            b"Name: six\nVersion: 1.16.0\n",
+        ),
+    ]);
+    let l2 = tar_of(&[
+        ("app/.wh.node_modules", b""),
+        ("opt/tool/.wh..wh..opq", b""),
+    ]);
+    let manifest = br#"[{"Config":"c.json","RepoTags":["t:1"],"Layers":["0/layer.tar","1/layer.tar","2/layer.tar"]}]"#;
+    let archive = tar_of(&[
+        ("0/layer.tar", &l0),
+        ("1/layer.tar", &l1),
+        ("2/layer.tar", &l2),
+        ("manifest.json", manifest),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("img.tar");
+    std::fs::write(&path, archive).unwrap();
+    let (status, inv) = walk_docker_archive(&path);
+    assert_eq!(status.as_deref(), Some(&status1[..]));
+    let got: Vec<(String, String, Option<usize>, String)> = inv
+        .finish()
+        .into_iter()
+        .map(|p| (p.name, p.version, p.layer, p.ecosystem))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "bash".into(),
+                "5.2.15-2+b2".into(),
+                Some(1),
+                "Debian:12".into()
+            ),
+            (
+                "libc6".into(),
+                "2.36-9+deb12u3".into(),
+                Some(1),
+                "Debian:12".into()
+            ),
+            ("requests".into(), "2.30.0".into(), Some(1), "PyPI".into()),
+        ]
+    );
+}

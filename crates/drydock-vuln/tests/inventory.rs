@@ -307,10 +307,20 @@ fn rpmdb_sqlite() {
     );
 
     // BerkeleyDB rpmdb: listed as unsupported, clearly.
-    let mut inv = Inventory::new();
-    inv.file(0, "var/lib/rpm/Packages", b"\0\0\0\0bdb");
+    let inv = Inventory::new();
+    assert!(
+        !inv.wants("var/lib/rpm/Packages", 80 << 20),
+        "never buffered"
+    );
     let r = inv.finish_all();
     assert!(r.notes[0].contains("not supported"), "{:?}", r.notes);
+    let mut inv = Inventory::new();
+    inv.file(0, "var/lib/rpm/Packages", b"\0\0\0\0bdb");
+    assert!(inv.finish_all().notes[0].contains("not supported"));
+    let mut inv = Inventory::new();
+    assert!(!inv.wants("var/lib/rpm/Packages", 80 << 20));
+    inv.deleted(3, "var/lib/rpm");
+    assert!(inv.finish_all().notes.is_empty());
     // A corrupt sqlite file gives a note, not a panic.
     let mut inv = Inventory::new();
     inv.file(0, "var/lib/rpm/rpmdb.sqlite", b"garbage");

@@ -75,7 +75,7 @@ fn update_good_corrupt_truncated_offline() {
     let (base, hits) = serve(zip.clone());
     let tmp = tempfile::tempdir().unwrap();
     let dbp = tmp.path().join("cache/osv.sqlite");
-    let eco = vec!["Debian".to_string()];
+    let eco = vec!["Debian:12".to_string(), "Debian".to_string()];
 
     let done = update(
         &opts(&dbp, &format!("{base}/good/{{ECOSYSTEM}}/all.zip")),
@@ -115,9 +115,10 @@ fn update_good_corrupt_truncated_offline() {
     )
     .unwrap_err()
     .to_string();
-    eprintln!("truncated: {err}");
     assert!(
-        err.contains("truncated/Debian/all.zip") && err.contains("kept"),
+        err.contains("truncated/Debian/all.zip")
+            && err.contains("incomplete")
+            && err.contains("kept"),
         "{err}"
     );
     check(&good_url);

@@ -149,8 +149,10 @@ pub struct SourceArgs {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Dockerfiles, directories, image archives, OCI layouts, `docker-archive:`, `oci:`,
-    /// `oci-archive:`, `docker-daemon:`, `podman:` or registry references.
+    /// Dockerfiles, directories, Compose files, Kubernetes manifests, `docker inspect` JSON,
+    /// image archives, OCI layouts, `docker-archive:`, `oci:`, `oci-archive:`,
+    /// `docker-daemon:`, `podman:` or registry references; `docker-daemon:containers` and
+    /// `podman:containers` review the running containers.
     #[arg(value_name = "TARGET", required = true)]
     pub targets: Vec<String>,
     #[command(flatten)]
@@ -166,6 +168,10 @@ pub struct ScanArgs {
     /// Do not inspect the build context (what COPY/ADD would send) beside Dockerfiles.
     #[arg(long)]
     pub no_build_context: bool,
+    /// Also scan the images that Compose files and manifests reference (registry or daemon),
+    /// so the run-time verdict knows each image's configured user.
+    #[arg(long)]
+    pub scan_images: bool,
     /// Skip the vulnerability scan of images.
     #[arg(long)]
     pub no_vulns: bool,

@@ -20,6 +20,10 @@ pub enum TargetKind {
     Dockerfile(PathBuf),
     Directory(PathBuf),
     Image(String),
+    /// A Compose file, Kubernetes manifest or `docker inspect` JSON.
+    Runtime(PathBuf),
+    /// Live containers of a Docker or Podman daemon (`docker-daemon:containers`).
+    LiveContainers(drydock_image::daemon::DaemonKind),
 }
 
 pub fn is_dockerfile_name(name: &str) -> bool {
@@ -43,6 +47,12 @@ fn is_image_archive_name(name: &str) -> bool {
 }
 
 pub fn classify(arg: &str) -> Result<TargetKind> {
+    use drydock_image::daemon::DaemonKind;
+    match arg {
+        "docker-daemon:containers" => return Ok(TargetKind::LiveContainers(DaemonKind::Docker)),
+        "podman:containers" => return Ok(TargetKind::LiveContainers(DaemonKind::Podman)),
+        _ => {}
+    }
     if IMAGE_TRANSPORTS.iter().any(|t| arg.starts_with(t)) {
         return Ok(TargetKind::Image(arg.to_string()));
     }
@@ -61,6 +71,12 @@ pub fn classify(arg: &str) -> Result<TargetKind> {
         if is_image_archive_name(name) {
             return Ok(TargetKind::Image(arg.to_string()));
         }
+        if !is_dockerfile_name(name) {
+            let head = read_head(path);
+            if drydock_runtime::is_runtime_file(path, &head).is_some() {
+                return Ok(TargetKind::Runtime(path.to_path_buf()));
+            }
+        }
         return Ok(TargetKind::Dockerfile(path.to_path_buf()));
     }
     if path.exists() {
@@ -72,6 +88,15 @@ pub fn classify(arg: &str) -> Result<TargetKind> {
         }
         _ => bail!("{arg}: no such file or directory, and not an image reference"),
     }
+}
+
+fn read_head(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(64 * 1024).read_to_end(&mut buf);
+    }
+    buf
 }
 
 /// Directories never worth descending into for Dockerfiles.

@@ -58,6 +58,7 @@ pub fn get() -> &'static Registry {
         rules.extend(drydock_dockerfile::rules::rule_metas());
         rules.extend(drydock_image::rules::rule_metas().iter().copied());
         rules.extend(drydock_vuln::rules());
+        rules.extend(drydock_runtime::rule_metas());
         rules.extend(secret_rule_metas());
         let mut by_key = HashMap::new();
         for (i, r) in rules.iter().enumerate() {

@@ -46,7 +46,10 @@ impl Rule for AddInsteadOfCopy {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (i, ins) in cx.with_keyword("ADD") {
             let (sources, _) = copy_args(ins);
-            let plain: Vec<&String> = sources.iter().filter(|s| !is_url(s) && !is_git_source(s) && !is_archive(s)).collect();
+            let plain: Vec<&String> = sources
+                .iter()
+                .filter(|s| !is_url(s) && !is_git_source(s) && !is_archive(s))
+                .collect();
             if !plain.is_empty() && plain.len() == sources.len() {
                 out.push(
                     cx.finding(&META, cx.span(i), format!("ADD of local file(s) {}; COPY does the same without hidden extraction/download behaviour", plain.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")))
@@ -59,8 +62,11 @@ impl Rule for AddInsteadOfCopy {
 
 fn is_archive(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
-    [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz"]
-        .iter()
-        .any(|e| l.ends_with(e))
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+        ".tzst", ".gz", ".bz2", ".xz",
+    ]
+    .iter()
+    .any(|e| l.ends_with(e))
         || l.contains('$')
 }

@@ -32,7 +32,10 @@ RUN apk add --no-cache curl
 - https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Add_a_Package
 - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
 "##,
-    references: &["https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Add_a_Package", "https://docs.docker.com/build/cache/optimize/#use-cache-mounts"],
+    references: &[
+        "https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Add_a_Package",
+        "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
+    ],
     equivalents: &["hadolint:DL3019", "trivy:DS025"],
     default_enabled: true,
 };
@@ -45,7 +48,8 @@ impl Rule for ApkCacheKept {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for run in cx.shell.runs() {
             let i = run.instruction;
-            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/apk", "/etc/apk/cache"]) {
+            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/apk", "/etc/apk/cache"])
+            {
                 continue;
             }
             if run_removes(run, &["/var/cache/apk"]) {
@@ -55,10 +59,21 @@ impl Rule for ApkCacheKept {
                 let Some((pm, sub, _)) = package_command(c) else {
                     continue;
                 };
-                if ["apk"].contains(&pm) && ["add"].contains(&sub) && !(c.args().iter().any(|w| w.text == "--no-cache")) {
+                if ["apk"].contains(&pm)
+                    && ["add"].contains(&sub)
+                    && !(c.args().iter().any(|w| w.text == "--no-cache"))
+                {
                     out.push(
-                        cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `--no-cache` leaves the apk cache in the layer", c.name(), sub))
-                            .with_fix("Use `apk add --no-cache …`"),
+                        cx.finding(
+                            &META,
+                            script.word_span(&c.effective_argv()[0]),
+                            format!(
+                                "`{} {}` without `--no-cache` leaves the apk cache in the layer",
+                                c.name(),
+                                sub
+                            ),
+                        )
+                        .with_fix("Use `apk add --no-cache …`"),
                     );
                     break;
                 }

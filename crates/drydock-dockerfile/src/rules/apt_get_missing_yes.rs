@@ -46,12 +46,24 @@ impl Rule for AptGetMissingYes {
             let Some(("apt-get", sub, _)) = package_command(c) else {
                 continue;
             };
-            if !matches!(sub, "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "remove" | "purge" | "autoremove") {
+            if !matches!(
+                sub,
+                "install"
+                    | "upgrade"
+                    | "dist-upgrade"
+                    | "full-upgrade"
+                    | "remove"
+                    | "purge"
+                    | "autoremove"
+            ) {
                 continue;
             }
             let yes = c.args().iter().any(|w| {
                 let t = w.text.as_str();
-                matches!(t, "-y" | "--yes" | "--assume-yes" | "-qq" | "-q=2" | "--force-yes") || t.starts_with("-o") && t.contains("Assume-Yes")
+                matches!(
+                    t,
+                    "-y" | "--yes" | "--assume-yes" | "-qq" | "-q=2" | "--force-yes"
+                ) || t.starts_with("-o") && t.contains("Assume-Yes")
                     || (t.starts_with('-') && !t.starts_with("--") && t.contains('y'))
                     || t.contains("Assume-Yes=true")
             });

@@ -44,10 +44,19 @@ impl Rule for AptInsteadOfAptGet {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (_, script, c) in cx.commands() {
             if c.name() == "apt" {
-                let sub = c.args().iter().find(|w| !w.text.starts_with('-')).map(|w| w.text.as_str()).unwrap_or("");
+                let sub = c
+                    .args()
+                    .iter()
+                    .find(|w| !w.text.starts_with('-'))
+                    .map(|w| w.text.as_str())
+                    .unwrap_or("");
                 out.push(
-                    cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`apt {sub}` in a Dockerfile; apt has no stable CLI for scripts"))
-                        .with_fix(format!("Use `apt-get {sub}`")),
+                    cx.finding(
+                        &META,
+                        script.word_span(&c.effective_argv()[0]),
+                        format!("`apt {sub}` in a Dockerfile; apt has no stable CLI for scripts"),
+                    )
+                    .with_fix(format!("Use `apt-get {sub}`")),
                 );
             }
         }

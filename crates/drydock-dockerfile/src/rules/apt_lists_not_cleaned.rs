@@ -35,7 +35,10 @@ RUN apt-get update \
 - https://docs.docker.com/build/building/best-practices/#apt-get
 - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/#apt-get", "https://docs.docker.com/build/cache/optimize/#use-cache-mounts"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/#apt-get",
+        "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
+    ],
     equivalents: &["hadolint:DL3009"],
     default_enabled: true,
 };
@@ -51,7 +54,12 @@ impl Rule for AptListsNotCleaned {
             if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/lib/apt", "/var/cache/apt"]) {
                 continue;
             }
-            if run_removes(run, &["/var/lib/apt/lists"]) {
+            if run_removes(run, &["/var/lib/apt/lists"])
+                || run_has(run, |c| {
+                    matches!(c.name(), "apt-get" | "apt")
+                        && c.args().iter().any(|w| w.text == "dist-clean")
+                })
+            {
                 continue;
             }
             for (script, c) in run.commands() {

@@ -56,7 +56,10 @@ impl Rule for AptNoInstallRecommends {
                 }
                 let ok = c.args().iter().any(|w| {
                     let t = w.text.to_ascii_lowercase();
-                    t == "--no-install-recommends" || t.contains("install-recommends=false") || t.contains("install-recommends=0") || t.contains("install-recommends \"false\"")
+                    t == "--no-install-recommends"
+                        || t.contains("install-recommends=false")
+                        || t.contains("install-recommends=0")
+                        || t.contains("install-recommends \"false\"")
                 });
                 if !ok {
                     out.push(

@@ -54,19 +54,28 @@ impl Rule for AuthorizationHeaderInRun {
                 let next = args.get(k + 1);
                 // (credential word, value, what)
                 let hit: Option<(&Word, String, &str)> = match (name, t) {
-                    ("curl" | "wget" | "http" | "xh", "-H" | "--header") => next.and_then(|n| header_secret(&n.text).map(|v| (n, v, "an Authorization header"))),
-                    ("curl" | "wget", _) if t.starts_with("--header=") => header_secret(&t[9..]).map(|v| (w, v, "an Authorization header")),
+                    ("curl" | "wget" | "http" | "xh", "-H" | "--header") => next.and_then(|n| {
+                        header_secret(&n.text).map(|v| (n, v, "an Authorization header"))
+                    }),
+                    ("curl" | "wget", _) if t.starts_with("--header=") => {
+                        header_secret(&t[9..]).map(|v| (w, v, "an Authorization header"))
+                    }
                     ("curl", "-u" | "--user" | "--proxy-user" | "-U") => next.and_then(|n| {
                         let (_, pw) = n.text.split_once(':')?;
                         literal(pw).then(|| (n, pw.to_string(), "a user:password pair"))
                     }),
-                    ("wget", _) if t.starts_with("--password=") || t.starts_with("--http-password=") || t.starts_with("--ftp-password=") => {
+                    ("wget", _)
+                        if t.starts_with("--password=")
+                            || t.starts_with("--http-password=")
+                            || t.starts_with("--ftp-password=") =>
+                    {
                         let pw = t.split_once('=').map(|x| x.1).unwrap_or("");
                         literal(pw).then(|| (w, pw.to_string(), "a password option"))
                     }
-                    ("docker" | "podman" | "buildah" | "skopeo" | "helm", "-p" | "--password") => next
-                        .filter(|n| literal(&n.text))
-                        .map(|n| (n, n.text.clone(), "a registry password")),
+                    ("docker" | "podman" | "buildah" | "skopeo" | "helm", "-p" | "--password") => {
+                        next.filter(|n| literal(&n.text))
+                            .map(|n| (n, n.text.clone(), "a registry password"))
+                    }
                     _ => None,
                 };
                 if let Some((word, value, what)) = hit {
@@ -83,7 +92,11 @@ impl Rule for AuthorizationHeaderInRun {
 
 /// Not a variable or placeholder: a value typed into the Dockerfile.
 fn literal(v: &str) -> bool {
-    v.len() >= 4 && !v.contains('$') && !v.contains('<') && !v.contains('{') && !v.chars().all(|c| c == '*' || c == 'x')
+    v.len() >= 4
+        && !v.contains('$')
+        && !v.contains('<')
+        && !v.contains('{')
+        && !v.chars().all(|c| c == '*' || c == 'x')
 }
 
 /// The credential of `Authorization: <scheme> <credential>` (and token headers), if literal.
@@ -92,7 +105,14 @@ fn header_secret(h: &str) -> Option<String> {
     let name = name.trim().to_ascii_lowercase();
     let token_header = matches!(
         name.as_str(),
-        "authorization" | "proxy-authorization" | "private-token" | "x-api-key" | "x-auth-token" | "x-vault-token" | "x-jfrog-art-api" | "api-key"
+        "authorization"
+            | "proxy-authorization"
+            | "private-token"
+            | "x-api-key"
+            | "x-auth-token"
+            | "x-vault-token"
+            | "x-jfrog-art-api"
+            | "api-key"
     );
     if !token_header {
         return None;

@@ -56,7 +56,13 @@ impl Rule for BaseImageLatest {
 }
 
 /// Every stage whose FROM names an image: `(stage, FROM index, parsed ref, text as written)`.
-fn image_bases<'a>(cx: &'a RuleContext) -> Vec<(&'a crate::stages::Stage, &'a drydock_core::imageref::ImageRef, &'a str)> {
+fn image_bases<'a>(
+    cx: &'a RuleContext,
+) -> Vec<(
+    &'a crate::stages::Stage,
+    &'a drydock_core::imageref::ImageRef,
+    &'a str,
+)> {
     cx.model
         .stages
         .iter()

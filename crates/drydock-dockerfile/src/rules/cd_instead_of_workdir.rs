@@ -48,15 +48,31 @@ impl Rule for CdInsteadOfWorkdir {
                 continue;
             };
             // Only a RUN that *starts* by changing directory: that is what WORKDIR is for.
-            let Some(first) = script.script.commands.iter().find(|c| !c.argv.is_empty() && c.depth == 0) else {
+            let Some(first) = script
+                .script
+                .commands
+                .iter()
+                .find(|c| !c.argv.is_empty() && c.depth == 0)
+            else {
                 continue;
             };
-            let starts_script = script.text.len() - script.text.trim_start().len() == first.range.start;
+            let starts_script =
+                script.text.len() - script.text.trim_start().len() == first.range.start;
             if first.name() == "cd" && !first.in_substitution && starts_script {
                 if let Some(dir) = first.args().first() {
                     out.push(
-                        cx.finding(&META, script.span(&first.range), format!("`cd {}` at the start of RUN; use `WORKDIR {}`", dir.text, dir.text))
-                            .with_fix(format!("Put `WORKDIR {}` before this RUN and drop the `cd`", dir.text)),
+                        cx.finding(
+                            &META,
+                            script.span(&first.range),
+                            format!(
+                                "`cd {}` at the start of RUN; use `WORKDIR {}`",
+                                dir.text, dir.text
+                            ),
+                        )
+                        .with_fix(format!(
+                            "Put `WORKDIR {}` before this RUN and drop the `cd`",
+                            dir.text
+                        )),
                     );
                 }
             }

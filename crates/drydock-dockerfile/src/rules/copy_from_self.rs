@@ -50,12 +50,19 @@ impl Rule for CopyFromSelf {
             let (Some(from), Some(stage)) = (ins.flag("from"), cx.model.stage_of(i)) else {
                 continue;
             };
-            let own_name = stage.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(from));
+            let own_name = stage
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(from));
             let own_index = from.parse::<usize>().is_ok_and(|n| n == stage.index);
             if own_name || own_index {
                 out.push(
-                    cx.finding(&META, cx.find_span(i, from), format!("`COPY --from={from}` refers to the stage it is in"))
-                        .with_fix("Copy from the stage that produces the files"),
+                    cx.finding(
+                        &META,
+                        cx.find_span(i, from),
+                        format!("`COPY --from={from}` refers to the stage it is in"),
+                    )
+                    .with_fix("Copy from the stage that produces the files"),
                 );
             }
         }

@@ -55,12 +55,16 @@ impl Rule for CopyFromUnknownStage {
                 continue;
             };
             let msg = match cx.model.copy_from(cx.df, i) {
-                Some(StageRef::Invalid { reason, .. }) => Some(format!("`COPY --from={from}`: {reason}")),
-                Some(StageRef::Stage(j)) if j > cur => Some(format!("`COPY --from={from}` refers to a stage defined later in the file")),
+                Some(StageRef::Invalid { reason, .. }) => {
+                    Some(format!("`COPY --from={from}`: {reason}"))
+                }
+                Some(StageRef::Stage(j)) if j > cur => Some(format!(
+                    "`COPY --from={from}` refers to a stage defined later in the file"
+                )),
                 Some(StageRef::Image { name, .. }) => {
                     // A bare word (no tag, registry or path) that is not a stage: likely a typo.
                     let bare = !name.contains([':', '/', '@', '.']);
-                    bare.then(|| format!("`--from={name}` is not a stage defined before it; BuildKit will pull the image `docker.io/library/{name}:latest`"))
+                    bare.then(|| format!("`--from={name}` is not a stage defined before it; unless the build passes `--build-context {name}=…`, BuildKit pulls the image `docker.io/library/{name}:latest`"))
                 }
                 _ => None,
             };

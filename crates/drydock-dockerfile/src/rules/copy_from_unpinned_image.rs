@@ -44,10 +44,16 @@ impl Rule for CopyFromUnpinnedImage {
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (i, _) in cx.with_keyword("COPY") {
-            let Some(StageRef::Image { name, reference: Some(r) }) = cx.model.copy_from(cx.df, i) else {
+            let Some(StageRef::Image {
+                name,
+                reference: Some(r),
+            }) = cx.model.copy_from(cx.df, i)
+            else {
                 continue;
             };
-            if r.digest.is_some() {
+            // A bare word (`--from=builder`) that is no stage is DF057's case: a typo or a
+            // named build context as likely as an image.
+            if r.digest.is_some() || !name.contains(['/', ':', '.', '@']) {
                 continue;
             }
             let what = match r.tag.as_deref() {
@@ -56,8 +62,15 @@ impl Rule for CopyFromUnpinnedImage {
                 Some(_) => continue,
             };
             out.push(
-                cx.finding(&META, cx.find_span(i, &name), format!("`COPY --from={name}` {what}"))
-                    .with_fix(format!("Pin a version and digest: `--from={}:<version>@sha256:<digest>`", r.familiar_name())),
+                cx.finding(
+                    &META,
+                    cx.find_span(i, &name),
+                    format!("`COPY --from={name}` {what}"),
+                )
+                .with_fix(format!(
+                    "Pin a version and digest: `--from={}:<version>@sha256:<digest>`",
+                    r.familiar_name()
+                )),
             );
         }
     }

@@ -50,7 +50,14 @@ impl Rule for CopyMultipleSourcesDestNoSlash {
                 continue;
             };
             let many = sources.len() > 1 || sources.iter().any(|s| s.contains(['*', '?', '[']));
-            if sources.len() > 1 && many && !dest.ends_with('/') && !dest.ends_with('\\') && dest != "." && dest != ".." && !dest.contains('$') {
+            if sources.len() > 1
+                && many
+                && !dest.ends_with('/')
+                && !dest.ends_with('\\')
+                && dest != "."
+                && dest != ".."
+                && !dest.contains('$')
+            {
                 out.push(
                     cx.finding(&META, cx.find_span(i, &dest), format!("{} of {} sources needs a directory destination ending in `/` (`{dest}/`)", ins.keyword(), sources.len()))
                         .with_fix(format!("Write the destination as `{dest}/`")),

@@ -52,7 +52,9 @@ impl Rule for CredentialsInUrl {
             for w in words {
                 if let Some(pw) = url_password(&w.text) {
                     let span = match w.raw.find(pw) {
-                        Some(off) => script.span(&(w.range.start + off..w.range.start + off + pw.len())),
+                        Some(off) => {
+                            script.span(&(w.range.start + off..w.range.start + off + pw.len()))
+                        }
                         None => script.word_span(w),
                     };
                     out.push(report(cx, span, pw, "RUN command"));
@@ -63,7 +65,10 @@ impl Rule for CredentialsInUrl {
         for (i, ins) in cx.instructions() {
             let values: Vec<String> = match ins.keyword() {
                 "ENV" | "LABEL" => kv_pairs(ins).into_iter().map(|(_, v)| unq(v)).collect(),
-                "ARG" => arg_decls(ins).into_iter().filter_map(|(_, v)| v.map(unq)).collect(),
+                "ARG" => arg_decls(ins)
+                    .into_iter()
+                    .filter_map(|(_, v)| v.map(unq))
+                    .collect(),
                 "ADD" => copy_args(ins).0,
                 _ => continue,
             };
@@ -88,7 +93,9 @@ pub(crate) fn url_password(s: &str) -> Option<&str> {
     let mut rest = s;
     while let Some(p) = rest.find("://") {
         let after = &rest[p + 3..];
-        let authority_end = after.find(['/', '?', '#', ' ', '"', '\'', '\n']).unwrap_or(after.len());
+        let authority_end = after
+            .find(['/', '?', '#', ' ', '"', '\'', '\n'])
+            .unwrap_or(after.len());
         let authority = &after[..authority_end];
         if let Some(at) = authority.rfind('@') {
             let userinfo = &authority[..at];
@@ -98,7 +105,10 @@ pub(crate) fn url_password(s: &str) -> Option<&str> {
                     || pw.contains('{')
                     || pw.contains('<')
                     || pw.chars().all(|c| c == '*' || c == 'x' || c == 'X')
-                    || matches!(pw.to_ascii_lowercase().as_str(), "password" | "pass" | "passwd" | "pw" | "secret" | "token" | "changeme")
+                    || matches!(
+                        pw.to_ascii_lowercase().as_str(),
+                        "password" | "pass" | "passwd" | "pw" | "secret" | "token" | "changeme"
+                    )
                     || user.contains('$');
                 if !placeholder {
                     return Some(pw);

@@ -38,7 +38,10 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 - https://docs.docker.com/build/building/secrets/
 - https://docs.npmjs.com/docker-and-private-modules
 "##,
-    references: &["https://docs.docker.com/build/building/secrets/", "https://docs.npmjs.com/docker-and-private-modules"],
+    references: &[
+        "https://docs.docker.com/build/building/secrets/",
+        "https://docs.npmjs.com/docker-and-private-modules",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -52,7 +55,12 @@ impl Rule for CredentialsWrittenToFile {
         for run in cx.shell.runs() {
             for (script, c) in run.commands() {
                 // echo/printf/cat … > ~/.npmrc, tee ~/.netrc
-                let mut targets: Vec<&Word> = c.redirects.iter().filter(|r| r.op.contains('>') && !r.op.contains('&')).map(|r| &r.target).collect();
+                let mut targets: Vec<&Word> = c
+                    .redirects
+                    .iter()
+                    .filter(|r| r.op.contains('>') && !r.op.contains('&'))
+                    .map(|r| &r.target)
+                    .collect();
                 if c.name() == "tee" {
                     targets.extend(c.positionals());
                 }
@@ -71,10 +79,16 @@ impl Rule for CredentialsWrittenToFile {
                 let n = c.name();
                 if matches!(n, "npm" | "yarn" | "pnpm") {
                     let a = c.args();
-                    if a.first().is_some_and(|w| w.text == "config") && a.get(1).is_some_and(|w| w.text == "set") {
+                    if a.first().is_some_and(|w| w.text == "config")
+                        && a.get(1).is_some_and(|w| w.text == "set")
+                    {
                         if let Some(key) = a.get(2) {
                             let k = key.text.to_ascii_lowercase();
-                            if k.contains("_authtoken") || k.ends_with("_auth") || k.ends_with("_password") || k.contains("npmauthtoken") {
+                            if k.contains("_authtoken")
+                                || k.ends_with("_auth")
+                                || k.ends_with("_password")
+                                || k.contains("npmauthtoken")
+                            {
                                 out.push(
                                     cx.finding(&META, script.word_span(key), format!("`{n} config set {}` stores a registry credential in the image's npm config", key.text))
                                         .with_fix("Mount an .npmrc as a secret for the install step: `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`"),
@@ -84,7 +98,11 @@ impl Rule for CredentialsWrittenToFile {
                     }
                 }
                 // git config credential.helper store
-                if c.name() == "git" && c.args().windows(2).any(|w| w[0].text == "credential.helper" && w[1].text.starts_with("store")) {
+                if c.name() == "git"
+                    && c.args()
+                        .windows(2)
+                        .any(|w| w[0].text == "credential.helper" && w[1].text.starts_with("store"))
+                {
                     out.push(
                         cx.finding(&META, script.span(&c.range), "`git config credential.helper store` saves git passwords in plain text inside the image")
                             .with_fix("Use a secret mount (`--mount=type=secret`) or an SSH mount (`--mount=type=ssh`) for private repositories"),
@@ -130,5 +148,7 @@ fn credential_file(path: &str) -> Option<&'static str> {
 /// The same RUN removes the file again (`… && rm -f ~/.npmrc`).
 fn deleted_later(run: &crate::shell::RunInfo, path: &str) -> bool {
     let base = basename(path);
-    run_has(run, |c| c.name() == "rm" && c.positionals().any(|w| basename(&w.text) == base))
+    run_has(run, |c| {
+        c.name() == "rm" && c.positionals().any(|w| basename(&w.text) == base)
+    })
 }

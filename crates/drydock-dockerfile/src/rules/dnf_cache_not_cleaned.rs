@@ -33,7 +33,10 @@ RUN dnf install -y nginx && dnf clean all
 - https://docs.docker.com/build/building/best-practices/
 - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/", "https://docs.docker.com/build/cache/optimize/#use-cache-mounts"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/",
+        "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
+    ],
     equivalents: &["hadolint:DL3040", "trivy:DS019"],
     default_enabled: true,
 };
@@ -46,17 +49,25 @@ impl Rule for DnfCacheNotCleaned {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for run in cx.shell.runs() {
             let i = run.instruction;
-            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/dnf", "/var/cache/yum"]) {
+            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/dnf", "/var/cache/yum"])
+            {
                 continue;
             }
-            if run_removes(run, &["/var/cache/dnf", "/var/cache/yum"]) || run_has(run, |c| matches!(c.name(), "dnf" | "microdnf" | "tdnf") && c.args().iter().any(|w| w.text == "clean")) {
+            if run_removes(run, &["/var/cache/dnf", "/var/cache/yum"])
+                || run_has(run, |c| {
+                    matches!(c.name(), "dnf" | "microdnf" | "tdnf")
+                        && c.args().iter().any(|w| w.text == "clean")
+                })
+            {
                 continue;
             }
             for (script, c) in run.commands() {
                 let Some((pm, sub, _)) = package_command(c) else {
                     continue;
                 };
-                if ["dnf"].contains(&pm) && ["install", "groupinstall", "update", "upgrade"].contains(&sub) {
+                if ["dnf"].contains(&pm)
+                    && ["install", "groupinstall", "update", "upgrade"].contains(&sub)
+                {
                     out.push(
                         cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `dnf clean all` in the same RUN leaves the dnf cache in the layer", c.name(), sub))
                             .with_fix("End the RUN with `&& dnf clean all` (`microdnf clean all`)"),

@@ -34,7 +34,10 @@ FROM golang:1.23 AS build-api
 - https://docs.docker.com/reference/dockerfile/#from
 - https://docs.docker.com/reference/build-checks/duplicate-stage-name/
 "##,
-    references: &["https://docs.docker.com/reference/dockerfile/#from", "https://docs.docker.com/reference/build-checks/duplicate-stage-name/"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#from",
+        "https://docs.docker.com/reference/build-checks/duplicate-stage-name/",
+    ],
     equivalents: &["hadolint:DL3024", "trivy:DS012", "checkov:CKV_DOCKER_11"],
     default_enabled: true,
 };
@@ -49,10 +52,20 @@ impl Rule for DuplicateStageName {
             let Some(name) = s.name.as_deref() else {
                 continue;
             };
-            if let Some(first) = cx.model.stages[..k].iter().find(|p| p.name.as_deref() == Some(name)) {
+            if let Some(first) = cx.model.stages[..k]
+                .iter()
+                .find(|p| p.name.as_deref() == Some(name))
+            {
                 out.push(
-                    cx.finding(&META, cx.find_span(s.from, name), format!("stage name `{name}` is already used by the stage on line {}", cx.span(first.from).start_line))
-                        .with_fix("Give every stage a unique name"),
+                    cx.finding(
+                        &META,
+                        cx.find_span(s.from, name),
+                        format!(
+                            "stage name `{name}` is already used by the stage on line {}",
+                            cx.span(first.from).start_line
+                        ),
+                    )
+                    .with_fix("Give every stage a unique name"),
                 );
             }
         }

@@ -37,7 +37,11 @@ FROM python:3.13-slim-bookworm
 - https://devguide.python.org/versions/
 - https://wiki.debian.org/LTS
 "##,
-    references: &["https://endoflife.date/", "https://devguide.python.org/versions/", "https://wiki.debian.org/LTS"],
+    references: &[
+        "https://endoflife.date/",
+        "https://devguide.python.org/versions/",
+        "https://wiki.debian.org/LTS",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -62,7 +66,12 @@ impl Rule for EolBaseImage {
                     .iter()
                     .filter(|x| x.eol > today)
                     .max_by_key(|x| x.eol)
-                    .map(|x| format!("a supported release such as {} {}", m.product.product, x.cycle))
+                    .map(|x| {
+                        format!(
+                            "a supported release such as {} {}",
+                            m.product.product, x.cycle
+                        )
+                    })
                     .unwrap_or_else(|| "a supported release line".to_string());
                 let f = cx
                     .finding(
@@ -75,14 +84,24 @@ impl Rule for EolBaseImage {
                     )
                     .with_fix(format!("Move to {newest} (source: {})", m.product.source));
                 let in_final = cx.final_chain().contains(&s.index);
-                out.push(if in_final { f } else { f.with_severity(Severity::Medium) });
+                out.push(if in_final {
+                    f
+                } else {
+                    f.with_severity(Severity::Medium)
+                });
             }
         }
     }
 }
 
 /// Every stage whose FROM names an image: `(stage, FROM index, parsed ref, text as written)`.
-fn image_bases<'a>(cx: &'a RuleContext) -> Vec<(&'a crate::stages::Stage, &'a drydock_core::imageref::ImageRef, &'a str)> {
+fn image_bases<'a>(
+    cx: &'a RuleContext,
+) -> Vec<(
+    &'a crate::stages::Stage,
+    &'a drydock_core::imageref::ImageRef,
+    &'a str,
+)> {
     cx.model
         .stages
         .iter()

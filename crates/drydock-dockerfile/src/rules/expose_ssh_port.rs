@@ -48,7 +48,11 @@ impl Rule for ExposeSshPort {
             for raw in &ins.value {
                 let p = cx.model.expand(cx.df, i, raw);
                 let (port, proto) = p.split_once('/').unwrap_or((&p, "tcp"));
-                let is22 = port == "22" || port.split_once('-').is_some_and(|(a, b)| a.parse::<u32>().is_ok_and(|a| a <= 22) && b.parse::<u32>().is_ok_and(|b| b >= 22));
+                let is22 = port == "22"
+                    || port.split_once('-').is_some_and(|(a, b)| {
+                        a.parse::<u32>().is_ok_and(|a| a <= 22)
+                            && b.parse::<u32>().is_ok_and(|b| b >= 22)
+                    });
                 if is22 && proto.eq_ignore_ascii_case("tcp") {
                     out.push(
                         cx.finding(&META, cx.find_span(i, raw), "EXPOSE 22: the image runs an SSH server")

@@ -41,7 +41,10 @@ CMD ["python", "/app/main.py"]
 - https://docs.docker.com/reference/dockerfile/#user
 - https://docs.docker.com/build/building/best-practices/#user
 "##,
-    references: &["https://docs.docker.com/reference/dockerfile/#user", "https://docs.docker.com/build/building/best-practices/#user"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#user",
+        "https://docs.docker.com/build/building/best-practices/#user",
+    ],
     equivalents: &["checkov:CKV_DOCKER_3", "trivy:DS002"],
     default_enabled: true,
 };
@@ -55,6 +58,9 @@ impl Rule for FinalStageNoUser {
         let Some(last) = cx.model.final_stage() else {
             return;
         };
+        if cx.final_is_artifact_export() {
+            return;
+        }
         let has_user = cx
             .final_chain()
             .iter()
@@ -64,7 +70,11 @@ impl Rule for FinalStageNoUser {
             return;
         }
         // The root of the chain decides what the image inherits.
-        let root = cx.final_chain().last().and_then(|&s| cx.model.stages.get(s)).unwrap_or(last);
+        let root = cx
+            .final_chain()
+            .last()
+            .and_then(|&s| cx.model.stages.get(s))
+            .unwrap_or(last);
         if let Some(r) = cx.base_ref(root) {
             if runs_unprivileged(r) {
                 return;

@@ -56,7 +56,10 @@ impl Rule for FinalStageRootUser {
             let Some(stage) = cx.model.stages.get(s) else {
                 continue;
             };
-            let last = cx.stage_instructions(stage).filter(|(_, ins)| ins.cmd == "USER").last();
+            let last = cx
+                .stage_instructions(stage)
+                .filter(|(_, ins)| ins.cmd == "USER")
+                .last();
             if let Some((i, ins)) = last {
                 let raw = ins.value.first().map(String::as_str).unwrap_or("");
                 let user = cx.model.expand(cx.df, i, raw);

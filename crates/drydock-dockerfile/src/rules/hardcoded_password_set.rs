@@ -55,7 +55,12 @@ impl Rule for HardcodedPasswordSet {
                         .filter(|src| matches!(src.name(), "echo" | "printf"))
                         .and_then(|src| src.positionals().find(|w| w.text.contains(':')))
                         .and_then(|w| {
-                            let pw = w.text.split(':').nth(1)?.trim_end_matches("\\n").to_string();
+                            let pw = w
+                                .text
+                                .split(':')
+                                .nth(1)?
+                                .trim_end_matches("\\n")
+                                .to_string();
                             literal(&pw).then_some((w, pw))
                         }),
                     "useradd" | "usermod" | "adduser" => {
@@ -63,11 +68,20 @@ impl Rule for HardcodedPasswordSet {
                         a.iter()
                             .position(|w| w.text == "-p" || w.text == "--password")
                             .and_then(|k| a.get(k + 1))
-                            .filter(|w| literal(&w.text) && !w.text.starts_with('*') && w.text != "!")
+                            .filter(|w| {
+                                literal(&w.text) && !w.text.starts_with('*') && w.text != "!"
+                            })
                             .map(|w| (w, w.text.clone()))
                     }
-                    "htpasswd" if c.args().iter().any(|w| w.text.starts_with('-') && w.text.contains('b')) => {
-                        c.positionals().last().filter(|w| literal(&w.text)).map(|w| (w, w.text.clone()))
+                    "htpasswd"
+                        if c.args()
+                            .iter()
+                            .any(|w| w.text.starts_with('-') && w.text.contains('b')) =>
+                    {
+                        c.positionals()
+                            .last()
+                            .filter(|w| literal(&w.text))
+                            .map(|w| (w, w.text.clone()))
                     }
                     _ => None,
                 };

@@ -33,7 +33,10 @@ FROM --platform=$BUILDPLATFORM node:22-slim AS build
 - https://docs.docker.com/build/building/multi-platform/
 - https://docs.docker.com/reference/build-checks/from-platform-flag-const-disallowed/
 "##,
-    references: &["https://docs.docker.com/build/building/multi-platform/", "https://docs.docker.com/reference/build-checks/from-platform-flag-const-disallowed/"],
+    references: &[
+        "https://docs.docker.com/build/building/multi-platform/",
+        "https://docs.docker.com/reference/build-checks/from-platform-flag-const-disallowed/",
+    ],
     equivalents: &["hadolint:DL3029"],
     default_enabled: true,
 };
@@ -53,8 +56,14 @@ impl Rule for HardcodedPlatform {
                 continue;
             }
             out.push(
-                cx.finding(&META, cx.find_span(s.from, "--platform"), format!("FROM forces the platform `{p}`"))
-                    .with_fix("Remove --platform, or use `--platform=$BUILDPLATFORM` / `$TARGETPLATFORM`"),
+                cx.finding(
+                    &META,
+                    cx.find_span(s.from, "--platform"),
+                    format!("FROM forces the platform `{p}`"),
+                )
+                .with_fix(
+                    "Remove --platform, or use `--platform=$BUILDPLATFORM` / `$TARGETPLATFORM`",
+                ),
             );
         }
     }

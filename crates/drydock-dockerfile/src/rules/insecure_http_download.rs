@@ -48,7 +48,13 @@ impl Rule for InsecureHttpDownload {
         for run in cx.shell.runs() {
             // A verified download is fine even over HTTP.
             let verified = run_has(run, |c| {
-                matches!(c.name(), "sha256sum" | "sha512sum" | "sha1sum" | "md5sum" | "shasum") && c.args().iter().any(|w| w.text.starts_with("-c") || w.text == "--check")
+                matches!(
+                    c.name(),
+                    "sha256sum" | "sha512sum" | "sha1sum" | "md5sum" | "shasum"
+                ) && c
+                    .args()
+                    .iter()
+                    .any(|w| w.text.starts_with("-c") || w.text == "--check")
                     || c.name() == "gpg" && c.args().iter().any(|w| w.text == "--verify")
                     || c.name() == "cosign"
             });
@@ -58,13 +64,21 @@ impl Rule for InsecureHttpDownload {
             for (script, c) in run.commands() {
                 let name = c.name();
                 let relevant = matches!(name, "curl" | "wget" | "aria2c" | "fetch")
-                    || package_command(c).is_some_and(|(pm, _, _)| matches!(pm, "pip" | "npm" | "yarn" | "gem"));
+                    || package_command(c)
+                        .is_some_and(|(pm, _, _)| matches!(pm, "pip" | "npm" | "yarn" | "gem"));
                 if !relevant {
                     continue;
                 }
                 for w in c.args() {
-                    let t = w.text.trim_start_matches("--index-url=").trim_start_matches("--extra-index-url=").trim_start_matches("--registry=");
-                    if t.to_ascii_lowercase().starts_with("http://") && !is_local_url(t) && !w.dynamic {
+                    let t = w
+                        .text
+                        .trim_start_matches("--index-url=")
+                        .trim_start_matches("--extra-index-url=")
+                        .trim_start_matches("--registry=");
+                    if t.to_ascii_lowercase().starts_with("http://")
+                        && !is_local_url(t)
+                        && !w.dynamic
+                    {
                         out.push(
                             cx.finding(&META, script.word_span(w), format!("`{name}` fetches `{t}` over plain HTTP"))
                                 .with_fix("Use https://, or verify the download with a pinned sha256sum/signature in the same RUN"),
@@ -80,8 +94,12 @@ impl Rule for InsecureHttpDownload {
             for src in copy_args(ins).0 {
                 if src.to_ascii_lowercase().starts_with("http://") && !is_local_url(&src) {
                     out.push(
-                        cx.finding(&META, cx.find_span(i, &src), format!("`ADD {src}` downloads over plain HTTP"))
-                            .with_fix("Use https:// and add `--checksum=sha256:<hash>`"),
+                        cx.finding(
+                            &META,
+                            cx.find_span(i, &src),
+                            format!("`ADD {src}` downloads over plain HTTP"),
+                        )
+                        .with_fix("Use https:// and add `--checksum=sha256:<hash>`"),
                     );
                 }
             }

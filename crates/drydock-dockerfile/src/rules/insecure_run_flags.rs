@@ -34,7 +34,10 @@ RUN make
 - https://docs.docker.com/reference/dockerfile/#run---security
 - https://docs.docker.com/reference/dockerfile/#run---network
 "##,
-    references: &["https://docs.docker.com/reference/dockerfile/#run---security", "https://docs.docker.com/reference/dockerfile/#run---network"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#run---security",
+        "https://docs.docker.com/reference/dockerfile/#run---network",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -46,17 +49,27 @@ impl Rule for InsecureRunFlags {
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (i, ins) in cx.with_keyword("RUN") {
-            if ins.flag("security").is_some_and(|v| v.eq_ignore_ascii_case("insecure")) {
+            if ins
+                .flag("security")
+                .is_some_and(|v| v.eq_ignore_ascii_case("insecure"))
+            {
                 out.push(
                     cx.finding(&META, cx.find_span(i, "--security"), "`RUN --security=insecure` runs this step as a privileged container")
                         .with_fix("Remove `--security=insecure`; privileged operations do not belong in an image build"),
                 );
             }
-            if ins.flag("network").is_some_and(|v| v.eq_ignore_ascii_case("host")) {
+            if ins
+                .flag("network")
+                .is_some_and(|v| v.eq_ignore_ascii_case("host"))
+            {
                 out.push(
-                    cx.finding(&META, cx.find_span(i, "--network"), "`RUN --network=host` gives this step the build host's network")
-                        .with_severity(Severity::Low)
-                        .with_fix("Remove `--network=host` and use the default build network"),
+                    cx.finding(
+                        &META,
+                        cx.find_span(i, "--network"),
+                        "`RUN --network=host` gives this step the build host's network",
+                    )
+                    .with_severity(Severity::Low)
+                    .with_fix("Remove `--network=host` and use the default build network"),
                 );
             }
         }

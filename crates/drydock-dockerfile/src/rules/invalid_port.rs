@@ -48,19 +48,30 @@ impl Rule for InvalidPort {
                     continue;
                 }
                 let (ports, proto) = p.split_once('/').unwrap_or((&p, "tcp"));
-                let proto_ok = matches!(proto.to_ascii_lowercase().as_str(), "tcp" | "udp" | "sctp");
+                let proto_ok =
+                    matches!(proto.to_ascii_lowercase().as_str(), "tcp" | "udp" | "sctp");
                 let port_ok = |s: &str| s.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
                 // `8000-8010` ranges and `127.0.0.1:8080` host forms are accepted by Docker.
                 let ports = ports.rsplit(':').next().unwrap_or(ports);
                 let range_ok = match ports.split_once('-') {
-                    Some((a, b)) => port_ok(a) && port_ok(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok(),
+                    Some((a, b)) => {
+                        port_ok(a) && port_ok(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok()
+                    }
                     None => port_ok(ports),
                 };
                 if !proto_ok || !range_ok {
-                    let why = if proto_ok { "ports must be 1-65535" } else { "the protocol must be tcp, udp or sctp" };
+                    let why = if proto_ok {
+                        "ports must be 1-65535"
+                    } else {
+                        "the protocol must be tcp, udp or sctp"
+                    };
                     out.push(
-                        cx.finding(&META, cx.find_span(i, raw), format!("EXPOSE `{p}` is invalid: {why}"))
-                            .with_fix("Use a valid port and protocol, e.g. `EXPOSE 8080/tcp`"),
+                        cx.finding(
+                            &META,
+                            cx.find_span(i, raw),
+                            format!("EXPOSE `{p}` is invalid: {why}"),
+                        )
+                        .with_fix("Use a valid port and protocol, e.g. `EXPOSE 8080/tcp`"),
                     );
                 }
             }

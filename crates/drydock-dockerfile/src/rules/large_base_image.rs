@@ -44,7 +44,10 @@ CMD ["/app"]
 - https://docs.docker.com/build/building/best-practices/#create-reusable-stages
 - https://github.com/GoogleContainerTools/distroless
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/#create-reusable-stages", "https://github.com/GoogleContainerTools/distroless"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/#create-reusable-stages",
+        "https://github.com/GoogleContainerTools/distroless",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -70,7 +73,17 @@ impl Rule for LargeBaseImage {
         }
         let name = r.short_name();
         let tag = r.tag.as_deref().unwrap_or("latest");
-        let small = ["slim", "alpine", "distroless", "minimal", "musl", "busybox", "nanoserver", "servercore", "windowsservercore"];
+        let small = [
+            "slim",
+            "alpine",
+            "distroless",
+            "minimal",
+            "musl",
+            "busybox",
+            "nanoserver",
+            "servercore",
+            "windowsservercore",
+        ];
         if small.iter().any(|s| tag.contains(s)) {
             return;
         }
@@ -87,7 +100,10 @@ impl Rule for LargeBaseImage {
             _ => None,
         };
         if let Some((msg, fix)) = msg_fix {
-            out.push(cx.finding(&META, cx.find_span(stage.from, raw), msg).with_fix(fix));
+            out.push(
+                cx.finding(&META, cx.find_span(stage.from, raw), msg)
+                    .with_fix(fix),
+            );
         }
     }
 }

@@ -31,7 +31,10 @@ LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"
 - https://docs.docker.com/reference/dockerfile/#maintainer-deprecated
 - https://github.com/opencontainers/image-spec/blob/main/annotations.md
 "##,
-    references: &["https://docs.docker.com/reference/dockerfile/#maintainer-deprecated", "https://github.com/opencontainers/image-spec/blob/main/annotations.md"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#maintainer-deprecated",
+        "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+    ],
     equivalents: &["hadolint:DL4000", "trivy:DS022", "checkov:CKV_DOCKER_6"],
     default_enabled: true,
 };
@@ -46,7 +49,10 @@ impl Rule for MaintainerDeprecated {
             let who = ins.value.join(" ");
             out.push(
                 cx.finding(&META, cx.span(i), "MAINTAINER is deprecated")
-                    .with_fix(format!("Use `LABEL org.opencontainers.image.authors=\"{}\"`", who.replace('"', "'"))),
+                    .with_fix(format!(
+                        "Use `LABEL org.opencontainers.image.authors=\"{}\"`",
+                        who.replace('"', "'")
+                    )),
             );
         }
     }

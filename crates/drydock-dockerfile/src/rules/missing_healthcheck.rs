@@ -51,7 +51,13 @@ impl Rule for MissingHealthcheck {
         let Some(last) = cx.model.final_stage() else {
             return;
         };
-        let has = cx.final_image_instructions().iter().any(|&i| cx.df.instructions[i].cmd == "HEALTHCHECK");
+        if cx.final_is_artifact_export() {
+            return;
+        }
+        let has = cx
+            .final_image_instructions()
+            .iter()
+            .any(|&i| cx.df.instructions[i].cmd == "HEALTHCHECK");
         if !has {
             out.push(
                 cx.finding(&META, cx.span(last.from), "the final image has no HEALTHCHECK")

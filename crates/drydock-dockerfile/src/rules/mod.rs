@@ -168,6 +168,55 @@ pub fn find_rule(id_or_name: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.id.eq_ignore_ascii_case(id_or_name) || m.name == id_or_name)
 }
 
+/// `docs/rules.md`: a table of every Dockerfile rule with its equivalents in Hadolint, Trivy
+/// and Checkov, then each rule's full explanation (the same text `drydock explain` prints).
+pub fn rules_markdown() -> String {
+    let mut s = String::from(
+        "# Dockerfile rules\n\nGenerated from the rule registry (`drydock rules`); `drydock explain ID` prints the same text.\n\n\
+         | id | name | severity | category | default | title | Hadolint | Trivy | Checkov |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
+    );
+    let eq = |m: &RuleMeta, tool: &str| {
+        m.equivalents
+            .iter()
+            .filter_map(|e| e.strip_prefix(tool))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for m in rule_metas() {
+        s.push_str(&format!(
+            "| [{id}](#{lid}) | `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
+            m.name,
+            m.severity,
+            m.category,
+            if m.default_enabled { "on" } else { "off" },
+            m.title.replace('|', "\\|"),
+            eq(m, "hadolint:"),
+            eq(m, "trivy:"),
+            eq(m, "checkov:"),
+            id = m.id,
+            lid = m.id.to_ascii_lowercase(),
+        ));
+    }
+    for m in rule_metas() {
+        s.push_str(&format!(
+            "\n## {}\n\n**{}** (`{}`) — severity {}, category {}{}\n\n{}\n",
+            m.id,
+            m.title,
+            m.name,
+            m.severity,
+            m.category,
+            if m.default_enabled {
+                ""
+            } else {
+                ", off by default"
+            },
+            m.explanation.trim().replace("\n## ", "\n### ")
+        ));
+    }
+    s
+}
+
 /// One Dockerfile check.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
@@ -272,6 +321,21 @@ impl<'a> RuleContext<'a> {
         &self.final_chain
     }
 
+    /// The final image is only an artifact export (`FROM scratch` + COPY, no CMD/ENTRYPOINT,
+    /// used with `docker build --output`): nobody runs it, so runtime rules stay quiet.
+    pub fn final_is_artifact_export(&self) -> bool {
+        let root_scratch = self
+            .final_chain
+            .last()
+            .and_then(|&s| self.model.stages.get(s))
+            .is_some_and(|s| matches!(s.base, BaseImage::Scratch));
+        root_scratch
+            && !self
+                .final_image_instructions()
+                .iter()
+                .any(|&i| matches!(self.df.instructions[i].cmd.as_str(), "CMD" | "ENTRYPOINT"))
+    }
+
     /// True when instruction `i` produces layers or config of the final image.
     pub fn in_final_image(&self, i: usize) -> bool {
         match self.model.stage_of(i) {
@@ -292,7 +356,10 @@ impl<'a> RuleContext<'a> {
         v
     }
 
-    pub fn stage_instructions(&self, stage: &Stage) -> impl Iterator<Item = (usize, &'a Instruction)> {
+    pub fn stage_instructions(
+        &self,
+        stage: &Stage,
+    ) -> impl Iterator<Item = (usize, &'a Instruction)> {
         let r = stage.instructions.clone();
         let df = self.df;
         r.filter_map(move |i| df.instructions.get(i).map(|ins| (i, ins)))
@@ -365,7 +432,9 @@ impl<'a> RuleContext<'a> {
     }
 
     /// Every simple command of every RUN analysed as shell.
-    pub fn commands(&self) -> impl Iterator<Item = (&'a RunInfo, &'a RunScript, &'a SimpleCommand)> {
+    pub fn commands(
+        &self,
+    ) -> impl Iterator<Item = (&'a RunInfo, &'a RunScript, &'a SimpleCommand)> {
         self.shell
             .runs()
             .iter()
@@ -433,7 +502,8 @@ impl<'a> RuleContext<'a> {
             let is_cache = opts.iter().any(|(k, v)| *k == "type" && *v == "cache");
             is_cache
                 && opts.iter().any(|(k, v)| {
-                    matches!(*k, "target" | "dst" | "destination") && dirs.iter().any(|d| v.starts_with(d))
+                    matches!(*k, "target" | "dst" | "destination")
+                        && dirs.iter().any(|d| v.starts_with(d))
                 })
         })
     }
@@ -465,10 +535,17 @@ pub(crate) fn unq(s: &str) -> String {
 
 /// COPY/ADD sources and destination (heredoc sources `<<EOF` excluded).
 pub(crate) fn copy_args(ins: &Instruction) -> (Vec<String>, Option<String>) {
-    let words: Vec<String> = ins.value.iter().map(|w| if ins.json { w.clone() } else { unq(w) }).collect();
+    let words: Vec<String> = ins
+        .value
+        .iter()
+        .map(|w| if ins.json { w.clone() } else { unq(w) })
+        .collect();
     match words.split_last() {
         Some((dest, srcs)) => (
-            srcs.iter().filter(|s| !s.starts_with("<<")).cloned().collect(),
+            srcs.iter()
+                .filter(|s| !s.starts_with("<<"))
+                .cloned()
+                .collect(),
             Some(dest.clone()),
         ),
         None => (Vec::new(), None),
@@ -492,7 +569,7 @@ pub(crate) fn sensitive_path(path: &str) -> Option<&'static str> {
     let p = p.trim_start_matches("./");
     let comps: Vec<&str> = p.split('/').filter(|c| !c.is_empty()).collect();
     let base = *comps.last()?;
-    let has_dir = |d: &str| comps.iter().any(|c| *c == d);
+    let has_dir = |d: &str| comps.contains(&d);
     if has_dir(".git") {
         return Some("git metadata (history may contain secrets and unreleased code)");
     }
@@ -514,14 +591,43 @@ pub(crate) fn sensitive_path(path: &str) -> Option<&'static str> {
     if base.ends_with(".pub") {
         return None;
     }
-    let key_names = ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"];
+    let key_names = [
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "id_ecdsa_sk",
+        "id_ed25519_sk",
+    ];
     if key_names.contains(&base) {
         return Some("SSH private key");
     }
-    if base.ends_with(".key") || base.ends_with(".p12") || base.ends_with(".pfx") {
+    if base.ends_with(".p12") || base.ends_with(".pfx") {
         return Some("private key / keystore");
     }
-    if base == ".env" || (base.starts_with(".env.") && ![".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"].contains(&base)) {
+    // `.key` is also used for public GPG keys (`nodesource-repo.gpg.key`); only names that
+    // say TLS/private count.
+    if base.ends_with(".key") {
+        let stem = base.trim_end_matches(".key");
+        let public = [
+            "pub", "gpg", "asc", "sign", "archive", "repo", "keyring", "release",
+        ]
+        .iter()
+        .any(|w| stem.contains(w));
+        let private = [
+            "priv", "server", "tls", "ssl", "client", "cert", "id_", "host",
+        ]
+        .iter()
+        .any(|w| stem.contains(w))
+            || stem == "key";
+        if private && !public {
+            return Some("private key");
+        }
+    }
+    let template = ["example", "sample", "template", "dist", "default", "schema"]
+        .iter()
+        .any(|w| base.contains(w));
+    if base == ".env" || (base.starts_with(".env.") && !template) {
         return Some("environment file (usually holds credentials)");
     }
     match base {
@@ -543,8 +649,14 @@ pub(crate) fn is_local_url(url: &str) -> bool {
     let rest = url.split_once("://").map(|x| x.1).unwrap_or(url);
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit('@').next().unwrap_or(host);
-    let host = if host.starts_with('[') { host } else { host.split(':').next().unwrap_or(host) };
-    matches!(host, "localhost" | "0.0.0.0" | "[::1]") || host.starts_with("127.") || host.ends_with(".localhost")
+    let host = if host.starts_with('[') {
+        host
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    matches!(host, "localhost" | "0.0.0.0" | "[::1]")
+        || host.starts_with("127.")
+        || host.ends_with(".localhost")
 }
 
 /// Package-manager invocation: `(manager, subcommand, arguments after it)`;
@@ -565,7 +677,10 @@ pub(crate) fn package_command(c: &SimpleCommand) -> Option<(&'static str, &str, 
         n if n == "pip" || n.starts_with("pip3") || n.starts_with("pip2") => "pip",
         n if n.starts_with("python") => {
             let m = args.iter().position(|w| w.text == "-m")?;
-            if args.get(m + 1).is_some_and(|w| w.text == "pip" || w.text.starts_with("pip3")) {
+            if args
+                .get(m + 1)
+                .is_some_and(|w| w.text == "pip" || w.text.starts_with("pip3"))
+            {
                 let rest = &args[m + 2..];
                 let sub = rest.iter().position(|w| !w.text.starts_with('-'))?;
                 return Some(("pip", &rest[sub].text, &rest[sub + 1..]));
@@ -582,7 +697,18 @@ pub(crate) fn package_command(c: &SimpleCommand) -> Option<(&'static str, &str, 
             break;
         }
         // Options taking a value as a separate word.
-        if matches!(t.as_str(), "-o" | "-c" | "-t" | "--root" | "-X" | "--repository" | "--setopt" | "--installroot" | "--releasever" | "-R") {
+        if matches!(
+            t.as_str(),
+            "-o" | "-c"
+                | "-t"
+                | "--root"
+                | "-X"
+                | "--repository"
+                | "--setopt"
+                | "--installroot"
+                | "--releasever"
+                | "-R"
+        ) {
             i += 1;
         }
         i += 1;
@@ -599,7 +725,9 @@ pub(crate) fn run_has(run: &RunInfo, pred: impl Fn(&SimpleCommand) -> bool) -> b
 /// `rm` of a path starting with one of `prefixes` in this RUN.
 pub(crate) fn run_removes(run: &RunInfo, prefixes: &[&str]) -> bool {
     run_has(run, |c| {
-        c.name() == "rm" && c.positionals().any(|w| prefixes.iter().any(|p| w.text.starts_with(p)))
+        c.name() == "rm"
+            && c.positionals()
+                .any(|w| prefixes.iter().any(|p| w.text.starts_with(p)))
     })
 }
 

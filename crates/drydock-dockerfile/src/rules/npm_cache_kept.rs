@@ -32,7 +32,10 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
 - https://docs.npmjs.com/cli/v10/commands/npm-cache
 - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
 "##,
-    references: &["https://docs.npmjs.com/cli/v10/commands/npm-cache", "https://docs.docker.com/build/cache/optimize/#use-cache-mounts"],
+    references: &[
+        "https://docs.npmjs.com/cli/v10/commands/npm-cache",
+        "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -45,10 +48,19 @@ impl Rule for NpmCacheKept {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for run in cx.shell.runs() {
             let i = run.instruction;
-            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/root/.npm", "/home/node/.npm", "/usr/local/share/.cache"]) {
+            if !cx.in_final_image(i)
+                || cx.has_cache_mount(
+                    i,
+                    &["/root/.npm", "/home/node/.npm", "/usr/local/share/.cache"],
+                )
+            {
                 continue;
             }
-            if run_removes(run, &["/root/.npm", "~/.npm", "/home/node/.npm"]) || run_has(run, |c| matches!(c.name(), "npm" | "yarn") && c.args().iter().any(|w| w.text == "cache")) {
+            if run_removes(run, &["/root/.npm", "~/.npm", "/home/node/.npm"])
+                || run_has(run, |c| {
+                    matches!(c.name(), "npm" | "yarn") && c.args().iter().any(|w| w.text == "cache")
+                })
+            {
                 continue;
             }
             for (script, c) in run.commands() {

@@ -47,11 +47,22 @@ impl Rule for OnbuildTrigger {
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
-        for (i, ins) in cx.with_keyword("RUN").chain(cx.with_keyword("ADD")).chain(cx.with_keyword("COPY")) {
+        for (i, ins) in cx
+            .with_keyword("RUN")
+            .chain(cx.with_keyword("ADD"))
+            .chain(cx.with_keyword("COPY"))
+        {
             if ins.cmd == "ONBUILD" {
                 out.push(
-                    cx.finding(&META, cx.span(i), format!("ONBUILD {} will run inside every image built FROM this one", ins.keyword()))
-                        .with_fix("Move the step into the downstream Dockerfiles where it is visible"),
+                    cx.finding(
+                        &META,
+                        cx.span(i),
+                        format!(
+                            "ONBUILD {} will run inside every image built FROM this one",
+                            ins.keyword()
+                        ),
+                    )
+                    .with_fix("Move the step into the downstream Dockerfiles where it is visible"),
                 );
             }
         }

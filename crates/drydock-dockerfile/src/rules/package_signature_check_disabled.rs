@@ -40,7 +40,11 @@ RUN echo "deb [signed-by=/usr/share/keyrings/example-archive-keyring.gpg] https:
 - https://docs.fedoraproject.org/en-US/quick-docs/dnf/
 - https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper
 "##,
-    references: &["https://wiki.debian.org/SecureApt", "https://docs.fedoraproject.org/en-US/quick-docs/dnf/", "https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper"],
+    references: &[
+        "https://wiki.debian.org/SecureApt",
+        "https://docs.fedoraproject.org/en-US/quick-docs/dnf/",
+        "https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper",
+    ],
     equivalents: &["checkov:CKV2_DOCKER_7", "checkov:CKV2_DOCKER_9"],
     default_enabled: true,
 };
@@ -55,9 +59,18 @@ impl Rule for PackageSignatureCheckDisabled {
             for (script, c) in run.commands() {
                 let name = c.name();
                 let flags: &[&str] = match name {
-                    "apt-get" | "apt" | "aptitude" => &["--allow-unauthenticated", "--allow-insecure-repositories", "--force-yes", "--no-check-gpg"],
+                    "apt-get" | "apt" | "aptitude" => &[
+                        "--allow-unauthenticated",
+                        "--allow-insecure-repositories",
+                        "--force-yes",
+                        "--no-check-gpg",
+                    ],
                     "rpm" => &["--nosignature", "--nodigest", "--nogpgcheck", "--noverify"],
-                    "yum" | "dnf" | "microdnf" | "tdnf" => &["--nogpgcheck", "--setopt=gpgcheck=0", "--setopt=gpgcheck=false"],
+                    "yum" | "dnf" | "microdnf" | "tdnf" => &[
+                        "--nogpgcheck",
+                        "--setopt=gpgcheck=0",
+                        "--setopt=gpgcheck=false",
+                    ],
                     "apk" => &["--allow-untrusted"],
                     "zypper" => &["--no-gpg-checks", "--gpg-auto-import-keys"],
                     _ => &[],
@@ -65,18 +78,29 @@ impl Rule for PackageSignatureCheckDisabled {
                 for w in c.args() {
                     let t = w.text.as_str();
                     let flag_hit = flags.contains(&t);
-                    let option_hit = matches!(name, "apt-get" | "apt")
-                        && {
-                            let l = t.to_ascii_lowercase();
-                            (l.contains("allowunauthenticated=") || l.contains("allowinsecurerepositories=")) && (l.ends_with("=true") || l.ends_with("=1") || l.ends_with("=yes"))
-                        };
+                    let option_hit = matches!(name, "apt-get" | "apt") && {
+                        let l = t.to_ascii_lowercase();
+                        (l.contains("allowunauthenticated=")
+                            || l.contains("allowinsecurerepositories="))
+                            && (l.ends_with("=true") || l.ends_with("=1") || l.ends_with("=yes"))
+                    };
                     // `echo "deb [trusted=yes] …" > sources.list`, `echo gpgcheck=0 >> x.repo`
-                    let text_hit = matches!(name, "echo" | "printf" | "sed" | "tee") && (t.contains("trusted=yes") || t.contains("gpgcheck=0"));
+                    // A `file:` repository built in the same RUN (as official images do
+                    // for locally compiled packages) has nothing to verify against.
+                    let local_repo = t.contains("file:/") || t.contains("copy:/");
+                    let text_hit = matches!(name, "echo" | "printf" | "sed" | "tee")
+                        && (t.contains("trusted=yes") || t.contains("gpgcheck=0"))
+                        && !local_repo;
                     if flag_hit || option_hit || text_hit {
                         let what = if text_hit {
-                            format!("`{}` writes a package source with signature checks off", name)
+                            format!(
+                                "`{}` writes a package source with signature checks off",
+                                name
+                            )
                         } else {
-                            format!("`{name} {t}` installs packages without verifying their signatures")
+                            format!(
+                                "`{name} {t}` installs packages without verifying their signatures"
+                            )
                         };
                         out.push(
                             cx.finding(&META, script.word_span(w), what)
@@ -91,8 +115,12 @@ impl Rule for PackageSignatureCheckDisabled {
                     if let Some(p) = body.find("trusted=yes").or_else(|| body.find("gpgcheck=0")) {
                         let r = h.range.start + p..h.range.start + p + 11;
                         out.push(
-                            cx.finding(&META, script.span(&r), "a heredoc writes a package source with signature checks off")
-                                .with_fix("Remove it and import the repository's signing key instead"),
+                            cx.finding(
+                                &META,
+                                script.span(&r),
+                                "a heredoc writes a package source with signature checks off",
+                            )
+                            .with_fix("Remove it and import the repository's signing key instead"),
                         );
                     }
                 }

@@ -51,8 +51,15 @@ impl Rule for PackageUpdateAlone {
             let mut installs = false;
             for (script, c) in run.commands() {
                 match package_command(c) {
-                    Some(("apt-get" | "apt" | "apk", "update", _)) => update = update.or(Some((script, c))),
-                    Some((_, sub, _)) if matches!(sub, "install" | "add" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep" | "source" | "download") => installs = true,
+                    Some(("apt-get" | "apt" | "apk", "update", _)) => {
+                        update = update.or(Some((script, c)))
+                    }
+                    Some((
+                        _,
+                        "install" | "add" | "upgrade" | "dist-upgrade" | "full-upgrade"
+                        | "build-dep" | "source" | "download",
+                        _,
+                    )) => installs = true,
                     _ => {}
                 }
             }

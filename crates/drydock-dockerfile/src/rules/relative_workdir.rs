@@ -31,7 +31,10 @@ WORKDIR /app
 - https://docs.docker.com/reference/dockerfile/#workdir
 - https://docs.docker.com/build/building/best-practices/#workdir
 "##,
-    references: &["https://docs.docker.com/reference/dockerfile/#workdir", "https://docs.docker.com/build/building/best-practices/#workdir"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#workdir",
+        "https://docs.docker.com/build/building/best-practices/#workdir",
+    ],
     equivalents: &["hadolint:DL3000", "trivy:DS009", "checkov:CKV_DOCKER_10"],
     default_enabled: true,
 };
@@ -52,8 +55,12 @@ impl Rule for RelativeWorkdir {
                 continue;
             }
             out.push(
-                cx.finding(&META, cx.find_span(i, raw), format!("WORKDIR `{dir}` is relative to the previous working directory"))
-                    .with_fix(format!("Use an absolute path, e.g. `WORKDIR /{dir}`")),
+                cx.finding(
+                    &META,
+                    cx.find_span(i, raw),
+                    format!("WORKDIR `{dir}` is relative to the previous working directory"),
+                )
+                .with_fix(format!("Use an absolute path, e.g. `WORKDIR /{dir}`")),
             );
         }
     }

@@ -34,7 +34,10 @@ RUN sh /tmp/install.sh && rm /tmp/install.sh
 - https://docs.docker.com/reference/dockerfile/#add---checksum
 - https://www.idontplaydarts.com/2016/04/detecting-curl-pipe-bash-server-side/
 "##,
-    references: &["https://docs.docker.com/reference/dockerfile/#add---checksum", "https://www.idontplaydarts.com/2016/04/detecting-curl-pipe-bash-server-side/"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#add---checksum",
+        "https://www.idontplaydarts.com/2016/04/detecting-curl-pipe-bash-server-side/",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -53,11 +56,23 @@ impl Rule for RemoteScriptPipedToShell {
             let mut next = c.piped_to;
             let mut hops = 0;
             while let Some(j) = next {
-                let Some(t) = script.script.commands.get(j) else { break };
+                let Some(t) = script.script.commands.get(j) else {
+                    break;
+                };
                 if executes_stdin(t) {
                     out.push(
-                        cx.finding(&META, script.span(&(c.range.start..t.range.end)), format!("output of `{}` is piped into `{}` and executed unverified", c.name(), t.name()))
-                            .with_fix("Download to a file, verify its sha256 (or signature), then execute it"),
+                        cx.finding(
+                            &META,
+                            script.span(&(c.range.start..t.range.end)),
+                            format!(
+                                "output of `{}` is piped into `{}` and executed unverified",
+                                c.name(),
+                                t.name()
+                            ),
+                        )
+                        .with_fix(
+                            "Download to a file, verify its sha256 (or signature), then execute it",
+                        ),
                     );
                     break;
                 }
@@ -68,19 +83,41 @@ impl Rule for RemoteScriptPipedToShell {
                 next = t.piped_to;
             }
         }
-        // sh -c "$(curl …)", bash <(wget -O- …)
+        // sh -c "$(curl …)", bash <(wget -O- …); a nested `bash -c "sh <(curl …)"` is
+        // reported once, at the outermost command.
+        let mut reported: Vec<(*const crate::shell::RunScript, std::ops::Range<usize>)> =
+            Vec::new();
         for (_, script, c) in cx.commands() {
             if !is_interpreter(c.name()) {
                 continue;
             }
+            let key = script as *const crate::shell::RunScript;
+            if reported
+                .iter()
+                .any(|(s, r)| *s == key && r.start <= c.range.start && c.range.end <= r.end)
+            {
+                continue;
+            }
             for w in c.args() {
                 let raw = w.raw.as_str();
-                let hit = ["$(curl", "$(wget", "`curl", "`wget", "<(curl", "<(wget"].iter().any(|p| raw.contains(p));
+                let hit = ["$(curl", "$(wget", "`curl", "`wget", "<(curl", "<(wget"]
+                    .iter()
+                    .any(|p| raw.contains(p));
                 if hit {
                     out.push(
-                        cx.finding(&META, script.span(&c.range), format!("`{}` executes a script downloaded in the same command, unverified", c.name()))
-                            .with_fix("Download to a file, verify its sha256 (or signature), then execute it"),
+                        cx.finding(
+                            &META,
+                            script.span(&c.range),
+                            format!(
+                                "`{}` executes a script downloaded in the same command, unverified",
+                                c.name()
+                            ),
+                        )
+                        .with_fix(
+                            "Download to a file, verify its sha256 (or signature), then execute it",
+                        ),
                     );
+                    reported.push((key, c.range.clone()));
                     break;
                 }
             }
@@ -113,7 +150,11 @@ fn executes_stdin(c: &SimpleCommand) -> bool {
                 args.next();
             }
             _ if a.starts_with('-') => {
-                if a.contains('c') && !a.starts_with("--") || a == "-e" || a == "-m" || a == "--eval" {
+                if a.contains('c') && !a.starts_with("--")
+                    || a == "-e"
+                    || a == "-m"
+                    || a == "--eval"
+                {
                     return false;
                 }
             }

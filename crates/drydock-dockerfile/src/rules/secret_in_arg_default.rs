@@ -36,7 +36,10 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 - https://docs.docker.com/build/building/secrets/
 - https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/
 "##,
-    references: &["https://docs.docker.com/build/building/secrets/", "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"],
+    references: &[
+        "https://docs.docker.com/build/building/secrets/",
+        "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -48,7 +51,10 @@ impl Rule for SecretInArgDefault {
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (i, ins) in cx.with_keyword("ARG") {
-            for (key, raw) in arg_decls(ins).into_iter().filter_map(|(k, v)| v.map(|v| (k, v))) {
+            for (key, raw) in arg_decls(ins)
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+            {
                 let value = unq(raw);
                 for m in cx.scan_value(key, &value) {
                     let Some(secret) = value.get(m.secret.clone()) else {

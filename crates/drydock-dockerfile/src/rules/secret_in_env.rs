@@ -42,7 +42,10 @@ RUN --mount=type=secret,id=github_token \
 - https://docs.docker.com/build/building/secrets/
 - https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/
 "##,
-    references: &["https://docs.docker.com/build/building/secrets/", "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"],
+    references: &[
+        "https://docs.docker.com/build/building/secrets/",
+        "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/",
+    ],
     equivalents: &[],
     default_enabled: true,
 };

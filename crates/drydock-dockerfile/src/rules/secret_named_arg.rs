@@ -39,7 +39,10 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
 - https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/
 - https://docs.docker.com/build/building/secrets/
 "##,
-    references: &["https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/", "https://docs.docker.com/build/building/secrets/"],
+    references: &[
+        "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/",
+        "https://docs.docker.com/build/building/secrets/",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -59,7 +62,11 @@ impl Rule for SecretNamedArg {
                 let f = cx
                     .finding(&META, cx.find_span(i, name), format!("build argument `{name}` looks like a secret; build-arg values are recorded in the image history"))
                     .with_fix(format!("Use a secret mount instead: `RUN --mount=type=secret,id={0},env={1} …` and `docker build --secret id={0},env={1}`", name.to_ascii_lowercase(), name));
-                out.push(if in_final { f } else { f.with_severity(Severity::Low) });
+                out.push(if in_final {
+                    f
+                } else {
+                    f.with_severity(Severity::Low)
+                });
             }
         }
     }

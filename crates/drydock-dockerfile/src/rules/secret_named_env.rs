@@ -58,6 +58,10 @@ impl Rule for SecretNamedEnv {
                 if !value.is_empty() && !cx.scan_value(key, &value).is_empty() {
                     continue;
                 }
+                // A path (`/run/secrets/db`, `file:///…`) points at a secret, it is not one.
+                if value.starts_with('/') || value.starts_with("file:") {
+                    continue;
+                }
                 let how = if value.is_empty() {
                     "even empty, it invites filling it in at build time".to_string()
                 } else if value.contains('$') {
@@ -65,10 +69,15 @@ impl Rule for SecretNamedEnv {
                 } else {
                     "its value is stored in the image config".to_string()
                 };
-                out.push(
-                    cx.finding(&META, cx.find_span(i, key), format!("ENV `{key}` looks like a secret; {how}"))
-                        .with_fix(format!("Remove `ENV {key}`; inject it at run time (`docker run -e {key}` or a secret file via `{key}_FILE`)")),
-                );
+                let f = cx
+                    .finding(&META, cx.find_span(i, key), format!("ENV `{key}` looks like a secret; {how}"))
+                    .with_fix(format!("Remove `ENV {key}`; inject it at run time (`docker run -e {key}` or a secret file via `{key}_FILE`)"));
+                // Nothing is leaked yet by an empty one: a smell, not an exposure.
+                out.push(if value.is_empty() {
+                    f.with_severity(Severity::Medium)
+                } else {
+                    f
+                });
             }
         }
     }

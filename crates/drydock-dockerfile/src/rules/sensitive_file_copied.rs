@@ -37,7 +37,10 @@ RUN --mount=type=ssh git clone git@github.com:acme/private.git
 - https://docs.docker.com/build/building/secrets/#ssh-mounts
 - https://docs.docker.com/build/concepts/context/#dockerignore-files
 "##,
-    references: &["https://docs.docker.com/build/building/secrets/#ssh-mounts", "https://docs.docker.com/build/concepts/context/#dockerignore-files"],
+    references: &[
+        "https://docs.docker.com/build/building/secrets/#ssh-mounts",
+        "https://docs.docker.com/build/concepts/context/#dockerignore-files",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -59,7 +62,11 @@ impl Rule for SensitiveFileCopied {
                     let f = cx
                         .finding(&META, cx.find_span(i, src), format!("{} copies `{expanded}` ({kind}) into the image", ins.keyword()))
                         .with_fix("Remove it from the COPY/ADD and add it to .dockerignore; use `RUN --mount=type=secret` or `--mount=type=ssh` for build-time access");
-                    out.push(if cx.in_final_image(i) { f } else { f.with_severity(Severity::Medium) });
+                    out.push(if cx.in_final_image(i) {
+                        f
+                    } else {
+                        f.with_severity(Severity::Medium)
+                    });
                 }
             }
         }

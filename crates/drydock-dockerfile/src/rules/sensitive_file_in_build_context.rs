@@ -64,13 +64,19 @@ impl Rule for SensitiveFileInBuildContext {
                 .map(|s| cx.model.expand(cx.df, i, s))
                 .collect();
             // Sources that name the file themselves are DF011's finding.
-            let named: Vec<bool> = sources.iter().map(|s| sensitive_path(s).is_some()).collect();
+            let named: Vec<bool> = sources
+                .iter()
+                .map(|s| sensitive_path(s).is_some())
+                .collect();
             let excludes: Vec<String> = ins.flags_named("exclude").map(str::to_string).collect();
             let sent = ctx.resolve_sources(&sources, &excludes);
             let mut hits: Vec<(String, &str)> = Vec::new();
             for f in &sent {
                 if let Some(kind) = sensitive_path(&f.rel_path) {
-                    let covered = sources.iter().zip(&named).any(|(s, n)| *n && f.rel_path.starts_with(s.trim_start_matches("./")));
+                    let covered = sources
+                        .iter()
+                        .zip(&named)
+                        .any(|(s, n)| *n && f.rel_path.starts_with(s.trim_start_matches("./")));
                     if !covered {
                         // Report a `.git/` tree once, not each object.
                         let shown = match f.rel_path.find(".git/") {
@@ -86,14 +92,37 @@ impl Rule for SensitiveFileInBuildContext {
             if hits.is_empty() {
                 continue;
             }
-            let mut list: Vec<String> = hits.iter().take(8).map(|(p, k)| format!("`{p}` ({k})")).collect();
+            let mut list: Vec<String> = hits
+                .iter()
+                .take(8)
+                .map(|(p, k)| format!("`{p}` ({k})"))
+                .collect();
             if hits.len() > 8 {
                 list.push(format!("and {} more", hits.len() - 8));
             }
             let f = cx
-                .finding(&META, cx.span(i), format!("{} sends sensitive files from the build context into the image: {}", ins.keyword(), list.join(", ")))
-                .with_fix(format!("Add them to .dockerignore ({}) or copy only the paths the image needs", hits.iter().take(4).map(|(p, _)| p.trim_end_matches('/')).collect::<Vec<_>>().join(", ")));
-            out.push(if cx.in_final_image(i) { f } else { f.with_severity(Severity::Medium) });
+                .finding(
+                    &META,
+                    cx.span(i),
+                    format!(
+                        "{} sends sensitive files from the build context into the image: {}",
+                        ins.keyword(),
+                        list.join(", ")
+                    ),
+                )
+                .with_fix(format!(
+                    "Add them to .dockerignore ({}) or copy only the paths the image needs",
+                    hits.iter()
+                        .take(4)
+                        .map(|(p, _)| p.trim_end_matches('/'))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            out.push(if cx.in_final_image(i) {
+                f
+            } else {
+                f.with_severity(Severity::Medium)
+            });
         }
     }
 }

@@ -48,36 +48,71 @@ impl Rule for SetuidSetgidBit {
                 continue;
             }
             if let Some(mode) = c.positionals().next() {
-                if sets_id_bit(&mode.text) {
-                    out.push(
-                        cx.finding(&META, script.word_span(mode), format!("`chmod {}` sets a setuid/setgid bit", mode.text))
-                            .with_fix("Remove the setuid/setgid bit; grant a specific capability at run time instead"),
-                    );
-                }
+                report(
+                    cx,
+                    script.word_span(mode),
+                    &format!("chmod {}", mode.text),
+                    &mode.text,
+                    out,
+                );
             }
         }
         for (i, ins) in cx.instructions() {
             if matches!(ins.keyword(), "COPY" | "ADD") {
                 if let Some(mode) = ins.flag("chmod") {
-                    if sets_id_bit(mode) {
-                        out.push(
-                            cx.finding(&META, cx.find_span(i, "--chmod"), format!("`{} --chmod={mode}` sets a setuid/setgid bit", ins.keyword()))
-                                .with_fix("Use a mode without setuid/setgid, e.g. 0755"),
-                        );
-                    }
+                    let what = format!("{} --chmod={mode}", ins.keyword());
+                    report(cx, cx.find_span(i, "--chmod"), &what, mode, out);
                 }
             }
         }
     }
 }
 
-fn sets_id_bit(mode: &str) -> bool {
+/// `(setuid, setgid)` set by a chmod mode (`4755`, `u+s`, `g+s`, `+s`).
+fn id_bits(mode: &str) -> (bool, bool) {
     if mode.len() >= 4 && mode.chars().all(|c| c.is_digit(8)) {
-        let d = mode.chars().rev().nth(3).and_then(|c| c.to_digit(8)).unwrap_or(0);
-        return d & 0b110 != 0;
+        let d = mode
+            .chars()
+            .rev()
+            .nth(3)
+            .and_then(|c| c.to_digit(8))
+            .unwrap_or(0);
+        return (d & 0b100 != 0, d & 0b010 != 0);
     }
-    mode.split(',').any(|clause| {
-        let Some(p) = clause.find(['+', '=']) else { return false };
-        clause[p..].starts_with(['+', '=']) && clause[p + 1..].contains('s')
-    })
+    let (mut suid, mut sgid) = (false, false);
+    for clause in mode.split(',') {
+        let Some(p) = clause.find(['+', '=']) else {
+            continue;
+        };
+        if !clause[p + 1..].contains('s') {
+            continue;
+        }
+        let who = &clause[..p];
+        let all = who.is_empty() || who.contains('a');
+        suid |= all || who.contains('u');
+        sgid |= all || who.contains('g');
+    }
+    (suid, sgid)
+}
+
+/// Setuid is a privilege escalation path; setgid alone is usually on a directory (group
+/// inheritance) and rates lower.
+fn report(cx: &RuleContext, span: Span, what: &str, mode: &str, out: &mut Vec<Finding>) {
+    let (suid, sgid) = id_bits(mode);
+    if !suid && !sgid {
+        return;
+    }
+    let f = if suid {
+        cx.finding(
+            &META,
+            span,
+            format!("`{what}` sets the setuid bit: the file runs with its owner's privileges"),
+        )
+    } else {
+        cx.finding(&META, span, format!("`{what}` sets the setgid bit (harmless on a directory; an executable runs with the file's group)"))
+            .with_severity(Severity::Low)
+    };
+    out.push(
+        f.with_fix("Remove the setuid/setgid bit; grant a specific capability at run time instead"),
+    );
 }

@@ -34,7 +34,10 @@ CMD ["node", "server.js"]
 - https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
 - https://docs.docker.com/reference/build-checks/json-args-recommended/
 "##,
-    references: &["https://docs.docker.com/reference/dockerfile/#shell-and-exec-form", "https://docs.docker.com/reference/build-checks/json-args-recommended/"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#shell-and-exec-form",
+        "https://docs.docker.com/reference/build-checks/json-args-recommended/",
+    ],
     equivalents: &["hadolint:DL3025"],
     default_enabled: true,
 };
@@ -59,7 +62,8 @@ impl Rule for ShellFormCmdEntrypoint {
                 .first()
                 .filter(|_| !text.contains(['|', '&', ';', '>', '<', '$', '`']))
                 .map(|c| {
-                    let parts: Vec<String> = c.argv.iter().map(|w| format!("{:?}", w.text)).collect();
+                    let parts: Vec<String> =
+                        c.argv.iter().map(|w| format!("{:?}", w.text)).collect();
                     format!("{} [{}]", ins.cmd, parts.join(", "))
                 });
             out.push(

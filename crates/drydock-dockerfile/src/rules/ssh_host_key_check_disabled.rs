@@ -51,7 +51,11 @@ impl Rule for SshHostKeyCheckDisabled {
                 let words = c.argv.iter().chain(c.assignments.iter().map(|(_, w)| w));
                 for w in words {
                     if let Some(off) = off_setting(&w.text) {
-                        let at = w.raw.find(off).map(|p| w.range.start + p..w.range.start + p + off.len()).unwrap_or(w.range.clone());
+                        let at = w
+                            .raw
+                            .find(off)
+                            .map(|p| w.range.start + p..w.range.start + p + off.len())
+                            .unwrap_or(w.range.clone());
                         out.push(
                             cx.finding(&META, script.span(&at), format!("`{off}` makes ssh accept any host key"))
                                 .with_fix("Pin the host key in known_hosts (ssh-keyscan + fingerprint check, or COPY known_hosts) and use RUN --mount=type=ssh"),
@@ -77,8 +81,14 @@ impl Rule for SshHostKeyCheckDisabled {
             for (k, v) in kv_pairs(ins) {
                 if let Some(off) = off_setting(&unq(v)) {
                     out.push(
-                        cx.finding(&META, cx.find_span(i, k), format!("ENV `{k}` contains `{off}`, which makes ssh accept any host key"))
-                            .with_fix("Pin the host key in known_hosts instead"),
+                        cx.finding(
+                            &META,
+                            cx.find_span(i, k),
+                            format!(
+                                "ENV `{k}` contains `{off}`, which makes ssh accept any host key"
+                            ),
+                        )
+                        .with_fix("Pin the host key in known_hosts instead"),
                     );
                 }
             }
@@ -90,7 +100,13 @@ impl Rule for SshHostKeyCheckDisabled {
 fn off_setting(s: &str) -> Option<&'static str> {
     let l = s.to_ascii_lowercase().replace(' ', "=");
     if l.contains("stricthostkeychecking=no") || l.contains("stricthostkeychecking==no") {
-        return Some(if s.contains("StrictHostKeyChecking=no") { "StrictHostKeyChecking=no" } else if s.contains("StrictHostKeyChecking no") { "StrictHostKeyChecking no" } else { "StrictHostKeyChecking" });
+        return Some(if s.contains("StrictHostKeyChecking=no") {
+            "StrictHostKeyChecking=no"
+        } else if s.contains("StrictHostKeyChecking no") {
+            "StrictHostKeyChecking no"
+        } else {
+            "StrictHostKeyChecking"
+        });
     }
     if l.contains("userknownhostsfile=/dev/null") {
         return Some("UserKnownHostsFile=/dev/null");

@@ -48,7 +48,12 @@ impl Rule for SudoInRun {
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (_, script, c) in cx.commands() {
-            if let Some(w) = c.argv.iter().take(c.argv.len() - c.effective_argv().len()).find(|w| basename(&w.text) == "sudo") {
+            if let Some(w) = c
+                .argv
+                .iter()
+                .take(c.argv.len() - c.effective_argv().len())
+                .find(|w| basename(&w.text) == "sudo")
+            {
                 out.push(
                     cx.finding(&META, script.word_span(w), format!("`sudo {}` in RUN", c.name()))
                         .with_fix("Use `USER root` for the privileged steps and switch back to the unprivileged user afterwards"),

@@ -36,7 +36,10 @@ RUN apt-get update && apt-get install -y --only-upgrade openssl && rm -rf /var/l
 - https://docs.docker.com/build/building/best-practices/#apt-get
 - https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/#apt-get", "https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/#apt-get",
+        "https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often",
+    ],
     equivalents: &["trivy:DS024"],
     default_enabled: true,
 };
@@ -53,9 +56,15 @@ impl Rule for SystemUpgradeInBuild {
             };
             let whole_system = match pm {
                 "apt-get" | "apt" => matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade"),
-                "yum" | "dnf" => matches!(sub, "update" | "upgrade" | "distro-sync") && !rest.iter().any(|w| !w.text.starts_with('-')),
+                "yum" | "dnf" => {
+                    matches!(sub, "update" | "upgrade" | "distro-sync")
+                        && !rest.iter().any(|w| !w.text.starts_with('-'))
+                }
                 "apk" => sub == "upgrade" && !rest.iter().any(|w| !w.text.starts_with('-')),
-                "zypper" => matches!(sub, "update" | "up" | "dist-upgrade" | "dup") && !rest.iter().any(|w| !w.text.starts_with('-')),
+                "zypper" => {
+                    matches!(sub, "update" | "up" | "dist-upgrade" | "dup")
+                        && !rest.iter().any(|w| !w.text.starts_with('-'))
+                }
                 _ => false,
             };
             if whole_system {

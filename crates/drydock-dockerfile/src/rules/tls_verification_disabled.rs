@@ -40,7 +40,11 @@ RUN pip install app
 - https://pip.pypa.io/en/stable/topics/https-certificates/
 - https://docs.npmjs.com/cli/v10/using-npm/config#strict-ssl
 "##,
-    references: &["https://curl.se/docs/sslcerts.html", "https://pip.pypa.io/en/stable/topics/https-certificates/", "https://docs.npmjs.com/cli/v10/using-npm/config#strict-ssl"],
+    references: &[
+        "https://curl.se/docs/sslcerts.html",
+        "https://pip.pypa.io/en/stable/topics/https-certificates/",
+        "https://docs.npmjs.com/cli/v10/using-npm/config#strict-ssl",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -58,18 +62,32 @@ impl Rule for TlsVerificationDisabled {
             match name {
                 "curl" => {
                     if let Some(w) = c.find_flag("-k").or_else(|| c.find_flag("--insecure")) {
-                        hit = Some((w, "`curl -k/--insecure` disables TLS certificate verification".into()));
+                        hit = Some((
+                            w,
+                            "`curl -k/--insecure` disables TLS certificate verification".into(),
+                        ));
                     }
                 }
                 "wget" => {
                     if let Some(w) = c.find_flag("--no-check-certificate") {
-                        hit = Some((w, "`wget --no-check-certificate` disables TLS certificate verification".into()));
+                        hit = Some((
+                            w,
+                            "`wget --no-check-certificate` disables TLS certificate verification"
+                                .into(),
+                        ));
                     }
                 }
                 "git" => {
                     if let Some(w) = args.iter().find(|w| is_ssl_verify_off(&w.text)) {
-                        hit = Some((w, "`git -c http.sslVerify=false` disables TLS certificate verification".into()));
-                    } else if let Some(k) = args.iter().position(|w| w.text.eq_ignore_ascii_case("http.sslverify")) {
+                        hit = Some((
+                            w,
+                            "`git -c http.sslVerify=false` disables TLS certificate verification"
+                                .into(),
+                        ));
+                    } else if let Some(k) = args
+                        .iter()
+                        .position(|w| w.text.eq_ignore_ascii_case("http.sslverify"))
+                    {
                         if args.get(k + 1).is_some_and(|v| is_false(&v.text)) {
                             hit = Some((&args[k], "`git config http.sslVerify false` disables TLS certificate verification for every later git command".into()));
                         }
@@ -80,7 +98,12 @@ impl Rule for TlsVerificationDisabled {
                         let t = w.text.to_ascii_lowercase();
                         t == "--strict-ssl=false" || t == "--no-strict-ssl"
                     }) {
-                        hit = Some((w, format!("`{name} --strict-ssl=false` disables TLS certificate verification")));
+                        hit = Some((
+                            w,
+                            format!(
+                                "`{name} --strict-ssl=false` disables TLS certificate verification"
+                            ),
+                        ));
                     } else if let Some(k) = args.iter().position(|w| {
                         let t = w.text.to_ascii_lowercase();
                         t == "strict-ssl" || t == "enablestrictssl"
@@ -91,10 +114,18 @@ impl Rule for TlsVerificationDisabled {
                     }
                 }
                 "composer" => {
-                    if let Some(k) = args.iter().position(|w| w.text == "disable-tls" || w.text == "secure-http") {
+                    if let Some(k) = args
+                        .iter()
+                        .position(|w| w.text == "disable-tls" || w.text == "secure-http")
+                    {
                         let v = args.get(k + 1).map(|v| v.text.as_str()).unwrap_or("");
-                        if (args[k].text == "disable-tls" && !is_false(v)) || (args[k].text == "secure-http" && is_false(v)) {
-                            hit = Some((&args[k], "`composer config` turns off TLS for package downloads".into()));
+                        if (args[k].text == "disable-tls" && !is_false(v))
+                            || (args[k].text == "secure-http" && is_false(v))
+                        {
+                            hit = Some((
+                                &args[k],
+                                "`composer config` turns off TLS for package downloads".into(),
+                            ));
                         }
                     }
                 }
@@ -111,9 +142,13 @@ impl Rule for TlsVerificationDisabled {
                 if let Some((pm, sub, rest)) = package_command(c) {
                     if pm == "pip" {
                         let all = c.args();
-                        if let Some(w) = all.iter().find(|w| w.text == "--trusted-host" || w.text.starts_with("--trusted-host=")) {
+                        if let Some(w) = all.iter().find(|w| {
+                            w.text == "--trusted-host" || w.text.starts_with("--trusted-host=")
+                        }) {
                             hit = Some((w, "`pip --trusted-host` accepts that host without a valid TLS certificate".into()));
-                        } else if sub == "config" && rest.iter().any(|w| w.text.ends_with(".trusted-host")) {
+                        } else if sub == "config"
+                            && rest.iter().any(|w| w.text.ends_with(".trusted-host"))
+                        {
                             hit = Some((&rest[0], "`pip config set global.trusted-host` accepts hosts without a valid TLS certificate".into()));
                         }
                     }
@@ -130,7 +165,10 @@ impl Rule for TlsVerificationDisabled {
 }
 
 fn is_false(v: &str) -> bool {
-    matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off")
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "false" | "0" | "no" | "off"
+    )
 }
 
 fn is_ssl_verify_off(t: &str) -> bool {

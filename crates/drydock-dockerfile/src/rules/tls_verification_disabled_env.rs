@@ -36,7 +36,11 @@ ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/corp-ca.crt
 - https://peps.python.org/pep-0493/
 - https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSLNOVERIFYcode
 "##,
-    references: &["https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue", "https://peps.python.org/pep-0493/", "https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSLNOVERIFYcode"],
+    references: &[
+        "https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue",
+        "https://peps.python.org/pep-0493/",
+        "https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSLNOVERIFYcode",
+    ],
     equivalents: &[],
     default_enabled: true,
 };
@@ -49,8 +53,14 @@ impl Rule for TlsVerificationDisabledEnv {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (i, ins) in cx.instructions() {
             let pairs: Vec<(&str, String)> = match ins.keyword() {
-                "ENV" => kv_pairs(ins).into_iter().map(|(k, v)| (k, unq(v))).collect(),
-                "ARG" => arg_decls(ins).into_iter().filter_map(|(k, v)| Some((k, unq(v?)))).collect(),
+                "ENV" => kv_pairs(ins)
+                    .into_iter()
+                    .map(|(k, v)| (k, unq(v)))
+                    .collect(),
+                "ARG" => arg_decls(ins)
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k, unq(v?))))
+                    .collect(),
                 _ => continue,
             };
             for (k, v) in pairs {
@@ -58,7 +68,11 @@ impl Rule for TlsVerificationDisabledEnv {
                     let f = cx
                         .finding(&META, cx.find_span(i, k), format!("{} `{k}={v}` {what}", ins.keyword()))
                         .with_fix("Remove it; trust a private CA with NODE_EXTRA_CA_CERTS / PIP_CERT / REQUESTS_CA_BUNDLE / GIT_SSL_CAINFO instead");
-                    out.push(if ins.keyword() == "ARG" { f.with_severity(Severity::Medium) } else { f });
+                    out.push(if ins.keyword() == "ARG" {
+                        f.with_severity(Severity::Medium)
+                    } else {
+                        f
+                    });
                 }
             }
         }
@@ -77,19 +91,34 @@ impl Rule for TlsVerificationDisabledEnv {
 }
 
 fn is_false(v: &str) -> bool {
-    matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off")
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "false" | "0" | "no" | "off"
+    )
 }
 
 /// What the variable does when it turns verification off.
 fn disables_tls(k: &str, v: &str) -> Option<&'static str> {
     let v = v.trim();
     match k.to_ascii_uppercase().as_str() {
-        "NODE_TLS_REJECT_UNAUTHORIZED" if v == "0" => Some("makes Node.js accept any TLS certificate"),
-        "PYTHONHTTPSVERIFY" if v == "0" => Some("turns off HTTPS certificate checks in Python's standard library"),
-        "GIT_SSL_NO_VERIFY" if !v.is_empty() && !is_false(v) => Some("makes git accept any TLS certificate"),
-        "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" | "YARN_ENABLE_STRICT_SSL" if is_false(v) => Some("makes npm/yarn accept any TLS certificate"),
-        "PIP_TRUSTED_HOST" if !v.is_empty() && !v.contains('$') => Some("makes pip accept those hosts without a valid certificate"),
-        "PIP_DISABLE_TLS" | "COMPOSER_DISABLE_TLS" if !v.is_empty() && !is_false(v) => Some("turns TLS off for package downloads"),
+        "NODE_TLS_REJECT_UNAUTHORIZED" if v == "0" => {
+            Some("makes Node.js accept any TLS certificate")
+        }
+        "PYTHONHTTPSVERIFY" if v == "0" => {
+            Some("turns off HTTPS certificate checks in Python's standard library")
+        }
+        "GIT_SSL_NO_VERIFY" if !v.is_empty() && !is_false(v) => {
+            Some("makes git accept any TLS certificate")
+        }
+        "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" | "YARN_ENABLE_STRICT_SSL" if is_false(v) => {
+            Some("makes npm/yarn accept any TLS certificate")
+        }
+        "PIP_TRUSTED_HOST" if !v.is_empty() && !v.contains('$') => {
+            Some("makes pip accept those hosts without a valid certificate")
+        }
+        "PIP_DISABLE_TLS" | "COMPOSER_DISABLE_TLS" if !v.is_empty() && !is_false(v) => {
+            Some("turns TLS off for package downloads")
+        }
         _ => None,
     }
 }

@@ -34,8 +34,19 @@ RUN pip install --no-cache-dir flask==3.0.3 gunicorn==23.0.0
 - https://docs.docker.com/build/building/best-practices/#apt-get
 - https://pip.pypa.io/en/stable/topics/repeatable-installs/
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/#apt-get", "https://pip.pypa.io/en/stable/topics/repeatable-installs/"],
-    equivalents: &["hadolint:DL3008", "hadolint:DL3013", "hadolint:DL3016", "hadolint:DL3018", "hadolint:DL3028", "hadolint:DL3033", "hadolint:DL3041"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/#apt-get",
+        "https://pip.pypa.io/en/stable/topics/repeatable-installs/",
+    ],
+    equivalents: &[
+        "hadolint:DL3008",
+        "hadolint:DL3013",
+        "hadolint:DL3016",
+        "hadolint:DL3018",
+        "hadolint:DL3028",
+        "hadolint:DL3033",
+        "hadolint:DL3041",
+    ],
     default_enabled: false,
 };
 
@@ -50,7 +61,9 @@ impl Rule for UnpinnedPackages {
                 continue;
             };
             let installs = match pm {
-                "apt-get" | "apt" | "yum" | "dnf" | "zypper" | "pip" | "gem" => sub == "install" || (pm == "zypper" && sub == "in"),
+                "apt-get" | "apt" | "yum" | "dnf" | "zypper" | "pip" | "gem" => {
+                    sub == "install" || (pm == "zypper" && sub == "in")
+                }
                 "apk" | "yarn" => sub == "add",
                 "npm" => matches!(sub, "install" | "i" | "add"),
                 _ => false,
@@ -59,7 +72,11 @@ impl Rule for UnpinnedPackages {
                 continue;
             }
             // gem install x -v 1.2 pins everything on the line.
-            if pm == "gem" && rest.iter().any(|w| w.text == "-v" || w.text == "--version" || w.text.starts_with("--version=")) {
+            if pm == "gem"
+                && rest.iter().any(|w| {
+                    w.text == "-v" || w.text == "--version" || w.text.starts_with("--version=")
+                })
+            {
                 continue;
             }
             let mut skip_next = false;
@@ -72,18 +89,58 @@ impl Rule for UnpinnedPackages {
                 }
                 if t.starts_with('-') {
                     // Options whose value is a separate word.
-                    skip_next = matches!(t, "-r" | "--requirement" | "-c" | "--constraint" | "-t" | "--target" | "-i" | "--index-url" | "--extra-index-url" | "-e" | "--editable" | "-f" | "--find-links" | "--repository" | "-X" | "--virtual" | "-o" | "--prefix" | "--root");
+                    skip_next = matches!(
+                        t,
+                        "-r" | "--requirement"
+                            | "-c"
+                            | "--constraint"
+                            | "-t"
+                            | "--target"
+                            | "-i"
+                            | "--index-url"
+                            | "--extra-index-url"
+                            | "-e"
+                            | "--editable"
+                            | "-f"
+                            | "--find-links"
+                            | "--repository"
+                            | "-X"
+                            | "--virtual"
+                            | "-o"
+                            | "--prefix"
+                            | "--root"
+                    );
                     continue;
                 }
-                if w.dynamic || t.contains('/') || t.starts_with('.') || t.contains("://") || t.ends_with(".whl") || t.ends_with(".deb") || t.ends_with(".rpm") || t.ends_with(".apk") || t.ends_with(".tgz") || t.ends_with(".tar.gz") {
+                if w.dynamic
+                    || t.contains('/')
+                    || t.starts_with('.')
+                    || t.contains("://")
+                    || t.ends_with(".whl")
+                    || t.ends_with(".deb")
+                    || t.ends_with(".rpm")
+                    || t.ends_with(".apk")
+                    || t.ends_with(".tgz")
+                    || t.ends_with(".tar.gz")
+                {
                     continue;
                 }
                 let pinned = match pm {
                     "apt-get" | "apt" | "apk" => t.contains('='),
-                    "pip" => t.contains("==") || t.contains(">=") || t.contains("~=") || t.contains("<") || t.contains("==="),
+                    "pip" => {
+                        t.contains("==")
+                            || t.contains(">=")
+                            || t.contains("~=")
+                            || t.contains("<")
+                            || t.contains("===")
+                    }
                     "npm" | "yarn" => t.trim_start_matches('@').contains('@'),
                     "gem" => t.contains(':'),
-                    "yum" | "dnf" | "zypper" => t.rsplit_once('-').is_some_and(|(_, v)| v.starts_with(|c: char| c.is_ascii_digit())) || t.contains('='),
+                    "yum" | "dnf" | "zypper" => {
+                        t.rsplit_once('-')
+                            .is_some_and(|(_, v)| v.starts_with(|c: char| c.is_ascii_digit()))
+                            || t.contains('=')
+                    }
                     _ => true,
                 };
                 if !pinned {
@@ -91,8 +148,13 @@ impl Rule for UnpinnedPackages {
                 }
             }
             if !unpinned.is_empty() {
-                let shown: Vec<String> = unpinned.iter().take(6).map(|p| format!("`{p}`")).collect();
-                let more = if unpinned.len() > 6 { format!(" and {} more", unpinned.len() - 6) } else { String::new() };
+                let shown: Vec<String> =
+                    unpinned.iter().take(6).map(|p| format!("`{p}`")).collect();
+                let more = if unpinned.len() > 6 {
+                    format!(" and {} more", unpinned.len() - 6)
+                } else {
+                    String::new()
+                };
                 out.push(
                     cx.finding(&META, script.span(&c.range), format!("`{} {sub}` installs unpinned packages: {}{more}", c.name(), shown.join(", ")))
                         .with_fix("Pin versions (pkg=1.2.3 / pkg==1.2.3 / pkg@1.2.3) or install from a lock file"),

@@ -51,8 +51,15 @@ impl Rule for UntrustedRegistry {
             let full = format!("{}/{}", r.registry, r.repository);
             cx.options.trusted_registries.iter().any(|t| {
                 let t = t.trim_end_matches('/');
-                let t = if t == "docker.io" || t == "hub.docker.com" || t == "index.docker.io" { "docker.io" } else { t };
-                r.registry == t || full.starts_with(&format!("{t}/")) || (r.registry == "docker.io" && r.familiar_name().starts_with(&format!("{t}/")))
+                let t = if t == "docker.io" || t == "hub.docker.com" || t == "index.docker.io" {
+                    "docker.io"
+                } else {
+                    t
+                };
+                r.registry == t
+                    || full.starts_with(&format!("{t}/"))
+                    || (r.registry == "docker.io"
+                        && r.familiar_name().starts_with(&format!("{t}/")))
             })
         };
         for (s, r, raw) in image_bases(cx) {
@@ -64,7 +71,11 @@ impl Rule for UntrustedRegistry {
             }
         }
         for (i, ins) in cx.with_keyword("COPY") {
-            if let Some(StageRef::Image { reference: Some(r), name }) = cx.model.copy_from(cx.df, i) {
+            if let Some(StageRef::Image {
+                reference: Some(r),
+                name,
+            }) = cx.model.copy_from(cx.df, i)
+            {
                 if !trusted(&r) {
                     out.push(
                         cx.finding(&META, cx.find_span(i, &name), format!("`COPY --from={name}` pulls from `{}`, which is not in trusted_registries", r.registry))
@@ -78,7 +89,13 @@ impl Rule for UntrustedRegistry {
 }
 
 /// Every stage whose FROM names an image: `(stage, FROM index, parsed ref, text as written)`.
-fn image_bases<'a>(cx: &'a RuleContext) -> Vec<(&'a crate::stages::Stage, &'a drydock_core::imageref::ImageRef, &'a str)> {
+fn image_bases<'a>(
+    cx: &'a RuleContext,
+) -> Vec<(
+    &'a crate::stages::Stage,
+    &'a drydock_core::imageref::ImageRef,
+    &'a str,
+)> {
     cx.model
         .stages
         .iter()

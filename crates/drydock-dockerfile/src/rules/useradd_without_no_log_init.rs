@@ -32,7 +32,10 @@ RUN useradd --no-log-init -u 123456 app
 - https://docs.docker.com/build/building/best-practices/#user
 - https://github.com/moby/moby/issues/5419
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/#user", "https://github.com/moby/moby/issues/5419"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/#user",
+        "https://github.com/moby/moby/issues/5419",
+    ],
     equivalents: &["hadolint:DL3046"],
     default_enabled: true,
 };
@@ -48,14 +51,23 @@ impl Rule for UseraddWithoutNoLogInit {
                 continue;
             }
             let args = c.args();
-            if args.iter().any(|w| w.text == "-l" || w.text == "--no-log-init" || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('l'))) {
+            if args.iter().any(|w| {
+                w.text == "-l"
+                    || w.text == "--no-log-init"
+                    || (w.text.starts_with('-')
+                        && !w.text.starts_with("--")
+                        && w.text.contains('l'))
+            }) {
                 continue;
             }
-            let uid = args.iter().enumerate().find_map(|(k, w)| match w.text.as_str() {
-                "-u" | "--uid" => args.get(k + 1),
-                t if t.starts_with("--uid=") => Some(w),
-                _ => None,
-            });
+            let uid = args
+                .iter()
+                .enumerate()
+                .find_map(|(k, w)| match w.text.as_str() {
+                    "-u" | "--uid" => args.get(k + 1),
+                    t if t.starts_with("--uid=") => Some(w),
+                    _ => None,
+                });
             if let Some(u) = uid {
                 let digits = u.text.trim_start_matches("--uid=");
                 if digits.len() > 5 && digits.chars().all(|c| c.is_ascii_digit()) {

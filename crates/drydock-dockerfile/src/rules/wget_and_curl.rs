@@ -44,7 +44,12 @@ impl Rule for WgetAndCurl {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for stage in &cx.model.stages {
             let mut first: [Option<(usize, &str)>; 2] = [None, None];
-            for run in cx.shell.runs().iter().filter(|r| stage.instructions.contains(&r.instruction)) {
+            for run in cx
+                .shell
+                .runs()
+                .iter()
+                .filter(|r| stage.instructions.contains(&r.instruction))
+            {
                 for (_, c) in run.commands() {
                     match c.name() {
                         "wget" => first[0] = first[0].or(Some((run.instruction, "wget"))),
@@ -57,8 +62,15 @@ impl Rule for WgetAndCurl {
                 let later = if a.0 >= b.0 { a } else { b };
                 let other = if later.1 == "wget" { "curl" } else { "wget" };
                 out.push(
-                    cx.finding(&META, cx.span(later.0), format!("this stage uses both `{other}` and `{}`", later.1))
-                        .with_fix(format!("Use only one HTTP client in the stage (e.g. replace `{}` with `{other}`)", later.1)),
+                    cx.finding(
+                        &META,
+                        cx.span(later.0),
+                        format!("this stage uses both `{other}` and `{}`", later.1),
+                    )
+                    .with_fix(format!(
+                        "Use only one HTTP client in the stage (e.g. replace `{}` with `{other}`)",
+                        later.1
+                    )),
                 );
             }
         }

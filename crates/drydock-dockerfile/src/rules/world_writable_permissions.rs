@@ -63,8 +63,15 @@ impl Rule for WorldWritablePermissions {
                 if let Some(mode) = ins.flag("chmod") {
                     if world_writable(mode) {
                         out.push(
-                            cx.finding(&META, cx.find_span(i, "--chmod"), format!("`{} --chmod={mode}` makes files writable by every user", ins.keyword()))
-                                .with_fix("Use `--chown=<user>` with a 755/644-style mode"),
+                            cx.finding(
+                                &META,
+                                cx.find_span(i, "--chmod"),
+                                format!(
+                                    "`{} --chmod={mode}` makes files writable by every user",
+                                    ins.keyword()
+                                ),
+                            )
+                            .with_fix("Use `--chown=<user>` with a 755/644-style mode"),
                         );
                     }
                 }
@@ -78,11 +85,20 @@ pub(crate) fn world_writable(mode: &str) -> bool {
     if !mode.is_empty() && mode.chars().all(|c| c.is_digit(8)) {
         let digits: Vec<u32> = mode.chars().filter_map(|c| c.to_digit(8)).collect();
         let others = *digits.last().unwrap_or(&0);
-        let special = if digits.len() >= 4 { digits[digits.len() - 4] } else { 0 };
+        let special = if digits.len() >= 4 {
+            digits[digits.len() - 4]
+        } else {
+            0
+        };
         return others & 2 != 0 && special & 1 == 0;
     }
-    mode.split(',').any(|clause| {
-        let (who, rest) = clause.split_at(clause.find(['+', '=']).unwrap_or(clause.len()));
-        (who.contains('o') || who.contains('a')) && rest.contains('w') && !rest.contains('t') && !clause.contains('-')
-    })
+    // A sticky bit anywhere in the mode (`ugo+rwx,o+t`) makes it a shared /tmp-style dir.
+    let sticky = mode
+        .split(',')
+        .any(|c| c.find(['+', '=']).is_some_and(|p| c[p + 1..].contains('t')));
+    !sticky
+        && mode.split(',').any(|clause| {
+            let (who, rest) = clause.split_at(clause.find(['+', '=']).unwrap_or(clause.len()));
+            (who.contains('o') || who.contains('a')) && rest.contains('w') && !clause.contains('-')
+        })
 }

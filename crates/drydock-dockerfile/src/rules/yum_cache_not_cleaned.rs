@@ -32,7 +32,10 @@ RUN yum install -y httpd && yum clean all && rm -rf /var/cache/yum
 - https://docs.docker.com/build/building/best-practices/
 - https://docs.docker.com/build/cache/optimize/#use-cache-mounts
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/", "https://docs.docker.com/build/cache/optimize/#use-cache-mounts"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/",
+        "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
+    ],
     equivalents: &["hadolint:DL3032", "trivy:DS015"],
     default_enabled: true,
 };
@@ -48,14 +51,27 @@ impl Rule for YumCacheNotCleaned {
             if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/yum"]) {
                 continue;
             }
-            if run_removes(run, &["/var/cache/yum"]) || run_has(run, |c| c.name() == "yum" && c.args().iter().any(|w| w.text == "clean")) {
+            if run_removes(run, &["/var/cache/yum"])
+                || run_has(run, |c| {
+                    c.name() == "yum" && c.args().iter().any(|w| w.text == "clean")
+                })
+            {
                 continue;
             }
             for (script, c) in run.commands() {
                 let Some((pm, sub, _)) = package_command(c) else {
                     continue;
                 };
-                if ["yum"].contains(&pm) && ["install", "groupinstall", "localinstall", "update", "upgrade"].contains(&sub) {
+                if ["yum"].contains(&pm)
+                    && [
+                        "install",
+                        "groupinstall",
+                        "localinstall",
+                        "update",
+                        "upgrade",
+                    ]
+                    .contains(&sub)
+                {
                     out.push(
                         cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `yum clean all` in the same RUN leaves the yum cache in the layer", c.name(), sub))
                             .with_fix("End the RUN with `&& yum clean all && rm -rf /var/cache/yum`"),

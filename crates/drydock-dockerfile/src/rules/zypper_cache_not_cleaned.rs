@@ -31,7 +31,10 @@ RUN zypper --non-interactive install -y curl && zypper clean --all
 - https://docs.docker.com/build/building/best-practices/
 - https://en.opensuse.org/SDB:Zypper_manual
 "##,
-    references: &["https://docs.docker.com/build/building/best-practices/", "https://en.opensuse.org/SDB:Zypper_manual"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/",
+        "https://en.opensuse.org/SDB:Zypper_manual",
+    ],
     equivalents: &["hadolint:DL3036", "trivy:DS020"],
     default_enabled: true,
 };
@@ -47,14 +50,30 @@ impl Rule for ZypperCacheNotCleaned {
             if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/zypp"]) {
                 continue;
             }
-            if run_removes(run, &["/var/cache/zypp"]) || run_has(run, |c| c.name() == "zypper" && c.args().iter().any(|w| w.text == "clean" || w.text == "cc")) {
+            if run_removes(run, &["/var/cache/zypp"])
+                || run_has(run, |c| {
+                    c.name() == "zypper"
+                        && c.args().iter().any(|w| w.text == "clean" || w.text == "cc")
+                })
+            {
                 continue;
             }
             for (script, c) in run.commands() {
                 let Some((pm, sub, _)) = package_command(c) else {
                     continue;
                 };
-                if ["zypper"].contains(&pm) && ["install", "in", "update", "up", "patch", "dist-upgrade", "dup"].contains(&sub) {
+                if ["zypper"].contains(&pm)
+                    && [
+                        "install",
+                        "in",
+                        "update",
+                        "up",
+                        "patch",
+                        "dist-upgrade",
+                        "dup",
+                    ]
+                    .contains(&sub)
+                {
                     out.push(
                         cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `zypper clean` in the same RUN leaves the zypper cache in the layer", c.name(), sub))
                             .with_fix("End the RUN with `&& zypper clean --all`"),

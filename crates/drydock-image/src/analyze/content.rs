@@ -63,41 +63,97 @@ pub fn sensitive_by_name(path: &str, kind: EntryKind) -> Option<SensitiveHit> {
         return None;
     }
     let in_dir = |d: &str| path.contains(&format!("{d}/")) && !base(path).is_empty();
-    if b == ".env" || (b.starts_with(".env.") && !b.ends_with(".example") && !b.ends_with(".sample") && !b.ends_with(".template") && !b.ends_with(".dist")) {
-        return hit(path, "dotenv file", "`.env` files hold application secrets (database URLs, API keys)", Severity::High);
+    if b == ".env"
+        || (b.starts_with(".env.")
+            && !b.ends_with(".example")
+            && !b.ends_with(".sample")
+            && !b.ends_with(".template")
+            && !b.ends_with(".dist"))
+    {
+        return hit(
+            path,
+            "dotenv file",
+            "`.env` files hold application secrets (database URLs, API keys)",
+            Severity::High,
+        );
     }
     if path.ends_with(".aws/credentials") {
-        return hit(path, "AWS credentials file", "AWS access keys for the CLI/SDKs", Severity::High);
+        return hit(
+            path,
+            "AWS credentials file",
+            "AWS access keys for the CLI/SDKs",
+            Severity::High,
+        );
     }
     if b == ".git-credentials" {
-        return hit(path, "git credential store", "plain-text Git passwords/tokens", Severity::High);
+        return hit(
+            path,
+            "git credential store",
+            "plain-text Git passwords/tokens",
+            Severity::High,
+        );
     }
     if in_dir(".ssh") {
         if b.starts_with("id_") && !b.ends_with(".pub") {
-            return hit(path, "ssh private key", "an SSH private key gives whoever pulls the image your SSH identity", Severity::High);
+            return hit(
+                path,
+                "ssh private key",
+                "an SSH private key gives whoever pulls the image your SSH identity",
+                Severity::High,
+            );
         }
         if b == "authorized_keys" || b == "known_hosts" || b.ends_with(".pub") || b == "config" {
             return None;
         }
-        return hit(path, "ssh directory file", "a file in an `.ssh/` directory", Severity::Low);
+        return hit(
+            path,
+            "ssh directory file",
+            "a file in an `.ssh/` directory",
+            Severity::Low,
+        );
     }
     if b.ends_with(".tfstate") || b.ends_with(".tfstate.backup") {
-        return hit(path, "terraform state", "Terraform state stores resource attributes, often passwords and keys, in plain text", Severity::High);
+        return hit(
+            path,
+            "terraform state",
+            "Terraform state stores resource attributes, often passwords and keys, in plain text",
+            Severity::High,
+        );
     }
     if HISTORIES.contains(&b) {
-        return hit(path, "shell history", "command histories often contain passwords and tokens typed on the command line", Severity::Medium);
+        return hit(
+            path,
+            "shell history",
+            "command histories often contain passwords and tokens typed on the command line",
+            Severity::Medium,
+        );
     }
     if path.ends_with(".kube/config") {
         return hit(path, "kubeconfig", "cluster credentials", Severity::High);
     }
     if b == ".pgpass" || b == ".my.cnf" {
-        return hit(path, "database client credentials", "stored database passwords", Severity::Medium);
+        return hit(
+            path,
+            "database client credentials",
+            "stored database passwords",
+            Severity::Medium,
+        );
     }
-    if b.ends_with(".jks") || b.ends_with(".keystore") || b.ends_with(".p12") || b.ends_with(".pfx") {
-        if path.starts_with("etc/ssl/") || path.starts_with("usr/lib/jvm/") || path.contains("/cacerts") || path.starts_with("etc/pki/") {
+    if b.ends_with(".jks") || b.ends_with(".keystore") || b.ends_with(".p12") || b.ends_with(".pfx")
+    {
+        if path.starts_with("etc/ssl/")
+            || path.starts_with("usr/lib/jvm/")
+            || path.contains("/cacerts")
+            || path.starts_with("etc/pki/")
+        {
             return None;
         }
-        return hit(path, "key store", "key stores usually hold private keys", Severity::Medium);
+        return hit(
+            path,
+            "key store",
+            "key stores usually hold private keys",
+            Severity::Medium,
+        );
     }
     None
 }
@@ -108,26 +164,61 @@ pub fn sensitive_by_content(path: &str, data: &[u8]) -> Option<SensitiveHit> {
     let text = || String::from_utf8_lossy(&data[..data.len().min(1 << 20)]);
     if b == ".npmrc" || b == "npmrc" {
         let t = text();
-        if t.contains("_authToken") || t.contains("_auth=") || t.contains("_auth =") || t.contains("_password") {
-            return hit(path, "npm credentials", "`.npmrc` with an auth token or password", Severity::High);
+        if t.contains("_authToken")
+            || t.contains("_auth=")
+            || t.contains("_auth =")
+            || t.contains("_password")
+        {
+            return hit(
+                path,
+                "npm credentials",
+                "`.npmrc` with an auth token or password",
+                Severity::High,
+            );
         }
     }
-    if b == ".pypirc" && text().lines().any(|l| l.trim_start().starts_with("password")) {
-        return hit(path, "PyPI credentials", "`.pypirc` with a password/token", Severity::High);
+    if b == ".pypirc"
+        && text()
+            .lines()
+            .any(|l| l.trim_start().starts_with("password"))
+    {
+        return hit(
+            path,
+            "PyPI credentials",
+            "`.pypirc` with a password/token",
+            Severity::High,
+        );
     }
     if (b == ".netrc" || b == "_netrc") && text().contains("password") {
-        return hit(path, "netrc credentials", "`.netrc` with a password", Severity::High);
+        return hit(
+            path,
+            "netrc credentials",
+            "`.netrc` with a password",
+            Severity::High,
+        );
     }
     if path.ends_with(".docker/config.json") {
         let t = text();
         if t.contains("\"auths\"") && t.contains("\"auth\"") {
-            return hit(path, "docker registry credentials", "`.docker/config.json` with registry `auths`", Severity::High);
+            return hit(
+                path,
+                "docker registry credentials",
+                "`.docker/config.json` with registry `auths`",
+                Severity::High,
+            );
         }
     }
-    if b == "config.json" && path.contains("containers/auth") || b == "auth.json" && path.contains("containers") {
+    if b == "config.json" && path.contains("containers/auth")
+        || b == "auth.json" && path.contains("containers")
+    {
         let t = text();
         if t.contains("\"auth\"") {
-            return hit(path, "registry credentials", "a containers auth file with registry credentials", Severity::High);
+            return hit(
+                path,
+                "registry credentials",
+                "a containers auth file with registry credentials",
+                Severity::High,
+            );
         }
     }
     if b.ends_with(".kubeconfig") || b == "kubeconfig" {
@@ -139,7 +230,12 @@ pub fn sensitive_by_content(path: &str, data: &[u8]) -> Option<SensitiveHit> {
     if let Some(kind) = private_key_kind(data) {
         // `.ssh/id_*` are already reported by name.
         if !(path.contains(".ssh/") && b.starts_with("id_")) {
-            return hit(path, "private key", &format!("a PEM {kind} private key"), Severity::High);
+            return hit(
+                path,
+                "private key",
+                &format!("a PEM {kind} private key"),
+                Severity::High,
+            );
         }
     }
     None
@@ -157,10 +253,15 @@ fn private_key_kind(data: &[u8]) -> Option<&'static str> {
     ];
     let pos = find(data, b"-----BEGIN ")?;
     let rest = &data[pos..];
-    HDR.iter().find(|(h, _)| rest.starts_with(h)).map(|(_, k)| *k).or_else(|| {
-        // The first BEGIN may be a certificate; look for a key further on.
-        HDR.iter().find(|(h, _)| find(rest, h).is_some()).map(|(_, k)| *k)
-    })
+    HDR.iter()
+        .find(|(h, _)| rest.starts_with(h))
+        .map(|(_, k)| *k)
+        .or_else(|| {
+            // The first BEGIN may be a certificate; look for a key further on.
+            HDR.iter()
+                .find(|(h, _)| find(rest, h).is_some())
+                .map(|(_, k)| *k)
+        })
 }
 
 fn find(h: &[u8], n: &[u8]) -> Option<usize> {
@@ -211,7 +312,11 @@ pub fn record_special(path: &str, data: &[u8], sum: &mut LayerSummary) {
             } else if let Some(v) = line.strip_prefix("F:") {
                 dir = v.to_string();
             } else if let Some(v) = line.strip_prefix("R:") {
-                let p = if dir.is_empty() { v.to_string() } else { format!("{dir}/{v}") };
+                let p = if dir.is_empty() {
+                    v.to_string()
+                } else {
+                    format!("{dir}/{v}")
+                };
                 sum.owners.insert(p, pkg.clone());
             }
         }
@@ -235,7 +340,9 @@ pub fn scan_secrets(path: &str, data: &[u8], line_offset: usize, out: &mut Vec<S
         let secret = data.get(m.secret.clone()).unwrap_or_default();
         let evidence = redact(secret, Redaction::Redact);
         // Windows overlap: the same secret may be seen twice.
-        if out.iter().any(|h| h.path == path && h.rule_id == m.rule_id && h.evidence.sha256 == evidence.sha256) {
+        if out.iter().any(|h| {
+            h.path == path && h.rule_id == m.rule_id && h.evidence.sha256 == evidence.sha256
+        }) {
             continue;
         }
         out.push(SecretHit {
@@ -270,10 +377,19 @@ mod tests {
 
     #[test]
     fn contents() {
-        assert!(sensitive_by_content("root/.npmrc", b"//registry.npmjs.org/:_authToken=abc\n").is_some());
+        assert!(
+            sensitive_by_content("root/.npmrc", b"//registry.npmjs.org/:_authToken=abc\n")
+                .is_some()
+        );
         assert!(sensitive_by_content("root/.npmrc", b"registry=https://r.example\n").is_none());
-        assert!(sensitive_by_content("x/.docker/config.json", br#"{"auths":{"r":{"auth":"dTpw"}}}"#).is_some());
-        assert!(sensitive_by_content("x/.docker/config.json", br#"{"credsStore":"pass"}"#).is_none());
+        assert!(sensitive_by_content(
+            "x/.docker/config.json",
+            br#"{"auths":{"r":{"auth":"dTpw"}}}"#
+        )
+        .is_some());
+        assert!(
+            sensitive_by_content("x/.docker/config.json", br#"{"credsStore":"pass"}"#).is_none()
+        );
         assert!(sensitive_by_content("srv/key.pem", b"-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n-----BEGIN EC PRIVATE KEY-----\n").is_some());
         assert!(sensitive_by_content("srv/cert.pem", b"-----BEGIN CERTIFICATE-----\n").is_none());
     }

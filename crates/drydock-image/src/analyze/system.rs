@@ -38,7 +38,11 @@ pub fn parse_os_release(data: &[u8], source: &str) -> Option<OsInfo> {
 
 /// Fallbacks when no `os-release` exists.
 pub fn parse_release_file(path: &str, data: &[u8]) -> Option<OsInfo> {
-    let v = String::from_utf8_lossy(data).lines().next()?.trim().to_string();
+    let v = String::from_utf8_lossy(data)
+        .lines()
+        .next()?
+        .trim()
+        .to_string();
     if v.is_empty() {
         return None;
     }

@@ -53,7 +53,11 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
 
 /// Shared by IM001 (present) and IM002 (deleted/overwritten).
 pub(crate) fn report(cx: &ImageContext<'_>, out: &mut Vec<Finding>, deleted: bool) {
-    let meta = if deleted { &super::im002_deleted_secret::META } else { &META };
+    let meta = if deleted {
+        &super::im002_deleted_secret::META
+    } else {
+        &META
+    };
     for (layer, sum) in cx.layers.iter().enumerate() {
         for s in &sum.secrets {
             if cx.fs.deleted_in(layer, &s.path).is_some() != deleted {
@@ -82,10 +86,16 @@ pub(crate) fn report(cx: &ImageContext<'_>, out: &mut Vec<Finding>, deleted: boo
                 "Rotate the secret and provide it at run time instead of baking it into the image"
             };
             out.push(
-                Finding::new(meta.id, sev, meta.category, msg, cx.layer_loc(layer, &s.path))
-                    .with_confidence(s.confidence)
-                    .with_evidence(s.evidence.clone())
-                    .with_fix(fix),
+                Finding::new(
+                    meta.id,
+                    sev,
+                    meta.category,
+                    msg,
+                    cx.layer_loc(layer, &s.path),
+                )
+                .with_confidence(s.confidence)
+                .with_evidence(s.evidence.clone())
+                .with_fix(fix),
             );
         }
     }

@@ -122,8 +122,16 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             &mut cmd,
         );
         for f in cmd {
-            let sha = f.evidence.as_ref().map(|e| e.sha256.clone()).unwrap_or_default();
-            if !seen.contains(&sha) && !local.iter().any(|l| l.evidence.as_ref().map(|e| &e.sha256) == Some(&sha)) {
+            let sha = f
+                .evidence
+                .as_ref()
+                .map(|e| e.sha256.clone())
+                .unwrap_or_default();
+            if !seen.contains(&sha)
+                && !local
+                    .iter()
+                    .any(|l| l.evidence.as_ref().map(|e| &e.sha256) == Some(&sha))
+            {
                 local.push(f);
             }
         }

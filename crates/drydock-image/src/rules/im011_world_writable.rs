@@ -62,12 +62,18 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             msg.push_str(&format!("; shipped by OS package `{pkg}`"));
         }
         out.push(
-            Finding::new(META.id, sev, META.category, msg, cx.layer_loc(fe.layer, path))
-                .with_fix(if e.kind == EntryKind::Dir {
-                    format!("RUN chmod o-w /{path} (or chmod 1777 for a shared scratch dir)")
-                } else {
-                    format!("RUN chmod o-w /{path}")
-                }),
+            Finding::new(
+                META.id,
+                sev,
+                META.category,
+                msg,
+                cx.layer_loc(fe.layer, path),
+            )
+            .with_fix(if e.kind == EntryKind::Dir {
+                format!("RUN chmod o-w /{path} (or chmod 1777 for a shared scratch dir)")
+            } else {
+                format!("RUN chmod o-w /{path}")
+            }),
         );
     }
 }

@@ -50,7 +50,10 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             out.push(
                 Finding::from_rule(
                     &META,
-                    format!("user `{}` has UID 0 in /etc/passwd (line {})", u.name, u.line),
+                    format!(
+                        "user `{}` has UID 0 in /etc/passwd (line {})",
+                        u.name, u.line
+                    ),
                     cx.layer_loc(e.layer, &e.entry.path),
                 )
                 .with_fix(format!("Give `{}` a non-zero UID or remove it", u.name)),

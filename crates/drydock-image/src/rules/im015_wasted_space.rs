@@ -57,7 +57,11 @@ pub fn mib(b: u64) -> String {
 pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
     let fs = cx.fs;
     if fs.waste_bytes >= TOTAL_MIN {
-        let sev = if fs.waste_bytes >= 100 << 20 { Severity::Low } else { Severity::Info };
+        let sev = if fs.waste_bytes >= 100 << 20 {
+            Severity::Low
+        } else {
+            Severity::Info
+        };
         out.push(
             Finding::new(
                 META.id,
@@ -75,22 +79,29 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             .with_fix("Clean up in the same RUN step that creates the files"),
         );
     }
-    for w in fs.wasted_paths.iter().filter(|w| w.bytes >= PER_PATH_MIN).take(MAX_PATHS) {
-        out.push(
-            Finding::new(
-                META.id,
-                if w.bytes >= 50 << 20 { Severity::Low } else { Severity::Info },
-                META.category,
-                format!(
-                    "/{} wastes {} ({} bytes): added in layer {}, removed or replaced in layer {}",
-                    w.path,
-                    mib(w.bytes),
-                    w.bytes,
-                    w.layer,
-                    w.removed_in
-                ),
-                cx.layer_loc(w.layer, &w.path),
+    for w in fs
+        .wasted_paths
+        .iter()
+        .filter(|w| w.bytes >= PER_PATH_MIN)
+        .take(MAX_PATHS)
+    {
+        out.push(Finding::new(
+            META.id,
+            if w.bytes >= 50 << 20 {
+                Severity::Low
+            } else {
+                Severity::Info
+            },
+            META.category,
+            format!(
+                "/{} wastes {} ({} bytes): added in layer {}, removed or replaced in layer {}",
+                w.path,
+                mib(w.bytes),
+                w.bytes,
+                w.layer,
+                w.removed_in
             ),
-        );
+            cx.layer_loc(w.layer, &w.path),
+        ));
     }
 }

@@ -67,7 +67,12 @@ mod tests {
         assert_eq!(metas.len(), 16);
         for (i, m) in metas.iter().enumerate() {
             assert_eq!(m.id, format!("IM{:03}", i + 1));
-            for section in ["## Why is this bad?", "## How to fix", "## Example", "## References"] {
+            for section in [
+                "## Why is this bad?",
+                "## How to fix",
+                "## Example",
+                "## References",
+            ] {
                 assert!(m.explanation.contains(section), "{} lacks {section}", m.id);
             }
             assert!(!m.references.is_empty(), "{} has no references", m.id);

@@ -124,13 +124,18 @@ impl Layer {
     /// A file whose name needs a GNU long-name (`././@LongLink`) or PAX header.
     pub fn long_file(mut self, path: &str, data: &[u8], pax: bool) -> Self {
         let mut b = tar::Builder::new(Vec::new());
-        let mut h = if pax { tar::Header::new_ustar() } else { tar::Header::new_gnu() };
+        let mut h = if pax {
+            tar::Header::new_ustar()
+        } else {
+            tar::Header::new_gnu()
+        };
         h.set_size(data.len() as u64);
         h.set_mode(0o644);
         h.set_mtime(0);
         h.set_entry_type(tar::EntryType::Regular);
         if pax {
-            b.append_pax_extensions([("path", path.as_bytes())]).unwrap();
+            b.append_pax_extensions([("path", path.as_bytes())])
+                .unwrap();
             h.set_path("pax-short-name").unwrap();
             h.set_cksum();
             b.append(&h, data).unwrap();
@@ -138,8 +143,8 @@ impl Layer {
             b.append_data(&mut h, path, data).unwrap();
         }
         let mut bytes = b.into_inner().unwrap();
-        // Drop the builder's end-of-archive blocks (none are written before finish()).
-        bytes.truncate(bytes.len());
+        // into_inner() finishes the archive: drop its two end-of-archive blocks.
+        bytes.truncate(bytes.len() - 1024);
         self.tar.extend_from_slice(&bytes);
         self
     }
@@ -274,7 +279,9 @@ impl Image {
                     history.push(serde_json::json!({"created":"1970-01-01T00:00:00Z","created_by":cb,"empty_layer":true}));
                 }
             }
-            history.push(serde_json::json!({"created":"1970-01-01T00:00:00Z","created_by":l.created_by}));
+            history.push(
+                serde_json::json!({"created":"1970-01-01T00:00:00Z","created_by":l.created_by}),
+            );
         }
         for (n, cb) in &self.empty_history {
             if *n >= self.layers.len() {
@@ -449,7 +456,7 @@ pub fn write_docker_archive(out: &Path, images: &[(&[&str], &Image)], style: Doc
     };
     let mut manifest = Vec::new();
     let mut written: Vec<String> = Vec::new();
-    for (tags, img) in images {
+    for (img_no, (tags, img)) in images.iter().enumerate() {
         let built = img.build();
         let cfg_hex = &built.config_digest[7..];
         let cfg_name = match style {
@@ -466,12 +473,18 @@ pub fn write_docker_archive(out: &Path, images: &[(&[&str], &Image)], style: Doc
             let name = match style {
                 DockerStyle::Skopeo => format!("{diff_hex}.tar"),
                 DockerStyle::OciInDocker => format!("blobs/sha256/{diff_hex}"),
-                DockerStyle::Legacy => format!("{}/layer.tar", &sha256(format!("{diff_hex}{i}").as_bytes())[7..]),
+                DockerStyle::Legacy => format!(
+                    "{}/layer.tar",
+                    &sha256(format!("{img_no}/{i}/{diff_hex}").as_bytes())[7..]
+                ),
             };
             if style == DockerStyle::Legacy {
                 let id = name.trim_end_matches("/layer.tar").to_string();
                 // A layer identical to one already written becomes a symlink, as docker does.
-                let prev = written.iter().find(|w| w.starts_with("L:") && w.ends_with(&diff_hex)).cloned();
+                let prev = written
+                    .iter()
+                    .find(|w| w.starts_with("L:") && w.ends_with(&diff_hex))
+                    .cloned();
                 let mut h = tar::Header::new_gnu();
                 h.set_entry_type(tar::EntryType::Directory);
                 h.set_size(0);
@@ -487,7 +500,8 @@ pub fn write_docker_archive(out: &Path, images: &[(&[&str], &Image)], style: Doc
                     h.set_size(0);
                     h.set_mode(0o777);
                     h.set_mtime(0);
-                    b.append_link(&mut h, &name, format!("../{target_id}/layer.tar")).unwrap();
+                    b.append_link(&mut h, &name, format!("../{target_id}/layer.tar"))
+                        .unwrap();
                 } else {
                     add(&mut b, &name, &spec.tar);
                     written.push(format!("L:{id}|{diff_hex}"));
@@ -498,15 +512,24 @@ pub fn write_docker_archive(out: &Path, images: &[(&[&str], &Image)], style: Doc
             }
             layer_names.push(name);
         }
-        manifest.push(serde_json::json!({"Config": cfg_name, "RepoTags": tags, "Layers": layer_names}));
+        manifest
+            .push(serde_json::json!({"Config": cfg_name, "RepoTags": tags, "Layers": layer_names}));
     }
-    add(&mut b, "manifest.json", &serde_json::to_vec(&manifest).unwrap());
+    add(
+        &mut b,
+        "manifest.json",
+        &serde_json::to_vec(&manifest).unwrap(),
+    );
     if style == DockerStyle::Legacy {
         add(&mut b, "repositories", b"{}");
     }
     if style == DockerStyle::OciInDocker {
         add(&mut b, "oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
-        add(&mut b, "index.json", br#"{"schemaVersion":2,"manifests":[]}"#);
+        add(
+            &mut b,
+            "index.json",
+            br#"{"schemaVersion":2,"manifests":[]}"#,
+        );
     }
     b.finish().unwrap();
 }
@@ -538,7 +561,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         c ^= b as u32;
         for _ in 0..8 {
-            c = if c & 1 != 0 { (c >> 1) ^ 0xedb8_8320 } else { c >> 1 };
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xedb8_8320
+            } else {
+                c >> 1
+            };
         }
     }
     !c
@@ -570,10 +597,14 @@ impl BlobStore for MemStore {
         "mem".into()
     }
     fn open_blob(&self, desc: &Descriptor) -> Result<Box<dyn std::io::Read + Send>, ImageError> {
-        let b = self.0.get(&desc.digest).cloned().ok_or_else(|| ImageError::NotFound {
-            input: "mem".into(),
-            what: desc.digest.clone(),
-        })?;
+        let b = self
+            .0
+            .get(&desc.digest)
+            .cloned()
+            .ok_or_else(|| ImageError::NotFound {
+                input: "mem".into(),
+                what: desc.digest.clone(),
+            })?;
         Ok(Box::new(std::io::Cursor::new(b)))
     }
 }
@@ -653,11 +684,24 @@ pub fn planted() -> Image {
         .dir_mode("tmp", 0o1777)
         .symlink("bin/sh", "dash");
     let secrets = Layer::new()
-        .file("app/.env", format!("DATABASE_URL=postgres://app:S3cr3tPassw0rd@db:5432/app\nGITHUB_TOKEN={tok}\n").as_bytes())
+        .file(
+            "app/.env",
+            format!("DATABASE_URL=postgres://app:S3cr3tPassw0rd@db:5432/app\nGITHUB_TOKEN={tok}\n")
+                .as_bytes(),
+        )
         .file_mode("root/.ssh/id_rsa", RSA_KEY.as_bytes(), 0o600, 0)
-        .file("root/.npmrc", format!("//registry.npmjs.org/:_authToken={}\n", github_token(2)).as_bytes())
-        .file("app/config.yml", format!("token: {}\n", github_token(3)).as_bytes())
-        .file("opt/cache/session.txt", format!("{}\n", github_token(4)).as_bytes())
+        .file(
+            "root/.npmrc",
+            format!("//registry.npmjs.org/:_authToken={}\n", github_token(2)).as_bytes(),
+        )
+        .file(
+            "app/config.yml",
+            format!("token: {}\n", github_token(3)).as_bytes(),
+        )
+        .file(
+            "opt/cache/session.txt",
+            format!("{}\n", github_token(4)).as_bytes(),
+        )
         .dir("app/.git")
         .file("app/.git/config", b"[core]\n")
         .file_mode("usr/local/bin/rootsh", b"\x7fELF-bash", 0o4755, 0)
@@ -673,13 +717,25 @@ pub fn planted() -> Image {
         .whiteout("var/cache/big.bin");
     let mut img = Image::new()
         .layer(base, Comp::Gzip, "/bin/sh -c #(nop) ADD file:abc in / ")
-        .layer(secrets, Comp::Zstd, &format!("|1 GITHUB_TOKEN={} /bin/sh -c make", github_token(5)))
-        .layer(cleanup, Comp::None, "/bin/sh -c rm -rf /root/.ssh /root/.npmrc");
+        .layer(
+            secrets,
+            Comp::Zstd,
+            &format!("|1 GITHUB_TOKEN={} /bin/sh -c make", github_token(5)),
+        )
+        .layer(
+            cleanup,
+            Comp::None,
+            "/bin/sh -c rm -rf /root/.ssh /root/.npmrc",
+        );
     img.env.push(format!("AWS_SECRET_ACCESS_KEY={AWS_SECRET}"));
     img.env.push(format!("API_TOKEN={}", github_token(6)));
-    img.labels.push(("db.password".into(), "hunter2-Prod-2024!".into()));
+    img.labels
+        .push(("db.password".into(), "hunter2-Prod-2024!".into()));
     img.exposed.push("22/tcp".into());
-    img.empty_history = vec![(1, "/bin/sh -c #(nop)  ENV APP=1".into()), (3, "/bin/sh -c #(nop)  CMD [\"sh\"]".into())];
+    img.empty_history = vec![
+        (1, "/bin/sh -c #(nop)  ENV APP=1".into()),
+        (3, "/bin/sh -c #(nop)  CMD [\"sh\"]".into()),
+    ];
     img
 }
 
@@ -687,9 +743,20 @@ pub fn planted() -> Image {
 pub fn clean() -> Image {
     let l = Layer::new()
         .dir("etc")
-        .file("etc/os-release", b"PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n")
-        .file("etc/passwd", b"root:x:0:0:root:/root:/bin/bash\napp:x:10001:10001::/app:/usr/sbin/nologin\n")
-        .file_mode("etc/shadow", b"root:*:19000:0:99999:7:::\napp:!:19000::::::\n", 0o640, 0)
+        .file(
+            "etc/os-release",
+            b"PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n",
+        )
+        .file(
+            "etc/passwd",
+            b"root:x:0:0:root:/root:/bin/bash\napp:x:10001:10001::/app:/usr/sbin/nologin\n",
+        )
+        .file_mode(
+            "etc/shadow",
+            b"root:*:19000:0:99999:7:::\napp:!:19000::::::\n",
+            0o640,
+            0,
+        )
         .file_mode("usr/bin/passwd", b"\x7fELF", 0o4755, 0)
         .dir_mode("tmp", 0o1777)
         .file("app/main.py", b"print('hello')\n");

@@ -32,7 +32,9 @@ fn deleted_and_overwritten_secrets_name_their_layers() {
     assert!(!env.is_empty());
     assert_eq!(deleted_in(env[0]), None);
     let tok = github_token(1);
-    assert!(env.iter().all(|f| f.evidence.as_ref().is_some_and(|e| !e.value.contains(&tok))));
+    assert!(env
+        .iter()
+        .all(|f| f.evidence.as_ref().is_some_and(|e| !e.value.contains(&tok))));
     assert!(!with_rule(&s, "IM003", "app/.env").is_empty());
     assert!(!with_rule(&s, "IM003", "app/.git").is_empty());
 }
@@ -42,7 +44,11 @@ fn created_by_maps_through_empty_layers() {
     let s = planted_scan();
     let key = &with_rule(&s, "IM003", "root/.ssh/id_rsa")[0];
     match &key.location {
-        Location::Layer { created_by, layer_digest, .. } => {
+        Location::Layer {
+            created_by,
+            layer_digest,
+            ..
+        } => {
             assert!(created_by.as_deref().unwrap().contains("make"));
             assert_eq!(layer_digest, &s.summary.layers[1].diff_id);
         }
@@ -50,7 +56,12 @@ fn created_by_maps_through_empty_layers() {
     }
     let hist: Vec<Option<usize>> = s.summary.layers.iter().map(|l| l.history_index).collect();
     assert_eq!(hist, vec![Some(0), Some(2), Some(3)]);
-    let comp: Vec<&str> = s.summary.layers.iter().map(|l| l.compression.as_str()).collect();
+    let comp: Vec<&str> = s
+        .summary
+        .layers
+        .iter()
+        .map(|l| l.compression.as_str())
+        .collect();
     assert_eq!(comp, vec!["gzip", "zstd", "none"]);
 }
 
@@ -71,7 +82,11 @@ fn config_and_history_findings() {
     assert!(field("IM005").iter().all(|f| f == "Env"));
     assert!(field("IM005").len() >= 2, "{:#?}", s.findings);
     assert_eq!(field("IM006"), vec!["Labels"]);
-    assert!(field("IM007").contains(&"history[2]".to_string()), "{:#?}", s.findings);
+    assert!(
+        field("IM007").contains(&"history[2]".to_string()),
+        "{:#?}",
+        s.findings
+    );
     assert_eq!(field("IM008"), vec!["Healthcheck"]);
     assert_eq!(field("IM009"), vec!["ExposedPorts"]);
     let hc = s.findings.iter().find(|f| f.rule == "IM008").unwrap();
@@ -82,7 +97,10 @@ fn config_and_history_findings() {
 fn permissions_users_os_and_waste() {
     let s = planted_scan();
     assert_eq!(with_rule(&s, "IM010", "usr/local/bin/rootsh").len(), 1);
-    assert!(with_rule(&s, "IM010", "usr/bin/passwd").is_empty(), "allowlisted");
+    assert!(
+        with_rule(&s, "IM010", "usr/bin/passwd").is_empty(),
+        "allowlisted"
+    );
     assert_eq!(with_rule(&s, "IM011", "app/data").len(), 1);
     assert_eq!(with_rule(&s, "IM011", "app/run.sh").len(), 1);
     assert!(with_rule(&s, "IM011", "tmp").is_empty(), "sticky");
@@ -125,9 +143,16 @@ fn vendor_content_is_downgraded_with_reason() {
 #[test]
 fn clean_image_has_nothing_at_medium_or_above() {
     let s = scan_image(&resolved(&clean(), "clean:1")).unwrap();
-    let bad: Vec<_> = s.findings.iter().filter(|f| f.severity >= Severity::Medium).collect();
+    let bad: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Medium)
+        .collect();
     assert!(bad.is_empty(), "{bad:#?}");
-    assert_eq!(s.summary.os.as_ref().unwrap().pretty_name, "Debian GNU/Linux 12 (bookworm)");
+    assert_eq!(
+        s.summary.os.as_ref().unwrap().pretty_name,
+        "Debian GNU/Linux 12 (bookworm)"
+    );
     assert_eq!(s.summary.user, "10001:10001");
 }
 
@@ -152,7 +177,10 @@ fn sinks_receive_wanted_files_with_layer_indexes() {
     sink.0.sort();
     assert_eq!(
         sink.0,
-        vec![(0, "etc/passwd".to_string()), (0, "var/lib/dpkg/info/libfoo1:amd64.list".to_string())]
+        vec![
+            (0, "etc/passwd".to_string()),
+            (0, "var/lib/dpkg/info/libfoo1:amd64.list".to_string())
+        ]
     );
     assert!(sink.1.contains(&(2, "root/.npmrc".to_string())));
 }
@@ -160,10 +188,16 @@ fn sinks_receive_wanted_files_with_layer_indexes() {
 #[test]
 fn platform_tagging_and_fingerprints_are_stable() {
     let img = resolved(&planted(), "planted:1");
-    let opts = drydock_image::ScanOptions { tag_platform: true, ..Default::default() };
+    let opts = drydock_image::ScanOptions {
+        tag_platform: true,
+        ..Default::default()
+    };
     let a = drydock_image::scan(&img, &opts, &mut []).unwrap();
     let b = drydock_image::scan(&img, &opts, &mut []).unwrap();
-    assert!(a.findings.iter().all(|f| f.platform.as_deref() == Some("linux/amd64")));
+    assert!(a
+        .findings
+        .iter()
+        .all(|f| f.platform.as_deref() == Some("linux/amd64")));
     let fa: Vec<_> = a.findings.iter().map(|f| &f.fingerprint).collect();
     let fb: Vec<_> = b.findings.iter().map(|f| &f.fingerprint).collect();
     assert_eq!(fa, fb);

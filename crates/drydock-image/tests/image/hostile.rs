@@ -11,7 +11,11 @@ fn opts() -> ScanOptions {
     o
 }
 
-fn scan_layer(tar: Vec<u8>, comp: Comp, o: &ScanOptions) -> Result<drydock_image::ImageScan, drydock_image::ImageError> {
+fn scan_layer(
+    tar: Vec<u8>,
+    comp: Comp,
+    o: &ScanOptions,
+) -> Result<drydock_image::ImageScan, drydock_image::ImageError> {
     let img = Image::new().raw_layer(tar, comp, "RUN hostile");
     drydock_image::scan(&resolved(&img, "hostile:1"), o, &mut [])
 }
@@ -37,12 +41,27 @@ fn traversal_absolute_duplicate_and_dangling_entries_are_findings() {
         .tar();
     let s = scan_layer(tar, Comp::Gzip, &opts()).unwrap();
     let a = anomalies(&s);
-    assert!(a.iter().any(|(m, sev)| m.contains("../../etc/cron.d/evil") && *sev == Severity::High), "{a:?}");
-    assert!(a.iter().any(|(m, _)| m.contains("/etc/abs") && m.contains("absolute")), "{a:?}");
-    assert!(a.iter().any(|(m, _)| m.contains("etc/dup") && m.contains("duplicate")), "{a:?}");
+    assert!(
+        a.iter()
+            .any(|(m, sev)| m.contains("../../etc/cron.d/evil") && *sev == Severity::High),
+        "{a:?}"
+    );
+    assert!(
+        a.iter()
+            .any(|(m, _)| m.contains("/etc/abs") && m.contains("absolute")),
+        "{a:?}"
+    );
+    assert!(
+        a.iter()
+            .any(|(m, _)| m.contains("etc/dup") && m.contains("duplicate")),
+        "{a:?}"
+    );
     assert!(a.iter().any(|(m, _)| m.contains("etc/missing")), "{a:?}");
     // The traversal entry is not part of the filesystem; the absolute one is, normalised.
-    assert!(s.findings.iter().all(|f| f.location.path() != Some("/etc/cron.d/evil")));
+    assert!(s
+        .findings
+        .iter()
+        .all(|f| f.location.path() != Some("/etc/cron.d/evil")));
     // The os-release symlink loop is survived: no OS.
     assert!(s.summary.os.is_none());
 }
@@ -64,14 +83,23 @@ fn malformed_headers_and_truncation_give_clear_errors() {
     let mut h = Layer::header_for("etc/x", tar::EntryType::Regular, 3);
     h[148] = b'9';
     let e = scan_layer(Layer::new().raw(h, b"abc").tar(), Comp::None, &opts()).unwrap_err();
-    assert!(e.to_string().contains("hostile") || e.to_string().contains("mem"), "{e}");
-    assert!(e.to_string().to_lowercase().contains("checksum") || e.to_string().contains("malformed"), "{e}");
+    assert!(
+        e.to_string().contains("hostile") || e.to_string().contains("mem"),
+        "{e}"
+    );
+    assert!(
+        e.to_string().to_lowercase().contains("checksum") || e.to_string().contains("malformed"),
+        "{e}"
+    );
     // A header claiming 1 TiB of data in a short stream.
     let huge = Layer::header_for("etc/huge", tar::EntryType::Regular, 1 << 40);
     let mut tar = Layer::new().raw(huge, b"").tar();
     tar.truncate(1024);
     let e = scan_layer(tar, Comp::Gzip, &opts()).unwrap_err();
-    assert!(matches!(e, drydock_image::ImageError::Truncated { .. }), "{e:?}");
+    assert!(
+        matches!(e, drydock_image::ImageError::Truncated { .. }),
+        "{e:?}"
+    );
     // A gzip stream cut in the middle.
     let good = Layer::new().zeros("big", 1 << 20).file("x", b"y").tar();
     let mut gz = compress(&good, Comp::Gzip);
@@ -82,9 +110,16 @@ fn malformed_headers_and_truncation_give_clear_errors() {
     img.layers[0].size = gz.len() as u64;
     img.store = std::sync::Arc::new(MemStore([(d, gz)].into()));
     let e = drydock_image::scan(&img, &opts(), &mut []).unwrap_err();
-    assert!(e.to_string().contains("truncated") || e.to_string().contains("corrupt"), "{e}");
+    assert!(
+        e.to_string().contains("truncated") || e.to_string().contains("corrupt"),
+        "{e}"
+    );
     // Garbage instead of a layer.
-    let e = scan_layer(b"this is not a tar archive at all".to_vec(), Comp::None, &opts());
+    let e = scan_layer(
+        b"this is not a tar archive at all".to_vec(),
+        Comp::None,
+        &opts(),
+    );
     assert!(e.is_err() || e.unwrap().summary.files == 0);
 }
 
@@ -95,7 +130,10 @@ fn decompression_bombs_hit_the_limits() {
     o.limits.max_ratio = 100;
     o.limits.ratio_grace = 1 << 20;
     let e = scan_layer(bomb.clone(), Comp::Gzip, &o).unwrap_err();
-    assert!(matches!(e, drydock_image::ImageError::Limit { .. }), "{e:?}");
+    assert!(
+        matches!(e, drydock_image::ImageError::Limit { .. }),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("decompression"), "{e}");
     let mut o = opts();
     o.limits.max_layer_bytes = 1 << 20;
@@ -112,8 +150,15 @@ fn sparse_entries_do_not_break_the_walk() {
     let sparse = Layer::header_for("var/sparse", tar::EntryType::GNUSparse, 0);
     let tar = Layer::new().raw(sparse, b"").file("after", b"ok").tar();
     match scan_layer(tar, Comp::None, &opts()) {
-        Ok(s) => assert!(anomalies(&s).iter().any(|(m, _)| m.contains("sparse")), "{:?}", anomalies(&s)),
-        Err(e) => assert!(e.to_string().contains("hostile") || e.to_string().contains("mem"), "{e}"),
+        Ok(s) => assert!(
+            anomalies(&s).iter().any(|(m, _)| m.contains("sparse")),
+            "{:?}",
+            anomalies(&s)
+        ),
+        Err(e) => assert!(
+            e.to_string().contains("hostile") || e.to_string().contains("mem"),
+            "{e}"
+        ),
     }
 }
 

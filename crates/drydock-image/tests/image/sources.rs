@@ -29,7 +29,9 @@ fn no_secrets() -> drydock_image::ScanOptions {
 fn scan_source(src: &str) -> Vec<drydock_image::ImageScan> {
     let imgs = open(src, &OpenOptions::default()).unwrap_or_else(|e| panic!("{src}: {e}"));
     imgs.iter()
-        .map(|i| drydock_image::scan(i, &no_secrets(), &mut []).unwrap_or_else(|e| panic!("{src}: {e}")))
+        .map(|i| {
+            drydock_image::scan(i, &no_secrets(), &mut []).unwrap_or_else(|e| panic!("{src}: {e}"))
+        })
         .collect()
 }
 
@@ -56,7 +58,10 @@ fn all_formats_agree() {
     let reference = scan_source(&format!("oci:{}:1.0", p("oci")));
     assert_eq!(reference.len(), 1);
     let key = summary_key(&reference[0]);
-    assert!(key.iter().any(|k| k.0 == "IM003" && k.2 == Some(2)), "{key:?}");
+    assert!(
+        key.iter().any(|k| k.0 == "IM003" && k.2 == Some(2)),
+        "{key:?}"
+    );
     for src in [
         p("oci"),
         format!("oci-archive:{}:1.0", p("oci.tar")),
@@ -70,7 +75,10 @@ fn all_formats_agree() {
         assert_eq!(s.len(), 1, "{src}");
         assert_eq!(summary_key(&s[0]), key, "{src}");
         assert_eq!(s[0].summary.layers.len(), 3, "{src}");
-        assert_eq!(s[0].summary.total_size, reference[0].summary.total_size, "{src}");
+        assert_eq!(
+            s[0].summary.total_size, reference[0].summary.total_size,
+            "{src}"
+        );
     }
     let legacy = scan_source(&p("legacy.tar"));
     assert_eq!(legacy[0].summary.name, "lab/planted:1.0");
@@ -80,9 +88,13 @@ fn all_formats_agree() {
 fn legacy_symlinked_layers_and_multi_image_selection() {
     let dir = tempfile::tempdir().unwrap();
     let shared = Layer::new().file("etc/hostname", b"x\n");
-    let a = Image::new().layer(shared.clone(), Comp::None, "ADD a").layer(Layer::new().file("a", b"a"), Comp::None, "RUN a");
+    let a = Image::new()
+        .layer(shared.clone(), Comp::None, "ADD a")
+        .layer(Layer::new().file("a", b"a"), Comp::None, "RUN a");
     // The same layer twice: docker save writes the second as a symlink.
-    let b = Image::new().layer(shared.clone(), Comp::None, "ADD b").layer(shared, Comp::None, "ADD again");
+    let b = Image::new()
+        .layer(shared.clone(), Comp::None, "ADD b")
+        .layer(shared, Comp::None, "ADD again");
     let path = dir.path().join("multi.tar");
     write_docker_archive(&path, &[(&["app:a"], &a), (&[], &b)], DockerStyle::Legacy);
     let p = path.display().to_string();
@@ -94,9 +106,17 @@ fn legacy_symlinked_layers_and_multi_image_selection() {
     assert_eq!(b_only.len(), 1);
     let s = drydock_image::scan(&b_only[0], &no_secrets(), &mut []).unwrap();
     assert_eq!(s.summary.layers[0].diff_id, s.summary.layers[1].diff_id);
-    let by_tag = open(&format!("docker-archive:{p}:docker.io/library/app:a"), &OpenOptions::default()).unwrap();
+    let by_tag = open(
+        &format!("docker-archive:{p}:docker.io/library/app:a"),
+        &OpenOptions::default(),
+    )
+    .unwrap();
     assert_eq!(by_tag[0].name, "app:a");
-    let e = open(&format!("docker-archive:{p}:app:zzz"), &OpenOptions::default()).unwrap_err();
+    let e = open(
+        &format!("docker-archive:{p}:app:zzz"),
+        &OpenOptions::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("app:a"), "{e}");
     let e = open(&format!("docker-archive:{p}:@7"), &OpenOptions::default()).unwrap_err();
     assert!(e.to_string().contains("@7"), "{e}");
@@ -110,7 +130,12 @@ fn oci_layouts_tags_media_type_sniffing_and_platforms() {
     let combined = dir.path().join("combined");
     write_oci_layout(&combined, &[("clean", &clean()), ("bare", &bare)]);
     let c = combined.display().to_string();
-    assert_eq!(open(&format!("oci:{c}"), &OpenOptions::default()).unwrap().len(), 2);
+    assert_eq!(
+        open(&format!("oci:{c}"), &OpenOptions::default())
+            .unwrap()
+            .len(),
+        2
+    );
     let one = open(&format!("oci:{c}:bare"), &OpenOptions::default()).unwrap();
     assert_eq!(one.len(), 1);
     assert!(one[0].name.ends_with(":bare"));
@@ -124,9 +149,15 @@ fn oci_layouts_tags_media_type_sniffing_and_platforms() {
     let ma = dir.path().join("multiarch");
     write_oci_multiarch(&ma, "1.35", &[&clean(), &arm]);
     let m = format!("oci:{}:1.35", ma.display());
-    let mut o = OpenOptions { platform: PlatformChoice::All, ..Default::default() };
+    let mut o = OpenOptions {
+        platform: PlatformChoice::All,
+        ..Default::default()
+    };
     let all = open(&m, &o).unwrap();
-    let plats: Vec<String> = all.iter().map(|i| i.platform.as_ref().unwrap().to_string()).collect();
+    let plats: Vec<String> = all
+        .iter()
+        .map(|i| i.platform.as_ref().unwrap().to_string())
+        .collect();
     assert_eq!(plats, vec!["linux/amd64", "linux/arm64/v8"]);
     o.platform = PlatformChoice::parse("linux/arm64").unwrap();
     let a = open(&m, &o).unwrap();
@@ -151,13 +182,24 @@ fn stream_scan_matches_file_scan_and_feeds_sinks() {
     let dir = tempfile::tempdir().unwrap();
     let mut img = planted();
     img.docker_types = true;
-    for style in [DockerStyle::Legacy, DockerStyle::Skopeo, DockerStyle::OciInDocker] {
+    for style in [
+        DockerStyle::Legacy,
+        DockerStyle::Skopeo,
+        DockerStyle::OciInDocker,
+    ] {
         let path = dir.path().join(format!("{style:?}.tar"));
         write_docker_archive(&path, &[(&["lab/planted:1.0"], &img)], style);
         let file_scan = scan_source(&path.display().to_string());
         let mut sink = Sink(Vec::new());
         let f = std::fs::File::open(&path).unwrap();
-        let s = drydock_image::scan_docker_archive_stream(f, "stream", None, &no_secrets(), &mut [&mut sink]).unwrap();
+        let s = drydock_image::scan_docker_archive_stream(
+            f,
+            "stream",
+            None,
+            &no_secrets(),
+            &mut [&mut sink],
+        )
+        .unwrap();
         assert_eq!(s.len(), 1);
         assert_eq!(summary_key(&s[0]), summary_key(&file_scan[0]), "{style:?}");
         sink.0.sort();
@@ -169,7 +211,14 @@ fn stream_scan_matches_file_scan_and_feeds_sinks() {
     let mut bytes = std::fs::read(&path).unwrap();
     let pos = bytes.windows(10).position(|w| w == b"toor:x:0:0").unwrap();
     bytes[pos] = b'T';
-    let e = drydock_image::scan_docker_archive_stream(&bytes[..], "stream", None, &no_secrets(), &mut []).unwrap_err();
+    let e = drydock_image::scan_docker_archive_stream(
+        &bytes[..],
+        "stream",
+        None,
+        &no_secrets(),
+        &mut [],
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("diff_ids"), "{e}");
 }
 
@@ -185,7 +234,11 @@ fn integrity_errors_name_the_blob() {
     let n = b.len();
     b[n / 2] ^= 0x55;
     std::fs::write(&blob, &b).unwrap();
-    let imgs = open(&format!("oci:{}", layout.display()), &OpenOptions::default()).unwrap();
+    let imgs = open(
+        &format!("oci:{}", layout.display()),
+        &OpenOptions::default(),
+    )
+    .unwrap();
     let e = drydock_image::scan(&imgs[0], &no_secrets(), &mut []).unwrap_err();
     let msg = e.to_string();
     assert!(msg.contains(&layer_digest[..19]), "{msg}");
@@ -202,6 +255,10 @@ fn integrity_errors_name_the_blob() {
     let junk = dir.path().join("junk.tar");
     std::fs::write(&junk, b"hello").unwrap();
     assert!(open(&junk.display().to_string(), &OpenOptions::default()).is_err());
-    assert!(open(&format!("oci:{}", dir.path().join("none").display()), &OpenOptions::default()).is_err());
+    assert!(open(
+        &format!("oci:{}", dir.path().join("none").display()),
+        &OpenOptions::default()
+    )
+    .is_err());
     assert!(Path::new(&layout).exists());
 }

@@ -41,7 +41,12 @@ pub struct Cx<'a> {
 impl Cx<'_> {
     pub fn loc(&self, w: &Workload, at: &At) -> Location {
         match at {
-            At::Src { file, line, col, width } => Location::Source(SourceSpan {
+            At::Src {
+                file,
+                line,
+                col,
+                width,
+            } => Location::Source(SourceSpan {
                 path: self.files.get(*file as usize).cloned().unwrap_or_default(),
                 start_line: *line,
                 end_line: *line,
@@ -50,7 +55,11 @@ impl Cx<'_> {
             }),
             At::Field(f) => Location::Container {
                 container: w.container.clone(),
-                field: if f.is_empty() { "HostConfig".into() } else { f.clone() },
+                field: if f.is_empty() {
+                    "HostConfig".into()
+                } else {
+                    f.clone()
+                },
             },
         }
     }
@@ -71,23 +80,56 @@ type Check = fn(&Workload, &Cx, &mut Vec<Finding>);
 pub const RULES: &[(&RuleMeta, Check)] = &[
     (&rt001_privileged::META, rt001_privileged::check),
     (&rt002_runs_as_root::META, rt002_runs_as_root::check),
-    (&rt003_writable_root_filesystem::META, rt003_writable_root_filesystem::check),
-    (&rt004_privilege_escalation::META, rt004_privilege_escalation::check),
-    (&rt005_capabilities_added::META, rt005_capabilities_added::check),
-    (&rt006_capabilities_not_dropped::META, rt006_capabilities_not_dropped::check),
+    (
+        &rt003_writable_root_filesystem::META,
+        rt003_writable_root_filesystem::check,
+    ),
+    (
+        &rt004_privilege_escalation::META,
+        rt004_privilege_escalation::check,
+    ),
+    (
+        &rt005_capabilities_added::META,
+        rt005_capabilities_added::check,
+    ),
+    (
+        &rt006_capabilities_not_dropped::META,
+        rt006_capabilities_not_dropped::check,
+    ),
     (&rt007_runtime_socket::META, rt007_runtime_socket::check),
-    (&rt008_sensitive_host_path::META, rt008_sensitive_host_path::check),
+    (
+        &rt008_sensitive_host_path::META,
+        rt008_sensitive_host_path::check,
+    ),
     (&rt009_host_namespace::META, rt009_host_namespace::check),
-    (&rt010_security_profile_disabled::META, rt010_security_profile_disabled::check),
-    (&rt011_no_resource_limits::META, rt011_no_resource_limits::check),
-    (&rt012_admin_port_exposed::META, rt012_admin_port_exposed::check),
+    (
+        &rt010_security_profile_disabled::META,
+        rt010_security_profile_disabled::check,
+    ),
+    (
+        &rt011_no_resource_limits::META,
+        rt011_no_resource_limits::check,
+    ),
+    (
+        &rt012_admin_port_exposed::META,
+        rt012_admin_port_exposed::check,
+    ),
     (&rt013_host_port::META, rt013_host_port::check),
     (&rt014_device::META, rt014_device::check),
     (&rt015_unsafe_sysctl::META, rt015_unsafe_sysctl::check),
-    (&rt016_secret_in_environment::META, rt016_secret_in_environment::check),
+    (
+        &rt016_secret_in_environment::META,
+        rt016_secret_in_environment::check,
+    ),
     (&rt017_image_not_pinned::META, rt017_image_not_pinned::check),
-    (&rt018_service_account_token::META, rt018_service_account_token::check),
-    (&rt019_restart_without_healthcheck::META, rt019_restart_without_healthcheck::check),
+    (
+        &rt018_service_account_token::META,
+        rt018_service_account_token::check,
+    ),
+    (
+        &rt019_restart_without_healthcheck::META,
+        rt019_restart_without_healthcheck::check,
+    ),
 ];
 
 /// The registry: metadata of every runtime rule.

@@ -43,15 +43,23 @@ services:
         "CIS Docker Benchmark 5.4",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["kics:ae5b6871-7f45-42e0-bb4c-ab300c4d2026", "checkov:CKV_K8S_16", "kube-score:container-security-context-privileged"],
+    equivalents: &[
+        "checkov:CKV_K8S_16",
+        "kube-score:container-security-context-privileged",
+    ],
     default_enabled: true,
 };
 
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     if let Some(p) = w.privileged.as_ref().filter(|p| p.v) {
         out.push(
-            cx.finding(&META, w, &p.at, "runs privileged: all capabilities and devices, no confinement (host root)")
-                .with_fix("Remove `privileged`; add only the capability or device the workload needs"),
+            cx.finding(
+                &META,
+                w,
+                &p.at,
+                "runs privileged: all capabilities and devices, no confinement (host root)",
+            )
+            .with_fix("Remove `privileged`; add only the capability or device the workload needs"),
         );
     }
 }

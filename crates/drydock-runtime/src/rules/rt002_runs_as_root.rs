@@ -40,7 +40,7 @@ containers:
 ```
 
 ## References
-- CIS Docker Benchmark 4.1 / 5.x: Ensure that a user for the container has been created
+- CIS Docker Benchmark 4.1: Ensure that a user for the container has been created
 - Kubernetes Pod Security Standards (restricted): Running as Non-root, Running as Non-root user
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 "##,
@@ -48,7 +48,11 @@ containers:
         "CIS Docker Benchmark 4.1",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
     ],
-    equivalents: &["checkov:CKV_K8S_23", "checkov:CKV_K8S_40", "kube-score:container-security-context-user-group-id"],
+    equivalents: &[
+        "checkov:CKV_K8S_23",
+        "checkov:CKV_K8S_40",
+        "kube-score:container-security-context-user-group-id",
+    ],
     default_enabled: true,
 };
 
@@ -77,11 +81,17 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                     if let Some((false, user)) = image_user_root(w, cx) {
                         msg.push_str(&format!(", overriding the image's non-root user `{user}`"));
                     }
-                    out.push(cx.finding(&META, w, &u.at, msg).with_severity(Severity::High).with_fix(fix));
+                    out.push(
+                        cx.finding(&META, w, &u.at, msg)
+                            .with_severity(Severity::High)
+                            .with_fix(fix),
+                    );
                 }
                 return;
             }
-            if w.run_as_non_root.as_ref().is_some_and(|n| n.v) || w.run_as_user.as_ref().is_some_and(|u| u.v > 0) {
+            if w.run_as_non_root.as_ref().is_some_and(|n| n.v)
+                || w.run_as_user.as_ref().is_some_and(|u| u.v > 0)
+            {
                 return;
             }
             match image_user_root(w, cx) {
@@ -105,27 +115,50 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                     if let Some((false, user)) = image_user_root(w, cx) {
                         msg.push_str(&format!(", overriding the image's non-root user `{user}`"));
                     }
-                    let sev = if w.source == SourceKind::Compose { Severity::High } else { Severity::Medium };
-                    out.push(cx.finding(&META, w, &u.at, msg).with_severity(sev).with_fix(fix));
+                    let sev = if w.source == SourceKind::Compose {
+                        Severity::High
+                    } else {
+                        Severity::Medium
+                    };
+                    out.push(
+                        cx.finding(&META, w, &u.at, msg)
+                            .with_severity(sev)
+                            .with_fix(fix),
+                    );
                 }
                 Some(u) if !u.v.trim().is_empty() => {}
                 // Inspect: an empty Config.User is the effective user, i.e. root.
                 Some(u) => out.push(
-                    cx.finding(&META, w, &u.at, "runs as root (no user set in the image or the run)")
-                        .with_confidence(Confidence::High)
-                        .with_fix(fix),
+                    cx.finding(
+                        &META,
+                        w,
+                        &u.at,
+                        "runs as root (no user set in the image or the run)",
+                    )
+                    .with_confidence(Confidence::High)
+                    .with_fix(fix),
                 ),
                 None => match image_user_root(w, cx) {
                     Some((false, _)) => {}
                     Some((true, _)) => out.push(
-                        cx.finding(&META, w, &w.at, "runs as root: the image's default user is root and no `user` is set")
-                            .with_confidence(Confidence::High)
-                            .with_fix(fix),
+                        cx.finding(
+                            &META,
+                            w,
+                            &w.at,
+                            "runs as root: the image's default user is root and no `user` is set",
+                        )
+                        .with_confidence(Confidence::High)
+                        .with_fix(fix),
                     ),
                     None => out.push(
-                        cx.finding(&META, w, &w.at, "no `user` is set: runs as the image's default user, often root")
-                            .with_confidence(Confidence::Medium)
-                            .with_fix(fix),
+                        cx.finding(
+                            &META,
+                            w,
+                            &w.at,
+                            "no `user` is set: runs as the image's default user, often root",
+                        )
+                        .with_confidence(Confidence::Medium)
+                        .with_fix(fix),
                     ),
                 },
             }

@@ -37,7 +37,10 @@ services:
 - Kubernetes: securityContext.readOnlyRootFilesystem (not part of the Pod Security Standards)
 "##,
     references: &["CIS Docker Benchmark 5.12"],
-    equivalents: &["checkov:CKV_K8S_22", "kube-score:container-security-context-readonlyrootfilesystem"],
+    equivalents: &[
+        "checkov:CKV_K8S_22",
+        "kube-score:container-security-context-readonlyrootfilesystem",
+    ],
     default_enabled: true,
 };
 

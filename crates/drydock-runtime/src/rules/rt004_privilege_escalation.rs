@@ -44,7 +44,7 @@ containers:
         "CIS Docker Benchmark 5.25",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
     ],
-    equivalents: &["checkov:CKV_K8S_20", "kics:5572cc5e-1e4c-4113-92a6-7a8a3bd25e6d"],
+    equivalents: &["checkov:CKV_K8S_20"],
     default_enabled: true,
 };
 
@@ -52,14 +52,28 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     if w.is_privileged() {
         return;
     }
-    let fix = "Set `no-new-privileges:true` (Compose security_opt) / `allowPrivilegeEscalation: false`";
+    let fix =
+        "Set `no-new-privileges:true` (Compose security_opt) / `allowPrivilegeEscalation: false`";
     match &w.no_new_privileges {
         Some(n) if n.v => {}
         Some(n) => out.push(
-            cx.finding(&META, w, &n.at, "explicitly allows privilege escalation through setuid binaries")
-                .with_severity(Severity::Medium)
-                .with_fix(fix),
+            cx.finding(
+                &META,
+                w,
+                &n.at,
+                "explicitly allows privilege escalation through setuid binaries",
+            )
+            .with_severity(Severity::Medium)
+            .with_fix(fix),
         ),
-        None => out.push(cx.finding(&META, w, &w.at, "does not block privilege escalation (no_new_privs not set)").with_fix(fix)),
+        None => out.push(
+            cx.finding(
+                &META,
+                w,
+                &w.at,
+                "does not block privilege escalation (no_new_privs not set)",
+            )
+            .with_fix(fix),
+        ),
     }
 }

@@ -43,14 +43,26 @@ cap_add: [NET_BIND_SERVICE]
         "CIS Docker Benchmark 5.3",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["checkov:CKV_K8S_39", "kics:19ebaa6f-33da-4f6b-8d8c-1a1e4d4b7b06"],
+    equivalents: &["checkov:CKV_K8S_39"],
     default_enabled: true,
 };
 
 /// Capabilities Docker grants by default: adding them changes nothing.
 pub const DOCKER_DEFAULT: &[&str] = &[
-    "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
-    "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FSETID",
+    "FOWNER",
+    "MKNOD",
+    "NET_RAW",
+    "SETGID",
+    "SETUID",
+    "SETFCAP",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "SYS_CHROOT",
+    "KILL",
+    "AUDIT_WRITE",
 ];
 
 pub fn cap_severity(cap: &str) -> Option<Severity> {
@@ -72,7 +84,9 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
             out.push(
                 cx.finding(&META, w, &c.at, format!("adds capability `{name}`"))
                     .with_severity(sev)
-                    .with_fix(format!("Remove `{name}` from the added capabilities, or confine what needs it")),
+                    .with_fix(format!(
+                        "Remove `{name}` from the added capabilities, or confine what needs it"
+                    )),
             );
         }
     }

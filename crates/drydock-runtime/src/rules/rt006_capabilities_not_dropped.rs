@@ -35,7 +35,7 @@ securityContext:
         "CIS Docker Benchmark 5.3",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
     ],
-    equivalents: &["checkov:CKV_K8S_28", "checkov:CKV_K8S_37", "kube-score:container-security-context-privileged"],
+    equivalents: &["checkov:CKV_K8S_28", "checkov:CKV_K8S_37"],
     default_enabled: true,
 };
 
@@ -45,7 +45,12 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     }
     let at = w.cap_drop.first().map(|c| &c.at).unwrap_or(&w.at);
     out.push(
-        cx.finding(&META, w, at, "does not drop all capabilities (no `cap_drop: [ALL]` / `drop: [ALL]`)")
-            .with_fix("Drop ALL capabilities and add back only the ones needed"),
+        cx.finding(
+            &META,
+            w,
+            at,
+            "does not drop all capabilities (no `cap_drop: [ALL]` / `drop: [ALL]`)",
+        )
+        .with_fix("Drop ALL capabilities and add back only the ones needed"),
     );
 }

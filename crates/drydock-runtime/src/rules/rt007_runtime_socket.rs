@@ -31,14 +31,14 @@ environment:
 ```
 
 ## References
-- CIS Docker Benchmark 5.32: Ensure that the Docker socket is not mounted inside any containers
+- CIS Docker Benchmark 5.31: Ensure that the Docker socket is not mounted inside any containers
 - Kubernetes Pod Security Standards (baseline): HostPath Volumes
 "##,
     references: &[
-        "CIS Docker Benchmark 5.32",
+        "CIS Docker Benchmark 5.31",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["kics:d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b", "checkov:CKV_K8S_27"],
+    equivalents: &["checkov:CKV_K8S_27"],
     default_enabled: true,
 };
 
@@ -63,7 +63,10 @@ pub fn runtime_socket(path: &str) -> Option<&'static str> {
         ("/run/podman", "Podman"),
         ("/var/run/cri-dockerd.sock", "cri-dockerd"),
         ("/run/k3s/containerd/containerd.sock", "containerd"),
-        ("/var/snap/microk8s/common/run/containerd.sock", "containerd"),
+        (
+            "/var/snap/microk8s/common/run/containerd.sock",
+            "containerd",
+        ),
     ];
     if let Some((_, n)) = known.iter().find(|(k, _)| *k == p) {
         return Some(n);
@@ -81,7 +84,11 @@ pub fn runtime_socket(path: &str) -> Option<&'static str> {
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     for m in &w.mounts {
         if let Some(rt) = runtime_socket(&m.v.host) {
-            let ro = if m.v.read_only { " (read-only does not restrict the API)" } else { "" };
+            let ro = if m.v.read_only {
+                " (read-only does not restrict the API)"
+            } else {
+                ""
+            };
             out.push(
                 cx.finding(&META, w, &m.at, format!("mounts the {rt} socket `{}`{ro}: full control of the host", m.v.host))
                     .with_fix("Remove the socket mount; use a filtering socket proxy or the orchestrator API instead"),

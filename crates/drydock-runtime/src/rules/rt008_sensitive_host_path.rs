@@ -45,7 +45,7 @@ volumes:
         "CIS Docker Benchmark 5.5",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["kics:1c1325ff-831d-43a1-973e-839ae57dfcc0", "checkov:CKV_K8S_27"],
+    equivalents: &[],
     default_enabled: true,
 };
 
@@ -74,7 +74,13 @@ const SENSITIVE: &[(&str, Severity)] = &[
 ];
 
 /// Read-only files under sensitive directories that are mounted for good reasons.
-const BENIGN_RO: &[&str] = &["/etc/localtime", "/etc/timezone", "/etc/hostname", "/etc/machine-id", "/etc/os-release"];
+const BENIGN_RO: &[&str] = &[
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/hostname",
+    "/etc/machine-id",
+    "/etc/os-release",
+];
 
 fn lower(s: Severity) -> Severity {
     match s {
@@ -121,8 +127,16 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
             continue;
         }
         if let Some(sev) = host_path_severity(&m.v.host, m.v.read_only) {
-            let mode = if m.v.read_only { "read-only" } else { "read-write" };
-            let what = if m.v.host == "/" { "the host's root filesystem".to_string() } else { format!("host path `{}`", m.v.host) };
+            let mode = if m.v.read_only {
+                "read-only"
+            } else {
+                "read-write"
+            };
+            let what = if m.v.host == "/" {
+                "the host's root filesystem".to_string()
+            } else {
+                format!("host path `{}`", m.v.host)
+            };
             out.push(
                 cx.finding(&META, w, &m.at, format!("mounts {what} {mode} at `{}`", m.v.target))
                     .with_severity(sev)

@@ -40,7 +40,11 @@ ports: ["127.0.0.1:9100:9100"]
         "CIS Docker Benchmark 5.9, 5.15, 5.16, 5.20, 5.30",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["checkov:CKV_K8S_17", "checkov:CKV_K8S_18", "checkov:CKV_K8S_19", "kics:6b6bdfb3-c3ae-44cb-88e4-7405c1ba2c8a"],
+    equivalents: &[
+        "checkov:CKV_K8S_17",
+        "checkov:CKV_K8S_18",
+        "checkov:CKV_K8S_19",
+    ],
     default_enabled: true,
 };
 

@@ -15,7 +15,7 @@ The default seccomp profile blocks ~50 dangerous system calls (`keyctl`, `bpf`,
 compromised process from touching host files even when other layers fail. `unconfined`
 / `label:disable` removes that layer.
 
-Severity: seccomp unconfined high; AppArmor unconfined and SELinux `label:disable`
+Severity: seccomp unconfined high; AppArmor unconfined and SELinux `label:disable` (or the `spc_t` type)
 medium. Privileged containers (RT001) are unconfined anyway and not reported again.
 
 ## How to fix
@@ -39,7 +39,7 @@ security_opt: ["seccomp:./seccomp-allow-perf.json", "no-new-privileges:true"]
         "CIS Docker Benchmark 5.1, 5.2, 5.21",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["checkov:CKV_K8S_31", "kics:404fde2c-bc4b-4371-9747-7054132ac953"],
+    equivalents: &["checkov:CKV_K8S_31"],
     default_enabled: true,
 };
 
@@ -50,13 +50,21 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     for u in &w.unconfined {
         let (what, sev) = match u.v {
             Mac::Seccomp => ("seccomp filtering is disabled (unconfined)", Severity::High),
-            Mac::AppArmor => ("AppArmor confinement is disabled (unconfined)", Severity::Medium),
-            Mac::SeLinux => ("SELinux labeling is disabled (label:disable)", Severity::Medium),
+            Mac::AppArmor => (
+                "AppArmor confinement is disabled (unconfined)",
+                Severity::Medium,
+            ),
+            Mac::SeLinux => (
+                "SELinux labeling is disabled (label:disable)",
+                Severity::Medium,
+            ),
         };
         out.push(
             cx.finding(&META, w, &u.at, what)
                 .with_severity(sev)
-                .with_fix("Remove the option; allow specific syscalls with a custom profile if needed"),
+                .with_fix(
+                    "Remove the option; allow specific syscalls with a custom profile if needed",
+                ),
         );
     }
 }

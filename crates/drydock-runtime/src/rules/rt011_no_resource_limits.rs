@@ -33,11 +33,15 @@ services:
 ```
 
 ## References
-- CIS Docker Benchmark 5.11 (memory), 5.12/5.13 (CPU), 5.29 (PIDs cgroup limit)
+- CIS Docker Benchmark 5.10 (memory), 5.11 (CPU), 5.28 (PIDs cgroup limit)
 - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
 "##,
-    references: &["CIS Docker Benchmark 5.11, 5.13, 5.29"],
-    equivalents: &["checkov:CKV_K8S_11", "checkov:CKV_K8S_13", "kube-score:container-resources"],
+    references: &["CIS Docker Benchmark 5.10, 5.11, 5.28"],
+    equivalents: &[
+        "checkov:CKV_K8S_11",
+        "checkov:CKV_K8S_13",
+        "kube-score:container-resources",
+    ],
     default_enabled: true,
 };
 
@@ -59,5 +63,8 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
         SourceKind::Kubernetes => "Set `resources.limits.memory` and `resources.limits.cpu`",
         _ => "Set `mem_limit`, `cpus` and `pids_limit` (or `deploy.resources.limits`)",
     };
-    out.push(cx.finding(&META, w, &w.at, format!("no {} limit", missing.join("/"))).with_fix(fix));
+    out.push(
+        cx.finding(&META, w, &w.at, format!("no {} limit", missing.join("/")))
+            .with_fix(fix),
+    );
 }

@@ -33,11 +33,11 @@ ports: ["127.0.0.1:6379:6379"]
 ```
 
 ## References
-- CIS Docker Benchmark 5.14: Ensure that incoming container traffic is bound to a specific host interface
-- CIS Docker Benchmark 2.x: Docker daemon socket exposure (2375)
+- CIS Docker Benchmark 5.13: Ensure that incoming container traffic is bound to a specific host interface
+- CIS Docker Benchmark section 2: configure TLS authentication for the Docker daemon (2375 is the unauthenticated port)
 "##,
-    references: &["CIS Docker Benchmark 5.14"],
-    equivalents: &["kics:451d79dc-0588-476a-ad03-3c7f0320abb3"],
+    references: &["CIS Docker Benchmark 5.13"],
+    equivalents: &[],
     default_enabled: true,
 };
 
@@ -76,9 +76,20 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
         }
         if let Some((what, sev)) = admin_port(p.v.container_port) {
             out.push(
-                cx.finding(&META, w, &p.at, format!("publishes {what} port {} on all interfaces", p.v.container_port))
-                    .with_severity(sev)
-                    .with_fix(format!("Bind it to 127.0.0.1 (`127.0.0.1:{0}:{0}`) or do not publish it", p.v.container_port)),
+                cx.finding(
+                    &META,
+                    w,
+                    &p.at,
+                    format!(
+                        "publishes {what} port {} on all interfaces",
+                        p.v.container_port
+                    ),
+                )
+                .with_severity(sev)
+                .with_fix(format!(
+                    "Bind it to 127.0.0.1 (`127.0.0.1:{0}:{0}`) or do not publish it",
+                    p.v.container_port
+                )),
             );
         }
     }

@@ -34,15 +34,20 @@ ports:
 - CIS Docker Benchmark 5.8: Ensure that only needed ports are open on the container
 "##,
     references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-    equivalents: &["checkov:CKV_K8S_26", "kics:a9c2f49d-0671-4fc9-9ece-f4e261e128d0"],
+    equivalents: &["checkov:CKV_K8S_26"],
     default_enabled: true,
 };
 
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     for hp in &w.host_ports {
         out.push(
-            cx.finding(&META, w, &hp.at, format!("binds hostPort {} on the node", hp.v))
-                .with_fix("Remove hostPort and expose the port through a Service"),
+            cx.finding(
+                &META,
+                w,
+                &hp.at,
+                format!("binds hostPort {} on the node", hp.v),
+            )
+            .with_fix("Remove hostPort and expose the port through a Service"),
         );
     }
 }

@@ -34,7 +34,7 @@ volumes: ["/srv/data:/data"]
 - CIS Docker Benchmark 5.17: Ensure that host devices are not directly exposed to containers
 "##,
     references: &["CIS Docker Benchmark 5.17"],
-    equivalents: &["kics:3f2cf811-88fa-4eda-be45-7a191a18aba9"],
+    equivalents: &[],
     default_enabled: true,
 };
 
@@ -74,9 +74,16 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     for d in &w.devices {
         let host = d.v.split(':').next().unwrap_or(&d.v);
         out.push(
-            cx.finding(&META, w, &d.at, format!("passes host device `{host}` into the container"))
-                .with_severity(device_severity(&d.v))
-                .with_fix("Pass only the device needed, with minimal permissions, or use a device plugin"),
+            cx.finding(
+                &META,
+                w,
+                &d.at,
+                format!("passes host device `{host}` into the container"),
+            )
+            .with_severity(device_severity(&d.v))
+            .with_fix(
+                "Pass only the device needed, with minimal permissions, or use a device plugin",
+            ),
         );
     }
 }

@@ -35,13 +35,12 @@ sysctls:
 ## References
 - Kubernetes Pod Security Standards (baseline): Sysctls
 - https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
-- CIS Docker Benchmark 5.x: do not share host namespaces / restrict kernel parameters
 "##,
     references: &[
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
         "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
     ],
-    equivalents: &["checkov:CKV_K8S_x (none)", "kube-score:(none)"],
+    equivalents: &[],
     default_enabled: true,
 };
 
@@ -59,7 +58,10 @@ pub const SAFE: &[&str] = &[
 ];
 
 fn is_ipc(name: &str) -> bool {
-    name.starts_with("kernel.shm") || name.starts_with("kernel.msg") || name == "kernel.sem" || name.starts_with("fs.mqueue.")
+    name.starts_with("kernel.shm")
+        || name.starts_with("kernel.msg")
+        || name == "kernel.sem"
+        || name.starts_with("fs.mqueue.")
 }
 
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
@@ -70,23 +72,37 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
         }
         let (sev, why) = if name.starts_with("net.") {
             if w.shares(Namespace::Network) {
-                (Severity::Medium, "changes the host's network stack (host network namespace)")
+                (
+                    Severity::Medium,
+                    "changes the host's network stack (host network namespace)",
+                )
             } else {
                 (Severity::Low, "is namespaced but not in the safe set")
             }
         } else if is_ipc(&name) {
             if w.shares(Namespace::Ipc) {
-                (Severity::Medium, "changes the host's IPC limits (host IPC namespace)")
+                (
+                    Severity::Medium,
+                    "changes the host's IPC limits (host IPC namespace)",
+                )
             } else {
                 (Severity::Low, "is namespaced but not in the safe set")
             }
         } else {
-            (Severity::High, "is not namespaced: it changes the whole node")
+            (
+                Severity::High,
+                "is not namespaced: it changes the whole node",
+            )
         };
         out.push(
-            cx.finding(&META, w, &s.at, format!("sets sysctl `{name}={}`, which {why}", s.v.1))
-                .with_severity(sev)
-                .with_fix("Remove the sysctl or set it on the host after review"),
+            cx.finding(
+                &META,
+                w,
+                &s.at,
+                format!("sets sysctl `{name}={}`, which {why}", s.v.1),
+            )
+            .with_severity(sev)
+            .with_fix("Remove the sysctl or set it on the host after review"),
         );
     }
 }

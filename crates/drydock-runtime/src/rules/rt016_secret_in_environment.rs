@@ -39,7 +39,7 @@ secrets: [db_password]
 ```
 
 ## References
-- CIS Docker Benchmark 5.x / 4.10: Ensure secrets are not stored in Dockerfiles or configuration
+- CIS Docker Benchmark 4.10: Ensure secrets are not stored in Dockerfiles (the same holds for Compose files and manifests)
 - https://kubernetes.io/docs/concepts/configuration/secret/
 - https://docs.docker.com/compose/how-tos/use-secrets/
 "##,
@@ -47,7 +47,7 @@ secrets: [db_password]
         "https://kubernetes.io/docs/concepts/configuration/secret/",
         "https://docs.docker.com/compose/how-tos/use-secrets/",
     ],
-    equivalents: &["checkov:CKV_K8S_35", "kics:3e2d3b2f-c22a-4df1-9cc6-a7a0aebb0c99"],
+    equivalents: &[],
     default_enabled: true,
 };
 
@@ -57,6 +57,7 @@ fn not_a_secret(name: &str, value: &str, raw: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     raw.contains("${")
+        || raw.contains("$(")
         || raw.starts_with('$')
         || v.len() < 4
         || v.starts_with('/')
@@ -65,12 +66,16 @@ fn not_a_secret(name: &str, value: &str, raw: &str) -> bool {
         || (v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit()))
         || (v.starts_with('<') && v.ends_with('>'))
         || v.chars().all(|c| c == 'x' || c == 'X' || c == '*')
+        // `YOUR_API_KEY`, `GOOGLE_API_KEY_VAL`: identifier-like placeholders
+        || (v.contains('_') && v.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
+        || lower.contains("your") || lower.contains("replace") || lower.contains("changeme")
 }
 
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     for e in &w.env {
         let EnvVar { name, value, raw } = &e.v;
-        if raw.contains("${") {
+        // `${VAR}` (Compose) and `$(VAR)` (Kubernetes dependent variables) are references.
+        if raw.contains("${") || raw.contains("$(") {
             continue;
         }
         let scx = ScanContext {

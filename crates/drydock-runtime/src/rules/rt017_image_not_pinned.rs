@@ -16,7 +16,8 @@ different version on each node and restart, silent upgrades, and no way to know 
 code ran. A tag without a digest is mutable too (tags can be moved or the registry
 compromised), which is why supply-chain hardening pins `@sha256:` digests.
 
-Severity: `latest` or no tag medium; a version tag without digest info.
+Severity: `latest` or no tag medium; a version tag without digest info. Compose services
+with `build:` are skipped: their `image:` names the local build result.
 
 ## How to fix
 Use an explicit version tag, and pin the digest for production
@@ -35,7 +36,11 @@ image: redis:7.4.1@sha256:<digest>
 - https://kubernetes.io/docs/concepts/containers/images/#image-names
 "##,
     references: &["https://kubernetes.io/docs/concepts/containers/images/#image-names"],
-    equivalents: &["checkov:CKV_K8S_14", "checkov:CKV_K8S_43", "kube-score:container-image-tag"],
+    equivalents: &[
+        "checkov:CKV_K8S_14",
+        "checkov:CKV_K8S_43",
+        "kube-score:container-image-tag",
+    ],
     default_enabled: true,
 };
 
@@ -44,7 +49,8 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
         return;
     };
     // Inspect objects run a resolved image; locally built images have no registry digest.
-    if w.source == SourceKind::Inspect || img.v.contains('$') {
+    // Compose `build:` + `image:` names what is built here, not something pulled.
+    if w.source == SourceKind::Inspect || w.built_locally || img.v.contains('$') {
         return;
     }
     let Ok(r) = ImageRef::parse(img.v.trim()) else {
@@ -54,10 +60,25 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
         return;
     }
     let f = match r.tag.as_deref() {
-        None => cx.finding(&META, w, &img.at, format!("image `{}` has no tag (pulls `latest`)", img.v)),
-        Some("latest") => cx.finding(&META, w, &img.at, format!("image `{}` uses the mutable `latest` tag", img.v)),
+        None => cx.finding(
+            &META,
+            w,
+            &img.at,
+            format!("image `{}` has no tag (pulls `latest`)", img.v),
+        ),
+        Some("latest") => cx.finding(
+            &META,
+            w,
+            &img.at,
+            format!("image `{}` uses the mutable `latest` tag", img.v),
+        ),
         Some(t) => cx
-            .finding(&META, w, &img.at, format!("image `{}` is pinned by tag `{t}` but not by digest", img.v))
+            .finding(
+                &META,
+                w,
+                &img.at,
+                format!("image `{}` is pinned by tag `{t}` but not by digest", img.v),
+            )
             .with_severity(Severity::Info),
     };
     out.push(f.with_fix("Use a version tag and pin the digest: `name:tag@sha256:…`"));

@@ -35,8 +35,10 @@ spec:
 - CIS Kubernetes Benchmark 5.1.6: Ensure that Service Account Tokens are only mounted where necessary
 - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
 "##,
-    references: &["https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"],
-    equivalents: &["checkov:CKV_K8S_38", "kics:48471392-d4d0-47c0-b135-cdec95eb3eef"],
+    references: &[
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/",
+    ],
+    equivalents: &["checkov:CKV_K8S_38"],
     default_enabled: true,
 };
 

@@ -31,10 +31,10 @@ services:
 
 ## References
 - CIS Docker Benchmark 5.26: Ensure that container health is checked at runtime
-- CIS Docker Benchmark 5.14/5.15: restart policy
+- CIS Docker Benchmark 5.14: restart policy
 "##,
     references: &["CIS Docker Benchmark 5.26"],
-    equivalents: &["checkov:CKV_DOCKER_2"],
+    equivalents: &[],
     default_enabled: true,
 };
 
@@ -44,8 +44,13 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     };
     if matches!(r.v.as_str(), "always" | "unless-stopped") && !w.healthcheck {
         out.push(
-            cx.finding(&META, w, &r.at, format!("`restart: {}` without a healthcheck", r.v))
-                .with_fix("Add a healthcheck so a hung service is detected"),
+            cx.finding(
+                &META,
+                w,
+                &r.at,
+                format!("`restart: {}` without a healthcheck", r.v),
+            )
+            .with_fix("Add a healthcheck so a hung service is detected"),
         );
     }
 }

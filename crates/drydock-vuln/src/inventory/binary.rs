@@ -93,7 +93,7 @@ impl<'a> Elf<'a> {
         for (name, ty, addr, offset, size) in raw {
             let n = strtab
                 .and_then(|(_, _, _, so, ss)| {
-                    let tab = data.get(so as usize..(so + ss) as usize)?;
+                    let tab = data.get(so as usize..so.checked_add(ss)? as usize)?;
                     let s = tab.get(name as usize..)?;
                     let end = s.iter().position(|&c| c == 0)?;
                     Some(String::from_utf8_lossy(&s[..end]).into_owned())
@@ -123,10 +123,10 @@ impl<'a> Elf<'a> {
                 && addr >= s.addr
                 && addr
                     .checked_add(len)
-                    .is_some_and(|end| end <= s.addr + s.size)
+                    .is_some_and(|end| s.addr.checked_add(s.size).is_some_and(|top| end <= top))
         })?;
-        let off = s.offset + (addr - s.addr);
-        self.data.get(off as usize..(off + len) as usize)
+        let off = s.offset.checked_add(addr - s.addr)?;
+        self.data.get(off as usize..off.checked_add(len)? as usize)
     }
 }
 
@@ -155,9 +155,10 @@ fn go_buildinfo(elf: &Elf, blob: &[u8]) -> Option<(String, String)> {
         let mut strs = Vec::new();
         for _ in 0..2 {
             let (n, k) = uvarint(rest)?;
-            let s = rest.get(k..k + n as usize)?;
+            let end = k.checked_add(usize::try_from(n).ok()?)?;
+            let s = rest.get(k..end)?;
             strs.push(String::from_utf8_lossy(s).into_owned());
-            rest = &rest[k + n as usize..];
+            rest = &rest[end..];
         }
         let modinfo = strs.pop()?;
         let version = strs.pop()?;

@@ -244,7 +244,6 @@ pub fn parse_jar(data: &[u8], path: &str, layer: usize, depth: usize, out: &mut 
     };
     let mut found = 0usize;
     let mut manifest: Option<String> = None;
-    let mut nested: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..zip.len().min(100_000) {
         let Ok(entry) = zip.by_index(i) else { continue };
         let name = entry.name().to_string();
@@ -282,10 +281,11 @@ pub fn parse_jar(data: &[u8], path: &str, layer: usize, depth: usize, out: &mut 
         } else if depth == 0
             && (name.ends_with(".jar") || name.ends_with(".war"))
             && size <= MAX_NESTED_JAR
-            && nested.len() < 10_000
         {
+            // Parsed right away so at most one nested archive is in memory at a time.
             if let Some(buf) = read_entry(entry, MAX_NESTED_JAR) {
-                nested.push((name, buf));
+                // Nested packages are reported at `outer.jar!/BOOT-INF/lib/inner.jar`.
+                parse_jar(&buf, &format!("{path}!/{name}"), layer, depth + 1, out);
             }
         }
     }
@@ -314,10 +314,6 @@ pub fn parse_jar(data: &[u8], path: &str, layer: usize, depth: usize, out: &mut 
                 ));
             }
         }
-    }
-    for (name, buf) in nested {
-        // Nested packages are reported at `outer.jar!/BOOT-INF/lib/inner.jar`.
-        parse_jar(&buf, &format!("{path}!/{name}"), layer, depth + 1, out);
     }
 }
 

@@ -25,7 +25,9 @@ use std::collections::{BTreeMap, HashSet};
 const MAX_DB: u64 = 512 << 20;
 const MAX_MANIFEST: u64 = 16 << 20;
 const MAX_BINARY: u64 = 256 << 20;
-const MIN_BINARY: u64 = 4 << 10;
+/// Go binaries are over 1 MiB and cargo-auditable Rust ones over a few hundred KiB; the
+/// many small C utilities of `/usr/bin` are not worth buffering.
+const MIN_BINARY: u64 = 256 << 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum FileKind {
@@ -59,7 +61,7 @@ fn classify(path: &str) -> Option<FileKind> {
         | "var/lib/rpm/Packages.db"
         | "usr/lib/sysimage/rpm/Packages.db"
         | "usr/lib/sysimage/rpm/Packages" => FileKind::RpmUnsupported,
-        _ if path.starts_with("var/lib/dpkg/status.d/") && !name.contains('.') => {
+        _ if path.starts_with("var/lib/dpkg/status.d/") && !name.ends_with(".md5sums") => {
             FileKind::DpkgStatusD
         }
         _ if name == "METADATA" && path.contains(".dist-info/") => FileKind::PythonMeta,
@@ -141,6 +143,12 @@ pub struct Inventory {
     entries: BTreeMap<String, Entry>,
     os_release: BTreeMap<String, (usize, OsInfo)>,
     notes: BTreeMap<String, String>,
+    /// Filled from `wants` (hence the lock): unsupported databases are never buffered.
+    unsupported: std::sync::Mutex<BTreeMap<String, String>>,
+}
+
+fn unsupported_rpm_note(path: &str) -> String {
+    format!("{path}: RPM BerkeleyDB/ndb databases are not supported (only rpmdb.sqlite, RHEL/UBI 9+, Fedora 33+): OS packages of this image were not inventoried")
 }
 
 impl Inventory {
@@ -173,10 +181,8 @@ impl Inventory {
                 }
             },
             FileKind::RpmUnsupported => {
-                self.notes.insert(
-                    path.to_string(),
-                    format!("{path}: RPM BerkeleyDB/ndb databases are not supported (only rpmdb.sqlite, RHEL/UBI 9+, Fedora 33+): OS packages of this image were not inventoried"),
-                );
+                self.notes
+                    .insert(path.to_string(), unsupported_rpm_note(path));
                 Vec::new()
             }
             FileKind::PythonMeta => lang::parse_python_metadata(&text(), path, layer)
@@ -216,6 +222,9 @@ impl Inventory {
         self.entries.retain(|k, _| !under(k));
         self.os_release.retain(|k, _| !under(k));
         self.notes.retain(|k, _| !under(k));
+        if let Ok(mut u) = self.unsupported.lock() {
+            u.retain(|k, _| !under(k));
+        }
     }
 
     /// The packages present in the final filesystem.
@@ -254,7 +263,11 @@ impl Inventory {
                 String::new(),
             ),
         };
-        let mut notes: Vec<String> = self.notes.into_values().collect();
+        let mut notes_by_path = self.notes;
+        if let Ok(u) = self.unsupported.into_inner() {
+            notes_by_path.extend(u);
+        }
+        let mut notes: Vec<String> = notes_by_path.into_values().collect();
         let mut packages: Vec<Package> = Vec::new();
         let mut os_pkgs = 0usize;
         for (_, e) in self.entries {
@@ -315,12 +328,17 @@ impl FileSink for Inventory {
     fn wants(&self, path: &str, size: u64) -> bool {
         match classify(path.trim_start_matches("./").trim_start_matches('/')) {
             None => false,
-            Some(FileKind::Binary) | Some(FileKind::Jar) => {
-                (MIN_BINARY..=MAX_BINARY).contains(&size)
-            }
+            Some(FileKind::Jar) => size <= MAX_BINARY,
+            Some(FileKind::Binary) => (MIN_BINARY..=MAX_BINARY).contains(&size),
             Some(FileKind::DpkgStatus | FileKind::Apk | FileKind::RpmSqlite) => size <= MAX_DB,
-            // Only the path matters: the note says the format is unsupported.
-            Some(FileKind::RpmUnsupported) => size <= MAX_DB,
+            // Only the path matters: note the unsupported format without buffering the file.
+            Some(FileKind::RpmUnsupported) => {
+                let p = path.trim_start_matches("./").trim_start_matches('/');
+                if let Ok(mut u) = self.unsupported.lock() {
+                    u.insert(p.to_string(), unsupported_rpm_note(p));
+                }
+                false
+            }
             Some(_) => size <= MAX_MANIFEST,
         }
     }

@@ -116,3 +116,16 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
     }
     Ok(())
 }
+
+/// The configured user of an image (`""` = root by default), for the run-time joined view.
+pub fn image_user(reference: &str, args: &ScanArgs) -> Result<String> {
+    if args.offline {
+        anyhow::bail!("--offline forbids fetching `{reference}`");
+    }
+    let opts = open_options(&args.source)?;
+    let images = drydock_image::open(reference, &opts)?;
+    let img = images
+        .first()
+        .with_context(|| format!("{reference}: no image for this platform"))?;
+    Ok(img.config.config.user.clone())
+}

@@ -3,6 +3,7 @@ mod explain;
 mod image;
 mod parse;
 mod rules;
+mod runtime;
 mod sbom;
 mod scan;
 mod secrets;

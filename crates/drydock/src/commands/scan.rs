@@ -73,15 +73,30 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             Ok(TargetKind::Dockerfile(p)) => scan_dockerfile_target(&p, &env, &mut outcome),
             Ok(TargetKind::Directory(d)) => {
                 let files = discover::find_dockerfiles(&d);
-                if files.is_empty() {
+                let runtime = drydock_runtime::find_runtime_files(&d);
+                if files.is_empty() && runtime.is_empty() {
                     outcome.errors.push(TargetError {
                         target: arg.clone(),
-                        message: "no Dockerfile or Containerfile found below this directory"
+                        message: "no Dockerfile, Containerfile, Compose file or Kubernetes manifest found below this directory"
                             .into(),
                     });
                 }
                 for f in files {
                     scan_dockerfile_target(&f, &env, &mut outcome);
+                }
+                for f in runtime {
+                    super::runtime::scan_runtime_file(&f, &args, &env, &mut outcome);
+                }
+            }
+            Ok(TargetKind::Runtime(p)) => {
+                super::runtime::scan_runtime_file(&p, &args, &env, &mut outcome)
+            }
+            Ok(TargetKind::LiveContainers(kind)) => {
+                if let Err(e) = super::runtime::scan_live(kind, &env, &mut outcome) {
+                    outcome.errors.push(TargetError {
+                        target: arg.clone(),
+                        message: format!("{e:#}"),
+                    });
                 }
             }
             Ok(TargetKind::Image(spec)) => {
@@ -98,7 +113,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
 }
 
 /// Errors often start with the target's own name; the report prints it already.
-fn strip_prefix(msg: &str, target: &str) -> String {
+pub fn strip_prefix(msg: &str, target: &str) -> String {
     msg.strip_prefix(target)
         .and_then(|m| m.strip_prefix(": "))
         .unwrap_or(msg)
@@ -123,7 +138,7 @@ fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-fn display_path(p: &Path) -> String {
+pub fn display_path(p: &Path) -> String {
     let s = p.display().to_string();
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
