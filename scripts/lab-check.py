@@ -292,7 +292,15 @@ def check_image(name, gt, doc, secrets):
     if vulns:
         worst = max(vulns, key=sev)
         res["notes"].append(f"{len(vulns)} vulnerability findings (worst {worst.get('severity')}), not checked here")
+    res["signature"] = sorted({signature(f) for f in doc.get("findings", []) if f.get("category") != "vulnerability"})
     return res
+
+
+def signature(f):
+    """What must not depend on the format an image is read from (messages may name the source)."""
+    l = loc(f)
+    return "|".join(str(x) for x in (f.get("rule"), f.get("severity"), l.get("layer"), l.get("path"),
+                                     l.get("deleted_in"), l.get("field")))
 
 
 def main():
@@ -357,6 +365,21 @@ def main():
             print(f"BELOW-MEDIUM {d['image']} [{d['format']}] {pid}: {why}")
         for u in d.get("unexpected", []):
             print(f"UNEXPECTED {d['image']} [{d['format']}] {u}")
+    # The same image must give the same findings whatever the format it is read from.
+    base = {}
+    for d in details:
+        if "signature" not in d:
+            continue
+        if d["image"] not in base:
+            base[d["image"]] = d
+            continue
+        b = set(d["signature"]), set(base[d["image"]]["signature"])
+        only_here, only_base = b[0] - b[1], b[1] - b[0]
+        if only_here or only_base:
+            failed = True
+            d["format_diff"] = {"only_here": sorted(only_here), "only_in_" + base[d["image"]]["format"]: sorted(only_base)}
+            print(f"FORMAT-DIFF {d['image']} [{d['format']}] vs [{base[d['image']]['format']}]: "
+                  f"only here {sorted(only_here)}; only there {sorted(only_base)}")
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"rows": rows, "details": details}, f, indent=1)

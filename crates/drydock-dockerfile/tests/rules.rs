@@ -507,3 +507,77 @@ fn rules_markdown_lists_every_rule_with_equivalents() {
     }
     assert!(md.contains("| DL3002 |") || md.contains("DL3002"));
 }
+
+#[test]
+fn heredoc_scripts_and_nested_shells_are_analysed_with_source_positions() {
+    let src = "FROM alpine:3.20\r\nRUN <<EOF\r\nset -e\r\n  curl -k https://x.example/a -o /a\r\nEOF\r\nRUN sh -c 'wget --no-check-certificate https://x.example/b'\r\nUSER 1\r\n";
+    let opts = DockerfileOptions {
+        use_build_context: false,
+        ..DockerfileOptions::default()
+    };
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    let spans: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule == "DF025")
+        .map(span)
+        .collect();
+    assert_eq!(spans, [(4, 8, 4, 9), (6, 17, 6, 38)], "{:?}", scan.findings);
+}
+
+/// Truncated and byte-flipped fixtures (unterminated quotes, heredocs, continuations) must
+/// scan without panicking.
+#[test]
+fn mangled_inputs_never_panic() {
+    let opts = DockerfileOptions {
+        use_build_context: false,
+        ..DockerfileOptions::default()
+    };
+    let policy = Policy {
+        select: vec![RuleSelector("DF".into())],
+        ..Policy::default()
+    };
+    let mut inputs: Vec<Vec<u8>> = vec![
+        b"RUN \\".to_vec(),
+        b"FROM a\nRUN <<EOF".to_vec(),
+        b"FROM a\nRUN sh -c \"sh -c 'sh -c \\\"sh -c x\\\"'\"".to_vec(),
+        b"FROM a\nRUN ((((((((((((((((((((((((((((((((((".to_vec(),
+        vec![0xff, 0xfe, b'\n', b'R', b'U', b'N', b' ', 0x80],
+    ];
+    let mut names: Vec<_> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    for (k, p) in names.iter().enumerate() {
+        let bytes = std::fs::read(p).unwrap();
+        for cut in (1..bytes.len()).step_by(37 + k % 5) {
+            inputs.push(bytes[..cut].to_vec());
+        }
+        let mut flipped = bytes.clone();
+        for i in (0..flipped.len()).step_by(11) {
+            flipped[i] = match flipped[i] {
+                b'"' => b'\'',
+                b'\'' => b'"',
+                b'\n' => b'\\',
+                c => c,
+            };
+        }
+        inputs.push(flipped);
+    }
+    for input in &inputs {
+        let scan = scan_dockerfile(Path::new("Dockerfile"), input, &opts, &policy);
+        assert!(
+            !scan.errors.iter().any(|e| e.contains("internal error")),
+            "{:?}: {:?}",
+            String::from_utf8_lossy(input),
+            scan.errors
+        );
+    }
+}

@@ -24,12 +24,12 @@ pub use check::{
     check_rules, check_rules_with, rule_catalog, RulesCheckError, RulesCheckReport, SecretRuleInfo,
 };
 pub use names::name_suggests_secret;
-pub use rules::{RuleDef, RulesError, BUILTIN_RULE_FILES};
+pub use rules::{Example, RuleDef, RuleScope, RulesError, Validator, BUILTIN_RULE_FILES};
 pub use tree::{finding_for_match, scan_tree, TreeScanError, TreeScanOptions};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use drydock_core::{Confidence, Severity};
-use rules::{Rule, RuleScope, Validator, BACK_WINDOW, MAX_WINDOW};
+use rules::{Rule, BACK_WINDOW, MAX_WINDOW};
 use std::io::Read;
 use std::ops::Range;
 
@@ -479,6 +479,16 @@ impl Engine {
                     windows = vec![Vec::new(); self.rules.len()];
                 }
                 let r = &self.rules[ri];
+                if let Some(lit) = &r.def.needs_in_token {
+                    let rest = &data[m.end()..(m.end() + 256).min(data.len())];
+                    let tok_end = rest
+                        .iter()
+                        .position(|b| b" \t\r\n\"'<>`".contains(b))
+                        .unwrap_or(rest.len());
+                    if memchr::memmem::find(&rest[..tok_end], lit.as_bytes()).is_none() {
+                        continue;
+                    }
+                }
                 let mut start = m.start().saturating_sub(r.before);
                 let mut end = (m.end() + r.window).min(data.len());
                 // Widen to line boundaries (bounded) so a window never cuts a token in half.

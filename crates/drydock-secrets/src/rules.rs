@@ -162,6 +162,11 @@ pub struct RuleDef {
     /// Bytes searched before a keyword hit (default 256; 0 when the keyword starts the match).
     #[serde(default)]
     pub before: Option<usize>,
+    /// A literal that must follow the keyword within the same token (up to the next space,
+    /// quote or angle bracket), checked before any regex runs: `@` for URLs with credentials,
+    /// so the many plain `https://` links cost almost nothing.
+    #[serde(default)]
+    pub needs_in_token: Option<String>,
     #[serde(default)]
     pub references: Vec<String>,
     #[serde(default)]

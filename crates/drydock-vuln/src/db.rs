@@ -643,8 +643,28 @@ fn download(opts: &DbOptions, url: &str, dir: &Path) -> Result<(tempfile::NamedT
 
 /// `drydock db update`: download each ecosystem's `all.zip` and replace its records.
 /// A failed download or a corrupt archive leaves that ecosystem's previous data in place;
-/// the other ecosystems are still updated and the first error is returned at the end.
+/// the other ecosystems are still updated and the first error is returned at the end
+/// (use [`update_each`] to report every ecosystem's outcome).
 pub fn update(opts: &DbOptions, ecosystems: &[String]) -> Result<Vec<UpdateResult>> {
+    let mut done = Vec::new();
+    let mut first_err = None;
+    for r in update_each(opts, ecosystems)? {
+        match r {
+            Ok(u) => done.push(u),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok(done),
+    }
+}
+
+/// Like [`update`], with one result per archive (top-level ecosystem) in name order.
+/// The outer error is for problems before any download (offline, no database).
+pub fn update_each(opts: &DbOptions, ecosystems: &[String]) -> Result<Vec<Result<UpdateResult>>> {
     if opts.offline {
         return Err(Error::new("--offline is set: `db update` needs the network (use `drydock db import FILE.zip` instead)"));
     }
@@ -658,8 +678,7 @@ pub fn update(opts: &DbOptions, ecosystems: &[String]) -> Result<Vec<UpdateResul
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let mut done = Vec::new();
-    let mut first_err = None;
+    let mut out = Vec::new();
     // `Debian:12` and `Debian` are the same archive.
     for eco in &crate::ecosystem::sources_for(ecosystems.iter().map(String::as_str)) {
         let url = url_for(&opts.base_url, eco);
@@ -675,19 +694,9 @@ pub fn update(opts: &DbOptions, ecosystems: &[String]) -> Result<Vec<UpdateResul
                 stats,
             })
         });
-        match r {
-            Ok(u) => done.push(u),
-            Err(e) => {
-                if first_err.is_none() {
-                    first_err = Some(Error::new(format!("{e} (previous {eco} advisories kept)")));
-                }
-            }
-        }
+        out.push(r.map_err(|e| Error::new(format!("{e} (previous {eco} advisories kept)"))));
     }
-    match first_err {
-        Some(e) => Err(e),
-        None => Ok(done),
-    }
+    Ok(out)
 }
 
 #[cfg(test)]

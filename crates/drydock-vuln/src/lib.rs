@@ -19,8 +19,8 @@ pub mod verdict;
 pub mod version;
 
 pub use db::{
-    default_db_path, update, Db, DbOptions, DbStatus, Freshness, ImportStats, SourceStatus,
-    UpdateResult,
+    default_db_path, update, update_each, Db, DbOptions, DbStatus, Freshness, ImportStats,
+    SourceStatus, UpdateResult,
 };
 pub use ecosystem::OsInfo;
 pub use error::{Error, Result};

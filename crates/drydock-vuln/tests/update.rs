@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use drydock_vuln::{update, Db, DbOptions};
+use drydock_vuln::{update, update_each, Db, DbOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -136,6 +136,22 @@ fn update_good_corrupt_truncated_offline() {
     small.max_download_bytes = 100;
     let err = update(&small, &eco).unwrap_err().to_string();
     assert!(err.contains("download limit"), "{err}");
+    check(&good_url);
+
+    // Per-archive outcomes; `Debian:12` and `Debian` are one archive.
+    let each = update_each(
+        &opts(&dbp, &format!("{base}/good/{{ECOSYSTEM}}/all.zip")),
+        &["Debian:12".to_string(), "Debian".to_string()],
+    )
+    .unwrap();
+    assert_eq!(each.len(), 1);
+    assert_eq!(each[0].as_ref().unwrap().ecosystem, "Debian");
+    let each = update_each(
+        &opts(&dbp, &format!("{base}/missing/{{ECOSYSTEM}}/all.zip")),
+        &["Debian".to_string()],
+    )
+    .unwrap();
+    assert!(each[0].as_ref().unwrap_err().to_string().contains("404"));
     check(&good_url);
 
     // --offline never touches the network.

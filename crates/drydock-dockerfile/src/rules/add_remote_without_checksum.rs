@@ -31,6 +31,7 @@ ADD --checksum=sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a811
 ```
 
 ## References
+- CIS Docker Benchmark 4.12: Ensure all signed artifacts are validated
 - https://docs.docker.com/reference/dockerfile/#add---checksum
 - CIS Docker Benchmark 4.9: Ensure that COPY is used instead of ADD in Dockerfiles
 "##,

@@ -32,7 +32,7 @@ FROM python:3.13-slim-bookworm
 ```
 
 ## References
-- CIS Docker Benchmark 4.3: Ensure that unnecessary packages are not installed in the container
+- CIS Docker Benchmark 4.4: Ensure images are scanned and rebuilt to include security patches
 - https://endoflife.date/
 - https://devguide.python.org/versions/
 - https://wiki.debian.org/LTS

@@ -36,6 +36,7 @@ RUN echo "deb [signed-by=/usr/share/keyrings/example-archive-keyring.gpg] https:
 ```
 
 ## References
+- CIS Docker Benchmark 4.11: Ensure only verified packages are installed
 - https://wiki.debian.org/SecureApt
 - https://docs.fedoraproject.org/en-US/quick-docs/dnf/
 - https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper

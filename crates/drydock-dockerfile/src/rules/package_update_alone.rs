@@ -33,6 +33,7 @@ RUN apt-get update \
 ```
 
 ## References
+- CIS Docker Benchmark 4.7: Ensure update instructions are not used alone in the Dockerfile
 - https://docs.docker.com/build/building/best-practices/#apt-get
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#apt-get"],

@@ -33,6 +33,7 @@ RUN apt-get update && apt-get install -y --only-upgrade openssl && rm -rf /var/l
 ```
 
 ## References
+- CIS Docker Benchmark 4.4: Ensure images are scanned and rebuilt to include security patches
 - https://docs.docker.com/build/building/best-practices/#apt-get
 - https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often
 "##,

@@ -36,6 +36,7 @@ RUN pip install app
 ```
 
 ## References
+- CIS Docker Benchmark 4.11: Ensure only verified packages are installed
 - https://curl.se/docs/sslcerts.html
 - https://pip.pypa.io/en/stable/topics/https-certificates/
 - https://docs.npmjs.com/cli/v10/using-npm/config#strict-ssl

@@ -32,6 +32,7 @@ ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/corp-ca.crt
 ```
 
 ## References
+- CIS Docker Benchmark 4.11: Ensure only verified packages are installed
 - https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue
 - https://peps.python.org/pep-0493/
 - https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSLNOVERIFYcode

@@ -70,20 +70,34 @@ impl Rule for UntrustedRegistry {
                 );
             }
         }
-        for (i, ins) in cx.with_keyword("COPY") {
-            if let Some(StageRef::Image {
-                reference: Some(r),
-                name,
-            }) = cx.model.copy_from(cx.df, i)
-            {
-                if !trusted(&r) {
+        // Images pulled by `COPY --from=…` and `RUN --mount=from=…`.
+        for (i, ins) in cx.instructions() {
+            let refs: Vec<StageRef> = match ins.keyword() {
+                "COPY" => cx.model.copy_from(cx.df, i).into_iter().collect(),
+                "RUN" => cx.model.mount_sources(cx.df, i),
+                _ => continue,
+            };
+            for sr in refs {
+                let StageRef::Image {
+                    reference: Some(r),
+                    name,
+                } = sr
+                else {
+                    continue;
+                };
+                // A bare word may be a named build context rather than an image.
+                if !trusted(&r) && name.contains(['/', ':', '.']) {
+                    let how = if ins.keyword() == "COPY" {
+                        "COPY --from"
+                    } else {
+                        "RUN --mount=from"
+                    };
                     out.push(
-                        cx.finding(&META, cx.find_span(i, &name), format!("`COPY --from={name}` pulls from `{}`, which is not in trusted_registries", r.registry))
+                        cx.finding(&META, cx.find_span(i, &name), format!("`{how}={name}` pulls from `{}`, which is not in trusted_registries", r.registry))
                             .with_fix("Use an image from a trusted registry or add this registry to `trusted_registries` in drydock.toml"),
                     );
                 }
             }
-            let _ = ins;
         }
     }
 }

@@ -31,7 +31,6 @@ RUN chown -R app:app /app && chmod -R u=rwX,go=rX /app
 ```
 
 ## References
-- CIS Docker Benchmark 4.8: Ensure setuid and setgid permissions are removed
 - https://docs.docker.com/reference/dockerfile/#copy---chown---chmod
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#copy---chown---chmod"],

@@ -46,14 +46,8 @@ pub fn open_for_scan(
         return None;
     }
     match drydock_vuln::Db::open_existing(&o.db_path) {
-        Ok(db) => {
-            if let Ok(f) = db.freshness(&[], o.max_age) {
-                for m in f.messages() {
-                    eprintln!("drydock: warning: {m}");
-                }
-            }
-            Some(db)
-        }
+        // Freshness is checked per image, once its inventory says which ecosystems it needs.
+        Ok(db) => Some(db),
         Err(e) => {
             eprintln!("drydock: warning: {e} — package vulnerabilities are not checked");
             None

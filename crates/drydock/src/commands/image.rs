@@ -72,8 +72,17 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
         };
         let platform = img.platform.as_ref().map(|p| p.to_string());
         let mut findings = result.findings;
-        let packages = inventory.finish();
+        let inv = inventory.finish_all();
+        for n in &inv.notes {
+            eprintln!("drydock: note: {}: {n}", result.summary.name);
+        }
+        let packages = inv.packages;
         if let Some(db) = &db {
+            if let Ok(f) = db.freshness(&drydock_vuln::needed_sources(&packages), db_max_age(env)) {
+                for m in f.messages() {
+                    eprintln!("drydock: warning: {m}");
+                }
+            }
             let mopts = drydock_vuln::MatchOptions {
                 image: result.summary.name.clone(),
                 ..Default::default()
@@ -128,4 +137,10 @@ pub fn image_user(reference: &str, args: &ScanArgs) -> Result<String> {
         .first()
         .with_context(|| format!("{reference}: no image for this platform"))?;
     Ok(img.config.config.user.clone())
+}
+
+fn db_max_age(env: &ScanEnv) -> Option<std::time::Duration> {
+    Some(std::time::Duration::from_secs(
+        env.cfg.vulnerabilities.max_age_days.unwrap_or(7) * 86_400,
+    ))
 }

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::discover::{self, TargetKind};
 use crate::output::{self, Outcome};
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use drydock_core::{Finding, Location, Policy, Redaction, SourceSpan};
 use drydock_report::{Target, TargetError};
 use std::collections::BTreeMap;
@@ -59,55 +60,89 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         secrets: engine,
     };
 
-    let mut outcome = Outcome {
-        targets: Vec::new(),
-        findings: Vec::new(),
-        errors: Vec::new(),
-    };
+    // Classify every target first, so the Dockerfiles of all targets can be scanned in
+    // parallel while the report keeps the order the user gave.
+    enum Work {
+        Dockerfile(PathBuf),
+        Runtime(PathBuf),
+        Image(String),
+        Live(drydock_image::daemon::DaemonKind),
+        Error(TargetError),
+    }
+    let mut work = Vec::new();
     for arg in &args.targets {
         match discover::classify(arg) {
-            Err(e) => outcome.errors.push(TargetError {
+            Err(e) => work.push(Work::Error(TargetError {
                 target: arg.clone(),
                 message: strip_prefix(&e.to_string(), arg),
-            }),
-            Ok(TargetKind::Dockerfile(p)) => scan_dockerfile_target(&p, &env, &mut outcome),
+            })),
+            Ok(TargetKind::Dockerfile(p)) => work.push(Work::Dockerfile(p)),
             Ok(TargetKind::Directory(d)) => {
                 let files = discover::find_dockerfiles(&d);
                 let runtime = drydock_runtime::find_runtime_files(&d);
                 if files.is_empty() && runtime.is_empty() {
-                    outcome.errors.push(TargetError {
+                    work.push(Work::Error(TargetError {
                         target: arg.clone(),
                         message: "no Dockerfile, Containerfile, Compose file or Kubernetes manifest found below this directory"
                             .into(),
-                    });
+                    }));
                 }
-                for f in files {
-                    scan_dockerfile_target(&f, &env, &mut outcome);
-                }
-                for f in runtime {
-                    super::runtime::scan_runtime_file(&f, &args, &env, &mut outcome);
-                }
+                work.extend(files.into_iter().map(Work::Dockerfile));
+                work.extend(runtime.into_iter().map(Work::Runtime));
             }
-            Ok(TargetKind::Runtime(p)) => {
-                super::runtime::scan_runtime_file(&p, &args, &env, &mut outcome)
+            Ok(TargetKind::Runtime(p)) => work.push(Work::Runtime(p)),
+            Ok(TargetKind::Image(spec)) => work.push(Work::Image(spec)),
+            Ok(TargetKind::LiveContainers(kind)) => work.push(Work::Live(kind)),
+        }
+    }
+    let empty = || Outcome {
+        targets: Vec::new(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+    };
+    let dockerfiles: Vec<(usize, Outcome)> = work
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, w)| match w {
+            Work::Dockerfile(p) => {
+                let mut o = empty();
+                scan_dockerfile_target(p, &env, &mut o);
+                Some((i, o))
             }
-            Ok(TargetKind::LiveContainers(kind)) => {
-                if let Err(e) = super::runtime::scan_live(kind, &env, &mut outcome) {
-                    outcome.errors.push(TargetError {
-                        target: arg.clone(),
-                        message: format!("{e:#}"),
-                    });
-                }
-            }
-            Ok(TargetKind::Image(spec)) => {
-                if let Err(e) = super::image::scan_image(&spec, &args, &env, &mut outcome) {
-                    outcome.errors.push(TargetError {
+            _ => None,
+        })
+        .collect();
+    let mut parts: Vec<Option<Outcome>> = (0..work.len()).map(|_| None).collect();
+    for (i, o) in dockerfiles {
+        parts[i] = Some(o);
+    }
+    let mut outcome = empty();
+    for (i, w) in work.into_iter().enumerate() {
+        let mut o = parts[i].take().unwrap_or_else(empty);
+        match w {
+            Work::Dockerfile(_) => {}
+            Work::Error(e) => o.errors.push(e),
+            Work::Runtime(p) => super::runtime::scan_runtime_file(&p, &args, &env, &mut o),
+            Work::Image(spec) => {
+                if let Err(e) = super::image::scan_image(&spec, &args, &env, &mut o) {
+                    o.errors.push(TargetError {
                         target: spec.clone(),
                         message: strip_prefix(&format!("{e:#}"), &spec),
                     });
                 }
             }
+            Work::Live(kind) => {
+                if let Err(e) = super::runtime::scan_live(kind, &env, &mut o) {
+                    o.errors.push(TargetError {
+                        target: format!("{}:containers", kind.transport()),
+                        message: format!("{e:#}"),
+                    });
+                }
+            }
         }
+        outcome.targets.extend(o.targets);
+        outcome.findings.extend(o.findings);
+        outcome.errors.extend(o.errors);
     }
     output::finish(&args.output, &setup, scan_date, outcome)
 }
