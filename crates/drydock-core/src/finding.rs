@@ -246,7 +246,11 @@ impl Finding {
     }
 
     /// Build a finding from a rule's metadata (id, default severity, category).
-    pub fn from_rule(rule: &crate::RuleMeta, message: impl Into<String>, location: Location) -> Self {
+    pub fn from_rule(
+        rule: &crate::RuleMeta,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
         Finding::new(rule.id, rule.severity, rule.category, message, location)
     }
 
@@ -308,14 +312,14 @@ pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         let key = |f: &Finding| match &f.location {
             Location::Source(s) => (s.path.clone(), s.start_line, s.start_column, String::new()),
-            Location::Layer { image, layer, path, .. } => (image.clone(), *layer, 0, path.clone()),
+            Location::Layer {
+                image, layer, path, ..
+            } => (image.clone(), *layer, 0, path.clone()),
             Location::Config { image, field } => (image.clone(), usize::MAX, 0, field.clone()),
-            Location::Package {
-                image, package, ..
-            } => (image.clone(), usize::MAX, 1, package.clone()),
-            Location::Container { container, field } => {
-                (container.clone(), 0, 0, field.clone())
+            Location::Package { image, package, .. } => {
+                (image.clone(), usize::MAX, 1, package.clone())
             }
+            Location::Container { container, field } => (container.clone(), 0, 0, field.clone()),
         };
         key(a)
             .cmp(&key(b))
@@ -382,7 +386,13 @@ mod tests {
             })
         };
         let a = Finding::new("DF001", Severity::High, Category::User, "m", loc(1));
-        let b = Finding::new("DF001", Severity::High, Category::User, "other words", loc(1));
+        let b = Finding::new(
+            "DF001",
+            Severity::High,
+            Category::User,
+            "other words",
+            loc(1),
+        );
         let c = Finding::new("DF001", Severity::High, Category::User, "m", loc(2));
         assert_eq!(a.fingerprint, b.fingerprint);
         assert_ne!(a.fingerprint, c.fingerprint);

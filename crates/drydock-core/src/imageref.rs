@@ -28,7 +28,11 @@ pub struct ImageRefError {
 
 impl fmt::Display for ImageRefError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid image reference `{}`: {}", self.input, self.reason)
+        write!(
+            f,
+            "invalid image reference `{}`: {}",
+            self.input, self.reason
+        )
     }
 }
 
@@ -72,7 +76,8 @@ fn valid_tag(t: &str) -> bool {
     !b.is_empty()
         && b.len() <= 128
         && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-        && b.iter().all(|&x| x.is_ascii_alphanumeric() || matches!(x, b'_' | b'.' | b'-'))
+        && b.iter()
+            .all(|&x| x.is_ascii_alphanumeric() || matches!(x, b'_' | b'.' | b'-'))
 }
 
 fn valid_digest(d: &str) -> bool {
@@ -80,9 +85,9 @@ fn valid_digest(d: &str) -> bool {
         return false;
     };
     let algo_ok = !algo.is_empty()
-        && algo
-            .bytes()
-            .all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || matches!(x, b'+' | b'.' | b'_' | b'-'));
+        && algo.bytes().all(|x| {
+            x.is_ascii_lowercase() || x.is_ascii_digit() || matches!(x, b'+' | b'.' | b'_' | b'-')
+        });
     let hex_ok = hex.len() >= 32 && hex.bytes().all(|x| x.is_ascii_hexdigit());
     let sha_len_ok = match algo {
         "sha256" => hex.len() == 64,
@@ -106,7 +111,9 @@ impl ImageRef {
         let (name_tag, digest) = match s.split_once('@') {
             Some((n, d)) => {
                 if !valid_digest(d) {
-                    return Err(err("malformed digest (expected e.g. sha256:<64 hex digits>)"));
+                    return Err(err(
+                        "malformed digest (expected e.g. sha256:<64 hex digits>)",
+                    ));
                 }
                 (n, Some(d.to_string()))
             }
@@ -186,7 +193,10 @@ impl ImageRef {
 
     /// Last path component: `python` for `docker.io/library/python`.
     pub fn short_name(&self) -> &str {
-        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+        self.repository
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.repository)
     }
 
     /// The tag used when pulling: the given tag, or `latest` when there is neither tag nor digest.
@@ -263,12 +273,23 @@ mod tests {
         let r = ImageRef::parse("docker://127.0.0.1:5443/lab/clean:1.0").unwrap();
         assert_eq!(r.api_host(), "127.0.0.1:5443");
         let r = ImageRef::parse("myhost/app").unwrap();
-        assert_eq!(r.registry, "docker.io", "no dot/port: a Hub namespace, not a host");
+        assert_eq!(
+            r.registry, "docker.io",
+            "no dot/port: a Hub namespace, not a host"
+        );
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "Python:3", "app:", "app@sha256:xyz", "a//b", "app:-bad", "-app"] {
+        for bad in [
+            "",
+            "Python:3",
+            "app:",
+            "app@sha256:xyz",
+            "a//b",
+            "app:-bad",
+            "-app",
+        ] {
             assert!(ImageRef::parse(bad).is_err(), "{bad} should be rejected");
         }
         let e = ImageRef::parse("UPPER").unwrap_err();

@@ -23,7 +23,8 @@ impl RuleSelector {
         if s == rule.category.as_str() {
             return Some(1);
         }
-        if !s.is_empty() && rule.id.len() > s.len() && rule.id.starts_with(&s.to_ascii_uppercase()) {
+        if !s.is_empty() && rule.id.len() > s.len() && rule.id.starts_with(&s.to_ascii_uppercase())
+        {
             return Some(10 + s.len());
         }
         None
@@ -138,7 +139,10 @@ mod tests {
         p.select = sel(&["DF001"]);
         assert!(p.is_enabled(&R), "exact select beats prefix ignore");
         p.select = sel(&["DF050"]);
-        assert!(p.is_enabled(&OFF), "explicit select enables off-by-default rule");
+        assert!(
+            p.is_enabled(&OFF),
+            "explicit select enables off-by-default rule"
+        );
         let p = Policy {
             ignore: sel(&["final-stage-root"]),
             ..Policy::default()

@@ -59,7 +59,10 @@ mod tests {
         assert!(!e.value.contains("abcdefghij"));
         assert!(e.value.starts_with("ghp_ab…[40 chars"));
         assert_eq!(e.length, 40);
-        assert_eq!(redact(s, Redaction::Show).value, std::str::from_utf8(s).unwrap());
+        assert_eq!(
+            redact(s, Redaction::Show).value,
+            std::str::from_utf8(s).unwrap()
+        );
     }
 
     #[test]
@@ -69,7 +72,11 @@ mod tests {
 
     #[test]
     fn redact_in_replaces_all() {
-        let out = redact_in("a=SECRETVALUE1234 b=SECRETVALUE1234", "SECRETVALUE1234", Redaction::Redact);
+        let out = redact_in(
+            "a=SECRETVALUE1234 b=SECRETVALUE1234",
+            "SECRETVALUE1234",
+            Redaction::Redact,
+        );
         assert!(!out.contains("SECRETVALUE1234"));
     }
 }

@@ -63,7 +63,10 @@ impl RuleMeta {
             }
         }
         if !self.equivalents.is_empty() {
-            s.push_str(&format!("\nEquivalent checks: {}\n", self.equivalents.join(", ")));
+            s.push_str(&format!(
+                "\nEquivalent checks: {}\n",
+                self.equivalents.join(", ")
+            ));
         }
         s
     }

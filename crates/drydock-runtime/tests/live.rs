@@ -149,7 +149,9 @@ fn setup() -> Result<(Lab, String), String> {
             // Debian's static busybox (package busybox-static), imported by podman.
             let busybox = Path::new("/bin/busybox");
             if !busybox.exists() {
-                return Err("no image archive and no /bin/busybox (apt-get install busybox-static)".into());
+                return Err(
+                    "no image archive and no /bin/busybox (apt-get install busybox-static)".into(),
+                );
             }
             let root = dir.join("rootfs");
             std::fs::create_dir_all(root.join("bin")).map_err(|e| e.to_string())?;
@@ -160,7 +162,13 @@ fn setup() -> Result<(Lab, String), String> {
             }
             let tar = dir.join("rootfs.tar");
             let ok = Command::new("tar")
-                .args(["-C", &root.display().to_string(), "-cf", &tar.display().to_string(), "."])
+                .args([
+                    "-C",
+                    &root.display().to_string(),
+                    "-cf",
+                    &tar.display().to_string(),
+                    ".",
+                ])
                 .status()
                 .map_err(|e| e.to_string())?
                 .success();
@@ -168,7 +176,14 @@ fn setup() -> Result<(Lab, String), String> {
                 return Err("tar of the test rootfs failed".into());
             }
             let name = "localhost/drydock-test/busybox:live";
-            lab.run(&["import", "-q", "--change", "ENV PATH=/bin", &tar.display().to_string(), name])?;
+            lab.run(&[
+                "import",
+                "-q",
+                "--change",
+                "ENV PATH=/bin",
+                &tar.display().to_string(),
+                name,
+            ])?;
             name.to_string()
         }
     };

@@ -69,7 +69,7 @@ pub fn check_rules_with(
 }
 
 fn check_engine(engine: &Engine) -> Result<RulesCheckReport, RulesCheckError> {
-    let mut failures = Vec::new();
+    let mut failures = engine.compile_all();
     let mut report = RulesCheckReport {
         rules: engine.rule_count(),
         examples: 0,

@@ -234,14 +234,15 @@ impl Engine {
     /// Built-in rules plus extra YAML rule files (`(origin, yaml text)`, same schema as
     /// `rules/*.yaml`), minus the `disabled` rule ids.
     pub fn with_rules(extra: &[(&str, &str)], disabled: &[&str]) -> Result<Engine, RulesError> {
-        let mut defs: Vec<(String, rules::RuleDef)> = Vec::new();
-        for (origin, text) in BUILTIN_RULE_FILES.iter().chain(extra.iter()) {
+        // (origin, rule, user rule: compile its pattern now so a bad regex is a load error)
+        let mut defs: Vec<(String, rules::RuleDef, bool)> = Vec::new();
+        for (i, (origin, text)) in BUILTIN_RULE_FILES.iter().chain(extra.iter()).enumerate() {
             for d in rules::parse_file(origin, text)? {
-                defs.push((origin.to_string(), d));
+                defs.push((origin.to_string(), d, i >= BUILTIN_RULE_FILES.len()));
             }
         }
         let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        for (origin, d) in &defs {
+        for (origin, d, _) in &defs {
             if let Some(first) = seen.insert(d.id.clone(), origin.clone()) {
                 return Err(RulesError::Duplicate {
                     id: d.id.clone(),
@@ -256,11 +257,11 @@ impl Engine {
             }
         }
         let mut compiled = Vec::new();
-        for (origin, d) in defs {
+        for (origin, d, eager) in defs {
             if disabled.contains(&d.id.as_str()) {
                 continue;
             }
-            compiled.push(rules::compile(d, &origin)?);
+            compiled.push(rules::compile(d, &origin, eager)?);
         }
         Ok(Engine::from_rules(compiled))
     }
@@ -315,6 +316,15 @@ impl Engine {
             whole_file_rules,
             rules,
         }
+    }
+
+    /// Compile every rule's pattern now (they are otherwise compiled on first use); returns
+    /// one message per pattern that does not compile.
+    pub(crate) fn compile_all(&self) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter_map(|r| r.pattern().err().map(|e| format!("rule `{}`: {e}", r.def.id)))
+            .collect()
     }
 
     /// Number of enabled rules.
@@ -554,17 +564,27 @@ impl Engine {
         rejected: &mut Vec<Range<usize>>,
     ) {
         let r = &self.rules[ri];
+        // A pattern that does not compile matches nothing; `check_rules` reports it.
+        let Ok(pat) = r.pattern() else { return };
         let hay = &data[s..e];
-        for caps in r.regex.captures_iter(hay) {
+        for caps in pat.regex.captures_iter(hay) {
             let Some(whole) = caps.get(0) else { continue };
-            let Some(sec) = caps.get(r.secret_group) else {
+            let Some(sec) = caps.get(pat.secret_group) else {
                 continue;
             };
-            let key = r.key_group.and_then(|g| caps.get(g));
-            let secret = s + sec.start()..s + sec.end();
+            let key = pat.key_group.and_then(|g| caps.get(g));
+            // Armored key bodies start/end with line breaks: report the key text itself.
+            let raw = sec.as_bytes();
+            let lead = raw.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let trail = raw[lead..]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            let secret = s + sec.start() + lead..s + sec.end() - trail;
             match self.validate(
                 r,
-                sec.as_bytes(),
+                &data[secret.clone()],
                 &data[s + whole.start()..s + whole.end()],
                 key.map(|k| k.as_bytes()),
                 cx,

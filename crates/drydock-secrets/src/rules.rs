@@ -175,12 +175,20 @@ pub struct RuleDef {
     pub negative_examples: Vec<Example>,
 }
 
-/// A rule ready to run.
-pub struct Rule {
-    pub def: RuleDef,
+/// A rule's compiled pattern and the capture groups it reports.
+pub struct Pattern {
     pub regex: regex::bytes::Regex,
     pub secret_group: usize,
     pub key_group: Option<usize>,
+}
+
+/// A rule ready to run. The pattern is compiled on first use: most rules never see a keyword
+/// hit in a given run, and compiling ~280 regexes up front dominated every invocation's start.
+pub struct Rule {
+    pub def: RuleDef,
+    /// `Err` holds the compile error (only possible for a lazily compiled rule whose pattern
+    /// was not checked at load; built-in rules are all compiled by the tests).
+    pattern: std::sync::OnceLock<Result<Pattern, String>>,
     pub paths: Option<regex::RegexSet>,
     pub window: usize,
     pub before: usize,
@@ -220,7 +228,40 @@ pub fn parse_file(origin: &str, text: &str) -> Result<Vec<RuleDef>, RulesError> 
     Ok(f.rules)
 }
 
-pub fn compile(def: RuleDef, origin: &str) -> Result<Rule, RulesError> {
+fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
+    // ASCII semantics (`\w`, `\s`, `(?i)`): scanned bytes need not be UTF-8, and Unicode
+    // classes would make counted repetitions huge to compile.
+    let regex = regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(16 << 20)
+        .build()
+        .map_err(|e| format!("pattern does not compile: {e}"))?;
+    let secret_group = regex
+        .capture_names()
+        .position(|n| n == Some("secret"))
+        .unwrap_or(if regex.captures_len() > 1 { 1 } else { 0 });
+    let key_group = regex.capture_names().position(|n| n == Some("key"));
+    Ok(Pattern {
+        regex,
+        secret_group,
+        key_group,
+    })
+}
+
+impl Rule {
+    /// The compiled pattern (compiled now if this is its first use).
+    pub fn pattern(&self) -> Result<&Pattern, &str> {
+        self.pattern
+            .get_or_init(|| compile_pattern(&self.def.pattern))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+/// Check a rule and make it ready to run. With `eager` its pattern is compiled now (user
+/// rules: a bad regex is a load error); otherwise on first use (built-in rules, all compiled
+/// by the tests).
+pub fn compile(def: RuleDef, origin: &str, eager: bool) -> Result<Rule, RulesError> {
     let invalid = |message: String| RulesError::Invalid {
         id: def.id.clone(),
         origin: origin.to_string(),
@@ -242,18 +283,10 @@ pub fn compile(def: RuleDef, origin: &str) -> Result<Rule, RulesError> {
     if def.keywords.iter().any(|k| k.len() < 2) {
         return Err(invalid("keywords must be at least 2 bytes".into()));
     }
-    // ASCII semantics (`\w`, `\s`, `(?i)`): scanned bytes need not be UTF-8, and Unicode
-    // classes would make counted repetitions huge to compile.
-    let regex = regex::bytes::RegexBuilder::new(&def.pattern)
-        .unicode(false)
-        .size_limit(16 << 20)
-        .build()
-        .map_err(|e| invalid(format!("pattern does not compile: {e}")))?;
-    let secret_group = regex
-        .capture_names()
-        .position(|n| n == Some("secret"))
-        .unwrap_or(if regex.captures_len() > 1 { 1 } else { 0 });
-    let key_group = regex.capture_names().position(|n| n == Some("key"));
+    let pattern = std::sync::OnceLock::new();
+    if eager {
+        let _ = pattern.set(Ok(compile_pattern(&def.pattern).map_err(invalid)?));
+    }
     let paths = if def.paths.is_empty() {
         None
     } else {
@@ -276,9 +309,7 @@ pub fn compile(def: RuleDef, origin: &str) -> Result<Rule, RulesError> {
     }
     Ok(Rule {
         def,
-        regex,
-        secret_group,
-        key_group,
+        pattern,
         paths,
         window,
         before,

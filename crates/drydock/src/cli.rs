@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan Dockerfiles, directories, images (archives, OCI layouts, registries, daemons).
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Scan files and directories for secrets only.
     Secrets(SecretsArgs),
     /// Print the parsed instructions of a Dockerfile.

@@ -114,7 +114,8 @@ pub fn find_dockerfiles(dir: &Path) -> Vec<PathBuf> {
         .max_depth(32)
         .into_iter()
         .filter_entry(|e| {
-            e.depth() == 0 || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
+            e.depth() == 0
+                || !(e.file_type().is_dir() && skip_dir(&e.file_name().to_string_lossy()))
         })
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file() && is_dockerfile_name(&e.file_name().to_string_lossy()))
@@ -130,10 +131,21 @@ mod tests {
 
     #[test]
     fn dockerfile_names() {
-        for n in ["Dockerfile", "Containerfile", "Dockerfile.prod", "api.Dockerfile", "x.dockerfile"] {
+        for n in [
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "x.dockerfile",
+        ] {
             assert!(is_dockerfile_name(n), "{n}");
         }
-        for n in ["Dockerfile.dockerignore", "README.md", "dockerfile.md", "docker-compose.yml"] {
+        for n in [
+            "Dockerfile.dockerignore",
+            "README.md",
+            "dockerfile.md",
+            "docker-compose.yml",
+        ] {
             assert!(!is_dockerfile_name(n), "{n}");
         }
     }
@@ -161,7 +173,10 @@ mod tests {
         );
         assert_eq!(find_dockerfiles(&dir), vec![dir.join("svc/Dockerfile")]);
         let tar = dir.join("app.tar");
-        assert!(matches!(classify(tar.to_str().unwrap()).unwrap(), TargetKind::Image(_)));
+        assert!(matches!(
+            classify(tar.to_str().unwrap()).unwrap(),
+            TargetKind::Image(_)
+        ));
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -21,7 +21,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             // clap prints help/version to stdout with exit 0; usage errors go to stderr with 2.
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            let code = if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

@@ -111,7 +111,11 @@ pub fn load_baseline(path: &Path) -> Result<HashSet<String>> {
         .with_context(|| format!("{}: baseline has no `findings` array", path.display()))?;
     Ok(list
         .iter()
-        .filter_map(|f| f.get("fingerprint").and_then(|x| x.as_str()).map(String::from))
+        .filter_map(|f| {
+            f.get("fingerprint")
+                .and_then(|x| x.as_str())
+                .map(String::from)
+        })
         .collect())
 }
 

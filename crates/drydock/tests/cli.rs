@@ -24,9 +24,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(out))
-    })
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
 #[test]
@@ -36,19 +35,40 @@ fn examples_have_findings_and_exit_1() {
         .arg(examples().join("webapp"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out.stdout);
     let findings = v["findings"].as_array().unwrap();
-    let rules: Vec<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     for expected in ["DF001", "DF012", "DF013", "DF017", "DF024", "DF025"] {
-        assert!(rules.contains(&expected), "{expected} missing from {rules:?}");
+        assert!(
+            rules.contains(&expected),
+            "{expected} missing from {rules:?}"
+        );
     }
     for f in findings {
-        for key in ["rule", "severity", "category", "message", "location", "fingerprint"] {
+        for key in [
+            "rule",
+            "severity",
+            "category",
+            "message",
+            "location",
+            "fingerprint",
+        ] {
             assert!(f.get(key).is_some(), "finding without {key}: {f}");
         }
         let loc = &f["location"];
-        assert!(loc["path"].is_string() && loc["start_line"].as_u64().unwrap() >= 1, "{loc}");
+        assert!(
+            loc["path"].is_string() && loc["start_line"].as_u64().unwrap() >= 1,
+            "{loc}"
+        );
     }
 }
 
@@ -59,7 +79,9 @@ fn secrets_are_redacted_in_every_format() {
         "sk_live_4eC39HqLyjWDarjtT1zdp7dcQw3kTe",
         "s3cr3t-Pa55w0rd",
     ];
-    for format in ["text", "json", "sarif", "junit", "github", "markdown", "html"] {
+    for format in [
+        "text", "json", "sarif", "junit", "github", "markdown", "html",
+    ] {
         let out = drydock()
             .args(["scan", "--no-color", "--format", format])
             .arg(examples().join("webapp"))
@@ -95,11 +117,25 @@ fn fail_on_threshold_controls_exit_code() {
     let df = write(dir.path(), "Dockerfile", "FROM alpine:3.20\nRUN echo hi\n");
     // Only medium/info findings (no USER, tag without digest…): passes at high…
     let when = ["--scan-date", "2026-01-01"];
-    drydock().args(["scan", "-q"]).args(when).arg(&df).assert().code(0);
+    drydock()
+        .args(["scan", "-q"])
+        .args(when)
+        .arg(&df)
+        .assert()
+        .code(0);
     // …but once Alpine 3.20 is past its end of life (2026-04-01) that is high.
-    drydock().args(["scan", "-q", "--scan-date", "2026-11-27"]).arg(&df).assert().code(1);
+    drydock()
+        .args(["scan", "-q", "--scan-date", "2026-11-27"])
+        .arg(&df)
+        .assert()
+        .code(1);
     // It fails at info, and never with `none`.
-    drydock().args(["scan", "-q", "--fail-on", "info"]).args(when).arg(&df).assert().code(1);
+    drydock()
+        .args(["scan", "-q", "--fail-on", "info"])
+        .args(when)
+        .arg(&df)
+        .assert()
+        .code(1);
     drydock()
         .args(["scan", "-q", "--fail-on", "none", "--select", "ALL"])
         .arg(&df)
@@ -110,7 +146,11 @@ fn fail_on_threshold_controls_exit_code() {
 #[test]
 fn ignore_select_and_config_file() {
     let dir = tempfile::tempdir().unwrap();
-    let df = write(dir.path(), "Dockerfile", "FROM ubuntu:latest\nRUN curl https://x.sh | sh\n");
+    let df = write(
+        dir.path(),
+        "Dockerfile",
+        "FROM ubuntu:latest\nRUN curl https://x.sh | sh\n",
+    );
     let rules = |args: &[&str]| -> Vec<String> {
         let out = drydock()
             .args(["scan", "--format", "json", "--fail-on", "none"])
@@ -127,9 +167,21 @@ fn ignore_select_and_config_file() {
     };
     assert!(rules(&[]).contains(&"DF017".to_string()));
     assert!(!rules(&["--ignore", "DF017"]).contains(&"DF017".to_string()));
-    assert!(!rules(&["--ignore", "base-image"]).iter().any(|r| r == "DF017"));
-    assert_eq!(rules(&["--select", "DF024"]).iter().filter(|r| *r != "DF024").count(), rules(&["--select", "DF024"]).len() - 1);
-    write(dir.path(), "drydock.toml", "ignore = [\"DF024\"]\n[severities]\nDF017 = \"critical\"\n");
+    assert!(!rules(&["--ignore", "base-image"])
+        .iter()
+        .any(|r| r == "DF017"));
+    assert_eq!(
+        rules(&["--select", "DF024"])
+            .iter()
+            .filter(|r| *r != "DF024")
+            .count(),
+        rules(&["--select", "DF024"]).len() - 1
+    );
+    write(
+        dir.path(),
+        "drydock.toml",
+        "ignore = [\"DF024\"]\n[severities]\nDF017 = \"critical\"\n",
+    );
     let out = drydock()
         .args(["scan", "--format", "json", "--fail-on", "none"])
         .arg(&df)
@@ -138,7 +190,9 @@ fn ignore_select_and_config_file() {
     let v = json_of(&out.stdout);
     let f = v["findings"].as_array().unwrap();
     assert!(f.iter().all(|f| f["rule"] != "DF024"));
-    assert!(f.iter().any(|f| f["rule"] == "DF017" && f["severity"] == "critical"));
+    assert!(f
+        .iter()
+        .any(|f| f["rule"] == "DF017" && f["severity"] == "critical"));
 }
 
 #[test]
@@ -150,15 +204,29 @@ fn baseline_drops_known_findings() {
         .arg(&df)
         .output()
         .unwrap();
-    let base = write(dir.path(), "baseline.json", &String::from_utf8_lossy(&out.stdout));
+    let base = write(
+        dir.path(),
+        "baseline.json",
+        &String::from_utf8_lossy(&out.stdout),
+    );
     let out = drydock()
-        .args(["scan", "--format", "json", "--fail-on", "info", "--baseline"])
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "info",
+            "--baseline",
+        ])
         .arg(&base)
         .arg(&df)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(json_of(&out.stdout)["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        json_of(&out.stdout)["findings"].as_array().unwrap().len(),
+        0
+    );
 }
 
 #[test]
@@ -181,7 +249,12 @@ fn errors_are_one_line_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = write(dir.path(), "drydock.toml", "nonsense = true\n");
     let df = write(dir.path(), "Dockerfile", "FROM scratch\n");
-    let out = drydock().args(["scan", "--config"]).arg(&cfg).arg(&df).output().unwrap();
+    let out = drydock()
+        .args(["scan", "--config"])
+        .arg(&cfg)
+        .arg(&df)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -203,9 +276,16 @@ fn malformed_dockerfile_is_an_error_but_still_scanned() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(":2") && err.to_lowercase().contains("frobnicate"), "{err}");
+    assert!(
+        err.contains(":2") && err.to_lowercase().contains("frobnicate"),
+        "{err}"
+    );
     let v = json_of(&out.stdout);
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "DF025"));
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "DF025"));
 }
 
 #[test]
@@ -216,12 +296,19 @@ fn parse_json_interface() {
         "Dockerfile",
         "FROM alpine AS build\nCOPY --from=build --chown=1:1 a b\nRUN <<EOF\necho hi\nEOF\n",
     );
-    let out = drydock().args(["parse", "--format", "json"]).arg(&df).output().unwrap();
+    let out = drydock()
+        .args(["parse", "--format", "json"])
+        .arg(&df)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v = json_of(&out.stdout);
     let ins = v["instructions"].as_array().unwrap();
     assert_eq!(ins[0]["cmd"], "FROM");
-    assert_eq!(ins[1]["flags"], serde_json::json!(["--from=build", "--chown=1:1"]));
+    assert_eq!(
+        ins[1]["flags"],
+        serde_json::json!(["--from=build", "--chown=1:1"])
+    );
     assert_eq!(ins[2]["heredocs"][0]["name"], "EOF");
     assert_eq!(ins[2]["heredocs"][0]["content"], "echo hi\n");
     assert_eq!(ins[2]["end_line"], 5);
@@ -240,7 +327,10 @@ fn explain_and_rules_catalogue() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown rule"));
-    let out = drydock().args(["rules", "--format", "json"]).output().unwrap();
+    let out = drydock()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let v = json_of(&out.stdout);
     let rules = v.as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -255,7 +345,10 @@ fn explain_and_rules_catalogue() {
 
 #[test]
 fn rules_doc_is_up_to_date() {
-    let out = drydock().args(["rules", "--format", "markdown"]).output().unwrap();
+    let out = drydock()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
     let generated = String::from_utf8(out.stdout).unwrap();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
@@ -279,7 +372,10 @@ fn sarif_is_valid_json_with_rules() {
     let v = json_of(&out.stdout);
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
-    assert!(!run["tool"]["driver"]["rules"].as_array().unwrap().is_empty());
+    assert!(!run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     assert!(run["results"][0]["partialFingerprints"].is_object());
 }
 
@@ -296,17 +392,22 @@ fn secrets_command_scans_trees() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out.stdout);
     let f = &v["findings"][0];
     assert_eq!(f["category"], "secret", "{v}");
     assert_eq!(f["location"]["start_line"], 1);
-    assert!(f["location"]["path"].as_str().unwrap().ends_with("config/app.env"));
+    assert!(f["location"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("config/app.env"));
     assert!(!out.stdout.windows(20).any(|w| w == b"1xYZ4dBvQn8PrT2mKs6L"));
-    drydock()
-        .args(["secrets", "/no/such/dir"])
-        .assert()
-        .code(2);
+    drydock().args(["secrets", "/no/such/dir"]).assert().code(2);
 }
 
 #[test]
@@ -327,19 +428,34 @@ fn directories_include_compose_files_and_manifests() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out.stdout);
     let f = v["findings"].as_array().unwrap();
     let privileged = f
         .iter()
         .find(|f| f["rule"] == "RT001")
         .expect("privileged service reported");
-    assert!(privileged["location"]["path"].as_str().unwrap().ends_with("compose.yaml"));
+    assert!(privileged["location"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("compose.yaml"));
     assert_eq!(privileged["location"]["start_line"], 4);
-    assert!(f.iter().any(|f| f["location"]["path"].as_str().unwrap().ends_with("pod.yaml")
+    assert!(f.iter().any(|f| f["location"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("pod.yaml")
         && f["category"] == "runtime"));
     // Invalid YAML is a clear error naming the file and line.
-    let bad = write(dir.path(), "docker-compose.yml", "services:\n  app\n    image: x\n");
+    let bad = write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  app\n    image: x\n",
+    );
     let out = drydock().args(["scan"]).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("docker-compose.yml"));

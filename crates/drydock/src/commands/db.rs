@@ -9,8 +9,19 @@ use std::time::Duration;
 /// The ecosystems `db update` fetches when none are named: the distributions whose images
 /// are common bases and the language ecosystems drydock inventories.
 pub const DEFAULT_ECOSYSTEMS: [&str; 13] = [
-    "Debian", "Ubuntu", "Alpine", "Red Hat", "Rocky Linux", "AlmaLinux", "PyPI", "npm", "Go",
-    "Maven", "RubyGems", "Packagist", "crates.io",
+    "Debian",
+    "Ubuntu",
+    "Alpine",
+    "Red Hat",
+    "Rocky Linux",
+    "AlmaLinux",
+    "PyPI",
+    "npm",
+    "Go",
+    "Maven",
+    "RubyGems",
+    "Packagist",
+    "crates.io",
 ];
 
 fn db_options(explicit: Option<&Path>, cfg: &Config, offline: bool) -> drydock_vuln::DbOptions {
@@ -100,10 +111,13 @@ pub fn run(args: DbArgs) -> Result<u8> {
                     o.db_path.display()
                 );
             }
-            let db = drydock_vuln::Db::open_existing(&o.db_path).map_err(|e| anyhow::anyhow!("{e}"))?;
-            print!("{}", db.status().map_err(|e| anyhow::anyhow!("{e}"))?.render());
+            let db =
+                drydock_vuln::Db::open_existing(&o.db_path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            print!(
+                "{}",
+                db.status().map_err(|e| anyhow::anyhow!("{e}"))?.render()
+            );
         }
     }
     Ok(crate::EXIT_CLEAN)
 }
-

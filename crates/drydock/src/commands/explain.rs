@@ -11,7 +11,12 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         }
         None => {
             // Suggest ids sharing a prefix, the most common typo being a wrong number.
-            let prefix: String = args.rule.chars().take(2).collect::<String>().to_ascii_uppercase();
+            let prefix: String = args
+                .rule
+                .chars()
+                .take(2)
+                .collect::<String>()
+                .to_ascii_uppercase();
             let near: Vec<&str> = reg
                 .rules
                 .iter()

@@ -27,7 +27,9 @@ pub fn open_options(s: &SourceArgs) -> Result<OpenOptions> {
         anyhow::bail!("--password-stdin needs --username");
     }
     if s.ca_cert.len() > 1 {
-        anyhow::bail!("--ca-cert: give one CA bundle file (concatenate several PEM certificates into it)");
+        anyhow::bail!(
+            "--ca-cert: give one CA bundle file (concatenate several PEM certificates into it)"
+        );
     }
     Ok(OpenOptions {
         platform,
@@ -93,7 +95,13 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
             if let Some(p) = &platform {
                 findings = findings
                     .into_iter()
-                    .map(|f| if f.platform.is_some() { f } else { f.with_platform(p.clone()) })
+                    .map(|f| {
+                        if f.platform.is_some() {
+                            f
+                        } else {
+                            f.with_platform(p.clone())
+                        }
+                    })
                     .collect();
             }
         }
@@ -106,7 +114,11 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
                 platform,
                 digest: img.manifest_digest.clone(),
                 size: s.total_size,
-                user: Some(if s.user.is_empty() { "root (no User set)".to_string() } else { s.user.clone() }),
+                user: Some(if s.user.is_empty() {
+                    "root (no User set)".to_string()
+                } else {
+                    s.user.clone()
+                }),
                 layers: s
                     .layers
                     .iter()

@@ -13,7 +13,7 @@ use anyhow::Result;
 
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Scan(a) => scan::run(a),
+        Command::Scan(a) => scan::run(*a),
         Command::Secrets(a) => secrets::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Rules(a) => rules::run(a),

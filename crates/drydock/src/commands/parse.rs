@@ -34,7 +34,10 @@ pub fn run(args: ParseArgs) -> Result<u8> {
                     i.start_line,
                     i.end_line,
                     i.cmd,
-                    i.sub_cmd.as_deref().map(|s| format!(" {s}")).unwrap_or_default(),
+                    i.sub_cmd
+                        .as_deref()
+                        .map(|s| format!(" {s}"))
+                        .unwrap_or_default(),
                     flags,
                     i.value
                 );
@@ -48,5 +51,9 @@ pub fn run(args: ParseArgs) -> Result<u8> {
         }
     }
     // A file that does not parse is an error for `parse`, whose only job is parsing.
-    Ok(if df.errors.is_empty() { crate::EXIT_CLEAN } else { crate::EXIT_ERROR })
+    Ok(if df.errors.is_empty() {
+        crate::EXIT_CLEAN
+    } else {
+        crate::EXIT_ERROR
+    })
 }

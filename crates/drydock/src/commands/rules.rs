@@ -21,10 +21,17 @@ pub fn run(args: RulesArgs) -> Result<u8> {
                     r.severity.as_str(),
                     r.category.as_str(),
                     r.title,
-                    if r.default_enabled { "" } else { "  [off by default]" }
+                    if r.default_enabled {
+                        ""
+                    } else {
+                        "  [off by default]"
+                    }
                 );
             }
-            println!("\n{} rules. `drydock explain ID` shows why each matters and how to fix it.", reg.rules.len());
+            println!(
+                "\n{} rules. `drydock explain ID` shows why each matters and how to fix it.",
+                reg.rules.len()
+            );
         }
     }
     Ok(crate::EXIT_CLEAN)
@@ -67,7 +74,11 @@ pub fn markdown(rules: &[&'static RuleMeta]) -> String {
             sev = r.severity,
             cat = r.category,
             title = r.title.replace('|', "\\|"),
-            off = if r.default_enabled { "" } else { " (off by default)" },
+            off = if r.default_enabled {
+                ""
+            } else {
+                " (off by default)"
+            },
             eq = r.equivalents.join(", "),
         ));
     }
@@ -79,7 +90,11 @@ pub fn markdown(rules: &[&'static RuleMeta]) -> String {
             r.title,
             r.severity,
             r.category,
-            if r.equivalents.is_empty() { String::new() } else { format!(" · equivalents: {}", r.equivalents.join(", ")) },
+            if r.equivalents.is_empty() {
+                String::new()
+            } else {
+                format!(" · equivalents: {}", r.equivalents.join(", "))
+            },
             demote_headings(r.explanation.trim())
         ));
         if !r.references.is_empty() && !r.explanation.contains("## References") {
@@ -95,7 +110,13 @@ pub fn markdown(rules: &[&'static RuleMeta]) -> String {
 /// Rule explanations use `##` headings; inside the catalogue they sit under a rule's `##`.
 fn demote_headings(text: &str) -> String {
     text.lines()
-        .map(|l| if l.starts_with("## ") { format!("##{l}") } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with("## ") {
+                format!("##{l}")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

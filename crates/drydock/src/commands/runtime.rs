@@ -88,7 +88,11 @@ pub fn scan_live(
     let mut inspected = Vec::new();
     for c in &list {
         if let Some(id) = c.get("Id").and_then(|v| v.as_str()) {
-            inspected.push(drydock_image::daemon::inspect_container(kind, host.as_deref(), id)?);
+            inspected.push(drydock_image::daemon::inspect_container(
+                kind,
+                host.as_deref(),
+                id,
+            )?);
         }
     }
     let source = format!("{}:containers", kind.transport());

@@ -6,8 +6,7 @@ use std::io::Write;
 
 pub fn run(args: SbomArgs) -> Result<u8> {
     let opts = super::image::open_options(&args.source)?;
-    let images = drydock_image::open(&args.image, &opts)
-        .map_err(|e| anyhow::anyhow!("{}", e))?;
+    let images = drydock_image::open(&args.image, &opts).map_err(|e| anyhow::anyhow!("{}", e))?;
     if images.len() != 1 {
         anyhow::bail!(
             "{}: {} platforms; choose one with --platform os/arch for an SBOM",

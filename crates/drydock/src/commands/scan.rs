@@ -5,9 +5,9 @@ use crate::config::Config;
 use crate::discover::{self, TargetKind};
 use crate::output::{self, Outcome};
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use drydock_core::{Finding, Location, Policy, Redaction, SourceSpan};
 use drydock_report::{Target, TargetError};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -164,8 +164,9 @@ fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
             }
             _ => {
                 // `--build-arg NAME` takes the value from the environment, as docker build does.
-                let v = std::env::var(a)
-                    .with_context(|| format!("--build-arg `{a}`: expected K=V (or NAME set in the environment)"))?;
+                let v = std::env::var(a).with_context(|| {
+                    format!("--build-arg `{a}`: expected K=V (or NAME set in the environment)")
+                })?;
                 out.insert(a.clone(), v);
             }
         }
@@ -192,12 +193,19 @@ fn scan_dockerfile_target(path: &Path, env: &ScanEnv, outcome: &mut Outcome) {
     };
     let context_dir = path
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .unwrap_or(Path::new("."))
         .to_path_buf();
     let options = drydock_dockerfile::DockerfileOptions {
         trusted_registries: env.trusted_registries.clone(),
-        scan_date: drydock_core::eol::Date::parse(&env.scan_date).unwrap_or_else(|_| drydock_core::eol::Date::today()),
+        scan_date: drydock_core::eol::Date::parse(&env.scan_date)
+            .unwrap_or_else(|_| drydock_core::eol::Date::today()),
         build_args: env.build_args.clone(),
         redaction: env.redaction,
         context_dir: Some(context_dir.clone()),
@@ -266,12 +274,20 @@ fn context_secrets(
     let base = display_path(context_dir);
     let mut out = Vec::new();
     for (rel, abs) in files {
-        let Ok(meta) = std::fs::metadata(&abs) else { continue };
+        let Ok(meta) = std::fs::metadata(&abs) else {
+            continue;
+        };
         if !meta.is_file() || meta.len() > MAX_CONTEXT_FILE {
             continue;
         }
-        let Ok(data) = std::fs::read(&abs) else { continue };
-        let shown = if base == "." { rel.clone() } else { format!("{base}/{rel}") };
+        let Ok(data) = std::fs::read(&abs) else {
+            continue;
+        };
+        let shown = if base == "." {
+            rel.clone()
+        } else {
+            format!("{base}/{rel}")
+        };
         let cx = drydock_secrets::ScanContext {
             path: Some(&rel),
             ..Default::default()

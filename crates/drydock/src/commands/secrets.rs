@@ -80,10 +80,5 @@ pub fn run(args: SecretsArgs) -> Result<u8> {
             root: r.display().to_string(),
         });
     }
-    output::finish(
-        &args.output,
-        &setup,
-        super::scan_date(None)?,
-        outcome,
-    )
+    output::finish(&args.output, &setup, super::scan_date(None)?, outcome)
 }
