@@ -46,7 +46,9 @@ if [ "${LAB_CHECK_SERVICES:-1}" = 1 ] && [ -d "$SHARED_LAB" ]; then
   tls=${LAB_TLS_PORT:-5443}
   if ! curl -s -o /dev/null --cacert "$LAB/registry/certs/ca.crt" "https://127.0.0.1:$tls/v2/"; then
     if command -v docker-registry >/dev/null; then
-      "$SHARED_LAB/50-registry-start.sh" >&2 && started+=(registry)
+      out=$("$SHARED_LAB/50-registry-start.sh" 2>&1) || true
+      echo "$out" >&2
+      grep -q "already running" <<<"$out" || started+=(registry)
     fi
   fi
   if curl -s -o /dev/null --cacert "$LAB/registry/certs/ca.crt" "https://127.0.0.1:$tls/v2/"; then
@@ -56,11 +58,14 @@ if [ "${LAB_CHECK_SERVICES:-1}" = 1 ] && [ -d "$SHARED_LAB" ]; then
   fi
   if ! curl -sf --unix-socket "$LAB/run/podman.sock" http://d/_ping >/dev/null 2>&1; then
     if command -v podman >/dev/null; then
-      "$SHARED_LAB/60-podman-api-start.sh" >&2 && started+=(podman)
+      out=$("$SHARED_LAB/60-podman-api-start.sh" 2>&1) || true
+      echo "$out" >&2
+      grep -q "already running" <<<"$out" || started+=(podman)
     fi
   fi
   if curl -sf --unix-socket "$LAB/run/podman.sock" http://d/_ping >/dev/null 2>&1; then
-    export DOCKER_HOST="unix://$LAB/run/podman.sock"
+    # docker-daemon: reads DOCKER_HOST, podman: reads CONTAINER_HOST (as podman's own clients do)
+    export DOCKER_HOST="unix://$LAB/run/podman.sock" CONTAINER_HOST="unix://$LAB/run/podman.sock"
     formats+=,podman,docker-daemon
   else
     echo "lab-check: PODMAN SOCKET NOT AVAILABLE — podman:/docker-daemon: skipped" >&2

@@ -9,6 +9,7 @@ fn main() {
     let mut source = None;
     let mut opts = OpenOptions::default();
     let mut json = false;
+    let mut no_secrets = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--platform" => {
@@ -16,16 +17,18 @@ fn main() {
                 opts.platform = PlatformChoice::parse(&p).unwrap_or_else(|e| fail(&e.to_string()));
             }
             "--json" => json = true,
+            "--no-secrets" => no_secrets = true,
             _ => source = Some(a),
         }
     }
     let source = source.unwrap_or_else(|| fail("usage: image-scan SOURCE [--platform P] [--json]"));
     let t = Instant::now();
     let images = open(&source, &opts).unwrap_or_else(|e| fail(&e.to_string()));
-    let scan_opts = ScanOptions {
+    let mut scan_opts = ScanOptions {
         tag_platform: opts.platform == PlatformChoice::All,
         ..Default::default()
     };
+    scan_opts.walk.secrets = !no_secrets;
     for img in &images {
         let s =
             drydock_image::scan(img, &scan_opts, &mut []).unwrap_or_else(|e| fail(&e.to_string()));

@@ -50,7 +50,8 @@ impl std::error::Error for LimitExceeded {}
 /// Counts and hashes every byte that passes through.
 pub struct HashingReader<R> {
     inner: R,
-    hasher: Hasher,
+    /// `None`: only count (the bytes are hashed elsewhere).
+    hasher: Option<Hasher>,
     count: u64,
 }
 
@@ -58,22 +59,36 @@ impl<R: Read> HashingReader<R> {
     pub fn new(inner: R, hasher: Hasher) -> Self {
         HashingReader {
             inner,
-            hasher,
+            hasher: Some(hasher),
+            count: 0,
+        }
+    }
+    fn counting(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: None,
             count: 0,
         }
     }
     pub fn count(&self) -> u64 {
         self.count
     }
+    /// The inner reader, the digest (empty when only counting) and the byte count.
     pub fn finish(self) -> (R, String, u64) {
-        (self.inner, self.hasher.finish(), self.count)
+        (
+            self.inner,
+            self.hasher.map(Hasher::finish).unwrap_or_default(),
+            self.count,
+        )
     }
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
         self.count += n as u64;
         Ok(n)
     }
@@ -168,6 +183,83 @@ impl Decoder {
     }
 }
 
+/// Where decompression runs: inline, or (compressed layers) on its own thread so that
+/// inflating and the tar walk of one layer use two cores.
+enum Stage {
+    Inline(Box<Decoder>),
+    Piped(PipeReader),
+}
+
+type PipeResult = io::Result<(String, u64)>;
+
+struct PipeReader {
+    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    cur: Vec<u8>,
+    pos: usize,
+    handle: Option<std::thread::JoinHandle<PipeResult>>,
+}
+
+impl Read for Stage {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stage::Inline(d) => d.read(buf),
+            Stage::Piped(p) => {
+                while p.pos >= p.cur.len() {
+                    match p.rx.recv() {
+                        Ok(Ok(c)) => {
+                            p.cur = c;
+                            p.pos = 0;
+                        }
+                        Ok(Err(e)) => return Err(e),
+                        Err(_) => return Ok(0),
+                    }
+                }
+                let n = buf.len().min(p.cur.len() - p.pos);
+                buf[..n].copy_from_slice(&p.cur[p.pos..p.pos + n]);
+                p.pos += n;
+                Ok(n)
+            }
+        }
+    }
+}
+
+/// Decompress on a helper thread: chunks go to the reader through a bounded channel; at
+/// the end the thread drains the stored blob and returns its digest and size.
+fn spawn_pipe(mut dec: Decoder) -> Stage {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(8);
+    let handle = std::thread::spawn(move || -> PipeResult {
+        loop {
+            let mut buf = vec![0u8; 256 << 10];
+            match dec.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.send(Ok(buf)).is_err() {
+                        return Err(io::Error::other("layer reader went away"));
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(io::Error::new(e.kind(), e.to_string())));
+                    return Err(e);
+                }
+            }
+        }
+        let mut raw = dec.into_raw();
+        if let Err(e) = io::copy(&mut raw, &mut io::sink()) {
+            let _ = tx.send(Err(io::Error::new(e.kind(), e.to_string())));
+            return Err(e);
+        }
+        let (_, digest, n) = raw.into_inner().inner.finish();
+        Ok((digest, n))
+    });
+    Stage::Piped(PipeReader {
+        rx,
+        cur: Vec::new(),
+        pos: 0,
+        handle: Some(handle),
+    })
+}
+
 /// The limits one layer read must respect; `total` is shared by all layers of an image.
 #[derive(Clone)]
 pub struct LayerLimits {
@@ -187,7 +279,7 @@ impl LayerLimits {
 /// The uncompressed bytes of a layer; hashes both sides while streaming. Call
 /// [`LayerReader::finish`] after the consumer is done to drain and verify.
 pub struct LayerReader {
-    inner: HashingReader<Decoder>,
+    inner: HashingReader<Stage>,
     compressed: Counter,
     limits: LayerLimits,
     pub blob: String,
@@ -244,8 +336,20 @@ impl LayerReader {
                     .map_err(|e| ImageError::io(&blob, e))?,
             ),
         };
+        // An uncompressed layer's bytes are already hashed on the stored side: hash once.
+        let same_alg = desc.digest.split(':').next() == diff_id.split(':').next();
+        let inner = if compression == Compression::None && same_alg {
+            HashingReader::counting(Stage::Inline(Box::new(decoder)))
+        } else if compression == Compression::None {
+            HashingReader::new(
+                Stage::Inline(Box::new(decoder)),
+                Hasher::for_digest(diff_id),
+            )
+        } else {
+            HashingReader::new(spawn_pipe(decoder), Hasher::for_digest(diff_id))
+        };
         Ok(LayerReader {
-            inner: HashingReader::new(decoder, Hasher::for_digest(diff_id)),
+            inner,
             compressed,
             limits: limits.clone(),
             blob,
@@ -261,12 +365,33 @@ impl LayerReader {
     /// layer is compressed only the diff_id is checked.
     pub fn finish(mut self) -> Result<LayerDigests, ImageError> {
         io::copy(&mut self, &mut io::sink()).map_err(|e| map_read_error(&self.blob, e))?;
-        let (decoder, diff_id, uncompressed_size) = self.inner.finish();
-        let mut raw = decoder.into_raw();
-        // Bytes after the compressed stream's end still belong to the blob's digest.
-        io::copy(&mut raw, &mut io::sink()).map_err(|e| map_read_error(&self.blob, e))?;
-        let (hashing, digest, compressed_size) = raw.into_inner().inner.finish();
-        drop(hashing);
+        let (stage, diff_id, uncompressed_size) = self.inner.finish();
+        let (digest, compressed_size) = match stage {
+            Stage::Inline(decoder) => {
+                let mut raw = (*decoder).into_raw();
+                // Bytes after the compressed stream's end still belong to the blob's digest.
+                io::copy(&mut raw, &mut io::sink()).map_err(|e| map_read_error(&self.blob, e))?;
+                let (_, digest, n) = raw.into_inner().inner.finish();
+                (digest, n)
+            }
+            Stage::Piped(mut p) => {
+                let h = p.handle.take().ok_or_else(|| ImageError::Format {
+                    input: self.blob.clone(),
+                    message: "decompression thread already joined".into(),
+                })?;
+                h.join()
+                    .map_err(|_| ImageError::Format {
+                        input: self.blob.clone(),
+                        message: "decompression thread panicked".into(),
+                    })?
+                    .map_err(|e| map_read_error(&self.blob, e))?
+            }
+        };
+        let diff_id = if diff_id.is_empty() {
+            digest.clone()
+        } else {
+            diff_id
+        };
         let check_compressed =
             self.compression == Compression::None || self.desc.digest != self.diff_id;
         if check_compressed && !self.desc.digest.is_empty() && digest != self.desc.digest {

@@ -414,7 +414,7 @@ pub fn scan_docker_archive_stream(
         if is_doc || !is_layer_name {
             if is_doc {
                 let mut data = head;
-                (&mut entry)
+                entry
                     .read_to_end(&mut data)
                     .map_err(|e| crate::blob::map_read_error(&label, e))?;
                 docs.insert(member, data);

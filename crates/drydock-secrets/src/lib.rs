@@ -15,6 +15,7 @@
 //! ```
 
 mod check;
+mod keywords;
 mod names;
 mod rules;
 mod tree;
@@ -27,7 +28,6 @@ pub use names::name_suggests_secret;
 pub use rules::{Example, RuleDef, RuleScope, RulesError, Validator, BUILTIN_RULE_FILES};
 pub use tree::{finding_for_match, scan_tree, TreeScanError, TreeScanOptions};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use drydock_core::{Confidence, Severity};
 use rules::{Rule, BACK_WINDOW, MAX_WINDOW};
 use std::io::Read;
@@ -94,11 +94,13 @@ struct Raw {
 
 pub struct Engine {
     rules: Vec<Rule>,
-    ac: AhoCorasick,
+    ac: keywords::Keywords,
     /// AC pattern index → rules using that keyword.
     ac_rules: Vec<Vec<u32>>,
     /// The same for rules allowed on binary content.
-    bin_ac: AhoCorasick,
+    /// Built on the first binary input (Dockerfiles and most runs never need it).
+    bin_ac: std::sync::OnceLock<keywords::Keywords>,
+    bin_keywords: Vec<String>,
     bin_rules: Vec<Vec<u32>>,
     named_value_rules: Vec<usize>,
     /// Path-gated rules without keywords: run over whole matching files.
@@ -110,22 +112,6 @@ const STREAM_CHUNK: usize = 8 << 20;
 /// Overlap kept between windows: larger than any rule window plus its back window, so a
 /// match that starts before the cut is wholly inside the buffer it is reported from.
 const STREAM_OVERLAP: usize = MAX_WINDOW + 2 * BACK_WINDOW + 4096;
-
-fn build_ac(keywords: &[String]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        // The DFA measured ~3.5x faster than the NFAs on this keyword set.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(keywords)
-        .or_else(|_| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(keywords)
-        })
-        .expect("keyword automaton: keywords are plain literals")
-}
 
 /// Can a hit of one keyword hide a hit of the other?
 fn may_overlap(a: &str, b: &str) -> bool {
@@ -139,11 +125,22 @@ fn may_overlap(a: &str, b: &str) -> bool {
 fn close_overlaps(keywords: &[String], map: &mut [Vec<u32>]) {
     let orig: Vec<Vec<u32>> = map.to_vec();
     for (i, ki) in keywords.iter().enumerate() {
-        for (j, kj) in keywords.iter().enumerate() {
-            if i != j && may_overlap(ki, kj) {
-                for &r in &orig[j] {
-                    if !map[i].contains(&r) {
-                        map[i].push(r);
+        for (j, kj) in keywords.iter().enumerate().skip(i + 1) {
+            // Cheap reject first: the shorter keyword's first byte must occur in the longer.
+            let (long, short) = if ki.len() >= kj.len() {
+                (ki, kj)
+            } else {
+                (kj, ki)
+            };
+            if memchr::memchr(short.as_bytes()[0], long.as_bytes()).is_none()
+                || !may_overlap(ki, kj)
+            {
+                continue;
+            }
+            for (to, from) in [(i, j), (j, i)] {
+                for &r in &orig[from] {
+                    if !map[to].contains(&r) {
+                        map[to].push(r);
                     }
                 }
             }
@@ -308,9 +305,10 @@ impl Engine {
         close_overlaps(&keywords, &mut ac_rules);
         close_overlaps(&bin_keywords, &mut bin_rules);
         Engine {
-            ac: build_ac(&keywords),
+            ac: keywords::Keywords::new(&keywords),
             ac_rules,
-            bin_ac: build_ac(&bin_keywords),
+            bin_ac: std::sync::OnceLock::new(),
+            bin_keywords,
             bin_rules,
             named_value_rules,
             whole_file_rules,
@@ -323,7 +321,11 @@ impl Engine {
     pub(crate) fn compile_all(&self) -> Vec<String> {
         self.rules
             .iter()
-            .filter_map(|r| r.pattern().err().map(|e| format!("rule `{}`: {e}", r.def.id)))
+            .filter_map(|r| {
+                r.pattern()
+                    .err()
+                    .map(|e| format!("rule `{}`: {e}", r.def.id))
+            })
             .collect()
     }
 
@@ -339,12 +341,8 @@ impl Engine {
 
     /// Number of keyword (prefilter) hits in `data`: how much work the regex stage gets.
     pub fn keyword_hits(&self, data: &[u8]) -> usize {
-        let mut at = 0;
         let mut n = 0;
-        while let Some(m) = self.ac.find(aho_corasick::Input::new(data).range(at..)) {
-            at = m.start() + 1;
-            n += 1;
-        }
+        self.ac.for_each_hit(data, |_| n += 1);
         n
     }
 
@@ -465,18 +463,19 @@ impl Engine {
         value_start: usize,
     ) -> Vec<Raw> {
         let (ac, map) = if binary {
-            (&self.bin_ac, &self.bin_rules)
+            (
+                self.bin_ac
+                    .get_or_init(|| keywords::Keywords::new(&self.bin_keywords)),
+                &self.bin_rules,
+            )
         } else {
             (&self.ac, &self.ac_rules)
         };
         // Per-rule merged windows, filled lazily.
         let mut windows: Vec<Vec<(usize, usize)>> = Vec::new();
-        let mut active: Vec<u8> = vec![2; self.rules.len()]; // 2 = not computed yet
-                                                             // Earliest-ending search restarted one byte after each hit's start: finds keywords
-                                                             // that start inside another; `close_overlaps` covers keywords containing one another.
-        let mut at = 0;
-        while let Some(m) = ac.find(aho_corasick::Input::new(data).range(at..)) {
-            at = m.start() + 1;
+        // 2 = not computed yet
+        let mut active: Vec<u8> = vec![2; self.rules.len()];
+        ac.for_each_hit(data, |m| {
             for &ri in &map[m.pattern().as_usize()] {
                 let ri = ri as usize;
                 if active[ri] == 2 {
@@ -519,7 +518,7 @@ impl Engine {
                     _ => w.push((start, end)),
                 }
             }
-        }
+        });
         let mut raws = Vec::new();
         let mut rejected: Vec<Range<usize>> = Vec::new();
         for (ri, ws) in windows.iter().enumerate() {

@@ -51,6 +51,26 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
     report(cx, out, false);
 }
 
+/// Package-manager data and documentation trees: text written by distributions, not by
+/// the image's author (apt's Translation files quote `--password` examples, man pages…).
+pub(crate) fn package_data_area(path: &str) -> Option<&'static str> {
+    const AREAS: &[(&str, &str)] = &[
+        ("var/lib/apt/lists/", "apt package lists"),
+        ("var/cache/apt/", "apt cache"),
+        ("var/lib/dpkg/", "dpkg database"),
+        ("lib/apk/db/", "apk database"),
+        ("var/lib/rpm/", "rpm database"),
+        ("usr/share/doc/", "package documentation"),
+        ("usr/share/man/", "manual pages"),
+        ("usr/share/info/", "info pages"),
+        ("usr/share/locale/", "translations"),
+    ];
+    AREAS
+        .iter()
+        .find(|(p, _)| path.starts_with(p))
+        .map(|(_, a)| *a)
+}
+
 /// Shared by IM001 (present) and IM002 (deleted/overwritten).
 pub(crate) fn report(cx: &ImageContext<'_>, out: &mut Vec<Finding>, deleted: bool) {
     let meta = if deleted {
@@ -75,6 +95,11 @@ pub(crate) fn report(cx: &ImageContext<'_>, out: &mut Vec<Finding>, deleted: boo
                 sev = sev.min(Severity::Low);
                 msg.push_str(&format!(
                     "; vendor content: the file belongs to OS package `{pkg}`"
+                ));
+            } else if let Some(area) = package_data_area(&s.path) {
+                sev = sev.min(Severity::Low);
+                msg.push_str(&format!(
+                    "; vendor content: {area} (package-manager data, not application files)"
                 ));
             } else if let Some(r) = &s.vendor_reason {
                 sev = sev.min(Severity::Low);

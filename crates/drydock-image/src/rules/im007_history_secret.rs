@@ -121,6 +121,18 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             &format!("the command of history[{i}]"),
             &mut cmd,
         );
+        // `RUN <<EOF` heredoc bodies are recorded verbatim: scan them like file content too.
+        if cb.contains("<<") {
+            value_secrets(
+                &META,
+                cb,
+                None,
+                ContentKind::File,
+                &loc,
+                &format!("the heredoc of history[{i}]"),
+                &mut cmd,
+            );
+        }
         for f in cmd {
             let sha = f
                 .evidence
