@@ -81,11 +81,24 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
         let mut inventory = drydock_vuln::Inventory::new();
         let scans = {
             let mut sinks: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
-            drydock_image::scan_docker_archive_stream(stream, spec, None, &scan_opts(false), &mut sinks)?
+            drydock_image::scan_docker_archive_stream(
+                stream,
+                spec,
+                None,
+                &scan_opts(false),
+                &mut sinks,
+            )?
         };
         // The export holds exactly the named image, so one scan and one inventory.
         for result in scans {
-            record(result, None, std::mem::take(&mut inventory), db.as_ref(), env, outcome)?;
+            record(
+                result,
+                None,
+                std::mem::take(&mut inventory),
+                db.as_ref(),
+                env,
+                outcome,
+            )?;
         }
         return Ok(());
     }
@@ -97,7 +110,14 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
             let mut sinks: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
             drydock_image::scan(&img, &scan_opts(multi), &mut sinks)?
         };
-        record(result, img.manifest_digest.clone(), inventory, db.as_ref(), env, outcome)?;
+        record(
+            result,
+            img.manifest_digest.clone(),
+            inventory,
+            db.as_ref(),
+            env,
+            outcome,
+        )?;
     }
     Ok(())
 }
@@ -117,7 +137,10 @@ fn record(
         eprintln!("drydock: note: {}: {n}", result.summary.name);
     }
     if let Some(db) = db {
-        if let Ok(f) = db.freshness(&drydock_vuln::needed_sources(&inv.packages), db_max_age(env)) {
+        if let Ok(f) = db.freshness(
+            &drydock_vuln::needed_sources(&inv.packages),
+            db_max_age(env),
+        ) {
             for m in f.messages() {
                 eprintln!("drydock: warning: {m}");
             }
