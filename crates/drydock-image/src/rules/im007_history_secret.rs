@@ -83,8 +83,11 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         return;
     }
     // Values already reported from Env/Labels (ENV steps repeat them in history).
+    // A secret also found in a layer file is still reported here: history is a second,
+    // independent place anyone can read it from (`docker history`).
     let known: Vec<String> = out
         .iter()
+        .filter(|f| matches!(f.location, drydock_core::Location::Config { .. }))
         .filter_map(|f| f.evidence.as_ref().map(|e| e.sha256.clone()))
         .collect();
     for (i, h) in cx.image.config.history.iter().enumerate() {
@@ -121,6 +124,22 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             &format!("the command of history[{i}]"),
             &mut cmd,
         );
+        // `NAME=value` assignments in the command (`export API_KEY=…`, `echo "TOKEN=…" > f`)
+        // whose name says secret, even where no provider pattern knows the value's shape.
+        for (k, v) in assignments(cb) {
+            if build_args(cb).iter().any(|(bk, _)| *bk == k) {
+                continue;
+            }
+            if let Some(f) = named_secret_finding(
+                &META,
+                &k,
+                &v,
+                &loc,
+                &format!("assignment in the command of history[{i}]:"),
+            ) {
+                cmd.push(f);
+            }
+        }
         // `RUN <<EOF` heredoc bodies are recorded verbatim: scan them like file content too.
         if cb.contains("<<") {
             value_secrets(
@@ -155,9 +174,71 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Literal `NAME=value` assignments in a command line. Values that reference variables
+/// (`$X`, `${X}`, `$(…)`) are skipped: the secret is not in the text.
+pub fn assignments(cmd: &str) -> Vec<(String, String)> {
+    let b = cmd.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let starts_word = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if !(starts_word && (b[i].is_ascii_alphabetic() || b[i] == b'_')) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            continue;
+        }
+        let name = &cmd[start..i];
+        i += 1;
+        let (quote, vstart) = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => (Some(q), i + 1),
+            _ => (None, i),
+        };
+        let mut j = vstart;
+        while j < b.len() {
+            let c = b[j];
+            let end = match quote {
+                Some(q) => c == q,
+                None => {
+                    c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b'"' | b'\'' | b')')
+                }
+            };
+            if end {
+                break;
+            }
+            j += 1;
+        }
+        let value = &cmd[vstart..j];
+        if !value.is_empty() && !value.contains('$') && !value.contains('`') {
+            out.push((name.to_string(), value.to_string()));
+        }
+        i = j.max(i);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_literal_assignments_only() {
+        let a = assignments(
+            r#"/bin/sh -c echo "API_KEY=hd_9fK2mQ7xL4pZ8vR1" > /app/x.env && export TOKEN=$T && X='a b'"#,
+        );
+        assert_eq!(
+            a,
+            vec![
+                ("API_KEY".to_string(), "hd_9fK2mQ7xL4pZ8vR1".to_string()),
+                ("X".to_string(), "a b".to_string())
+            ]
+        );
+    }
 
     #[test]
     fn parses_build_arg_prefix() {

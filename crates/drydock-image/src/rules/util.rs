@@ -30,10 +30,17 @@ pub fn value_secrets(
             continue;
         }
         seen.push(ev.sha256.clone());
+        // A documented example value is reported low, but a variable *named* like a secret
+        // that ships a credential-shaped value is at least medium: the pattern is the defect.
+        let severity = if name.is_some_and(drydock_secrets::name_suggests_secret) {
+            m.severity.max(Severity::Medium)
+        } else {
+            m.severity
+        };
         out.push(
             Finding::new(
                 meta.id,
-                m.severity,
+                severity,
                 meta.category,
                 format!("{} in {what}", m.rule_name),
                 loc.clone(),
@@ -92,5 +99,49 @@ pub fn removal_note(cx: &ImageContext<'_>, layer: usize, path: &str) -> String {
             " (deleted or overwritten in layer {d}, but still extractable from layer {layer})"
         ),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_named_env_with_example_value_is_at_least_medium() {
+        let loc = Location::Config {
+            image: "img".into(),
+            field: "Env".into(),
+        };
+        let meta = &crate::rules::im005_env_secret::META;
+        let mut out = Vec::new();
+        let text = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        value_secrets(
+            meta,
+            text,
+            Some("AWS_SECRET_ACCESS_KEY"),
+            ContentKind::Value,
+            &loc,
+            "Env",
+            &mut out,
+        );
+        assert!(
+            !out.is_empty(),
+            "documented example key not reported at all"
+        );
+        assert!(
+            out.iter().all(|f| f.severity >= Severity::Medium),
+            "{out:?}"
+        );
+        let mut plain = Vec::new();
+        value_secrets(
+            meta,
+            text,
+            Some("EXAMPLE_TEXT"),
+            ContentKind::Value,
+            &loc,
+            "Env",
+            &mut plain,
+        );
+        assert!(plain.iter().all(|f| f.severity <= out[0].severity));
     }
 }
