@@ -82,6 +82,7 @@ pub fn markdown(rules: &[&'static RuleMeta]) -> String {
             eq = r.equivalents.join(", "),
         ));
     }
+    s.push_str(&runtime_differences());
     for r in rules {
         s.push_str(&format!(
             "\n## {}\n\n**{}** — {} · severity `{}` · category `{}`{}\n\n{}\n",
@@ -119,4 +120,16 @@ fn demote_headings(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The runtime rules' comparison with KICS/Checkov/kube-score lives with their docs; the
+/// catalogue repeats it so one page answers "how does this differ from tool X".
+fn runtime_differences() -> String {
+    const DOC: &str = include_str!("../../../../docs/runtime.md");
+    let Some(start) = DOC.find("## Differences from KICS") else {
+        return String::new();
+    };
+    let rest = &DOC[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 4);
+    format!("\n{}\n", demote_headings(rest[..end].trim()))
 }
