@@ -385,6 +385,33 @@ impl<'a> RuleContext<'a> {
         self.df.instructions[i].span
     }
 
+    /// For instructions of which only the last one per stage counts (CMD, ENTRYPOINT,
+    /// HEALTHCHECK): a finding on every earlier one, naming the line that overrides it.
+    pub fn report_overridden(&self, meta: &RuleMeta, keyword: &str, out: &mut Vec<Finding>) {
+        for stage in &self.model.stages {
+            let all: Vec<usize> = self
+                .stage_instructions(stage)
+                .filter(|(_, ins)| ins.cmd == keyword)
+                .map(|(i, _)| i)
+                .collect();
+            if let Some((&last, earlier)) = all.split_last() {
+                for &i in earlier {
+                    out.push(
+                        self.finding(
+                            meta,
+                            self.span(i),
+                            format!(
+                                "this {keyword} is overridden by the one on line {}",
+                                self.span(last).start_line
+                            ),
+                        )
+                        .with_fix(format!("Keep only one {keyword} per stage")),
+                    );
+                }
+            }
+        }
+    }
+
     /// Span of the first occurrence of `needle` inside instruction `i` (after its keyword),
     /// or the whole instruction when it cannot be found verbatim.
     pub fn find_span(&self, i: usize, needle: &str) -> Span {

@@ -44,27 +44,6 @@ impl Rule for MultipleEntrypoint {
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
-        for stage in &cx.model.stages {
-            let all: Vec<usize> = cx
-                .stage_instructions(stage)
-                .filter(|(_, ins)| ins.cmd == "ENTRYPOINT")
-                .map(|(i, _)| i)
-                .collect();
-            if let Some((&last, earlier)) = all.split_last() {
-                for &i in earlier {
-                    out.push(
-                        cx.finding(
-                            &META,
-                            cx.span(i),
-                            format!(
-                                "this ENTRYPOINT is overridden by the one on line {}",
-                                cx.span(last).start_line
-                            ),
-                        )
-                        .with_fix("Keep only one ENTRYPOINT per stage"),
-                    );
-                }
-            }
-        }
+        cx.report_overridden(&META, "ENTRYPOINT", out);
     }
 }

@@ -42,27 +42,6 @@ impl Rule for MultipleHealthcheck {
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
-        for stage in &cx.model.stages {
-            let all: Vec<usize> = cx
-                .stage_instructions(stage)
-                .filter(|(_, ins)| ins.cmd == "HEALTHCHECK")
-                .map(|(i, _)| i)
-                .collect();
-            if let Some((&last, earlier)) = all.split_last() {
-                for &i in earlier {
-                    out.push(
-                        cx.finding(
-                            &META,
-                            cx.span(i),
-                            format!(
-                                "this HEALTHCHECK is overridden by the one on line {}",
-                                cx.span(last).start_line
-                            ),
-                        )
-                        .with_fix("Keep only one HEALTHCHECK per stage"),
-                    );
-                }
-            }
-        }
+        cx.report_overridden(&META, "HEALTHCHECK", out);
     }
 }
