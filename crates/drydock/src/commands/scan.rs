@@ -248,23 +248,9 @@ fn context_secrets(
     };
     let model = drydock_dockerfile::stages::StageModel::build(df, &env.build_args);
     let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for (i, ins) in df.instructions.iter().enumerate() {
-        let kw = ins.cmd.as_str();
-        if !(kw == "COPY" || kw == "ADD") || ins.flag("from").is_some() || !ins.heredocs.is_empty()
-        {
-            continue;
-        }
-        if ins.value.len() < 2 {
-            continue;
-        }
-        let srcs: Vec<String> = ins.value[..ins.value.len() - 1]
-            .iter()
-            .filter(|s| !s.contains("://") && !s.starts_with("git@"))
-            .map(|s| model.expand(df, i, s))
-            .collect();
-        let excludes: Vec<String> = ins.flags_named("exclude").map(String::from).collect();
-        for f in ctx.resolve_sources(&srcs, &excludes) {
-            files.insert(f.rel_path.clone(), f.abs_path.clone());
+    for i in 0..df.instructions.len() {
+        for f in ctx.files_for(df, &model, i) {
+            files.insert(f.rel_path, f.abs_path);
         }
     }
     // The Dockerfile's own secrets are reported by the Dockerfile rules, with better context.
@@ -293,31 +279,30 @@ fn context_secrets(
             ..Default::default()
         };
         for m in env.secrets.scan(&data, &cx) {
-            let evidence = drydock_core::redact(&data[m.secret.clone()], env.redaction);
-            let mut f = Finding::new(
-                m.rule_id.clone(),
-                m.severity,
-                drydock_core::Category::Secret,
-                format!(
-                    "{} in build-context file `{shown}`, which COPY/ADD bakes into the image ({})",
-                    m.rule_name, evidence.value
-                ),
-                Location::Source(SourceSpan {
-                    path: shown.clone(),
-                    start_line: m.start_line,
-                    end_line: m.end_line,
-                    start_column: m.start_column,
-                    end_column: m.end_column,
-                }),
-            )
-            .with_confidence(m.confidence)
-            .with_evidence(evidence)
-            .with_fix(format!(
-                "Remove the secret from `{rel}` (and rotate it), or exclude the file in .dockerignore and pass it with `RUN --mount=type=secret`"
-            ));
+            let loc = Location::Source(SourceSpan {
+                path: shown.clone(),
+                start_line: m.start_line,
+                end_line: m.end_line,
+                start_column: m.start_column,
+                end_column: m.end_column,
+            });
+            let mut f =
+                drydock_secrets::finding_for_match(&m, &data[m.secret.clone()], loc, env.redaction);
+            let shown_value = f
+                .evidence
+                .as_ref()
+                .map(|e| e.value.clone())
+                .unwrap_or_default();
+            f.message = format!(
+                "{} in build-context file `{shown}`, which COPY/ADD bakes into the image ({shown_value})",
+                m.rule_name
+            );
             if let Some(r) = &m.vendor_reason {
                 f.message.push_str(&format!(" — {r}"));
             }
+            f.fix = Some(format!(
+                "Remove the secret from `{rel}` (and rotate it), or exclude the file in .dockerignore and pass it with `RUN --mount=type=secret`"
+            ));
             out.push(f);
         }
     }
