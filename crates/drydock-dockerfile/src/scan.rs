@@ -1,12 +1,13 @@
 //! The per-Dockerfile entry point: parse, build the stage model, analyse RUN scripts, load
-//! the build context when a rule needs it, run the enabled rules, apply inline suppressions.
+//! the build context when a COPY/ADD reads from it, run the enabled rules, apply inline suppressions.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use drydock_core::{Finding, Policy};
 
 use crate::ast::Dockerfile;
-use crate::context::BuildContext;
+use crate::context::{BuildContext, ContextFile};
 use crate::rules::{registry, DockerfileOptions, RuleContext};
 use crate::shell::RunAnalysis;
 use crate::stages::{BaseImage, StageModel};
@@ -16,6 +17,12 @@ use crate::suppress::Suppressions;
 #[derive(Debug)]
 pub struct DockerfileScan {
     pub df: Dockerfile,
+    /// Stages, ARG/ENV scopes and resolved bases (with the scan's build args).
+    pub model: StageModel,
+    /// The build context as `docker build` would send it (after `.dockerignore`). Loaded
+    /// when the build context is enabled and some COPY/ADD reads from it; `None` otherwise
+    /// or when it could not be read (a warning says why).
+    pub context: Option<BuildContext>,
     /// Findings of the enabled rules, inline suppressions applied, sorted by location.
     pub findings: Vec<Finding>,
     /// One-line problems: parse errors (`path:line: message`) and internal rule failures.
@@ -28,8 +35,21 @@ pub struct DockerfileScan {
     pub suppressed: usize,
 }
 
-/// The rule that needs the build context (DF012); the walk is skipped when it is disabled.
-const CONTEXT_RULE: &str = "DF012";
+impl DockerfileScan {
+    /// Every build-context file some COPY/ADD of this Dockerfile sends (each once, by
+    /// relative path; empty without a loaded context).
+    pub fn context_files(&self) -> BTreeMap<String, ContextFile> {
+        let mut files = BTreeMap::new();
+        if let Some(ctx) = &self.context {
+            for i in 0..self.df.instructions.len() {
+                for f in ctx.files_for(&self.df, &self.model, i) {
+                    files.insert(f.rel_path.clone(), f);
+                }
+            }
+        }
+        files
+    }
+}
 
 /// Scan one Dockerfile. `path` is used in locations and to find the default build context
 /// (its directory) and `<Dockerfile>.dockerignore`.
@@ -64,8 +84,8 @@ pub fn scan_dockerfile(
         .filter(|r| policy.is_enabled(r.meta()))
         .collect();
 
+    // Walked even when DF012 is disabled: callers scan the files it sends for secrets.
     let wants_context = options.use_build_context
-        && enabled.iter().any(|r| r.meta().id == CONTEXT_RULE)
         && df
             .instructions
             .iter()
@@ -99,7 +119,10 @@ pub fn scan_dockerfile(
         &model,
         context.as_ref(),
         options,
-        drydock_secrets::Engine::builtin(),
+        options
+            .secrets
+            .as_deref()
+            .unwrap_or_else(|| drydock_secrets::Engine::builtin()),
         &shell,
     );
 
@@ -128,6 +151,8 @@ pub fn scan_dockerfile(
     drydock_core::finding::sort_findings(&mut findings);
     DockerfileScan {
         df,
+        model,
+        context,
         findings,
         errors,
         warnings,

@@ -56,44 +56,38 @@ pub struct SimpleCommand {
     pub depth: usize,
     /// True when the command sits inside `$(…)`/backticks (its output is data, not a step).
     pub in_substitution: bool,
+    /// How many leading `argv` words are wrappers (see [`effective_argv`](Self::effective_argv));
+    /// computed once because every rule asks for the command name.
+    wrappers: usize,
 }
 
 impl SimpleCommand {
+    pub fn new(
+        argv: Vec<Word>,
+        assignments: Vec<(String, Word)>,
+        redirects: Vec<Redirect>,
+        range: Range<usize>,
+        depth: usize,
+        in_substitution: bool,
+    ) -> SimpleCommand {
+        let wrappers = argv.len() - strip_wrappers(&argv).len();
+        SimpleCommand {
+            argv,
+            assignments,
+            redirects,
+            range,
+            piped_to: None,
+            piped_from: None,
+            depth,
+            in_substitution,
+            wrappers,
+        }
+    }
+
     /// The argv with wrapper commands removed: `sudo -u x`, `env A=B`, `nohup`, `exec`,
     /// `command`, `time`, `nice -n 5`, `timeout 10`, `xargs -r`, `stdbuf -oL`.
     pub fn effective_argv(&self) -> &[Word] {
-        let mut a: &[Word] = &self.argv;
-        loop {
-            let Some(first) = a.first() else { return a };
-            let name = basename(&first.text);
-            let rest = &a[1..];
-            let skip = match name {
-                "sudo" | "doas" => skip_options(
-                    rest,
-                    &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"],
-                ),
-                "env" => {
-                    let mut i = skip_options(rest, &["-u", "-C", "-S"]);
-                    while i < rest.len() && is_assignment(&rest[i].text) {
-                        i += 1;
-                    }
-                    i
-                }
-                "nohup" | "exec" | "command" | "time" | "builtin" => skip_options(rest, &[]),
-                "nice" | "ionice" | "stdbuf" | "xargs" => {
-                    skip_options(rest, &["-n", "-c", "-I", "-P", "-L", "-d", "-s"])
-                }
-                "timeout" => {
-                    let i = skip_options(rest, &["-s", "-k"]);
-                    (i + 1).min(rest.len())
-                }
-                _ => return a,
-            };
-            if skip >= rest.len() {
-                return &a[a.len()..];
-            }
-            a = &rest[skip..];
-        }
+        self.argv.get(self.wrappers..).unwrap_or(&[])
     }
 
     /// Basename of the effective command (`/usr/bin/apt-get` → `apt-get`).
@@ -157,6 +151,42 @@ impl SimpleCommand {
     /// Positional (non-option) arguments, in order.
     pub fn positionals(&self) -> impl Iterator<Item = &Word> {
         self.args().iter().filter(|w| !w.text.starts_with('-'))
+    }
+}
+
+/// `argv` without its leading wrapper commands (`sudo -u x`, `env A=B`, `nice -n 5`, …).
+fn strip_wrappers(argv: &[Word]) -> &[Word] {
+    let mut a: &[Word] = argv;
+    loop {
+        let Some(first) = a.first() else { return a };
+        let name = basename(&first.text);
+        let rest = &a[1..];
+        let skip = match name {
+            "sudo" | "doas" => skip_options(
+                rest,
+                &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"],
+            ),
+            "env" => {
+                let mut i = skip_options(rest, &["-u", "-C", "-S"]);
+                while i < rest.len() && is_assignment(&rest[i].text) {
+                    i += 1;
+                }
+                i
+            }
+            "nohup" | "exec" | "command" | "time" | "builtin" => skip_options(rest, &[]),
+            "nice" | "ionice" | "stdbuf" | "xargs" => {
+                skip_options(rest, &["-n", "-c", "-I", "-P", "-L", "-d", "-s"])
+            }
+            "timeout" => {
+                let i = skip_options(rest, &["-s", "-k"]);
+                (i + 1).min(rest.len())
+            }
+            _ => return a,
+        };
+        if skip >= rest.len() {
+            return &a[a.len()..];
+        }
+        a = &rest[skip..];
     }
 }
 
@@ -234,98 +264,124 @@ fn parse_into(script: &str, base: usize, depth: usize, out: &mut Script) {
         base,
         depth,
         out,
+        cursors: Vec::new(),
     };
-    w.visit(root, 0, false);
+    let mut got = Vec::new();
+    w.visit(root, 0, false, &mut got);
 }
 
-struct Walker<'a, 'o> {
+struct Walker<'a, 'o, 't> {
     src: &'a str,
     base: usize,
     depth: usize,
     out: &'o mut Script,
+    /// Spare tree cursors: each allocates, and the walk needs one per nesting level only.
+    cursors: Vec<tree_sitter::TreeCursor<'t>>,
 }
 
-impl Walker<'_, '_> {
+impl<'t> Walker<'_, '_, 't> {
     fn text(&self, n: tree_sitter::Node) -> &str {
         self.src.get(n.start_byte()..n.end_byte()).unwrap_or("")
     }
 
     fn word(&self, n: tree_sitter::Node) -> Word {
-        let raw = self.text(n).to_string();
-        let (text, dynamic) = unquote(&raw);
+        let raw = self.text(n);
+        let (text, dynamic) = unquote(raw);
         Word {
             text,
-            raw,
+            raw: raw.to_string(),
             range: self.base + n.start_byte()..self.base + n.end_byte(),
             dynamic,
         }
     }
 
-    /// Visit `n`; returns the indices of the simple commands found (in order).
-    fn visit(&mut self, n: tree_sitter::Node, level: usize, in_subst: bool) -> Vec<usize> {
+    fn cursor(&mut self, n: tree_sitter::Node<'t>) -> tree_sitter::TreeCursor<'t> {
+        match self.cursors.pop() {
+            Some(mut c) => {
+                c.reset(n);
+                c
+            }
+            None => n.walk(),
+        }
+    }
+
+    /// Visit `n`, appending the indices of the simple commands found (in order) to `got`.
+    fn visit(
+        &mut self,
+        n: tree_sitter::Node<'t>,
+        level: usize,
+        in_subst: bool,
+        got: &mut Vec<usize>,
+    ) {
         if level > MAX_DEPTH {
             self.out.has_errors = true;
-            return Vec::new();
+            return;
         }
         match n.kind() {
-            "command" => self.command(n, level, in_subst),
+            "command" => self.command(n, level, in_subst, got),
             "pipeline" => {
-                let mut stages: Vec<Vec<usize>> = Vec::new();
-                let mut c = n.walk();
+                // (start, end) of each stage's commands in `got`.
+                let mut stages: Vec<(usize, usize)> = Vec::new();
+                let mut c = self.cursor(n);
                 for ch in n.named_children(&mut c) {
                     if ch.kind() == "comment" {
                         continue;
                     }
-                    let got = self.visit(ch, level + 1, in_subst);
-                    if !got.is_empty() {
-                        stages.push(got);
+                    let start = got.len();
+                    self.visit(ch, level + 1, in_subst, got);
+                    if got.len() > start {
+                        stages.push((start, got.len()));
                     }
                 }
+                self.cursors.push(c);
                 for pair in stages.windows(2) {
                     // The last command of a stage writes into the first command of the next.
-                    if let (Some(&from), Some(&to)) = (pair[0].last(), pair[1].first()) {
-                        self.out.commands[from].piped_to = Some(to);
-                        self.out.commands[to].piped_from = Some(from);
-                    }
+                    let (from, to) = (got[pair[0].1 - 1], got[pair[1].0]);
+                    self.out.commands[from].piped_to = Some(to);
+                    self.out.commands[to].piped_from = Some(from);
                 }
-                stages.into_iter().flatten().collect()
             }
             "redirected_statement" => {
-                let mut got = Vec::new();
+                let start = got.len();
                 let mut redirects = Vec::new();
-                let mut c = n.walk();
+                let mut c = self.cursor(n);
                 for ch in n.named_children(&mut c) {
                     match ch.kind() {
                         "file_redirect" | "herestring_redirect" => {
                             if let Some(r) = self.redirect(ch) {
                                 redirects.push(r);
                             }
-                            got.extend(self.visit_children(ch, level, in_subst));
+                            self.visit_children(ch, level, in_subst, got);
                         }
                         "heredoc_redirect" => {
                             // `cmd <<EOF | other` puts the pipeline inside the redirect node.
-                            got.extend(self.visit_children(ch, level, in_subst));
+                            self.visit_children(ch, level, in_subst, got);
                         }
-                        _ => got.extend(self.visit(ch, level + 1, in_subst)),
+                        _ => self.visit(ch, level + 1, in_subst, got),
                     }
+                }
+                self.cursors.push(c);
+                if redirects.is_empty() {
+                    return;
                 }
                 if let Some(body) = n.child_by_field_name("body") {
                     let body_range = self.base + body.start_byte()..self.base + body.end_byte();
-                    for &i in &got {
+                    for &i in &got[start..] {
                         let cmd = &mut self.out.commands[i];
                         if cmd.range.start >= body_range.start && cmd.range.end <= body_range.end {
                             cmd.redirects.extend(redirects.iter().cloned());
                         }
                     }
                 }
-                got
             }
-            "command_substitution" | "process_substitution" => self.visit_children(n, level, true),
+            "command_substitution" | "process_substitution" => {
+                self.visit_children(n, level, true, got)
+            }
             "declaration_command" => {
                 // `export A=1 B`: a command named `export` carrying assignments.
                 let mut assignments = Vec::new();
                 let mut argv = Vec::new();
-                let mut c = n.walk();
+                let mut c = self.cursor(n);
                 for (k, ch) in n.children(&mut c).enumerate() {
                     if ch.kind() == "variable_assignment" {
                         if let Some(a) = self.assignment(ch) {
@@ -335,40 +391,46 @@ impl Walker<'_, '_> {
                         argv.push(self.word(ch));
                     }
                 }
+                self.cursors.push(c);
                 let idx = self.out.commands.len();
-                self.out.commands.push(SimpleCommand {
+                self.out.commands.push(SimpleCommand::new(
                     argv,
                     assignments,
-                    redirects: Vec::new(),
-                    range: self.base + n.start_byte()..self.base + n.end_byte(),
-                    piped_to: None,
-                    piped_from: None,
-                    depth: self.depth,
-                    in_substitution: in_subst,
-                });
-                let mut got = vec![idx];
-                got.extend(self.visit_children(n, level, in_subst));
-                got
+                    Vec::new(),
+                    self.base + n.start_byte()..self.base + n.end_byte(),
+                    self.depth,
+                    in_subst,
+                ));
+                got.push(idx);
+                self.visit_children(n, level, in_subst, got);
             }
-            _ => self.visit_children(n, level, in_subst),
+            _ => self.visit_children(n, level, in_subst, got),
         }
     }
 
-    fn visit_children(&mut self, n: tree_sitter::Node, level: usize, in_subst: bool) -> Vec<usize> {
-        let mut got = Vec::new();
-        let mut c = n.walk();
-        let children: Vec<_> = n.named_children(&mut c).collect();
-        for ch in children {
-            got.extend(self.visit(ch, level + 1, in_subst));
+    fn visit_children(
+        &mut self,
+        n: tree_sitter::Node<'t>,
+        level: usize,
+        in_subst: bool,
+        got: &mut Vec<usize>,
+    ) {
+        // Leaves (most words) have nothing to visit: skip the cursor.
+        if n.named_child_count() == 0 {
+            return;
         }
-        got
+        let mut c = self.cursor(n);
+        for ch in n.named_children(&mut c) {
+            self.visit(ch, level + 1, in_subst, got);
+        }
+        self.cursors.push(c);
     }
 
-    fn redirect(&self, n: tree_sitter::Node) -> Option<Redirect> {
+    fn redirect(&mut self, n: tree_sitter::Node<'t>) -> Option<Redirect> {
         let mut fd = None;
         let mut op = String::new();
         let mut target = None;
-        let mut c = n.walk();
+        let mut c = self.cursor(n);
         for ch in n.children(&mut c) {
             if ch.kind() == "file_descriptor" {
                 fd = self.text(ch).parse().ok();
@@ -378,6 +440,7 @@ impl Walker<'_, '_> {
                 target = Some(self.word(ch));
             }
         }
+        self.cursors.push(c);
         Some(Redirect {
             op,
             fd,
@@ -385,12 +448,18 @@ impl Walker<'_, '_> {
         })
     }
 
-    fn command(&mut self, n: tree_sitter::Node, level: usize, in_subst: bool) -> Vec<usize> {
+    fn command(
+        &mut self,
+        n: tree_sitter::Node<'t>,
+        level: usize,
+        in_subst: bool,
+        got: &mut Vec<usize>,
+    ) {
         let mut argv = Vec::new();
         let mut assignments = Vec::new();
         let mut redirects = Vec::new();
         let mut nested: Vec<tree_sitter::Node> = Vec::new();
-        let mut c = n.walk();
+        let mut c = self.cursor(n);
         for ch in n.named_children(&mut c) {
             match ch.kind() {
                 "variable_assignment" => {
@@ -413,33 +482,30 @@ impl Walker<'_, '_> {
                 }
             }
         }
+        self.cursors.push(c);
         let idx = self.out.commands.len();
-        self.out.commands.push(SimpleCommand {
+        self.out.commands.push(SimpleCommand::new(
             argv,
             assignments,
             redirects,
-            range: self.base + n.start_byte()..self.base + n.end_byte(),
-            piped_to: None,
-            piped_from: None,
-            depth: self.depth,
-            in_substitution: in_subst,
-        });
-        let mut got = vec![idx];
+            self.base + n.start_byte()..self.base + n.end_byte(),
+            self.depth,
+            in_subst,
+        ));
+        got.push(idx);
         // Command substitutions inside arguments are commands too (`$(curl … | sh)`).
         for ch in nested {
-            got.extend(self.visit_children(ch, level, in_subst));
+            self.visit_children(ch, level, in_subst, got);
         }
         // `sh -c "script"` / `bash -lc '…'`: analyse the string as a script of its own.
         if self.depth < MAX_NESTING {
-            let cmd = self.out.commands[idx].clone();
-            if let Some(inner) = shell_c_script(&cmd) {
+            if let Some(inner) = shell_c_script(&self.out.commands[idx]) {
                 let start = self.out.commands.len();
                 let offset = inner.range.start + quote_prefix_len(&inner.raw);
                 parse_into(&inner.text, offset, self.depth + 1, self.out);
                 got.extend(start..self.out.commands.len());
             }
         }
-        got
     }
 
     fn assignment(&self, n: tree_sitter::Node) -> Option<(String, Word)> {
@@ -507,7 +573,11 @@ pub fn is_posix_shell(name: &str) -> bool {
 
 /// `/usr/bin/apt-get` → `apt-get`.
 pub fn basename(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
+    // A byte scan: words are short, and this runs for every command in every rule.
+    match s.bytes().rposition(|b| b == b'/') {
+        Some(i) => &s[i + 1..],
+        None => s,
+    }
 }
 
 fn is_assignment(s: &str) -> bool {

@@ -341,3 +341,55 @@ fn explicit_dockerignore() {
     assert!(ctx.dockerignore_path().is_none());
     assert_eq!(ctx.root(), dir.path());
 }
+
+/// `scan_dockerfile` hands the CLI the model and context it built, so the context secret scan
+/// does not walk the directory again — also when the rule that needs the context (DF012) is
+/// disabled, and only for files COPY/ADD really send.
+#[test]
+fn scan_result_carries_the_context_files_copy_sends() {
+    use drydock_core::{Policy, RuleSelector};
+    use drydock_dockerfile::{scan_dockerfile, DockerfileOptions};
+    let dir = project();
+    let r = dir.path();
+    write(r, ".dockerignore", "docs\n");
+    let src = "FROM alpine AS build\nCOPY src/ /src/\nFROM alpine\nCOPY --from=build /src /app\nCOPY .env id_rsa /etc/\n";
+    let opts = DockerfileOptions {
+        context_dir: Some(r.to_path_buf()),
+        use_build_context: true,
+        ..DockerfileOptions::default()
+    };
+    let policy = Policy {
+        ignore: vec![RuleSelector("DF012".into())],
+        ..Policy::default()
+    };
+    let scan = scan_dockerfile(&r.join("Dockerfile"), src.as_bytes(), &opts, &policy);
+    assert!(scan.findings.iter().all(|f| f.rule != "DF012"));
+    assert!(scan.context.is_some());
+    assert_eq!(scan.model.stages.len(), 2);
+    let files = scan.context_files();
+    assert_eq!(
+        files.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            ".env",
+            "id_rsa",
+            "src/main.py",
+            "src/util/README.md",
+            "src/util/helpers.py"
+        ]
+    );
+
+    // No COPY/ADD from the context (or the context switched off): nothing is walked.
+    let scan = scan_dockerfile(
+        &r.join("Dockerfile"),
+        b"FROM alpine\nRUN true\n",
+        &opts,
+        &policy,
+    );
+    assert!(scan.context.is_none() && scan.context_files().is_empty());
+    let off = DockerfileOptions {
+        use_build_context: false,
+        ..opts
+    };
+    let scan = scan_dockerfile(&r.join("Dockerfile"), src.as_bytes(), &off, &policy);
+    assert!(scan.context.is_none() && scan.context_files().is_empty());
+}

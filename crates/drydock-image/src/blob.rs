@@ -3,8 +3,9 @@
 
 use crate::source::{BlobStore, Descriptor, ImageError, Limits};
 use sha2::{Digest, Sha256, Sha512};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 
 /// sha256 or sha512, chosen by the digest being checked.
@@ -107,19 +108,6 @@ impl Counter {
     }
 }
 
-struct CountingReader<R> {
-    inner: R,
-    counter: Counter,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.counter.add(n as u64);
-        Ok(n)
-    }
-}
-
 /// How a blob is compressed, from its first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compression {
@@ -155,108 +143,394 @@ pub fn sniff_compression(head: &[u8], blob: &str) -> Result<Compression, ImageEr
     }
 }
 
-type Raw = BufReader<CountingReader<HashingReader<Box<dyn Read + Send>>>>;
+/// Size of one decoded chunk handed from the decoding thread to the walker.
+const CHUNK: usize = 1 << 20;
+/// Chunks per layer (in flight + being read): bounds memory at ~4 MiB per layer and keeps
+/// the buffers warm — fresh 1 MiB allocations per chunk cost more in page faults and
+/// zeroing than the copy itself.
+const CHUNKS: usize = 4;
+/// Stored bytes read at once by the decoding thread.
+const INPUT_BUF: usize = 256 << 10;
 
-enum Decoder {
-    Plain(Raw),
-    Gzip(Box<flate2::bufread::MultiGzDecoder<Raw>>),
-    Zstd(zstd::stream::read::Decoder<'static, Raw>),
+/// The stored side of a layer: reads the blob, hashes and counts every byte, and buffers
+/// it for the decompressor.
+struct Input {
+    inner: Box<dyn Read + Send>,
+    hasher: Hasher,
+    count: u64,
+    counter: Counter,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
 }
 
-impl Read for Decoder {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Decoder::Plain(r) => r.read(buf),
-            Decoder::Gzip(r) => r.read(buf),
-            Decoder::Zstd(r) => r.read(buf),
+impl Input {
+    fn new(inner: Box<dyn Read + Send>, hasher: Hasher, counter: Counter) -> Self {
+        Input {
+            inner,
+            hasher,
+            count: 0,
+            counter,
+            buf: vec![0; INPUT_BUF],
+            pos: 0,
+            end: 0,
         }
+    }
+
+    /// Read straight into `out` (hashed and counted); `Ok(0)` at the end of the blob.
+    fn read_raw(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = loop {
+            match self.inner.read(out) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        self.hasher.update(&out[..n]);
+        self.count += n as u64;
+        self.counter.add(n as u64);
+        Ok(n)
+    }
+
+    /// Refill the buffer once it is used up; `false` at the end of the blob.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.pos < self.end {
+            return Ok(true);
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        let r = self.read_raw(&mut buf);
+        self.buf = buf;
+        self.pos = 0;
+        self.end = r?;
+        Ok(self.end > 0)
+    }
+
+    fn avail(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Copy buffered bytes first, then read directly (uncompressed layers: no extra copy).
+    fn read_into(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos < self.end {
+            let n = out.len().min(self.end - self.pos);
+            out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+            self.pos += n;
+            return Ok(n);
+        }
+        self.read_raw(out)
+    }
+
+    fn byte(&mut self, what: &str) -> io::Result<u8> {
+        if !self.fill()? {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("stream ends inside the gzip {what}"),
+            ));
+        }
+        self.pos += 1;
+        Ok(self.buf[self.pos - 1])
+    }
+
+    fn skip(&mut self, mut n: usize, what: &str) -> io::Result<()> {
+        while n > 0 {
+            if !self.fill()? {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("stream ends inside the gzip {what}"),
+                ));
+            }
+            let k = n.min(self.end - self.pos);
+            self.pos += k;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    /// Drain whatever is left (bytes after the compressed stream still count for the digest).
+    fn finish(mut self) -> io::Result<(String, u64)> {
+        let mut buf = std::mem::take(&mut self.buf);
+        while self.read_raw(&mut buf)? > 0 {}
+        Ok((self.hasher.finish(), self.count))
     }
 }
 
-impl Decoder {
-    fn into_raw(self) -> Raw {
-        match self {
-            Decoder::Plain(r) => r,
-            Decoder::Gzip(r) => (*r).into_inner(),
-            Decoder::Zstd(r) => r.finish(),
-        }
-    }
+/// A filled part of a reusable buffer.
+struct Chunk {
+    buf: Vec<u8>,
+    len: usize,
 }
 
-/// Where decompression runs: inline, or (compressed layers) on its own thread so that
-/// inflating and the tar walk of one layer use two cores.
-enum Stage {
-    Inline(Box<Decoder>),
-    Piped(PipeReader),
+/// The decoding thread's output side: a small pool of reusable chunks.
+struct Output {
+    tx: SyncSender<io::Result<Chunk>>,
+    free: Receiver<Vec<u8>>,
+    spare: usize,
+    cur: Chunk,
+}
+
+fn gone() -> io::Error {
+    io::Error::other("layer reader went away")
+}
+
+impl Output {
+    fn next_buf(free: &Receiver<Vec<u8>>, spare: &mut usize) -> io::Result<Vec<u8>> {
+        if let Ok(b) = free.try_recv() {
+            return Ok(b);
+        }
+        if *spare > 0 {
+            *spare -= 1;
+            return Ok(vec![0; CHUNK]);
+        }
+        free.recv().map_err(|_| gone())
+    }
+
+    fn space(&mut self) -> &mut [u8] {
+        &mut self.cur.buf[self.cur.len..]
+    }
+
+    /// Account `n` bytes written into [`Output::space`]; hand the chunk over when full.
+    fn advance(&mut self, n: usize) -> io::Result<()> {
+        self.cur.len += n;
+        if self.cur.len == self.cur.buf.len() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.cur.len == 0 {
+            return Ok(());
+        }
+        let next = Self::next_buf(&self.free, &mut self.spare)?;
+        let full = std::mem::replace(&mut self.cur, Chunk { buf: next, len: 0 });
+        self.tx.send(Ok(full)).map_err(|_| gone())
+    }
 }
 
 type PipeResult = io::Result<(String, u64)>;
 
+/// Decode a whole blob into `out`, then drain it; returns the stored digest and size.
+fn decode(mut input: Input, compression: Compression, out: &mut Output) -> PipeResult {
+    match compression {
+        Compression::None => loop {
+            let n = input.read_into(out.space())?;
+            if n == 0 {
+                break;
+            }
+            out.advance(n)?;
+        },
+        Compression::Gzip => inflate_gzip(&mut input, out)?,
+        Compression::Zstd => decode_zstd(&mut input, out)?,
+    }
+    out.flush()?;
+    input.finish()
+}
+
+fn corrupt(msg: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg.into())
+}
+
+/// gzip members (RFC 1952), one after another like `gzip -dc`: the member header is parsed
+/// here and the body inflated as raw deflate. The trailer's CRC-32 is not recomputed — the
+/// layer's sha256 (`rootfs.diff_ids`) covers the same bytes far more strongly — but the
+/// trailer must be present and its ISIZE must match, so truncation and garbage are caught.
+fn inflate_gzip(input: &mut Input, out: &mut Output) -> io::Result<()> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    let mut d = Decompress::new(false);
+    let mut first = true;
+    loop {
+        if !input.fill()? {
+            if first {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "empty gzip stream",
+                ));
+            }
+            return Ok(());
+        }
+        first = false;
+        gzip_header(input)?;
+        d.reset(false);
+        loop {
+            if !input.fill()? {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "gzip stream ends inside the compressed data (unexpected EOF)",
+                ));
+            }
+            let (i0, o0) = (d.total_in(), d.total_out());
+            let st = {
+                let src = &input.buf[input.pos..input.end];
+                let dst = &mut out.cur.buf[out.cur.len..];
+                d.decompress(src, dst, FlushDecompress::None)
+                    .map_err(|e| corrupt(format!("corrupt deflate data: {e}")))?
+            };
+            let used = (d.total_in() - i0) as usize;
+            let made = (d.total_out() - o0) as usize;
+            input.pos += used;
+            out.advance(made)?;
+            if st == Status::StreamEnd {
+                break;
+            }
+            if used == 0 && made == 0 && input.pos < input.end {
+                return Err(corrupt("deflate stream makes no progress"));
+            }
+        }
+        let mut trailer = [0u8; 8];
+        for b in &mut trailer {
+            *b = input.byte("trailer")?;
+        }
+        let isize = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
+        if isize != d.total_out() as u32 {
+            return Err(corrupt(format!(
+                "gzip trailer says {isize} bytes (mod 2^32) but the member inflated to {}",
+                d.total_out()
+            )));
+        }
+    }
+}
+
+fn gzip_header(input: &mut Input) -> io::Result<()> {
+    let what = "header";
+    let (id1, id2) = (input.byte(what)?, input.byte(what)?);
+    if (id1, id2) != (0x1f, 0x8b) {
+        return Err(corrupt("invalid gzip header (data after the gzip stream?)"));
+    }
+    if input.byte(what)? != 8 {
+        return Err(corrupt("gzip member uses an unknown compression method"));
+    }
+    let flags = input.byte(what)?;
+    if flags & 0xe0 != 0 {
+        return Err(corrupt("gzip header has reserved flag bits set"));
+    }
+    input.skip(6, what)?; // mtime, xfl, os
+    if flags & 0x04 != 0 {
+        let len = u16::from_le_bytes([input.byte(what)?, input.byte(what)?]);
+        input.skip(len as usize, what)?;
+    }
+    for bit in [0x08, 0x10] {
+        // file name, comment: zero-terminated
+        if flags & bit != 0 {
+            loop {
+                if !input.fill()? {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "stream ends inside the gzip header",
+                    ));
+                }
+                match input.avail().iter().position(|&b| b == 0) {
+                    Some(i) => {
+                        input.pos += i + 1;
+                        break;
+                    }
+                    None => input.pos = input.end,
+                }
+            }
+        }
+    }
+    if flags & 0x02 != 0 {
+        input.skip(2, what)?; // header CRC-16
+    }
+    Ok(())
+}
+
+/// zstd frames one after another (skippable frames included), like `zstd -dc`.
+fn decode_zstd(input: &mut Input, out: &mut Output) -> io::Result<()> {
+    use zstd::stream::raw::{Decoder, Operation};
+    let mut d = Decoder::new()?;
+    let mut in_frame = false;
+    while input.fill()? {
+        let st = {
+            let src = &input.buf[input.pos..input.end];
+            let dst = &mut out.cur.buf[out.cur.len..];
+            d.run_on_buffers(src, dst)?
+        };
+        input.pos += st.bytes_read;
+        in_frame = st.remaining != 0;
+        out.advance(st.bytes_written)?;
+    }
+    // Everything read: let the decoder flush what it still holds from the last frame.
+    while in_frame {
+        let st = d.run_on_buffers(&[], out.space())?;
+        in_frame = st.remaining != 0;
+        out.advance(st.bytes_written)?;
+        if st.bytes_written == 0 {
+            break;
+        }
+    }
+    if in_frame {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "zstd stream ends inside a frame (unexpected EOF)",
+        ));
+    }
+    Ok(())
+}
+
+/// The walker's side of the pipe.
 struct PipeReader {
-    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
-    cur: Vec<u8>,
+    rx: Receiver<io::Result<Chunk>>,
+    free: Sender<Vec<u8>>,
+    cur: Option<Chunk>,
     pos: usize,
     handle: Option<std::thread::JoinHandle<PipeResult>>,
 }
 
-impl Read for Stage {
+impl Read for PipeReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stage::Inline(d) => d.read(buf),
-            Stage::Piped(p) => {
-                while p.pos >= p.cur.len() {
-                    match p.rx.recv() {
-                        Ok(Ok(c)) => {
-                            p.cur = c;
-                            p.pos = 0;
-                        }
-                        Ok(Err(e)) => return Err(e),
-                        Err(_) => return Ok(0),
-                    }
+        loop {
+            if let Some(c) = &self.cur {
+                if self.pos < c.len {
+                    let n = buf.len().min(c.len - self.pos);
+                    buf[..n].copy_from_slice(&c.buf[self.pos..self.pos + n]);
+                    self.pos += n;
+                    return Ok(n);
                 }
-                let n = buf.len().min(p.cur.len() - p.pos);
-                buf[..n].copy_from_slice(&p.cur[p.pos..p.pos + n]);
-                p.pos += n;
-                Ok(n)
+            }
+            if let Some(c) = self.cur.take() {
+                // The decoder may already be gone (finished): nothing to recycle then.
+                let _ = self.free.send(c.buf);
+            }
+            match self.rx.recv() {
+                Ok(Ok(c)) => {
+                    self.cur = Some(c);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
             }
         }
     }
 }
 
-/// Decompress on a helper thread: chunks go to the reader through a bounded channel; at
-/// the end the thread drains the stored blob and returns its digest and size.
-fn spawn_pipe(mut dec: Decoder) -> Stage {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(8);
-    let handle = std::thread::spawn(move || -> PipeResult {
-        loop {
-            let mut buf = vec![0u8; 256 << 10];
-            match dec.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    buf.truncate(n);
-                    if tx.send(Ok(buf)).is_err() {
-                        return Err(io::Error::other("layer reader went away"));
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(io::Error::new(e.kind(), e.to_string())));
-                    return Err(e);
-                }
+/// Decode on a helper thread so that reading + hashing the stored blob + decompressing
+/// and the tar walk of the same layer use two cores; chunks come back for reuse.
+fn spawn_pipe(input: Input, compression: Compression) -> io::Result<PipeReader> {
+    let (tx, rx) = sync_channel::<io::Result<Chunk>>(CHUNKS);
+    let (free_tx, free_rx) = channel::<Vec<u8>>();
+    let spawned = std::thread::Builder::new()
+        .name("drydock-decode".into())
+        .spawn(move || -> PipeResult {
+            let mut spare = CHUNKS;
+            let first = Output::next_buf(&free_rx, &mut spare)?;
+            let mut out = Output {
+                tx,
+                free: free_rx,
+                spare,
+                cur: Chunk { buf: first, len: 0 },
+            };
+            let r = decode(input, compression, &mut out);
+            if let Err(e) = &r {
+                let _ = out.tx.send(Err(io::Error::new(e.kind(), e.to_string())));
             }
-        }
-        let mut raw = dec.into_raw();
-        if let Err(e) = io::copy(&mut raw, &mut io::sink()) {
-            let _ = tx.send(Err(io::Error::new(e.kind(), e.to_string())));
-            return Err(e);
-        }
-        let (_, digest, n) = raw.into_inner().inner.finish();
-        Ok((digest, n))
-    });
-    Stage::Piped(PipeReader {
+            r
+        })?;
+    Ok(PipeReader {
         rx,
-        cur: Vec::new(),
+        free: free_tx,
+        cur: None,
         pos: 0,
-        handle: Some(handle),
+        handle: Some(spawned),
     })
 }
 
@@ -279,7 +553,7 @@ impl LayerLimits {
 /// The uncompressed bytes of a layer; hashes both sides while streaming. Call
 /// [`LayerReader::finish`] after the consumer is done to drain and verify.
 pub struct LayerReader {
-    inner: HashingReader<Stage>,
+    inner: HashingReader<PipeReader>,
     compressed: Counter,
     limits: LayerLimits,
     pub blob: String,
@@ -318,35 +592,16 @@ impl LayerReader {
         limits: &LayerLimits,
     ) -> Result<LayerReader, ImageError> {
         let compressed = Counter::default();
-        let hashing = HashingReader::new(raw, Hasher::for_digest(&desc.digest));
-        let mut buf = BufReader::with_capacity(
-            256 << 10,
-            CountingReader {
-                inner: hashing,
-                counter: compressed.clone(),
-            },
-        );
-        let head = buf.fill_buf().map_err(|e| ImageError::io(&blob, e))?;
-        let compression = sniff_compression(head, &blob)?;
-        let decoder = match compression {
-            Compression::None => Decoder::Plain(buf),
-            Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(buf))),
-            Compression::Zstd => Decoder::Zstd(
-                zstd::stream::read::Decoder::with_buffer(buf)
-                    .map_err(|e| ImageError::io(&blob, e))?,
-            ),
-        };
+        let mut input = Input::new(raw, Hasher::for_digest(&desc.digest), compressed.clone());
+        input.fill().map_err(|e| ImageError::io(&blob, e))?;
+        let compression = sniff_compression(input.avail(), &blob)?;
+        let pipe = spawn_pipe(input, compression).map_err(|e| ImageError::io(&blob, e))?;
         // An uncompressed layer's bytes are already hashed on the stored side: hash once.
         let same_alg = desc.digest.split(':').next() == diff_id.split(':').next();
         let inner = if compression == Compression::None && same_alg {
-            HashingReader::counting(Stage::Inline(Box::new(decoder)))
-        } else if compression == Compression::None {
-            HashingReader::new(
-                Stage::Inline(Box::new(decoder)),
-                Hasher::for_digest(diff_id),
-            )
+            HashingReader::counting(pipe)
         } else {
-            HashingReader::new(spawn_pipe(decoder), Hasher::for_digest(diff_id))
+            HashingReader::new(pipe, Hasher::for_digest(diff_id))
         };
         Ok(LayerReader {
             inner,
@@ -365,27 +620,22 @@ impl LayerReader {
     /// layer is compressed only the diff_id is checked.
     pub fn finish(mut self) -> Result<LayerDigests, ImageError> {
         io::copy(&mut self, &mut io::sink()).map_err(|e| map_read_error(&self.blob, e))?;
-        let (stage, diff_id, uncompressed_size) = self.inner.finish();
-        let (digest, compressed_size) = match stage {
-            Stage::Inline(decoder) => {
-                let mut raw = (*decoder).into_raw();
-                // Bytes after the compressed stream's end still belong to the blob's digest.
-                io::copy(&mut raw, &mut io::sink()).map_err(|e| map_read_error(&self.blob, e))?;
-                let (_, digest, n) = raw.into_inner().inner.finish();
-                (digest, n)
-            }
-            Stage::Piped(mut p) => {
-                let h = p.handle.take().ok_or_else(|| ImageError::Format {
+        let (pipe, diff_id, uncompressed_size) = self.inner.finish();
+        let (digest, compressed_size) = {
+            let mut p = pipe;
+            // Give the decoder's chunks back so it never waits on the pool while finishing.
+            drop(p.cur.take());
+            let h = p.handle.take().ok_or_else(|| ImageError::Format {
+                input: self.blob.clone(),
+                message: "decompression thread already joined".into(),
+            })?;
+            drop(p);
+            h.join()
+                .map_err(|_| ImageError::Format {
                     input: self.blob.clone(),
-                    message: "decompression thread already joined".into(),
-                })?;
-                h.join()
-                    .map_err(|_| ImageError::Format {
-                        input: self.blob.clone(),
-                        message: "decompression thread panicked".into(),
-                    })?
-                    .map_err(|e| map_read_error(&self.blob, e))?
-            }
+                    message: "decompression thread panicked".into(),
+                })?
+                .map_err(|e| map_read_error(&self.blob, e))?
         };
         let diff_id = if diff_id.is_empty() {
             digest.clone()

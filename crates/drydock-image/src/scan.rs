@@ -7,8 +7,7 @@ use crate::layerfs::{merge, MergedFs};
 use crate::source::{ImageError, Limits, ResolvedImage};
 use crate::walker::{walk_layer, LayerSummary, SharedSinks, WalkOptions};
 use drydock_core::eol::Date;
-use drydock_core::{FileSink, Finding, Location};
-use rayon::prelude::*;
+use drydock_core::{FileSink, Finding, Location, Redaction};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -23,6 +22,9 @@ pub struct ScanOptions {
     pub scan_date: Option<Date>,
     /// Put the image's platform on every finding (`--platform all`).
     pub tag_platform: bool,
+    /// Secret evidence in findings: redacted (default) or shown whole (`--show-secrets`).
+    /// Applies to file contents, config values and history alike.
+    pub redaction: Redaction,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -63,6 +65,9 @@ pub struct ImageSummary {
 pub struct ImageScan {
     pub findings: Vec<Finding>,
     pub summary: ImageSummary,
+    /// Warnings that are not findings, one line each (e.g. an rpm Berkeley DB that is not
+    /// read, so rpm-owned files are not recognised as vendor content).
+    pub notes: Vec<String>,
 }
 
 /// Everything the rules look at.
@@ -76,6 +81,8 @@ pub struct ImageContext<'a> {
     pub scan_date: Date,
     /// Run the secret engine on config values and history (`WalkOptions::secrets`).
     pub secrets: bool,
+    /// How secret evidence is shown (`ScanOptions::redaction`).
+    pub redaction: Redaction,
 }
 
 impl ImageContext<'_> {
@@ -127,28 +134,44 @@ pub fn scan(
     }
     .clamp(1, n.max(1));
     let shared: SharedSinks<'_, '_> = Mutex::new(sinks);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| ImageError::Transport {
-            input: image.name.clone(),
-            message: format!("cannot start worker threads: {e}"),
-        })?;
-    // Largest layers first so the longest walk starts at once; results go back by index.
+    // Largest layers first (longest-processing-time-first): each worker takes the next
+    // layer of this order as soon as it is free, so the biggest walk starts at once and the
+    // small ones fill the other core. Each walk itself uses two threads (decode | walk).
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(image.layers[i].size));
-    let results: Vec<(usize, Result<LayerSummary, ImageError>)> = pool.install(|| {
-        order
-            .par_iter()
-            .with_max_len(1)
-            .map(|&i| {
-                let diff_id = &image.config.rootfs.diff_ids[i];
-                let r = LayerReader::open(image.store.as_ref(), &image.layers[i], diff_id, &limits)
-                    .and_then(|reader| walk_layer(i, reader, &opts.walk, &shared));
-                (i, r)
-            })
-            .collect()
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Result<LayerSummary, ImageError>)>> = Mutex::new(Vec::new());
+    let spawned = std::thread::scope(|scope| -> std::io::Result<()> {
+        for w in 0..jobs {
+            std::thread::Builder::new()
+                .name(format!("drydock-layer-{w}"))
+                .spawn_scoped(scope, || loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&i) = order.get(k) else { break };
+                    let diff_id = &image.config.rootfs.diff_ids[i];
+                    let r =
+                        LayerReader::open(image.store.as_ref(), &image.layers[i], diff_id, &limits)
+                            .and_then(|reader| {
+                                walk_layer(i, reader, &opts.walk, opts.redaction, &shared)
+                            });
+                    if let Ok(mut v) = results.lock() {
+                        v.push((i, r));
+                    }
+                })?;
+        }
+        Ok(())
     });
+    spawned.map_err(|e| ImageError::Transport {
+        input: image.name.clone(),
+        message: format!("cannot start worker threads: {e}"),
+    })?;
+    let results = results.into_inner().unwrap_or_default();
+    if results.len() != n {
+        return Err(ImageError::Format {
+            input: image.name.clone(),
+            message: "a layer walker panicked".into(),
+        });
+    }
     let mut slots: Vec<Option<LayerSummary>> = (0..n).map(|_| None).collect();
     let mut first_err: Option<(usize, ImageError)> = None;
     for (i, r) in results {
@@ -195,8 +218,13 @@ pub fn finish_scan(
                 uncompressed_size: d.uncompressed_size,
                 compression: d.compression.as_str().to_string(),
                 created_by: hi
-                    .and_then(|h| image.config.history[h].created_by.clone())
-                    .map(|c| c.trim().to_string()),
+                    .and_then(|h| image.config.history[h].created_by.as_deref())
+                    .map(|c| {
+                        crate::rules::im007_history_secret::redact_created_by(
+                            c.trim(),
+                            opts.redaction,
+                        )
+                    }),
                 history_index: hi,
                 empty: s.entries.is_empty() && s.whiteouts.is_empty() && s.opaque_dirs.is_empty(),
             }
@@ -218,6 +246,7 @@ pub fn finish_scan(
         os: None,
         scan_date,
         secrets: opts.walk.secrets,
+        redaction: opts.redaction,
     };
     let os = detect_os(&cx);
     cx.os = os.as_ref();
@@ -243,7 +272,20 @@ pub fn finish_scan(
         efficiency: fs.efficiency(),
         files: fs.final_fs.len(),
     };
-    ImageScan { findings, summary }
+    let mut notes: Vec<String> = Vec::new();
+    for (i, s) in summaries.iter().enumerate() {
+        for n in &s.notes {
+            let n = format!("layer {i}: {n}");
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+    }
+    ImageScan {
+        findings,
+        summary,
+        notes,
+    }
 }
 
 fn detect_os(cx: &ImageContext<'_>) -> Option<OsInfo> {
@@ -426,6 +468,7 @@ pub fn scan_docker_archive_stream(
         let result = std::thread::scope(|scope| -> Result<WalkedMember, ImageError> {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
             let walk_opts = &opts.walk;
+            let redaction = opts.redaction;
             let limits = &limits;
             let shared = &shared;
             let blob2 = blob.clone();
@@ -448,7 +491,7 @@ pub fn scan_docker_archive_stream(
                 let summary = {
                     let mut one: [&mut dyn FileSink; 1] = [&mut rec];
                     let m = Mutex::new(&mut one[..]);
-                    walk_layer(usize::MAX, lr, walk_opts, &m)?
+                    walk_layer(usize::MAX, lr, walk_opts, redaction, &m)?
                 };
                 if let Some(p) = rec.overflow {
                     return Err(ImageError::Limit {

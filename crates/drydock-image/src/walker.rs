@@ -7,7 +7,7 @@
 use crate::analyze::content::{self, SensitiveHit};
 use crate::blob::{map_read_error, LayerDigests, LayerReader};
 use crate::source::ImageError;
-use drydock_core::{Confidence, Evidence, FileSink, Severity};
+use drydock_core::{Confidence, Evidence, FileSink, Redaction, Severity};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::sync::Mutex;
@@ -73,10 +73,13 @@ pub struct LayerSummary {
     pub anomalies: Vec<Anomaly>,
     /// Small system files kept for the image-level checks (`etc/passwd`, `etc/os-release`, …).
     pub special: BTreeMap<String, Vec<u8>>,
-    /// path → OS package that owns it (dpkg `info/*.list`, apk `installed`).
+    /// path → OS package that owns it (dpkg `info/*.list`, apk `installed`, rpmdb.sqlite).
     pub owners: HashMap<String, String>,
     /// Files that were too large to scan entirely (scanned in windows).
     pub windowed_files: usize,
+    /// Things the user should know that are not findings (e.g. an rpm database that
+    /// cannot be read).
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -132,10 +135,12 @@ fn is_binary(head: &[u8]) -> bool {
 }
 
 /// Walk one layer. The reader's digests are verified after the last entry.
+/// `redaction` decides how secret evidence is recorded (`ScanOptions::redaction`).
 pub fn walk_layer(
     layer: usize,
     mut reader: LayerReader,
     opts: &WalkOptions,
+    redaction: Redaction,
     sinks: &SharedSinks<'_, '_>,
 ) -> Result<LayerSummary, ImageError> {
     let blob = reader.blob.clone();
@@ -149,7 +154,7 @@ pub fn walk_layer(
         for entry in entries {
             let mut entry = entry.map_err(|e| entry_error(&blob, e))?;
             walk_entry(
-                layer, &mut entry, opts, sinks, &mut sum, &mut seen, &mut buf,
+                layer, &mut entry, opts, redaction, sinks, &mut sum, &mut seen, &mut buf,
             )
             .map_err(|e| entry_error(&blob, e))?;
         }
@@ -175,10 +180,12 @@ fn entry_error(blob: &str, e: std::io::Error) -> ImageError {
     map_read_error(blob, e)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk_entry<R: Read>(
     layer: usize,
     entry: &mut tar::Entry<'_, R>,
     opts: &WalkOptions,
+    redaction: Redaction,
     sinks: &SharedSinks<'_, '_>,
     sum: &mut LayerSummary,
     seen: &mut HashSet<String>,
@@ -301,7 +308,7 @@ fn walk_entry<R: Read>(
     if kind != EntryKind::File || size == 0 {
         return Ok(());
     }
-    read_file(layer, &path, size, entry, opts, sinks, sum, buf)
+    read_file(layer, &path, size, entry, opts, redaction, sinks, sum, buf)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -311,12 +318,15 @@ fn read_file<R: Read>(
     size: u64,
     entry: &mut tar::Entry<'_, R>,
     opts: &WalkOptions,
+    redaction: Redaction,
     sinks: &SharedSinks<'_, '_>,
     sum: &mut LayerSummary,
     buf: &mut Vec<u8>,
 ) -> std::io::Result<()> {
-    // Bounded: a hostile image may ship a 10 GiB `etc/passwd`.
-    let special = content::is_special(path) && size <= 16 << 20;
+    let special = content::is_special(path) && size <= content::special_limit(path);
+    if let Some(note) = crate::analyze::rpm::unsupported_note(path) {
+        sum.notes.push(note);
+    }
     let sink_wants = {
         let s = sinks
             .lock()
@@ -332,59 +342,81 @@ fn read_file<R: Read>(
         });
     }
     let scan_secrets = opts.secrets && size <= opts.max_secret_scan_file;
-    buf.clear();
     if want_all || size as usize <= opts.max_file_buffer {
         // Whole file in memory (bounded: special files are small, sinks capped above).
-        let cap = if want_all {
-            size
-        } else {
-            opts.max_file_buffer as u64
-        };
-        buf.reserve(size.min(cap) as usize);
-        (&mut *entry).take(cap).read_to_end(buf)?;
+        let n = size as usize;
+        let got = read_full(entry, scratch(buf, n))?;
         analyze_whole(
             layer,
             path,
-            buf,
+            &buf[..got],
             scan_secrets,
+            redaction,
             special,
             sink_wants && want_all,
             sinks,
             sum,
         );
+        // A sink may have asked for a big file: don't keep that much memory per walk.
+        if buf.len() > opts.max_file_buffer.max(WINDOW_OVERLAP * 2) {
+            buf.truncate(opts.max_file_buffer.max(WINDOW_OVERLAP * 2));
+            buf.shrink_to_fit();
+        }
         return Ok(());
     }
     // Large file: fixed windows with overlap so memory stays bounded.
     let win = opts.max_file_buffer.max(WINDOW_OVERLAP * 2);
-    let mut first = true;
-    let mut text = scan_secrets;
+    let w = scratch(buf, win);
+    let mut filled = read_full(entry, w)?;
+    sum.windowed_files += 1;
+    if !scan_secrets || is_binary(&w[..filled]) {
+        // Nothing more to look at: skip the rest in big reads (tar would use 8 KiB ones).
+        while read_full(entry, w)? > 0 {}
+        return Ok(());
+    }
     let mut offset_lines = 0usize;
-    loop {
-        let keep = if first {
-            0
-        } else {
-            buf.len().min(WINDOW_OVERLAP)
-        };
-        if !first {
-            let start = buf.len() - keep;
-            offset_lines += buf[..start].iter().filter(|&&b| b == b'\n').count();
-            buf.drain(..start);
-        }
-        let before = buf.len();
-        (&mut *entry).take((win - keep) as u64).read_to_end(buf)?;
-        if buf.len() == before {
+    while filled > 0 {
+        content::scan_secrets(
+            path,
+            &w[..filled],
+            offset_lines,
+            redaction,
+            &mut sum.secrets,
+        );
+        let keep = filled.min(WINDOW_OVERLAP);
+        let start = filled - keep;
+        offset_lines += memchr::memchr_iter(b'\n', &w[..start]).count();
+        w.copy_within(start..filled, 0);
+        let n = read_full(entry, &mut w[keep..])?;
+        if n == 0 {
             break;
         }
-        if first {
-            text = text && !is_binary(buf);
-            first = false;
-            sum.windowed_files += 1;
-        }
-        if text {
-            content::scan_secrets(path, buf, offset_lines, &mut sum.secrets);
-        }
+        filled = keep + n;
     }
     Ok(())
+}
+
+/// `buf` as a slice of exactly `n` bytes. The buffer only ever grows (zeroed once), so the
+/// steady state reuses warm memory instead of clearing and re-initialising it per file.
+fn scratch(buf: &mut Vec<u8>, n: usize) -> &mut [u8] {
+    if buf.len() < n {
+        buf.resize(n, 0);
+    }
+    &mut buf[..n]
+}
+
+/// Fill `out` from `r` until it is full or `r` ends; returns the bytes read.
+fn read_full(r: &mut impl Read, out: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < out.len() {
+        match r.read(&mut out[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -393,6 +425,7 @@ fn analyze_whole(
     path: &str,
     data: &[u8],
     scan_secrets: bool,
+    redaction: Redaction,
     special: bool,
     feed_sinks: bool,
     sinks: &SharedSinks<'_, '_>,
@@ -400,7 +433,7 @@ fn analyze_whole(
 ) {
     let binary = is_binary(data);
     if scan_secrets && !binary {
-        content::scan_secrets(path, data, 0, &mut sum.secrets);
+        content::scan_secrets(path, data, 0, redaction, &mut sum.secrets);
     }
     if !binary {
         if let Some(hit) = content::sensitive_by_content(path, data) {

@@ -428,6 +428,14 @@ impl<'r, 'a> View<'r, 'a> {
                 findings: Vec::new(),
             })
             .collect();
+        // `target_of` looks for a file target with the finding's path first: index those
+        // paths once (first target wins, as in `target_of`) instead of a scan per finding.
+        let mut by_path: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, t) in report.targets.iter().enumerate() {
+            if let Target::Dockerfile { path, .. } | Target::Runtime { path, .. } = t {
+                by_path.entry(util::norm(path)).or_insert(i);
+            }
+        }
         let mut other = Vec::new();
         for f in &report.findings {
             let mut f = f.clone();
@@ -440,7 +448,11 @@ impl<'r, 'a> View<'r, 'a> {
                     *c = masker.mask_str(c);
                 }
             }
-            match report.target_of(&f) {
+            let known = match &f.location {
+                Location::Source(s) => by_path.get(util::norm(&s.path)).copied(),
+                _ => None,
+            };
+            match known.or_else(|| report.target_of(&f)) {
                 Some(i) => groups[i].findings.push(f),
                 None => other.push(f),
             }

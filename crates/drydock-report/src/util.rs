@@ -12,7 +12,7 @@ pub fn plural(n: usize) -> &'static str {
     }
 }
 
-fn norm(p: &str) -> &str {
+pub(crate) fn norm(p: &str) -> &str {
     let mut p = p;
     while let Some(rest) = p.strip_prefix("./") {
         p = rest;

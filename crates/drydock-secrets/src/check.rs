@@ -20,7 +20,12 @@ pub struct SecretRuleInfo {
 
 /// Every built-in secret rule.
 pub fn rule_catalog() -> Vec<SecretRuleInfo> {
-    Engine::builtin()
+    engine_rule_catalog(Engine::builtin())
+}
+
+/// Every rule of `engine` (built-in and user rules, without disabled ones).
+pub fn engine_rule_catalog(engine: &Engine) -> Vec<SecretRuleInfo> {
+    engine
         .rule_defs()
         .map(|d| SecretRuleInfo {
             id: d.id.clone(),
@@ -68,10 +73,34 @@ pub fn check_rules_with(
     check_engine(&Engine::with_rules(extra, disabled)?)
 }
 
+/// Check only the user rules of `engine` (rules files, `drydock.toml`) the way
+/// `drydock rules check` does: run when a user engine is loaded, so a user rule without
+/// examples, or whose examples fail, is an error before any scan.
+pub fn check_user_rules(engine: &Engine) -> Result<RulesCheckReport, RulesCheckError> {
+    check(engine, true)
+}
+
+/// Check built-in plus already parsed user rules (`(origin, rule)`, e.g. a rules file and
+/// `drydock.toml`'s `[[secrets.rules]]`), minus disabled ids; see [`check_rules_with`].
+pub fn check_rule_defs(
+    extra: Vec<(String, crate::RuleDef)>,
+    disabled: &[&str],
+) -> Result<RulesCheckReport, RulesCheckError> {
+    check_engine(&Engine::with_rule_defs(extra, disabled)?)
+}
+
 fn check_engine(engine: &Engine) -> Result<RulesCheckReport, RulesCheckError> {
-    let mut failures = engine.compile_all();
+    check(engine, false)
+}
+
+fn check(engine: &Engine, user_only: bool) -> Result<RulesCheckReport, RulesCheckError> {
+    let mut failures = if user_only {
+        Vec::new()
+    } else {
+        engine.compile_all()
+    };
     let mut report = RulesCheckReport {
-        rules: engine.rule_count(),
+        rules: 0,
         examples: 0,
         negative_examples: 0,
     };
@@ -91,31 +120,37 @@ fn check_engine(engine: &Engine) -> Result<RulesCheckReport, RulesCheckError> {
             .iter()
             .any(|m| m.rule_id == id)
     };
-    for d in engine.rule_defs() {
+    for (d, origin, user) in engine.rules_with_origin() {
+        if user_only && !user {
+            continue;
+        }
+        report.rules += 1;
+        // User rules name their file, so the message says where to fix it.
+        let rule = if user {
+            format!("{origin}: secret rule `{}`", d.id)
+        } else {
+            format!("rule `{}`", d.id)
+        };
         if d.examples.is_empty() {
-            failures.push(format!("rule `{}` has no example", d.id));
+            failures.push(format!(
+                "{rule} has no example (`examples` must list text it matches)"
+            ));
         }
         if d.negative_examples.is_empty() {
-            failures.push(format!("rule `{}` has no negative example", d.id));
+            failures.push(format!(
+                "{rule} has no negative example (`negative_examples` must list look-alikes it must not match)"
+            ));
         }
         for (i, ex) in d.examples.iter().enumerate() {
             report.examples += 1;
             if !found(ex, &d.id, d.scope) {
-                failures.push(format!(
-                    "rule `{}`: example #{} does not match",
-                    d.id,
-                    i + 1
-                ));
+                failures.push(format!("{rule}: example #{} does not match", i + 1));
             }
         }
         for (i, ex) in d.negative_examples.iter().enumerate() {
             report.negative_examples += 1;
             if found(ex, &d.id, d.scope) {
-                failures.push(format!(
-                    "rule `{}`: negative example #{} matches",
-                    d.id,
-                    i + 1
-                ));
+                failures.push(format!("{rule}: negative example #{} matches", i + 1));
             }
         }
     }

@@ -133,15 +133,18 @@ pub struct RuleDef {
     pub keywords: Vec<String>,
     /// Regex over bytes. Capture `secret` (or group 1) is the secret; an optional `key`
     /// capture must pass `name_suggests_secret`.
+    #[serde(alias = "regex")]
     pub pattern: String,
     /// Minimum Shannon entropy (bits/byte) of the secret.
     #[serde(default)]
     pub entropy: Option<f64>,
     /// Character classes the secret must contain.
     #[serde(default)]
+    #[serde(alias = "require-classes")]
     pub require_classes: Vec<CharClass>,
     /// Minimum number of distinct classes (lower/upper/digit/symbol) in the secret.
     #[serde(default)]
+    #[serde(alias = "min-classes")]
     pub min_classes: Option<usize>,
     #[serde(default)]
     pub checksum: Option<Validator>,
@@ -166,12 +169,14 @@ pub struct RuleDef {
     /// quote or angle bracket), checked before any regex runs: `@` for URLs with credentials,
     /// so the many plain `https://` links cost almost nothing.
     #[serde(default)]
+    #[serde(alias = "needs-in-token")]
     pub needs_in_token: Option<String>,
     #[serde(default)]
     pub references: Vec<String>,
     #[serde(default)]
     pub examples: Vec<Example>,
     #[serde(default)]
+    #[serde(alias = "negative-examples")]
     pub negative_examples: Vec<Example>,
 }
 
@@ -182,13 +187,59 @@ pub struct Pattern {
     pub key_group: Option<usize>,
 }
 
+/// The same pattern built for short inputs (Dockerfile instruction values, command lines):
+/// no lazy DFA, so no DFA states are built per input and compiling is cheaper; the
+/// bounded backtracker / one-pass DFA find the captures directly. Same leftmost-first
+/// semantics as [`Pattern`].
+pub struct ShortPattern {
+    pub regex: regex_automata::meta::Regex,
+    pub secret_group: usize,
+    pub key_group: Option<usize>,
+}
+
+fn compile_short(pattern: &str) -> Option<ShortPattern> {
+    use regex_automata::{meta, util::syntax, MatchKind, PatternID};
+    let regex = meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .utf8_empty(false)
+                .nfa_size_limit(Some(16 << 20))
+                .hybrid(false)
+                .dfa(false),
+        )
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build(pattern)
+        .ok()?;
+    let gi = regex.group_info();
+    let secret_group =
+        gi.to_index(PatternID::ZERO, "secret")
+            .unwrap_or(if gi.group_len(PatternID::ZERO) > 1 {
+                1
+            } else {
+                0
+            });
+    let key_group = gi.to_index(PatternID::ZERO, "key");
+    Some(ShortPattern {
+        regex,
+        secret_group,
+        key_group,
+    })
+}
+
 /// A rule ready to run. The pattern is compiled on first use: most rules never see a keyword
 /// hit in a given run, and compiling ~280 regexes up front dominated every invocation's start.
 pub struct Rule {
     pub def: RuleDef,
+    /// Where the rule was defined (`cloud.yaml`, a user rules file, `drydock.toml`).
+    pub origin: String,
+    /// A user rule (rules file or `drydock.toml`), not a built-in one.
+    pub user: bool,
     /// `Err` holds the compile error (only possible for a lazily compiled rule whose pattern
     /// was not checked at load; built-in rules are all compiled by the tests).
     pattern: std::sync::OnceLock<Result<Pattern, String>>,
+    /// Built on the first short input (`None` if it does not build: then `pattern` runs).
+    short: std::sync::OnceLock<Option<ShortPattern>>,
     pub paths: Option<regex::RegexSet>,
     pub window: usize,
     pub before: usize,
@@ -228,6 +279,17 @@ pub fn parse_file(origin: &str, text: &str) -> Result<Vec<RuleDef>, RulesError> 
     Ok(f.rules)
 }
 
+/// regex's syntax errors span lines (pattern, caret, message): user errors are one line.
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join(" ")
+}
+
 fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
     // ASCII semantics (`\w`, `\s`, `(?i)`): scanned bytes need not be UTF-8, and Unicode
     // classes would make counted repetitions huge to compile.
@@ -235,7 +297,7 @@ fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
         .unicode(false)
         .size_limit(16 << 20)
         .build()
-        .map_err(|e| format!("pattern does not compile: {e}"))?;
+        .map_err(|e| format!("pattern does not compile: {}", one_line(&e)))?;
     let secret_group = regex
         .capture_names()
         .position(|n| n == Some("secret"))
@@ -255,6 +317,13 @@ impl Rule {
             .get_or_init(|| compile_pattern(&self.def.pattern))
             .as_ref()
             .map_err(String::as_str)
+    }
+
+    /// The pattern for short inputs (built now if this is its first use).
+    pub fn short_pattern(&self) -> Option<&ShortPattern> {
+        self.short
+            .get_or_init(|| compile_short(&self.def.pattern))
+            .as_ref()
     }
 }
 
@@ -292,7 +361,7 @@ pub fn compile(def: RuleDef, origin: &str, eager: bool) -> Result<Rule, RulesErr
     } else {
         Some(
             regex::RegexSet::new(&def.paths)
-                .map_err(|e| invalid(format!("paths regex does not compile: {e}")))?,
+                .map_err(|e| invalid(format!("paths regex does not compile: {}", one_line(&e))))?,
         )
     };
     let window = def.window.unwrap_or(DEFAULT_WINDOW);
@@ -309,7 +378,10 @@ pub fn compile(def: RuleDef, origin: &str, eager: bool) -> Result<Rule, RulesErr
     }
     Ok(Rule {
         def,
+        origin: origin.to_string(),
+        user: eager,
         pattern,
+        short: std::sync::OnceLock::new(),
         paths,
         window,
         before,

@@ -255,6 +255,9 @@ pub fn is_generic_non_secret(s: &[u8]) -> bool {
     ) {
         return true;
     }
+    if is_reference_or_path(s) {
+        return true;
+    }
     // Absolute paths (`/run/secrets/db`), but not base64 that happens to start with `/`.
     if s.first() == Some(&b'/')
         && s.split(|&b| b == b'/').skip(1).all(|seg| {
@@ -300,15 +303,65 @@ pub fn is_generic_non_secret(s: &[u8]) -> bool {
     {
         return true;
     }
-    // file names: `key.pem`, `secrets.json`
+    // file names: `key.pem`, `secrets.json`, also before a `#` comment glued to the value
+    // (`cakey.pem# The private key`: INI formats end the value at `#`).
+    let base = match memchr::memchr(b'#', &lower) {
+        Some(i) if i > 0 => &lower[..i],
+        _ => &lower[..],
+    };
     for ext in [
         ".pem", ".key", ".json", ".yaml", ".yml", ".txt", ".crt", ".p12", ".jks", ".env", ".conf",
     ] {
-        if lower.ends_with(ext.as_bytes()) {
+        if base.ends_with(ext.as_bytes()) {
             return true;
         }
     }
     false
+}
+
+/// Bytes of a file path.
+fn path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._-/+@%~".contains(&b)
+}
+
+/// Config-style values that name where a secret lives instead of holding it: a variable
+/// reference, alone or as the head of a path (`$dir/private/cakey.pem` in openssl.cnf,
+/// `${HOME}/.ssh/id_rsa`, `${ENV::CONF}/key`, `$SECRETS_DIR/db`), optionally followed by a
+/// `#` comment. Not `$6$salt$hash` or `$apr1$…` (crypt hashes: the variable must be a
+/// name, and what follows it a path).
+fn is_reference_or_path(s: &[u8]) -> bool {
+    let Some(rest) = s.strip_prefix(b"$") else {
+        return false;
+    };
+    let after = if let Some(inner) = rest.strip_prefix(b"{") {
+        let Some(close) = memchr::memchr(b'}', inner) else {
+            return false;
+        };
+        let name = &inner[..close];
+        if name.is_empty()
+            || !name
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(b))
+        {
+            return false;
+        }
+        &inner[close + 1..]
+    } else {
+        let len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        if len == 0 || rest[0].is_ascii_digit() {
+            return false;
+        }
+        &rest[len..]
+    };
+    // Drop a glued comment.
+    let after = match memchr::memchr(b'#', after) {
+        Some(i) => &after[..i],
+        None => after,
+    };
+    after.is_empty() || (matches!(after[0], b'/' | b'.') && after.iter().all(|&b| path_byte(b)))
 }
 
 const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -461,6 +514,33 @@ mod tests {
             b"ghp_sbUsUmRNn8X74dFU0DJ9Fm1mvdCgtH474T39"
         ));
         assert!(!crc32_base62_ok(b"ghp_short"));
+    }
+
+    #[test]
+    fn references_and_paths_are_not_generic_secrets() {
+        for v in [
+            "$dir/private/cakey.pem",
+            "$dir/private/cakey.pem#",
+            "$dir/private/cakey",
+            "${dir}/private/cakey",
+            "${ENV::HOME}/.ssh/id_ed25519",
+            "$SECRETS_DIR/db_password",
+            "$HOME/.config/token",
+            "$KEYFILE",
+            "private/cakey.pem# The private key",
+        ] {
+            assert!(is_generic_non_secret(v.as_bytes()), "{v}");
+        }
+        // Crypt hashes and values that only start with `$` stay candidates.
+        for v in [
+            "$6$rounds=5000$saltsalt$Hk3nR9vQ2xLm7Tq",
+            "$apr1$Xk3Lm9Qw$Tz7Rb2Nc5Vd8Hf1Jg4",
+            "$2y$10$Qm3vR8xT2kLp9sWz4NcY7e",
+            "$dir+Qm3vR8xT2kLp9sWz4NcY7",
+            "$x/Qm3vR8xT2k=Lp9sWz4NcY7!",
+        ] {
+            assert!(!is_reference_or_path(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! 1. `db import` of a synthetic ~130 MB OSV zip (200,000 advisories) — target < 30 s;
 //! 2. matching 5,000 packages against those 200,000 advisories — target < 1 s;
 //! 3. inventory throughput on this machine's dpkg status and /usr/bin executables.
+//!
+//! `vuln-bench realistic-zip SBOM.json OUT.zip` instead writes advisories for an image's
+//! own packages (from a drydock CycloneDX SBOM) as real feeds have them, and
+//! `vuln-bench synthetic-zip OUT.zip` the 200,000 synthetic ones (scripts/vuln-bench.sh
+//! imports both and times `drydock scan` with and without vulnerability matching).
 use drydock_core::FileSink;
 use drydock_vuln::{match_packages, Db, Inventory, Kind, MatchOptions, Package};
 use serde_json::json;
@@ -74,7 +79,108 @@ fn make_zip(path: &std::path::Path, advisories: usize) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+/// Advisories per package of the image, as in Debian's feed: most packages have a few,
+/// some (the toolchains, libraries parsing untrusted input) have dozens.
+fn advisories_for(i: usize) -> usize {
+    match i % 10 {
+        0 => 40,
+        1 | 2 => 12,
+        _ => 3,
+    }
+}
+
+/// An OSV zip of advisories for the SBOM's packages (per package: fixed below the installed
+/// version, fixed above it, or unfixed); the bench imports it beside the 200,000 synthetic
+/// advisories of [`make_zip`].
+fn realistic_zip(sbom: &std::path::Path, out: &std::path::Path) {
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sbom).expect("read SBOM")).expect("SBOM JSON");
+    let prop = |c: &serde_json::Value, name: &str| -> Option<String> {
+        c["properties"]
+            .as_array()?
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["value"].as_str())
+            .map(String::from)
+    };
+    // (ecosystem, advisory package name, installed version) once per name.
+    let mut pkgs: Vec<(String, String, String)> = Vec::new();
+    for c in doc["components"].as_array().into_iter().flatten() {
+        let Some(eco) = prop(c, "drydock:package:ecosystem").filter(|e| !e.is_empty()) else {
+            continue;
+        };
+        let name = prop(c, "drydock:package:source_name")
+            .unwrap_or_else(|| c["name"].as_str().unwrap_or("").to_string());
+        let version = prop(c, "drydock:package:source_version")
+            .unwrap_or_else(|| c["version"].as_str().unwrap_or("").to_string());
+        if !pkgs.iter().any(|(e, n, _)| *e == eco && *n == name) {
+            pkgs.push((eco, name, version));
+        }
+    }
+    let f = std::fs::File::create(out).expect("create zip");
+    let mut w = zip::ZipWriter::new(std::io::BufWriter::new(f));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    let mut n = 0usize;
+    let write = |w: &mut zip::ZipWriter<_>, rec: serde_json::Value| {
+        w.start_file(format!("{}.json", rec["id"].as_str().unwrap()), opts)
+            .expect("zip entry");
+        w.write_all(rec.to_string().as_bytes()).expect("zip write");
+    };
+    for (i, (eco, name, version)) in pkgs.iter().enumerate() {
+        for k in 0..advisories_for(i) {
+            let events = match k % 3 {
+                // Fixed long ago: not affected.
+                0 => json!([{"introduced": "0"}, {"fixed": "0.0.1-1"}]),
+                // Fixed after the installed version: affected, fixable.
+                1 => json!([{"introduced": "0"}, {"fixed": format!("{version}+deb12u99")}]),
+                // No fix yet.
+                _ => json!([{"introduced": "0"}]),
+            };
+            write(
+                &mut w,
+                json!({
+                    "schema_version": "1.6.0",
+                    "id": format!("DEBIAN-CVE-2098-{n:07}"),
+                    "upstream": [format!("CVE-2098-{n:07}")],
+                    "modified": "2024-01-01T00:00:00Z",
+                    "summary": format!("synthetic advisory for {name}"),
+                    "details": "A flaw was found. An attacker able to send crafted input could cause memory corruption.",
+                    "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+                    "affected": [{"package": {"ecosystem": eco, "name": name},
+                                  "ranges": [{"type": "ECOSYSTEM", "events": events}]}]
+                }),
+            );
+            n += 1;
+        }
+    }
+    w.finish().expect("zip finish");
+    println!(
+        "OSV zip for the image: {n} advisories for its {} packages, {:.1} MB",
+        pkgs.len(),
+        std::fs::metadata(out).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("realistic-zip") {
+        let (Some(sbom), Some(out)) = (args.get(2), args.get(3)) else {
+            eprintln!("usage: vuln-bench realistic-zip SBOM.json OUT.zip");
+            std::process::exit(2);
+        };
+        realistic_zip(std::path::Path::new(sbom), std::path::Path::new(out));
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("synthetic-zip") {
+        let Some(out) = args.get(2) else {
+            eprintln!("usage: vuln-bench synthetic-zip OUT.zip");
+            std::process::exit(2);
+        };
+        make_zip(std::path::Path::new(out), 200_000);
+        return;
+    }
     let tmp = tempfile::tempdir().expect("tempdir");
     // VULN_BENCH_ZIP=path reuses (or creates) the archive there, e.g. for profiling.
     let zip = std::env::var_os("VULN_BENCH_ZIP")

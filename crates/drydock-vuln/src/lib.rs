@@ -5,6 +5,7 @@
 //! [`Inventory::finish`] gives the [`Package`] list; [`match_packages`] checks it against
 //! a [`Db`] filled by [`db::update`] or [`Db::import_path`]; [`sbom`] renders the same list.
 
+pub mod base;
 pub mod cvss;
 pub mod db;
 pub mod ecosystem;
@@ -18,6 +19,7 @@ pub mod sbom;
 pub mod verdict;
 pub mod version;
 
+pub use base::{detect_base, BaseImage, BaseRule, HistoryEntry};
 pub use db::{
     default_db_path, update, update_each, Db, DbOptions, DbStatus, Freshness, ImportStats,
     SourceStatus, UpdateResult,
@@ -29,7 +31,9 @@ pub use matcher::{match_packages, MatchOptions};
 pub use package::{Kind, Origin, Package};
 pub use rules::rules;
 pub use sbom::{cyclonedx_json, spdx_json, ImageMeta};
-pub use verdict::{base_image_verdict, eol_info, EolInfo, Verdict};
+pub use verdict::{
+    base_image_verdict, base_summary, eol_info, outdated_base_finding, EolInfo, Verdict,
+};
 
 /// The OSV archives (`all.zip` top-level ecosystems) needed to check these packages: what
 /// `db update` should fetch and what [`Db::freshness`] should check.

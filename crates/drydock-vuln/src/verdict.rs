@@ -24,6 +24,8 @@ pub struct Verdict {
     pub fixable: usize,
     /// Of those, in packages from the base image layers (cleared by a newer base).
     pub fixable_in_base: usize,
+    /// Findings in packages from the base image layers (fixed or not).
+    pub in_base: usize,
     pub outdated: bool,
     /// One or two sentences for the report.
     pub message: String,
@@ -44,15 +46,14 @@ pub fn base_image_verdict(
             .vulnerability
             .as_ref()
             .is_some_and(|x| x.fixed_version.is_some());
+        let in_base = match (&f.location, base_layers) {
+            (Location::Package { layer: Some(l), .. }, Some(b)) => *l < b,
+            _ => false,
+        };
+        v.in_base += usize::from(in_base);
         if fixed {
             v.fixable += 1;
-            let in_base = match (&f.location, base_layers) {
-                (Location::Package { layer: Some(l), .. }, Some(b)) => *l < b,
-                _ => false,
-            };
-            if in_base {
-                v.fixable_in_base += 1;
-            }
+            v.fixable_in_base += usize::from(in_base);
         }
     }
     let counts: Vec<String> = Severity::ALL
@@ -91,6 +92,71 @@ pub fn base_image_verdict(
     }
     v.message = msg;
     v
+}
+
+/// The one line the CLI prints about an image's base: which base (and how it was found),
+/// its vulnerabilities and what rebuilding on a current copy would fix, then the image's
+/// totals and the end-of-life sentence of [`base_image_verdict`].
+pub fn base_summary(base: Option<&crate::BaseImage>, v: &Verdict) -> String {
+    let whole = v.message.clone();
+    let Some(b) = base else {
+        return format!("base image not identified (no buildah `FROM` comment or root-filesystem import in the history): {whole}");
+    };
+    let layers = if b.layers == 1 {
+        "layer 0".to_string()
+    } else {
+        format!("layers 0-{}", b.layers - 1)
+    };
+    let name = b
+        .name
+        .clone()
+        .unwrap_or_else(|| "(unnamed OS base)".to_string());
+    let base_part = if v.in_base == 0 {
+        "no known vulnerabilities in its packages".to_string()
+    } else {
+        format!(
+            "{} known vulnerabilities in its packages, {} fixed by rebuilding on a current copy of it",
+            v.in_base, v.fixable_in_base
+        )
+    };
+    format!("base image {name} ({layers}): {base_part}; whole image: {whole}")
+}
+
+/// The `VU003` finding for an image whose base layers hold fixable vulnerabilities.
+pub fn outdated_base_finding(image: &str, base: &crate::BaseImage, v: &Verdict) -> Option<Finding> {
+    if v.fixable_in_base == 0 {
+        return None;
+    }
+    let name = base.name.as_deref().unwrap_or("the OS base");
+    let mut msg = format!(
+        "base image {name} is outdated: {} of its packages' {} known vulnerabilities are fixed in newer packages",
+        v.fixable_in_base, v.in_base
+    );
+    // The end-of-life sentence, when the verdict has one.
+    if let Some(i) = v.message.find(" is end-of-life") {
+        let start = v.message[..i].rfind(". ").map_or(0, |p| p + 2);
+        msg.push_str(&format!("; {}", &v.message[start..]));
+    }
+    let fix = match base.name.as_deref() {
+        Some(n) => {
+            format!("rebuild with `--pull` on a current `{n}` (e.g. a scheduled CI rebuild)")
+        }
+        None => {
+            "rebuild with `--pull` on a current tag of the base image (e.g. a scheduled CI rebuild)"
+                .to_string()
+        }
+    };
+    Some(
+        Finding::from_rule(
+            &crate::rules::VU003,
+            msg,
+            Location::Config {
+                image: image.to_string(),
+                field: format!("history (base: {} layer(s))", base.layers),
+            },
+        )
+        .with_fix(fix),
+    )
 }
 
 /// EOL facts for the image's distribution from `drydock_core::eol`'s bundled table:

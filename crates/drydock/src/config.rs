@@ -44,6 +44,10 @@ pub struct SecretsConfig {
     /// Extra rules file (YAML, the built-in schema), relative to the config file.
     #[serde(default, alias = "rules_file")]
     pub rules_file: Option<PathBuf>,
+    /// Inline rules (`[[secrets.rules]]` tables): the schema of the YAML rule files, checked
+    /// like them (examples must match, negative examples must not).
+    #[serde(default)]
+    pub rules: Vec<drydock_secrets::RuleDef>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,6 +139,29 @@ mod tests {
         assert_eq!(cfg.severities["DF003"], Severity::Low);
         assert_eq!(cfg.trusted_registries.len(), 2);
         assert_eq!(cfg.vulnerabilities.max_age_days, Some(3));
+    }
+
+    #[test]
+    fn parses_inline_secret_rules() {
+        let cfg: Config = toml::from_str(
+            r#"
+            [[secrets.rules]]
+            id = "acme-token"
+            name = "Acme token"
+            category = "internal"
+            severity = "high"
+            confidence = "high"
+            keywords = ["acme_"]
+            pattern = 'acme_(?P<secret>[a-z0-9]{20})'
+            examples = ["acme_0123456789abcdefghij"]
+            negative-examples = ["acme_short", { text = "acme_0123456789abcdefghij", path = "x" }]
+            "#,
+        )
+        .unwrap();
+        let r = &cfg.secrets.rules[0];
+        assert_eq!(r.id, "acme-token");
+        assert_eq!(r.negative_examples.len(), 2);
+        assert_eq!(r.negative_examples[1].path(), Some("x"));
     }
 
     #[test]

@@ -34,7 +34,9 @@ pub struct PolicySetup {
 /// Config file first, then flags (flags win). Unknown selectors are an error, so a typo in
 /// `--ignore` cannot silently keep a rule on.
 pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
-    let reg = registry::get();
+    // The registry is built only when a selector or override needs it: `drydock scan`
+    // builds it on another thread while the scan runs.
+    let reg = registry::get;
     let check = |what: &str, list: &[String]| -> Result<Vec<RuleSelector>> {
         list.iter()
             .map(|s| {
@@ -53,7 +55,7 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
                     "best-practice",
                 ]
                 .contains(&sel.0.as_str());
-                let all: Vec<RuleMeta> = reg.rules.iter().map(|r| **r).collect();
+                let all: Vec<RuleMeta> = reg().rules.iter().map(|r| **r).collect();
                 if known_category || sel.matches_any_rule(&all) {
                     Ok(sel)
                 } else {
@@ -71,12 +73,12 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     policy.select.extend(check("--select", &args.select)?);
     policy.ignore.extend(check("--ignore", &args.ignore)?);
     for (id, sev) in &cfg.severities {
-        if reg.lookup(id).is_none() {
+        if reg().lookup(id).is_none() {
             anyhow::bail!("configuration: severity override for unknown rule `{id}`");
         }
         policy
             .severity_overrides
-            .insert(reg.lookup(id).unwrap().id.to_string(), *sev);
+            .insert(reg().lookup(id).unwrap().id.to_string(), *sev);
     }
     let mut fail_on = Some(Severity::High);
     if let Some(f) = &cfg.fail_on {
@@ -186,16 +188,20 @@ pub fn finish(
     let format = format_of(args.format);
     match &args.output {
         Some(path) => {
-            let mut file = std::fs::File::create(path)
+            let file = std::fs::File::create(path)
                 .with_context(|| format!("{}: cannot create output file", path.display()))?;
+            // Renderers write many small pieces: buffer them into few system calls.
+            let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
             drydock_report::render(format, &report, &opts, &mut file)
                 .and_then(|_| file.flush())
                 .with_context(|| format!("{}: cannot write report", path.display()))?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            if let Err(e) = drydock_report::render(format, &report, &opts, &mut lock) {
+            // Stdout is line-buffered: without this, pretty JSON costs a write per line.
+            let mut lock = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = drydock_report::render(format, &report, &opts, &mut lock)
+                .and_then(|_| lock.flush());
+            if let Err(e) = written {
                 // A closed pipe (`drydock … | head`) is not an error worth a message.
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(e).context("cannot write report to standard output");

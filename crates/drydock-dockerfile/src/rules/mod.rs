@@ -238,6 +238,9 @@ pub struct DockerfileOptions {
     pub context_dir: Option<PathBuf>,
     /// Walk the build context (with `.dockerignore`) to see what COPY/ADD really send.
     pub use_build_context: bool,
+    /// The secret engine for values and RUN lines; `None` = the built-in rules. Set it when
+    /// the user adds or disables secret rules (drydock.toml), so Dockerfiles obey them too.
+    pub secrets: Option<std::sync::Arc<drydock_secrets::Engine>>,
 }
 
 impl Default for DockerfileOptions {
@@ -249,6 +252,7 @@ impl Default for DockerfileOptions {
             redaction: Redaction::Redact,
             context_dir: None,
             use_build_context: true,
+            secrets: None,
         }
     }
 }

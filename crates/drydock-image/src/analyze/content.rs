@@ -265,10 +265,10 @@ fn private_key_kind(data: &[u8]) -> Option<&'static str> {
 }
 
 fn find(h: &[u8], n: &[u8]) -> Option<usize> {
-    if n.is_empty() || h.len() < n.len() {
+    if n.is_empty() {
         return None;
     }
-    h.windows(n.len()).position(|w| w == n)
+    memchr::memmem::find(h, n)
 }
 
 /// Small system files kept for image-level checks.
@@ -287,6 +287,16 @@ pub fn is_special(path: &str) -> bool {
             | "lib/apk/db/installed"
     ) || (path.starts_with("var/lib/dpkg/info/") && path.ends_with(".list"))
         || path.starts_with("var/lib/dpkg/status.d/")
+        || super::rpm::SQLITE_PATHS.contains(&path)
+}
+
+/// Largest special file read whole (a hostile image may ship a 10 GiB `etc/passwd`).
+pub fn special_limit(path: &str) -> u64 {
+    if super::rpm::SQLITE_PATHS.contains(&path) {
+        super::rpm::MAX_SQLITE
+    } else {
+        16 << 20
+    }
 }
 
 /// Keep a special file's bytes or turn it into ownership entries.
@@ -322,14 +332,29 @@ pub fn record_special(path: &str, data: &[u8], sum: &mut LayerSummary) {
         }
         return;
     }
+    if super::rpm::SQLITE_PATHS.contains(&path) {
+        match super::rpm::sqlite_owners(data) {
+            Ok(owners) => sum.owners.extend(owners),
+            Err(e) => sum.notes.push(format!(
+                "/{path}: cannot read the rpm database ({e}): files installed by rpm packages are not known as vendor content"
+            )),
+        }
+        return;
+    }
     if data.len() <= 1 << 20 {
         sum.special.insert(path.to_string(), data.to_vec());
     }
 }
 
 /// Run the secret engine over (a window of) a file. `line_offset` is added to line numbers
-/// when scanning windows of a large file.
-pub fn scan_secrets(path: &str, data: &[u8], line_offset: usize, out: &mut Vec<SecretHit>) {
+/// when scanning windows of a large file; `redaction` decides what the evidence shows.
+pub fn scan_secrets(
+    path: &str,
+    data: &[u8],
+    line_offset: usize,
+    redaction: Redaction,
+    out: &mut Vec<SecretHit>,
+) {
     let cx = ScanContext {
         path: Some(path),
         name: None,
@@ -338,7 +363,7 @@ pub fn scan_secrets(path: &str, data: &[u8], line_offset: usize, out: &mut Vec<S
     };
     for m in Engine::builtin().scan(data, &cx) {
         let secret = data.get(m.secret.clone()).unwrap_or_default();
-        let evidence = redact(secret, Redaction::Redact);
+        let evidence = redact(secret, redaction);
         // Windows overlap: the same secret may be seen twice.
         if out.iter().any(|h| {
             h.path == path && h.rule_id == m.rule_id && h.evidence.sha256 == evidence.sha256

@@ -2,4 +2,5 @@
 //! system files the image-level rules read ([`system`]).
 
 pub mod content;
+pub mod rpm;
 pub mod system;

@@ -52,6 +52,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
     for (k, v) in cx.image.config.config.env_pairs() {
         let found = value_secrets(
             &META,
+            cx.redaction,
             v,
             Some(k),
             ContentKind::Value,
@@ -60,7 +61,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             out,
         );
         if found.is_empty() {
-            if let Some(f) = named_secret_finding(&META, k, v, &loc, "Env variable") {
+            if let Some(f) = named_secret_finding(&META, cx.redaction, k, v, &loc, "Env variable") {
                 out.push(f);
             }
         }

@@ -53,6 +53,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         let last = k.rsplit(['.', '/']).next().unwrap_or(k);
         let found = value_secrets(
             &META,
+            cx.redaction,
             v,
             Some(last),
             ContentKind::Value,
@@ -61,8 +62,8 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             out,
         );
         if found.is_empty() {
-            let f = named_secret_finding(&META, k, v, &loc, "label")
-                .or_else(|| named_secret_finding(&META, last, v, &loc, "label"));
+            let f = named_secret_finding(&META, cx.redaction, k, v, &loc, "label")
+                .or_else(|| named_secret_finding(&META, cx.redaction, last, v, &loc, "label"));
             if let Some(f) = f {
                 out.push(f);
             }

@@ -47,6 +47,46 @@ RUN --mount=type=secret,id=gh,env=GITHUB_TOKEN git clone https://$GITHUB_TOKEN@g
     default_enabled: true,
 };
 
+/// `created_by` as locations and the layer summary show it: secret values (engine matches,
+/// secret-named build arguments and assignments) replaced by their redacted form, so a
+/// finding elsewhere in the layer does not print the build secret in its location.
+pub fn redact_created_by(cb: &str, redaction: drydock_core::Redaction) -> String {
+    if redaction == drydock_core::Redaction::Show {
+        return cb.to_string();
+    }
+    let mut secrets: Vec<String> = Vec::new();
+    let kinds: &[ContentKind] = if cb.contains("<<") {
+        &[ContentKind::CommandLine, ContentKind::File]
+    } else {
+        &[ContentKind::CommandLine]
+    };
+    for &kind in kinds {
+        let cx = drydock_secrets::ScanContext {
+            path: None,
+            name: None,
+            owner_package: None,
+            kind,
+        };
+        for m in drydock_secrets::Engine::builtin().scan(cb.as_bytes(), &cx) {
+            if let Some(s) = cb.get(m.secret.clone()) {
+                secrets.push(s.to_string());
+            }
+        }
+    }
+    for (k, v) in build_args(cb).into_iter().chain(assignments(cb)) {
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        if drydock_secrets::name_suggests_secret(&k) && !v.is_empty() && !v.starts_with('$') {
+            secrets.push(v.to_string());
+        }
+    }
+    // Longest first, so a secret containing another is replaced whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    secrets.iter().fold(cb.to_string(), |out, s| {
+        drydock_core::redact::redact_in(&out, s, redaction)
+    })
+}
+
 /// The build arguments recorded in front of a `RUN` history entry:
 /// `|2 A=1 B=2 /bin/sh -c …` (also after a `RUN ` prefix, as BuildKit writes it).
 pub fn build_args(created_by: &str) -> Vec<(String, String)> {
@@ -100,6 +140,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         for (k, v) in build_args(cb) {
             let f = value_secrets(
                 &META,
+                cx.redaction,
                 &v,
                 Some(&k),
                 ContentKind::Value,
@@ -108,7 +149,9 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
                 &mut local,
             );
             if f.is_empty() {
-                if let Some(f) = named_secret_finding(&META, &k, &v, &loc, "build argument") {
+                if let Some(f) =
+                    named_secret_finding(&META, cx.redaction, &k, &v, &loc, "build argument")
+                {
                     local.push(f);
                 }
             }
@@ -117,6 +160,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         let mut cmd = Vec::new();
         value_secrets(
             &META,
+            cx.redaction,
             cb,
             None,
             ContentKind::CommandLine,
@@ -132,6 +176,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             }
             if let Some(f) = named_secret_finding(
                 &META,
+                cx.redaction,
                 &k,
                 &v,
                 &loc,
@@ -144,6 +189,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         if cb.contains("<<") {
             value_secrets(
                 &META,
+                cx.redaction,
                 cb,
                 None,
                 ContentKind::File,

@@ -17,7 +17,8 @@ pub const META: RuleMeta = RuleMeta {
 A setuid-root program runs as root whoever starts it. A setuid copy of a shell, `find`,
 `env` or an interpreter — or any setuid script — lets every user of the container become
 root. Distributions ship a short list of setuid/setgid programs (`passwd`, `su`, `mount`,
-…; the list is in docs/image.md): those are reported at info only, as an inventory. Other
+…; the list is in docs/image.md): those are reported together in one info finding per
+image, as an inventory. Other
 setuid/setgid files owned by an OS package are reported at low severity with the package
 named.
 
@@ -97,9 +98,16 @@ pub const EXPECTED: &[&str] = &[
 ];
 
 pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
+    // Expected system programs (info): one inventory finding per image rather than one per
+    // program, so a Debian base does not add a dozen lines to every report.
+    let mut expected: Vec<(&str, u32, usize)> = Vec::new();
     for (path, fe) in &cx.fs.final_fs {
         let e = &fe.entry;
         if e.kind != EntryKind::File || e.mode & 0o6000 == 0 {
+            continue;
+        }
+        if EXPECTED.contains(&path.as_str()) {
+            expected.push((path.as_str(), e.mode, fe.layer));
             continue;
         }
         let bits = match (e.mode & 0o4000 != 0, e.mode & 0o2000 != 0) {
@@ -116,11 +124,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             "/{path} is {bits} (mode {:04o}, owner uid {})",
             e.mode, e.uid
         );
-        if EXPECTED.contains(&path.as_str()) {
-            // Listed for the inventory, not as a problem.
-            sev = Severity::Info;
-            msg.push_str("; an expected system program");
-        } else if let Some(pkg) = cx.owner(path) {
+        if let Some(pkg) = cx.owner(path) {
             sev = Severity::Low;
             msg.push_str(&format!("; shipped by OS package `{pkg}`"));
         }
@@ -135,4 +139,31 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             .with_fix(format!("RUN chmod u-s,g-s /{path} (or do not install it)")),
         );
     }
+    expected.sort();
+    let Some(&(first, mode, layer)) = expected.first() else {
+        return;
+    };
+    let msg = if expected.len() == 1 {
+        format!("/{first} is setuid/setgid (mode {mode:04o}); an expected system program")
+    } else {
+        let list: Vec<String> = expected
+            .iter()
+            .map(|(p, m, _)| format!("/{p} ({m:04o})"))
+            .collect();
+        format!(
+            "{} expected setuid/setgid system programs: {}",
+            expected.len(),
+            list.join(", ")
+        )
+    };
+    out.push(
+        Finding::new(
+            META.id,
+            Severity::Info,
+            META.category,
+            msg,
+            cx.layer_loc(layer, first),
+        )
+        .with_fix("RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + (if the container never needs them)"),
+    );
 }

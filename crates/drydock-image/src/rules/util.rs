@@ -7,8 +7,10 @@ use drydock_secrets::{ContentKind, Engine, ScanContext};
 
 /// Secret findings for a config value (Env value, label value, build arg) or command line.
 /// Returns the sha256 fingerprints of the secrets found (for de-duplication).
+#[allow(clippy::too_many_arguments)]
 pub fn value_secrets(
     meta: &RuleMeta,
+    redaction: Redaction,
     text: &str,
     name: Option<&str>,
     kind: ContentKind,
@@ -25,7 +27,7 @@ pub fn value_secrets(
     let mut seen = Vec::new();
     for m in Engine::builtin().scan(text.as_bytes(), &cx) {
         let secret = text.as_bytes().get(m.secret.clone()).unwrap_or_default();
-        let ev = redact(secret, Redaction::Redact);
+        let ev = redact(secret, redaction);
         if seen.contains(&ev.sha256) {
             continue;
         }
@@ -71,6 +73,7 @@ pub fn is_placeholder(v: &str) -> bool {
 /// A secret-named variable holding a non-placeholder value.
 pub fn named_secret_finding(
     meta: &RuleMeta,
+    redaction: Redaction,
     name: &str,
     value: &str,
     loc: &Location,
@@ -88,7 +91,7 @@ pub fn named_secret_finding(
             loc.clone(),
         )
         .with_confidence(drydock_core::Confidence::Medium)
-        .with_evidence(redact(value.as_bytes(), Redaction::Redact)),
+        .with_evidence(redact(value.as_bytes(), redaction)),
     )
 }
 
@@ -117,6 +120,7 @@ mod tests {
         let text = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
         value_secrets(
             meta,
+            Redaction::Redact,
             text,
             Some("AWS_SECRET_ACCESS_KEY"),
             ContentKind::Value,
@@ -135,6 +139,7 @@ mod tests {
         let mut plain = Vec::new();
         value_secrets(
             meta,
+            Redaction::Redact,
             text,
             Some("EXAMPLE_TEXT"),
             ContentKind::Value,

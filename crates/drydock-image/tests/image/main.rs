@@ -7,4 +7,5 @@ mod findings;
 mod fuzz;
 mod hostile;
 mod lab;
+mod options;
 mod sources;

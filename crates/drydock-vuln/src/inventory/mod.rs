@@ -122,12 +122,6 @@ fn looks_like_binary_path(path: &str) -> bool {
         .any(|p| path.starts_with(p))
 }
 
-#[derive(Clone, Debug)]
-struct Entry {
-    layer: usize,
-    packages: Vec<Package>,
-}
-
 /// What [`Inventory::finish_all`] returns.
 #[derive(Clone, Debug, Default)]
 pub struct InventoryResult {
@@ -137,12 +131,25 @@ pub struct InventoryResult {
     pub notes: Vec<String>,
 }
 
+/// One parsed version of a file, from one layer.
+#[derive(Clone, Debug, Default)]
+struct Version {
+    packages: Vec<Package>,
+    os: Option<OsInfo>,
+    note: Option<String>,
+}
+
 /// The inventory sink. Cheap `wants`, parse-on-arrival `file`, whiteouts via `deleted`.
+///
+/// The walker reads layers in parallel, so files and whiteouts arrive in any layer order:
+/// every layer's version of a path is kept and `finish` resolves the final filesystem
+/// (the highest layer's version, unless a whiteout in a higher layer removed it).
 #[derive(Default)]
 pub struct Inventory {
-    entries: BTreeMap<String, Entry>,
-    os_release: BTreeMap<String, (usize, OsInfo)>,
-    notes: BTreeMap<String, String>,
+    /// path → layer → parsed content.
+    files: BTreeMap<String, BTreeMap<usize, Version>>,
+    /// (layer, path) of every whiteout; a whiteout hides lower layers' content only.
+    deletions: Vec<(usize, String)>,
     /// Filled from `wants` (hence the lock): unsupported databases are never buffered.
     unsupported: std::sync::Mutex<BTreeMap<String, String>>,
 }
@@ -160,29 +167,24 @@ impl Inventory {
     pub fn add_file(&mut self, layer: usize, path: &str, data: &[u8]) {
         let path = path.trim_start_matches("./").trim_start_matches('/');
         let Some(kind) = classify(path) else { return };
-        self.notes.remove(path);
         let text = || String::from_utf8_lossy(data);
-        let packages: Vec<Package> = match kind {
+        let mut version = Version::default();
+        version.packages = match kind {
             FileKind::OsRelease => {
-                self.os_release
-                    .insert(path.to_string(), (layer, OsInfo::parse(&text())));
-                return;
+                version.os = Some(OsInfo::parse(&text()));
+                Vec::new()
             }
             FileKind::DpkgStatus | FileKind::DpkgStatusD => os::parse_dpkg(&text(), path, layer),
             FileKind::Apk => os::parse_apk(&text(), path, layer),
             FileKind::RpmSqlite => match os::parse_rpmdb_sqlite(data, path, layer) {
                 Ok(p) => p,
                 Err(e) => {
-                    self.notes.insert(
-                        path.to_string(),
-                        format!("{path}: cannot read rpm database: {e}"),
-                    );
+                    version.note = Some(format!("{path}: cannot read rpm database: {e}"));
                     Vec::new()
                 }
             },
             FileKind::RpmUnsupported => {
-                self.notes
-                    .insert(path.to_string(), unsupported_rpm_note(path));
+                version.note = Some(unsupported_rpm_note(path));
                 Vec::new()
             }
             FileKind::PythonMeta => lang::parse_python_metadata(&text(), path, layer)
@@ -203,28 +205,87 @@ impl Inventory {
             }
             FileKind::Binary => binary::parse_binary(data, path, layer),
         };
-        if packages.is_empty() {
-            self.entries.remove(path);
-        } else {
-            self.entries
-                .insert(path.to_string(), Entry { layer, packages });
-        }
+        // Files that yield nothing are still recorded: a layer's empty database hides the
+        // lower layers' version of it.
+        self.files
+            .entry(path.to_string())
+            .or_default()
+            .insert(layer, version);
     }
 
-    /// Remove what a whiteout in a later layer deleted (a file or a whole directory).
-    pub fn remove(&mut self, path: &str) {
+    /// Remove what a whiteout in `layer` deleted (a file or a whole directory): the
+    /// content of lower layers under that path.
+    pub fn remove_in(&mut self, layer: usize, path: &str) {
         let path = path
             .trim_start_matches("./")
             .trim_start_matches('/')
             .trim_end_matches('/');
-        let prefix = format!("{path}/");
-        let under = |k: &String| k == path || k.starts_with(&prefix) || path.is_empty();
-        self.entries.retain(|k, _| !under(k));
-        self.os_release.retain(|k, _| !under(k));
-        self.notes.retain(|k, _| !under(k));
-        if let Ok(mut u) = self.unsupported.lock() {
-            u.retain(|k, _| !under(k));
+        self.deletions.push((layer, path.to_string()));
+    }
+
+    /// Remove what a whiteout deleted, for callers feeding layers in order (the content
+    /// seen so far).
+    pub fn remove(&mut self, path: &str) {
+        let top = self
+            .files
+            .values()
+            .flat_map(|m| m.keys().copied())
+            .max()
+            .unwrap_or(0);
+        self.remove_in(top + 1, path);
+    }
+
+    /// Is the version of `path` from `layer` hidden by a whiteout in a higher layer?
+    fn deleted_above(&self, layer: usize, path: &str) -> bool {
+        self.deletions.iter().any(|(l, d)| {
+            *l > layer
+                && (d.is_empty()
+                    || path == d
+                    || (path.len() > d.len()
+                        && path.starts_with(d.as_str())
+                        && path.as_bytes()[d.len()] == b'/'))
+        })
+    }
+
+    /// The final version of every path, with each package's layer set to the lowest
+    /// layer from which the same package (name, version, architecture) is recorded in
+    /// every later version of that file: the layer that installed it, not merely the last
+    /// layer that rewrote the database.
+    fn resolve(&self) -> Vec<(String, Version)> {
+        let mut out = Vec::new();
+        for (path, versions) in &self.files {
+            let Some((&top, last)) = versions.iter().next_back() else {
+                continue;
+            };
+            if self.deleted_above(top, path) {
+                continue;
+            }
+            let mut v = last.clone();
+            if !v.packages.is_empty() && versions.len() > 1 {
+                // Walk down the chain of lower versions while none was deleted in between.
+                let mut lower: Vec<(usize, &Version)> = Vec::new();
+                for (&l, ver) in versions.range(..top).rev() {
+                    if self.deleted_above(l, path) {
+                        break;
+                    }
+                    lower.push((l, ver));
+                }
+                for p in &mut v.packages {
+                    let same = |q: &Package| {
+                        q.name == p.name && q.version == p.version && q.arch == p.arch
+                    };
+                    for (l, ver) in &lower {
+                        if ver.packages.iter().any(same) {
+                            p.layer = Some(*l);
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            out.push((path.clone(), v));
         }
+        out
     }
 
     /// The packages present in the final filesystem.
@@ -234,11 +295,14 @@ impl Inventory {
 
     /// Packages, the detected distribution, and notes about what could not be read.
     pub fn finish_all(self) -> InventoryResult {
-        let os = self
-            .os_release
-            .get("etc/os-release")
-            .or_else(|| self.os_release.get("usr/lib/os-release"))
-            .map(|(_, o)| o.clone());
+        let resolved = self.resolve();
+        let os_of = |p: &str| {
+            resolved
+                .iter()
+                .find(|(k, _)| k == p)
+                .and_then(|(_, v)| v.os.clone())
+        };
+        let os = os_of("etc/os-release").or_else(|| os_of("usr/lib/os-release"));
         let eco = os
             .as_ref()
             .and_then(OsInfo::osv_ecosystem)
@@ -263,16 +327,21 @@ impl Inventory {
                 String::new(),
             ),
         };
-        let mut notes_by_path = self.notes;
-        if let Ok(u) = self.unsupported.into_inner() {
-            notes_by_path.extend(u);
+        let mut notes_by_path: BTreeMap<String, String> = resolved
+            .iter()
+            .filter_map(|(k, v)| v.note.clone().map(|n| (k.clone(), n)))
+            .collect();
+        if let Ok(u) = self.unsupported.lock() {
+            // `wants` has no layer: a whiteout of the path in any layer drops the note.
+            for (k, n) in u.iter().filter(|(k, _)| !self.deleted_above(0, k)) {
+                notes_by_path.entry(k.clone()).or_insert_with(|| n.clone());
+            }
         }
         let mut notes: Vec<String> = notes_by_path.into_values().collect();
         let mut packages: Vec<Package> = Vec::new();
         let mut os_pkgs = 0usize;
-        for (_, e) in self.entries {
-            let _ = e.layer;
-            for mut p in e.packages {
+        for (_, v) in resolved {
+            for mut p in v.packages {
                 if p.origin == Origin::Os {
                     p.ecosystem = eco.clone();
                     os_pkgs += 1;
@@ -347,8 +416,8 @@ impl FileSink for Inventory {
         self.add_file(layer, path, data);
     }
 
-    fn deleted(&mut self, _layer: usize, path: &str) {
-        self.remove(path);
+    fn deleted(&mut self, layer: usize, path: &str) {
+        self.remove_in(layer, path);
     }
 }
 
@@ -380,5 +449,51 @@ mod tests {
         assert!(inv.wants("usr/local/bin/app", 5 << 20));
         assert!(!inv.wants("usr/local/bin/app", 100));
         assert!(!inv.wants("etc/hostname", 10));
+    }
+
+    /// The walker reads layers in parallel: the inventory must not depend on arrival order.
+    #[test]
+    fn layers_in_any_order() {
+        let s0 = b"Package: libc6\nStatus: install ok installed\nSource: glibc\nVersion: 2.36-9\nArchitecture: amd64\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2\nArchitecture: amd64\n";
+        let s1 = b"Package: libc6\nStatus: install ok installed\nSource: glibc\nVersion: 2.36-9+deb12u3\nArchitecture: amd64\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2\nArchitecture: amd64\n\nPackage: curl\nStatus: install ok installed\nVersion: 7.88\nArchitecture: amd64\n";
+        let s2 = b"Package: libc6\nStatus: install ok installed\nSource: glibc\nVersion: 2.36-9+deb12u3\nArchitecture: amd64\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2\nArchitecture: amd64\n\nPackage: curl\nStatus: install ok installed\nVersion: 7.88\nArchitecture: amd64\n\nPackage: jq\nStatus: install ok installed\nVersion: 1.6\nArchitecture: amd64\n";
+        let six = b"Name: six\nVersion: 1.16.0\n";
+        let six_path = "opt/tool/six-1.16.0.dist-info/METADATA";
+        type Step<'a> = (usize, &'a str, Option<&'a [u8]>);
+        let steps: [Step; 6] = [
+            (0, "etc/os-release", Some(b"ID=debian\nVERSION_ID=12\n")),
+            (0, "var/lib/dpkg/status", Some(s0)),
+            (1, "var/lib/dpkg/status", Some(s1)),
+            (1, six_path, Some(six)),
+            (2, "opt/tool", None), // opaque whiteout: hides layer 1's six
+            (2, "var/lib/dpkg/status", Some(s2)),
+        ];
+        let expect = vec![
+            ("bash".to_string(), Some(0)),
+            ("curl".to_string(), Some(1)),
+            ("jq".to_string(), Some(2)),
+            ("libc6".to_string(), Some(1)), // upgraded in layer 1
+        ];
+        for order in [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [3, 5, 0, 4, 2, 1]] {
+            let mut inv = Inventory::new();
+            for i in order {
+                let (layer, path, data) = steps[i];
+                match data {
+                    Some(d) => inv.file(layer, path, d),
+                    None => inv.deleted(layer, path),
+                }
+            }
+            let got: Vec<(String, Option<usize>)> = inv
+                .finish()
+                .into_iter()
+                .map(|p| (p.name, p.layer))
+                .collect();
+            assert_eq!(got, expect, "order {order:?}");
+        }
+        // A whiteout in the same layer as a file does not hide it (opaque dir + new content).
+        let mut inv = Inventory::new();
+        inv.file(1, six_path, six);
+        inv.deleted(1, "opt/tool");
+        assert_eq!(inv.finish().len(), 1);
     }
 }

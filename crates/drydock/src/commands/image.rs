@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use drydock_image::daemon::DaemonKind;
 use drydock_image::{OpenOptions, PlatformChoice, TransportOptions};
 use drydock_report::{ImageSummaryView, LayerView, Target};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 pub fn open_options(s: &SourceArgs) -> Result<OpenOptions> {
@@ -63,6 +64,11 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
     let scan_opts = |multi: bool| drydock_image::ScanOptions {
         scan_date: drydock_core::eol::Date::parse(&env.scan_date).ok(),
         tag_platform: multi,
+        redaction: if args.output.show_secrets {
+            drydock_core::Redaction::Show
+        } else {
+            drydock_core::Redaction::Redact
+        },
         ..Default::default()
     };
     // A daemon export is a docker-archive stream: read it in one pass, nothing on disk.
@@ -80,20 +86,30 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
         let stream = drydock_image::daemon::export_stream(kind, &name, host.as_deref())?;
         let mut inventory = drydock_vuln::Inventory::new();
         let scans = {
-            let mut sinks: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
-            drydock_image::scan_docker_archive_stream(
-                stream,
-                spec,
-                None,
-                &scan_opts(false),
-                &mut sinks,
-            )?
+            let mut sink: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
+            // `--no-vulns`: no package inventory either, the scan reads only what the rules need.
+            let sinks: &mut [&mut dyn drydock_core::FileSink] =
+                if args.no_vulns { &mut [] } else { &mut sink };
+            drydock_image::scan_docker_archive_stream(stream, spec, None, &scan_opts(false), sinks)?
         };
         // The export holds exactly the named image, so one scan and one inventory.
         for result in scans {
+            // No config here: the base comes from the layers' `created_by` alone.
+            let history: Vec<drydock_vuln::HistoryEntry> = result
+                .summary
+                .layers
+                .iter()
+                .map(|l| drydock_vuln::HistoryEntry {
+                    created_by: l.created_by.as_deref(),
+                    comment: None,
+                    empty_layer: false,
+                })
+                .collect();
+            let base = drydock_vuln::detect_base(&history, result.summary.layers.len(), &|_| None);
             record(
                 result,
                 None,
+                base,
                 std::mem::take(&mut inventory),
                 db.as_ref(),
                 env,
@@ -104,15 +120,23 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
     }
     let images = drydock_image::open(spec, &opts)?;
     let multi = images.len() > 1;
+    let local_layout = matches!(
+        parsed,
+        Some(SourceSpec::OciLayout { .. } | SourceSpec::OciArchive { .. })
+    );
     for img in images {
         let mut inventory = drydock_vuln::Inventory::new();
         let result = {
-            let mut sinks: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
-            drydock_image::scan(&img, &scan_opts(multi), &mut sinks)?
+            let mut sink: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
+            let sinks: &mut [&mut dyn drydock_core::FileSink] =
+                if args.no_vulns { &mut [] } else { &mut sink };
+            drydock_image::scan(&img, &scan_opts(multi), sinks)?
         };
+        let base = base_of(&img, local_layout);
         record(
             result,
             img.manifest_digest.clone(),
+            base,
             inventory,
             db.as_ref(),
             env,
@@ -122,16 +146,81 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
     Ok(())
 }
 
+/// The manifest's annotations, read from the store when it is a local OCI layout/archive
+/// (there the manifest is a blob; registries serve it elsewhere and the config suffices).
+fn manifest_annotations(img: &drydock_image::ResolvedImage) -> BTreeMap<String, String> {
+    let Some(digest) = &img.manifest_digest else {
+        return BTreeMap::new();
+    };
+    let desc = drydock_image::Descriptor {
+        digest: digest.clone(),
+        ..Default::default()
+    };
+    let mut raw = Vec::new();
+    let ok = img
+        .store
+        .open_blob(&desc)
+        .ok()
+        .and_then(|r| r.take(4 << 20).read_to_end(&mut raw).ok())
+        .is_some();
+    let parsed: Option<serde_json::Value> = ok.then(|| serde_json::from_slice(&raw).ok()).flatten();
+    parsed
+        .as_ref()
+        .and_then(|v| v.get("annotations"))
+        .and_then(|a| a.as_object())
+        .map(|a| {
+            a.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The base image's layers (see `drydock_vuln::base` for the rule) from the config history,
+/// the manifest annotations and the config labels.
+fn base_of(
+    img: &drydock_image::ResolvedImage,
+    local_layout: bool,
+) -> Option<drydock_vuln::BaseImage> {
+    let annotations = if local_layout {
+        manifest_annotations(img)
+    } else {
+        BTreeMap::new()
+    };
+    let labels = &img.config.config.labels;
+    let lookup = |k: &str| {
+        annotations
+            .get(k)
+            .or_else(|| labels.get(k))
+            .map(String::as_str)
+    };
+    let history: Vec<drydock_vuln::HistoryEntry> = img
+        .config
+        .history
+        .iter()
+        .map(|h| drydock_vuln::HistoryEntry {
+            created_by: h.created_by.as_deref(),
+            comment: h.comment.as_deref(),
+            empty_layer: h.empty_layer,
+        })
+        .collect();
+    drydock_vuln::detect_base(&history, img.config.rootfs.diff_ids.len(), &lookup)
+}
+
 /// Vulnerability matching for one scanned image, then its findings and summary into the outcome.
 fn record(
     result: drydock_image::ImageScan,
     digest: Option<String>,
+    base: Option<drydock_vuln::BaseImage>,
     inventory: drydock_vuln::Inventory,
     db: Option<&drydock_vuln::Db>,
     env: &ScanEnv,
     outcome: &mut Outcome,
 ) -> Result<()> {
     let mut findings = result.findings;
+    for n in &result.notes {
+        eprintln!("drydock: note: {}: {n}", result.summary.name);
+    }
     let inv = inventory.finish_all();
     for n in &inv.notes {
         eprintln!("drydock: note: {}: {n}", result.summary.name);
@@ -147,9 +236,29 @@ fn record(
         }
         let mopts = drydock_vuln::MatchOptions {
             image: result.summary.name.clone(),
-            ..Default::default()
+            base_layers: base.as_ref().map(|b| b.layers),
         };
-        findings.extend(drydock_vuln::match_packages(db, &inv.packages, &mopts)?);
+        let vulns = drydock_vuln::match_packages(db, &inv.packages, &mopts)?;
+        let today = drydock_core::eol::Date::parse(&env.scan_date)
+            .unwrap_or_else(|_| drydock_core::eol::Date::today());
+        let eol = inv
+            .os
+            .as_ref()
+            .and_then(|os| drydock_vuln::eol_info(os, today));
+        let verdict = drydock_vuln::base_image_verdict(&vulns, mopts.base_layers, eol.as_ref());
+        eprintln!(
+            "drydock: {}: {}",
+            result.summary.name,
+            drydock_vuln::base_summary(base.as_ref(), &verdict)
+        );
+        if let Some(b) = &base {
+            findings.extend(drydock_vuln::outdated_base_finding(
+                &result.summary.name,
+                b,
+                &verdict,
+            ));
+        }
+        findings.extend(vulns);
     }
     outcome.findings.extend(findings);
     let s = &result.summary;

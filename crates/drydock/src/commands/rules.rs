@@ -38,20 +38,11 @@ pub fn run(args: RulesArgs) -> Result<u8> {
 }
 
 fn check(extra: Option<&std::path::Path>) -> Result<u8> {
-    let extra_text = match extra {
-        Some(p) => Some((
-            p.display().to_string(),
-            std::fs::read_to_string(p)
-                .with_context(|| format!("{}: cannot read rules file", p.display()))?,
-        )),
-        None => None,
-    };
-    let extras: Vec<(&str, &str)> = extra_text
-        .iter()
-        .map(|(o, t)| (o.as_str(), t.as_str()))
-        .collect();
-    let report =
-        drydock_secrets::check_rules_with(&extras, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The built-in rules, plus the user's from drydock.toml (inline and rules-file) and `extra`.
+    let cwd = std::env::current_dir().context("current directory")?;
+    let cfg = crate::config::Config::discover(None, Some(&cwd))?;
+    let defs = super::secrets::user_rules(&cfg, extra)?;
+    let report = drydock_secrets::check_rule_defs(defs, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "secret rules ok: {} rules, {} examples and {} negative examples checked",
         report.rules, report.examples, report.negative_examples

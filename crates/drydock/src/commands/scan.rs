@@ -23,9 +23,19 @@ pub struct ScanEnv<'a> {
     pub trusted_registries: Vec<String>,
     pub use_build_context: bool,
     pub secrets: &'a drydock_secrets::Engine,
+    /// The same engine when drydock.toml customises the rules (None = built-in).
+    pub custom_secrets: Option<std::sync::Arc<drydock_secrets::Engine>>,
+    /// The output format shows source snippets: keep each Dockerfile's text for it.
+    pub keep_sources: bool,
 }
 
 pub fn run(args: ScanArgs) -> Result<u8> {
+    // The report needs every crate's rule metadata; build it while the scan runs.
+    let _ = std::thread::Builder::new()
+        .name("registry".into())
+        .spawn(|| {
+            crate::registry::get();
+        });
     let scan_date = super::scan_date(args.scan_date.as_deref())?;
     let first_path = args
         .targets
@@ -58,6 +68,13 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         trusted_registries: trusted,
         use_build_context: !args.no_build_context,
         secrets: engine,
+        custom_secrets: custom.clone(),
+        keep_sources: !matches!(
+            args.output.format,
+            crate::cli::OutputFormat::Json
+                | crate::cli::OutputFormat::Junit
+                | crate::cli::OutputFormat::Github
+        ),
     };
 
     // Classify every target first, so the Dockerfiles of all targets can be scanned in
@@ -117,6 +134,13 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         parts[i] = Some(o);
     }
     let mut outcome = empty();
+    // Reserve once: growing by doubling would hold up to twice the findings at the peak.
+    outcome
+        .findings
+        .reserve(parts.iter().flatten().map(|o| o.findings.len()).sum());
+    outcome
+        .targets
+        .reserve(parts.iter().flatten().map(|o| o.targets.len()).sum());
     for (i, w) in work.into_iter().enumerate() {
         let mut o = parts[i].take().unwrap_or_else(empty);
         match w {
@@ -210,6 +234,7 @@ fn scan_dockerfile_target(path: &Path, env: &ScanEnv, outcome: &mut Outcome) {
         redaction: env.redaction,
         context_dir: Some(context_dir.clone()),
         use_build_context: env.use_build_context && path.as_os_str() != "-",
+        secrets: env.custom_secrets.clone(),
     };
     let scan = drydock_dockerfile::scan_dockerfile(Path::new(&name), &bytes, &options, env.policy);
     for e in &scan.errors {
@@ -223,36 +248,42 @@ fn scan_dockerfile_target(path: &Path, env: &ScanEnv, outcome: &mut Outcome) {
     for w in &scan.warnings {
         eprintln!("drydock: warning: {w}");
     }
+    let files = scan.context_files();
     outcome.findings.extend(scan.findings);
     if options.use_build_context {
         outcome
             .findings
-            .extend(context_secrets(&scan.df, &context_dir, path, env));
+            .extend(context_secrets(files, &context_dir, path, env));
     }
-    outcome.targets.push(Target::Dockerfile {
-        path: name,
-        source: String::from_utf8_lossy(&bytes).into_owned(),
-    });
+    // JSON/JUnit/GitHub output never shows sources; 562 Dockerfiles' text is ~1.4 MB held
+    // until the report is written.
+    let source = if env.keep_sources {
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        String::new()
+    };
+    outcome
+        .targets
+        .push(Target::Dockerfile { path: name, source });
 }
 
 /// Secrets in the files the Dockerfile's COPY/ADD instructions would send from the build
 /// context (after `.dockerignore`): those are what gets baked into the image.
+/// `files`: what the scan found COPY/ADD send (`DockerfileScan::context_files`), so the
+/// context is walked and the stage model built once per Dockerfile.
 fn context_secrets(
-    df: &drydock_dockerfile::Dockerfile,
+    files: BTreeMap<String, drydock_dockerfile::context::ContextFile>,
     context_dir: &Path,
     dockerfile: &Path,
     env: &ScanEnv,
 ) -> Vec<Finding> {
-    let Ok(ctx) = drydock_dockerfile::context::BuildContext::load(context_dir, dockerfile) else {
+    if files.is_empty() {
         return Vec::new();
-    };
-    let model = drydock_dockerfile::stages::StageModel::build(df, &env.build_args);
-    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for i in 0..df.instructions.len() {
-        for f in ctx.files_for(df, &model, i) {
-            files.insert(f.rel_path, f.abs_path);
-        }
     }
+    let mut files: BTreeMap<String, PathBuf> = files
+        .into_iter()
+        .map(|(rel, f)| (rel, f.abs_path))
+        .collect();
     // The Dockerfile's own secrets are reported by the Dockerfile rules, with better context.
     if let Ok(own) = std::fs::canonicalize(dockerfile) {
         files.retain(|_, abs| std::fs::canonicalize(abs).map_or(true, |a| a != own));

@@ -1,0 +1,53 @@
+use drydock_core::rule::Target;
+use drydock_core::{Category, RuleMeta, Severity};
+
+pub const VU003: RuleMeta = RuleMeta {
+    id: "VU003",
+    name: "outdated-base-image",
+    target: Target::Vulnerability,
+    category: Category::Vulnerability,
+    severity: Severity::Low,
+    title: "The base image is outdated: rebuilding on its current tag fixes known vulnerabilities",
+    explanation: r#"
+Packages that came with the image's base (the layers of its `FROM` image) have known
+vulnerabilities that the distribution has already fixed. The base image's maintainers
+publish rebuilt tags with those fixes regularly; this image was built on an older copy.
+The finding summarises the per-package findings (`VU001`) that sit in the base layers, and
+says when the base's distribution release is past its end of life.
+
+drydock finds the base layers from the image history: buildah/podman record `FROM <base>`
+in the first history entry of a build; otherwise a root-filesystem import (`ADD file:… in /`,
+debuerreotype, an Alpine minirootfs) at the bottom is the OS base. The base's name comes
+from the `org.opencontainers.image.base.name` annotation or label when present. When
+nothing tells, no verdict on the base is given.
+
+## Why is this bad?
+Most known vulnerabilities in typical images are in the base's OS packages, and most of
+them are fixed upstream within days. An image that is never rebuilt keeps them forever;
+rebuilding on the current tag is the cheapest fix there is, and it needs no code change.
+
+## How to fix
+Rebuild regularly, pulling the base again (`docker build --pull`, `podman build --pull`),
+for example from a scheduled CI job. If the base's release is end-of-life, move `FROM` to a
+supported release. Pin the base by digest for reproducibility and let a bot (Renovate,
+Dependabot) raise the digest.
+
+## Example
+```text
+VU003 low  base image debian:12 (layer 0): 38 known vulnerabilities in its packages, 31 fixed by rebuilding on a current debian:12
+```
+```dockerfile
+FROM debian:12@sha256:…   # bumped by Renovate; the CI rebuilds weekly with --pull
+```
+
+## References
+- https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often
+- https://github.com/opencontainers/image-spec/blob/main/annotations.md
+"#,
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often",
+        "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+    ],
+    equivalents: &[],
+    default_enabled: true,
+};

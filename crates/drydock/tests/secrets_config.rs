@@ -1,0 +1,239 @@
+//! User secret rules written inline in `drydock.toml` (`[[secrets.rules]]`): used by
+//! `drydock secrets` and `drydock scan`, checked like rules files (exit 2 with a one-line
+//! error naming the config file and the rule).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn drydock() -> Command {
+    let mut c = Command::cargo_bin("drydock").unwrap();
+    c.env_remove("NO_COLOR").env("HOME", std::env::temp_dir());
+    c
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn json_of(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+/// A company-internal token format, as a user would declare it.
+const RULE: &str = r#"
+[[secrets.rules]]
+id = "acme-deploy-token"
+name = "Acme deploy token"
+category = "internal"
+severity = "high"
+confidence = "high"
+keywords = ["acmedt_"]
+pattern = 'acmedt_(?P<secret>[A-Za-z0-9]{32})\b'
+entropy = 3.5
+examples = ["ACME=acmedt_Qm3vR8xT2kLp9sWz4NcY7bHf1JdG6aEu"]
+negative-examples = ["acmedt_short", { text = "acmedt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }]
+"#;
+
+const TOKEN: &str = "acmedt_Zr4Kq9LmW2xN7vPb3TyH8cJf5GdS1eQa";
+
+fn findings_of(v: &serde_json::Value, rule: &str) -> usize {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == rule || f["rule"] == rule || f["id"] == rule)
+        .count()
+}
+
+#[test]
+fn inline_rule_is_used_by_secrets_and_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "drydock.toml", RULE);
+    write(dir.path(), "app/deploy.env", &format!("DEPLOY={TOKEN}\n"));
+    let out = drydock()
+        .args(["secrets", "--format", "json", "--fail-on", "none"])
+        .arg(dir.path().join("app"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    assert_eq!(findings_of(&v, "acme-deploy-token"), 1, "{v}");
+    // Redacted like every secret.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&TOKEN[7..]));
+
+    // `drydock scan` of the directory: the build context beside the Dockerfile is scanned
+    // with the same user rules. (The Dockerfile's own instructions go through
+    // drydock-dockerfile, which takes its engine from the lead's wiring.)
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nCOPY app /app\n",
+    );
+    let out = drydock()
+        .args(["scan", "--format", "json", "--fail-on", "none"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    assert_eq!(findings_of(&v, "acme-deploy-token"), 1, "{v}");
+
+    // Without the config the built-in rules do not know this format.
+    let out = drydock()
+        .args(["secrets", "--format", "json", "--fail-on", "none"])
+        .arg("--config")
+        .arg(write(dir.path(), "empty.toml", ""))
+        .arg(dir.path().join("app"))
+        .output()
+        .unwrap();
+    assert_eq!(findings_of(&json_of(&out.stdout), "acme-deploy-token"), 0);
+}
+
+/// Run `drydock secrets` with `config` and return (exit code, stderr).
+fn secrets_with(config: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "drydock.toml", config);
+    write(dir.path(), "a.txt", "nothing here\n");
+    let out = drydock()
+        .args(["secrets", "--format", "json"])
+        .arg(dir.path().join("a.txt"))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn assert_one_line_error(config: &str, wanted: &[&str]) {
+    let (code, err) = secrets_with(config);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one-line error: {err}");
+    for w in wanted {
+        assert!(err.contains(w), "error should mention {w:?}: {err}");
+    }
+}
+
+#[test]
+fn inline_rule_without_negative_example_is_an_error() {
+    let cfg = RULE.replace(
+        "negative-examples = [\"acmedt_short\", { text = \"acmedt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }]",
+        "",
+    );
+    assert_one_line_error(
+        &cfg,
+        &["drydock.toml", "acme-deploy-token", "no negative example"],
+    );
+}
+
+#[test]
+fn inline_rule_without_example_is_an_error() {
+    let cfg = RULE.replace(
+        "examples = [\"ACME=acmedt_Qm3vR8xT2kLp9sWz4NcY7bHf1JdG6aEu\"]",
+        "",
+    );
+    assert_one_line_error(&cfg, &["drydock.toml", "acme-deploy-token", "no example"]);
+}
+
+#[test]
+fn inline_rule_whose_example_does_not_match_is_an_error() {
+    let cfg = RULE.replace("Qm3vR8xT2kLp9sWz4NcY7bHf1JdG6aEu", "too-short");
+    assert_one_line_error(
+        &cfg,
+        &[
+            "drydock.toml",
+            "acme-deploy-token",
+            "example #1 does not match",
+        ],
+    );
+}
+
+#[test]
+fn inline_rule_whose_negative_example_matches_is_an_error() {
+    let cfg = RULE.replace(
+        "\"acmedt_short\"",
+        "\"acmedt_Xw2Bn7Rt4Yq9Lp3Mz8Kc6Vd1Hf5Gs0Ja\"",
+    );
+    assert_one_line_error(
+        &cfg,
+        &[
+            "drydock.toml",
+            "acme-deploy-token",
+            "negative example #1 matches",
+        ],
+    );
+}
+
+#[test]
+fn inline_rule_with_bad_regex_or_duplicate_id_is_an_error() {
+    let cfg = RULE.replace("(?P<secret>[A-Za-z0-9]{32})", "(?P<secret>[A-Za-z0-9]{32}");
+    assert_one_line_error(
+        &cfg,
+        &["drydock.toml", "acme-deploy-token", "does not compile"],
+    );
+    let cfg = RULE.replace("acme-deploy-token", "github-pat-classic");
+    assert_one_line_error(&cfg, &["github-pat-classic", "defined twice"]);
+    // Unknown fields are rejected with the line they are on.
+    let cfg = RULE.replace("entropy = 3.5", "entropy = 3.5\nkeyword = [\"x\"]");
+    assert_one_line_error(&cfg, &["drydock.toml:", "keyword"]);
+}
+
+#[test]
+fn inline_rules_and_rules_file_together() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "rules/extra.yaml",
+        r#"rules:
+- id: acme-file-token
+  name: Acme file token
+  category: internal
+  severity: medium
+  confidence: high
+  keywords: [acmeft_]
+  pattern: 'acmeft_(?P<secret>[A-Za-z0-9]{24})\b'
+  examples: [acmeft_Hq3Wn8Zr2Lk7Vb4Tx9Mc5Jp1]
+  negative_examples: [acmeft_short]
+"#,
+    );
+    write(
+        dir.path(),
+        "drydock.toml",
+        &format!("[secrets]\nrules-file = \"rules/extra.yaml\"\n{RULE}"),
+    );
+    write(
+        dir.path(),
+        "src/both.txt",
+        &format!("a={TOKEN}\nb=acmeft_Gd8Ks3Pw6Yn1Rb9Lx4Tq7Hc2\n"),
+    );
+    let out = drydock()
+        .args(["secrets", "--format", "json", "--fail-on", "none"])
+        .arg(dir.path().join("src"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    assert_eq!(findings_of(&v, "acme-deploy-token"), 1, "{v}");
+    assert_eq!(findings_of(&v, "acme-file-token"), 1, "{v}");
+}
