@@ -21,15 +21,6 @@ pub const UNSUPPORTED_PATHS: &[&str] = &[
 /// Largest rpmdb.sqlite read (a full Fedora install is ~30 MiB).
 pub const MAX_SQLITE: u64 = 64 << 20;
 
-const TAG_NAME: u32 = 1000;
-const TAG_OLDFILENAMES: u32 = 1027;
-const TAG_DIRINDEXES: u32 = 1116;
-const TAG_BASENAMES: u32 = 1117;
-const TAG_DIRNAMES: u32 = 1118;
-const TYPE_INT32: u32 = 4;
-const TYPE_STRING: u32 = 6;
-const TYPE_STRING_ARRAY: u32 = 8;
-
 /// A note for a database format that is not read (`None` for other paths).
 pub fn unsupported_note(path: &str) -> Option<String> {
     UNSUPPORTED_PATHS.contains(&path).then(|| {
@@ -39,127 +30,22 @@ pub fn unsupported_note(path: &str) -> Option<String> {
     })
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-/// `count` NUL-terminated strings starting at `off` in the data store.
-fn strings(data: &[u8], off: usize, count: u32) -> Result<Vec<&[u8]>, String> {
-    let mut out = Vec::with_capacity((count as usize).min(data.len()));
-    let mut pos = off;
-    for _ in 0..count {
-        let rest = data
-            .get(pos..)
-            .ok_or("string array outside the data store")?;
-        let end = memchr::memchr(0, rest).ok_or("unterminated string in the data store")?;
-        out.push(&rest[..end]);
-        pos += end + 1;
-    }
-    Ok(out)
-}
-
 /// The package name and the files (normalised, no leading `/`) of one header blob as
-/// stored in `rpmdb.sqlite` (no leading magic: `il`, `dl`, index entries, data store).
+/// stored in `rpmdb.sqlite`.
 pub fn header_files(blob: &[u8]) -> Result<(String, Vec<String>), String> {
-    let il = be32(blob, 0).ok_or("header too short")? as usize;
-    let dl = be32(blob, 4).ok_or("header too short")? as usize;
-    if il > 100_000 || dl > 256 << 20 {
-        return Err(format!("implausible header sizes il={il} dl={dl}"));
-    }
-    let start = 8 + il * 16;
-    let data = blob.get(start..start + dl).ok_or("header data truncated")?;
-    let mut name = None;
-    let (mut base, mut dirs, mut idx, mut old) = (None, None, None, None);
-    for i in 0..il {
-        let e = 8 + i * 16;
-        let tag = be32(blob, e).ok_or("index truncated")?;
-        let ty = be32(blob, e + 4).ok_or("index truncated")?;
-        let off = be32(blob, e + 8).ok_or("index truncated")? as usize;
-        let count = be32(blob, e + 12).ok_or("index truncated")?;
-        // Every element takes at least one byte: a larger count is corrupt (and would
-        // make us allocate for nothing).
-        if count as usize > dl {
-            return Err(format!("tag {tag}: count {count} exceeds the data store"));
-        }
-        match (tag, ty) {
-            (TAG_NAME, TYPE_STRING) => name = strings(data, off, 1)?.first().copied(),
-            (TAG_BASENAMES, TYPE_STRING_ARRAY) => base = Some(strings(data, off, count)?),
-            (TAG_DIRNAMES, TYPE_STRING_ARRAY) => dirs = Some(strings(data, off, count)?),
-            (TAG_OLDFILENAMES, TYPE_STRING_ARRAY) => old = Some(strings(data, off, count)?),
-            (TAG_DIRINDEXES, TYPE_INT32) => {
-                let mut v = Vec::with_capacity(count as usize);
-                for k in 0..count as usize {
-                    v.push(be32(data, off + 4 * k).ok_or("DIRINDEXES outside the data store")?);
-                }
-                idx = Some(v);
-            }
-            _ => {}
-        }
-    }
-    let name = String::from_utf8_lossy(name.ok_or("header has no NAME")?).into_owned();
-    let clean = |p: &[u8]| {
-        String::from_utf8_lossy(p)
-            .trim_start_matches('/')
-            .to_string()
-    };
-    let files = match (base, dirs, idx, old) {
-        (Some(b), Some(d), Some(x), _) => {
-            if b.len() != x.len() {
-                return Err(format!(
-                    "{name}: {} BASENAMES but {} DIRINDEXES",
-                    b.len(),
-                    x.len()
-                ));
-            }
-            let mut out = Vec::with_capacity(b.len());
-            for (bn, di) in b.iter().zip(x) {
-                let dir = d
-                    .get(di as usize)
-                    .ok_or_else(|| format!("{name}: DIRINDEXES entry {di} out of range"))?;
-                let mut p = dir.to_vec();
-                if !p.ends_with(b"/") && !p.is_empty() {
-                    p.push(b'/');
-                }
-                p.extend_from_slice(bn);
-                out.push(clean(&p));
-            }
-            out
-        }
-        (_, _, _, Some(o)) => o.iter().map(|p| clean(p)).collect(),
-        // Packages such as gpg-pubkey own no file.
-        _ => Vec::new(),
-    };
+    let h = drydock_rpmdb::Header::parse(blob)?;
+    let name = h
+        .string(drydock_rpmdb::TAG_NAME)
+        .ok_or("header has no NAME")?;
+    let files = h.files().map_err(|e| format!("{name}: {e}"))?;
     Ok((name, files))
 }
 
-/// path → package for every file of every package in an `rpmdb.sqlite` (given as bytes:
-/// SQLite needs a file, so it is written to a private temporary file first).
+/// path → package for every file of every package in an `rpmdb.sqlite` (given as bytes).
 pub fn sqlite_owners(data: &[u8]) -> Result<Vec<(String, String)>, String> {
-    let mut tmp =
-        tempfile::NamedTempFile::new().map_err(|e| format!("cannot create temporary file: {e}"))?;
-    std::io::Write::write_all(&mut tmp, data)
-        .map_err(|e| format!("cannot write temporary file: {e}"))?;
-    let conn = rusqlite::Connection::open_with_flags(
-        tmp.path(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| format!("not an SQLite database: {e}"))?;
-    let mut st = conn
-        .prepare("SELECT blob FROM Packages")
-        .map_err(|e| format!("no Packages table: {e}"))?;
-    let mut rows = st
-        .query([])
-        .map_err(|e| format!("cannot read Packages: {e}"))?;
     let mut out = Vec::new();
-    let mut n = 0usize;
-    while let Some(row) = rows
-        .next()
-        .map_err(|e| format!("cannot read Packages: {e}"))?
-    {
-        n += 1;
-        let blob: Vec<u8> = row.get(0).map_err(|e| format!("package row {n}: {e}"))?;
-        let (pkg, files) = header_files(&blob).map_err(|e| format!("package row {n}: {e}"))?;
+    for (n, blob) in drydock_rpmdb::sqlite_blobs(data)?.iter().enumerate() {
+        let (pkg, files) = header_files(blob).map_err(|e| format!("package row {}: {e}", n + 1))?;
         out.extend(files.into_iter().map(|f| (f, pkg.clone())));
     }
     Ok(out)
@@ -168,6 +54,10 @@ pub fn sqlite_owners(data: &[u8]) -> Result<Vec<(String, String)>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use drydock_rpmdb::{
+        TAG_BASENAMES, TAG_DIRINDEXES, TAG_DIRNAMES, TAG_NAME, TYPE_INT32, TYPE_STRING,
+        TYPE_STRING_ARRAY,
+    };
 
     /// A header blob as stored in rpmdb.sqlite.
     fn build_header(name: &str, files: &[&str]) -> Vec<u8> {

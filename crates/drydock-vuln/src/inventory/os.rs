@@ -108,15 +108,6 @@ pub fn parse_apk(text: &str, path: &str, layer: usize) -> Vec<Package> {
     out
 }
 
-// RPM header tags (rpmtag.h).
-const TAG_NAME: u32 = 1000;
-const TAG_VERSION: u32 = 1001;
-const TAG_RELEASE: u32 = 1002;
-const TAG_EPOCH: u32 = 1003;
-const TAG_LICENSE: u32 = 1014;
-const TAG_ARCH: u32 = 1022;
-const TAG_SOURCERPM: u32 = 1044;
-
 /// The fields drydock needs from one RPM header.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RpmHeader {
@@ -129,56 +120,23 @@ pub struct RpmHeader {
     pub sourcerpm: Option<String>,
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
-}
-
-/// Parse an RPM header blob as stored in rpmdb (`il`, `dl`, `il` index entries of
-/// tag/type/offset/count, then `dl` bytes of data). Bounds-checked: a malformed blob gives
-/// an error, never a panic.
+/// Parse an RPM header blob as stored in rpmdb (see `drydock_rpmdb::Header`).
 pub fn parse_rpm_header(blob: &[u8]) -> Result<RpmHeader, String> {
-    let il = be32(blob, 0).ok_or("header too short")? as usize;
-    let dl = be32(blob, 4).ok_or("header too short")? as usize;
-    if il > 100_000 || dl > 256 << 20 {
-        return Err(format!("implausible header sizes il={il} dl={dl}"));
-    }
-    let data_start = 8 + il * 16;
-    let data = blob
-        .get(data_start..data_start + dl)
-        .ok_or("header data truncated")?;
-    let mut h = RpmHeader::default();
-    for i in 0..il {
-        let e = 8 + i * 16;
-        let (tag, ty, off, count) = (
-            be32(blob, e).ok_or("index truncated")?,
-            be32(blob, e + 4).ok_or("index truncated")?,
-            be32(blob, e + 8).ok_or("index truncated")? as usize,
-            be32(blob, e + 12).ok_or("index truncated")?,
-        );
-        let string = || -> Option<String> {
-            // STRING (6), STRING_ARRAY (8) and I18NSTRING (9): first NUL-terminated string.
-            if !matches!(ty, 6 | 8 | 9) {
-                return None;
-            }
-            let s = data.get(off..)?;
-            let end = s.iter().position(|&c| c == 0)?;
-            Some(String::from_utf8_lossy(&s[..end]).into_owned())
-        };
-        match tag {
-            TAG_NAME => h.name = string().ok_or("bad NAME tag")?,
-            TAG_VERSION => h.version = string().ok_or("bad VERSION tag")?,
-            TAG_RELEASE => h.release = string().ok_or("bad RELEASE tag")?,
-            TAG_EPOCH if ty == 4 && count >= 1 => h.epoch = be32(data, off),
-            TAG_ARCH => h.arch = string(),
-            TAG_LICENSE => h.license = string(),
-            TAG_SOURCERPM => h.sourcerpm = string(),
-            _ => {}
-        }
-    }
-    if h.name.is_empty() || h.version.is_empty() {
+    use drydock_rpmdb as r;
+    let h = r::Header::parse(blob)?;
+    let out = RpmHeader {
+        name: h.string(r::TAG_NAME).unwrap_or_default(),
+        version: h.string(r::TAG_VERSION).unwrap_or_default(),
+        release: h.string(r::TAG_RELEASE).unwrap_or_default(),
+        epoch: h.int32s(r::TAG_EPOCH)?.and_then(|v| v.first().copied()),
+        arch: h.string(r::TAG_ARCH),
+        license: h.string(r::TAG_LICENSE),
+        sourcerpm: h.string(r::TAG_SOURCERPM),
+    };
+    if out.name.is_empty() || out.version.is_empty() {
         return Err("header has no NAME or VERSION".into());
     }
-    Ok(h)
+    Ok(out)
 }
 
 /// `glibc-2.34-60.el9.src.rpm` → (`glibc`, `2.34-60.el9`).
@@ -196,22 +154,7 @@ pub fn split_sourcerpm(s: &str) -> Option<(String, String)> {
 /// Packages of an rpmdb.sqlite file (given as bytes: it is written to a private temporary
 /// file because SQLite needs a file to open).
 pub fn parse_rpmdb_sqlite(data: &[u8], path: &str, layer: usize) -> Result<Vec<Package>, String> {
-    let mut tmp =
-        tempfile::NamedTempFile::new().map_err(|e| format!("cannot create temporary file: {e}"))?;
-    std::io::Write::write_all(&mut tmp, data)
-        .map_err(|e| format!("cannot write temporary file: {e}"))?;
-    let conn = rusqlite::Connection::open_with_flags(
-        tmp.path(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .map_err(|e| format!("not an SQLite database: {e}"))?;
-    let mut st = conn
-        .prepare("SELECT blob FROM Packages")
-        .map_err(|e| format!("no Packages table: {e}"))?;
-    let blobs = st
-        .query_map([], |r| r.get::<_, Vec<u8>>(0))
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| format!("cannot read Packages: {e}"))?;
+    let blobs = drydock_rpmdb::sqlite_blobs(data)?;
     let mut out = Vec::new();
     for (i, b) in blobs.iter().enumerate() {
         let h = parse_rpm_header(b).map_err(|e| format!("package header {i}: {e}"))?;
