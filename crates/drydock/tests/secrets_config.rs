@@ -73,8 +73,7 @@ fn inline_rule_is_used_by_secrets_and_scan() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&TOKEN[7..]));
 
     // `drydock scan` of the directory: the build context beside the Dockerfile is scanned
-    // with the same user rules. (The Dockerfile's own instructions go through
-    // drydock-dockerfile, which takes its engine from the lead's wiring.)
+    // with the same user rules.
     write(
         dir.path(),
         "Dockerfile",
@@ -93,6 +92,40 @@ fn inline_rule_is_used_by_secrets_and_scan() {
     );
     let v = json_of(&out.stdout);
     assert_eq!(findings_of(&v, "acme-deploy-token"), 1, "{v}");
+
+    // The Dockerfile's own instructions use the user's rules too.
+    write(
+        dir.path(),
+        "Dockerfile",
+        &format!("FROM alpine:3.20\nENV DEPLOY={TOKEN}\nUSER app\n"),
+    );
+    let out = drydock()
+        .args([
+            "scan",
+            "--no-build-context",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ])
+        .arg(dir.path().join("Dockerfile"))
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let df001: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DF001")
+        .collect();
+    assert_eq!(df001.len(), 1, "{v}");
+    assert!(
+        df001[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Acme deploy token"),
+        "{v}"
+    );
 
     // Without the config the built-in rules do not know this format.
     let out = drydock()
