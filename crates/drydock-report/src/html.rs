@@ -343,6 +343,9 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             if let Some(d) = &summary.digest {
                 facts.push(("Digest", short_digest(d)));
             }
+            if let Some(b) = &summary.base_image {
+                facts.push(("Base", crate::base_line(b)));
+            }
             o.push_str("<dl class=\"facts\">");
             for (k, v) in facts {
                 let _ = write!(o, "<div><dt>{k}</dt><dd>{}</dd></div>", escape(&v));

@@ -26,6 +26,14 @@ pub(crate) fn target_json(t: &Target) -> Value {
             "user": summary.user,
             "waste_bytes": summary.waste_bytes,
             "efficiency": summary.efficiency,
+            "base_image": summary.base_image.as_ref().map(|b| json!({
+                "name": b.name,
+                "digest": b.digest,
+                "layers": b.layers,
+                "vulnerabilities": b.vulnerabilities,
+                "fixable_by_rebuild": b.fixable_by_rebuild,
+                "verdict": b.verdict,
+            })),
             "layers": summary.layers.iter().map(|l| json!({
                 "index": l.layer_index(),
                 "digest": l.digest,

@@ -82,6 +82,41 @@ pub struct ImageSummaryView {
     pub waste_bytes: u64,
     /// 0.0–1.0; the definition is the image analyzer's (documented there).
     pub efficiency: f64,
+    /// The image this one was built on, when the history or annotations tell.
+    pub base_image: Option<Box<BaseImageView>>,
+}
+
+/// The base image in one line, for the text, Markdown and HTML summaries.
+pub(crate) fn base_line(b: &BaseImageView) -> String {
+    let layers = if b.layers == 1 {
+        "layer 0".to_string()
+    } else {
+        format!("layers 0-{}", b.layers.saturating_sub(1))
+    };
+    let name = b.name.as_deref().unwrap_or("unnamed OS base");
+    match (b.vulnerabilities, b.fixable_by_rebuild) {
+        (Some(v), Some(f)) => format!(
+            "{name} ({layers}): {v} known vulnerabilit{}, {f} fixed by rebuilding on a current copy",
+            if v == 1 { "y" } else { "ies" }
+        ),
+        _ => format!("{name} ({layers})"),
+    }
+}
+
+/// The base image of a scanned image and, when vulnerabilities were matched, its verdict.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BaseImageView {
+    /// `debian:12`; `None` when only the layers are known (a root-filesystem import).
+    pub name: Option<String>,
+    pub digest: Option<String>,
+    /// Layers `0..layers` come from the base.
+    pub layers: usize,
+    /// Known vulnerabilities in the base layers' packages (`None`: not matched).
+    pub vulnerabilities: Option<usize>,
+    /// Of those, fixed in a newer build of the same base.
+    pub fixable_by_rebuild: Option<usize>,
+    /// One sentence for people: the base, its vulnerabilities and end-of-life status.
+    pub verdict: Option<String>,
 }
 
 /// One `docker history` row.

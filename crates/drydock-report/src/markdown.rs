@@ -107,6 +107,9 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
                 human_size(summary.waste_bytes),
                 summary.efficiency * 100.0
             ));
+            if let Some(b) = &summary.base_image {
+                facts.push(format!("base {}", escape(&crate::base_line(b))));
+            }
             writeln!(out, "{}\n", facts.join(" · "))?;
         }
         if g.findings.is_empty() {

@@ -298,6 +298,9 @@ fn image_group(
                 summary.efficiency * 100.0
             ),
         ));
+        if let Some(b) = &summary.base_image {
+            rows.push(("base", clean(&crate::base_line(b)).into_owned()));
+        }
         for (k, v) in rows {
             writeln!(out, "  {} {v}", cx.style(DIM, &format!("{k:<9}")))?;
         }

@@ -167,6 +167,12 @@ fn base_image_verdict_from_buildah_history() {
         "{msg}"
     );
     assert!(vu003[0]["fix"].as_str().unwrap().contains("--pull"));
+    // The same verdict in the JSON image summary.
+    let base = &v["targets"][0]["base_image"];
+    assert_eq!(base["name"], "docker.io/library/debian:12", "{base}");
+    assert_eq!(base["layers"], 1, "{base}");
+    assert_eq!(base["vulnerabilities"], 1, "{base}");
+    assert_eq!(base["fixable_by_rebuild"], 1, "{base}");
     assert!(
         stderr.contains("base image docker.io/library/debian:12 (layer 0): 1 known vulnerabilities in its packages, 1 fixed by rebuilding"),
         "{stderr}"

@@ -8,7 +8,7 @@ use drydock_core::{
     redact, Category, Confidence, Finding, Location, Redaction, RuleMeta, Severity, SourceSpan,
     VulnerabilityInfo,
 };
-use drydock_report::{ImageSummaryView, LayerView, Report, Target, TargetError};
+use drydock_report::{BaseImageView, ImageSummaryView, LayerView, Report, Target, TargetError};
 
 /// Secrets planted in the sample's inputs; no rendered output may contain them.
 pub const GITHUB_TOKEN: &str = "ghp_R3alLooking0nlyInTestsAbcdefghij012345";
@@ -221,6 +221,14 @@ pub fn image_summary() -> ImageSummaryView {
         ],
         waste_bytes: 12_104_000,
         efficiency: 0.904_951,
+        base_image: Some(Box::new(BaseImageView {
+            name: Some("debian:12".into()),
+            digest: None,
+            layers: 1,
+            vulnerabilities: Some(112),
+            fixable_by_rebuild: Some(37),
+            verdict: Some("base image debian:12 (layer 0): 112 known vulnerabilities in its packages, 37 fixed by rebuilding on a current copy of it".into()),
+        })),
     }
 }
 

@@ -218,6 +218,12 @@ fn record(
     outcome: &mut Outcome,
 ) -> Result<()> {
     let mut findings = result.findings;
+    let mut base_view = base.as_ref().map(|b| drydock_report::BaseImageView {
+        name: b.name.clone(),
+        digest: b.digest.clone(),
+        layers: b.layers,
+        ..Default::default()
+    });
     for n in &result.notes {
         eprintln!("drydock: note: {}: {n}", result.summary.name);
     }
@@ -246,11 +252,13 @@ fn record(
             .as_ref()
             .and_then(|os| drydock_vuln::eol_info(os, today));
         let verdict = drydock_vuln::base_image_verdict(&vulns, mopts.base_layers, eol.as_ref());
-        eprintln!(
-            "drydock: {}: {}",
-            result.summary.name,
-            drydock_vuln::base_summary(base.as_ref(), &verdict)
-        );
+        let line = drydock_vuln::base_summary(base.as_ref(), &verdict);
+        eprintln!("drydock: {}: {line}", result.summary.name);
+        if let Some(v) = base_view.as_mut() {
+            v.vulnerabilities = Some(verdict.in_base);
+            v.fixable_by_rebuild = Some(verdict.fixable_in_base);
+            v.verdict = Some(line);
+        }
         if let Some(b) = &base {
             findings.extend(drydock_vuln::outdated_base_finding(
                 &result.summary.name,
@@ -287,6 +295,7 @@ fn record(
                 .collect(),
             waste_bytes: s.waste_bytes,
             efficiency: s.efficiency,
+            base_image: base_view.map(Box::new),
         },
     });
     Ok(())
