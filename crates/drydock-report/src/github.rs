@@ -20,8 +20,8 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn command(f: &Finding, fail_on: Severity) -> &'static str {
-    if f.severity >= fail_on {
+fn command(f: &Finding, fail_on: Option<Severity>) -> &'static str {
+    if fail_on.is_some_and(|t| f.severity >= t) {
         "error"
     } else if f.severity >= Severity::Medium {
         "warning"
@@ -127,8 +127,16 @@ mod tests {
                 },
             )
         };
-        assert_eq!(command(&f(Severity::Medium), Severity::Medium), "error");
-        assert_eq!(command(&f(Severity::High), Severity::Critical), "warning");
-        assert_eq!(command(&f(Severity::Low), Severity::High), "notice");
+        assert_eq!(
+            command(&f(Severity::Medium), Some(Severity::Medium)),
+            "error"
+        );
+        assert_eq!(
+            command(&f(Severity::High), Some(Severity::Critical)),
+            "warning"
+        );
+        assert_eq!(command(&f(Severity::Low), Some(Severity::High)), "notice");
+        // `--fail-on none`: nothing is an error.
+        assert_eq!(command(&f(Severity::Critical), None), "warning");
     }
 }

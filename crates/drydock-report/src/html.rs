@@ -262,7 +262,7 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         "<header><h1>drydock</h1><div class=\"meta\">version {} · scan date {} · fail on {} · {} target{}</div><div class=\"verdict {}\">{}</div></header>",
         escape(r.tool_version),
         escape(&r.scan_date),
-        r.fail_on,
+        r.fail_on_str(),
         r.targets.len(),
         crate::util::plural(r.targets.len()),
         if failed { "fail" } else { "pass" },

@@ -2,7 +2,7 @@
 //! Findings are serialized exactly by drydock-core's serde (the `{"findings":[…]}` interface).
 
 use crate::{RenderOptions, Target, View};
-use drydock_core::{Finding, Severity};
+use drydock_core::Finding;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -51,7 +51,7 @@ struct Doc<'a> {
     version: &'a str,
     format_version: u32,
     scan_date: &'a str,
-    fail_on: Severity,
+    fail_on: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     secrets_shown: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -69,7 +69,7 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         version: r.tool_version,
         format_version: FORMAT_VERSION,
         scan_date: &r.scan_date,
-        fail_on: r.fail_on,
+        fail_on: r.fail_on_str(),
         secrets_shown: opts.show_secrets_warning,
         warnings: if opts.show_secrets_warning {
             vec![crate::SECRETS_WARNING]

@@ -44,7 +44,7 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             suite.add_property(("warning", crate::SECRETS_WARNING));
         }
         for f in &g.findings {
-            let status = if f.severity >= threshold {
+            let status = if threshold.is_some_and(|t| f.severity >= t) {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(f.message.clone())
                     .set_type(f.severity.as_str())
@@ -53,8 +53,10 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             } else {
                 let mut s = TestCaseStatus::skipped();
                 s.set_message(format!(
-                    "{} finding below --fail-on {threshold}: {}",
-                    f.severity, f.message
+                    "{} finding below --fail-on {}: {}",
+                    f.severity,
+                    view.report.fail_on_str(),
+                    f.message
                 ))
                 .set_type(f.severity.as_str())
                 .set_description(details(view, f));

@@ -39,8 +39,8 @@ pub struct Report<'a> {
     pub findings: Vec<Finding>,
     /// Rule metadata by id (titles, SARIF rule entries, help text); unknown ids still render.
     pub rules: &'a dyn Fn(&str) -> Option<&'a RuleMeta>,
-    /// `--fail-on`: findings at or above it fail the run.
-    pub fail_on: Severity,
+    /// `--fail-on`: findings at or above it fail the run; `None` = `--fail-on none`.
+    pub fail_on: Option<Severity>,
     /// Targets that could not be scanned.
     pub errors: Vec<TargetError>,
 }
@@ -295,7 +295,7 @@ impl Report<'_> {
                 Severity::Low => s.low += 1,
                 Severity::Info => s.info += 1,
             }
-            if f.severity >= self.fail_on {
+            if self.gates(f.severity) {
                 s.failing += 1;
             }
         }
@@ -304,7 +304,17 @@ impl Report<'_> {
 
     /// True when some finding is at or above `fail_on` (exit code 1).
     pub fn fails(&self) -> bool {
-        self.findings.iter().any(|f| f.severity >= self.fail_on)
+        self.findings.iter().any(|f| self.gates(f.severity))
+    }
+
+    /// Does a finding of this severity fail the run?
+    pub fn gates(&self, s: Severity) -> bool {
+        self.fail_on.is_some_and(|t| s >= t)
+    }
+
+    /// `high`, or `none` for `--fail-on none`.
+    pub fn fail_on_str(&self) -> &'static str {
+        self.fail_on.map_or("none", |t| t.as_str())
     }
 
     /// Index of the target a finding belongs to. A source location goes to the Dockerfile
@@ -533,8 +543,14 @@ impl<'r, 'a> View<'r, 'a> {
 
     /// "FAILED: 3 findings at or above high" / "passed: …" — shared wording for all formats.
     pub fn verdict(&self) -> String {
-        let t = self.report.fail_on;
         let n = self.summary.failing;
+        let Some(t) = self.report.fail_on else {
+            let total = self.summary.total();
+            return format!(
+                "{total} finding{} (--fail-on none: no finding fails the run)",
+                util::plural(total)
+            );
+        };
         let mut v = if n > 0 {
             format!(
                 "FAILED: {n} finding{} at or above {t} (--fail-on {t})",

@@ -293,7 +293,7 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
     }
     let mut run_props = json!({
         "scanDate": r.scan_date,
-        "failOn": r.fail_on,
+        "failOn": r.fail_on_str(),
         "failed": view.summary.failing > 0,
     });
     if opts.show_secrets_warning {

@@ -304,7 +304,7 @@ fn output_does_not_depend_on_input_order() {
 fn verdict_and_threshold() {
     let mut report = sample();
     assert!(report.fails());
-    report.fail_on = Severity::Critical;
+    report.fail_on = Some(Severity::Critical);
     assert_eq!(report.summary().failing, 3);
     report.findings.retain(|f| f.severity < Severity::Critical);
     report.errors.clear();
@@ -316,6 +316,32 @@ fn verdict_and_threshold() {
     let xml = render_to_string(Format::Junit, &report, &plain());
     assert!(!xml.contains("<failure"));
     assert!(xml.contains("<skipped"));
+}
+
+/// `--fail-on none`: every format says there is no gate, none claims a failure.
+#[test]
+fn fail_on_none_gates_nothing() {
+    let mut report = sample();
+    report.fail_on = None;
+    report.errors.clear();
+    assert!(!report.fails());
+    assert_eq!(report.summary().failing, 0);
+    let text = render_to_string(Format::Text, &report, &plain());
+    assert!(
+        text.contains("(--fail-on none: no finding fails the run)"),
+        "{text}"
+    );
+    let html = render_to_string(Format::Html, &report, &plain());
+    assert!(
+        html.contains("fail on none") && !html.contains("FAILED"),
+        "{html}"
+    );
+    let json = render_to_string(Format::Json, &report, &plain());
+    assert!(json.contains("\"fail_on\": \"none\""), "{json}");
+    let xml = render_to_string(Format::Junit, &report, &plain());
+    assert!(!xml.contains("<failure"));
+    let gh = render_to_string(Format::Github, &report, &plain());
+    assert!(!gh.contains("::error"), "{gh}");
 }
 
 #[test]
@@ -379,7 +405,7 @@ fn empty_report_renders_everywhere() {
         targets: vec![Target::Files { root: ".".into() }],
         findings: vec![],
         rules: &lookup,
-        fail_on: Severity::High,
+        fail_on: Some(Severity::High),
         errors: vec![],
     };
     for format in Format::ALL {

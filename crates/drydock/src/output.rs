@@ -176,7 +176,7 @@ pub fn finish(
         targets: outcome.targets,
         findings,
         rules: &lookup,
-        fail_on: setup.policy.fail_on,
+        fail_on: setup.fail_on,
         errors: outcome.errors,
     };
     let opts = RenderOptions {

@@ -377,7 +377,7 @@ pub fn sample() -> Report<'static> {
         targets: targets(),
         findings: findings(),
         rules: &lookup,
-        fail_on: Severity::High,
+        fail_on: Some(Severity::High),
         errors: vec![TargetError {
             target: "docker-daemon:missing:latest".into(),
             message: "no such image in the Docker daemon".into(),
