@@ -1,31 +1,13 @@
 //! End-to-end tests of the `drydock` binary: exit codes, output shapes, errors.
 
-use assert_cmd::Command;
+mod support;
+
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn drydock() -> Command {
-    let mut c = Command::cargo_bin("drydock").unwrap();
-    c.env_remove("NO_COLOR").env("HOME", std::env::temp_dir());
-    c
-}
+use support::{drydock, json_of, write};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
 #[test]

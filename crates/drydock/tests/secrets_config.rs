@@ -2,28 +2,9 @@
 //! `drydock secrets` and `drydock scan`, checked like rules files (exit 2 with a one-line
 //! error naming the config file and the rule).
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod support;
 
-fn drydock() -> Command {
-    let mut c = Command::cargo_bin("drydock").unwrap();
-    c.env_remove("NO_COLOR").env("HOME", std::env::temp_dir());
-    c
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
-}
+use support::{drydock, json_of, write};
 
 /// A company-internal token format, as a user would declare it.
 const RULE: &str = r#"

@@ -5,16 +5,9 @@
 
 mod support;
 
-use assert_cmd::Command;
 use serde_json::{json, Value};
 use std::path::Path;
-use support::{oci_layout, tar_of, zip_of};
-
-fn drydock() -> Command {
-    let mut c = Command::cargo_bin("drydock").unwrap();
-    c.env_remove("NO_COLOR").env("HOME", std::env::temp_dir());
-    c
-}
+use support::{drydock, oci_layout, tar_of, zip_of};
 
 const OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n";
 

@@ -1,8 +1,32 @@
 //! Image and archive builders shared by the CLI tests (no extra dev-dependencies: tar, zip
 //! and OCI layouts are written by hand; digests come from drydock-image).
 #![allow(dead_code)]
+use assert_cmd::Command;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The drydock binary, with colours on and a private HOME (no user config or DB leaks in).
+pub fn drydock() -> Command {
+    let mut c = Command::cargo_bin("drydock").unwrap();
+    c.env_remove("NO_COLOR").env("HOME", std::env::temp_dir());
+    c
+}
+
+/// Write `text` to `dir/name`, creating parent directories.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Parse a JSON report, showing the raw output if it is not JSON.
+pub fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
 
 /// A ustar archive of regular files (enough for image layers).
 pub fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
