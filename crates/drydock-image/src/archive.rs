@@ -548,6 +548,7 @@ fn resolve_entry(
         config_raw,
         config,
         layers,
+        annotations: Default::default(),
         store: store.clone(),
     })
 }

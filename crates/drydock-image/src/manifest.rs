@@ -201,6 +201,8 @@ struct RawDocument {
     manifests: Option<Vec<RawDescriptor>>,
     #[serde(default, rename = "fsLayers")]
     fs_layers: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "null_default")]
+    annotations: BTreeMap<String, String>,
 }
 
 /// An image manifest (OCI or Docker v2s2).
@@ -209,6 +211,8 @@ pub struct Manifest {
     pub media_type: String,
     pub config: Descriptor,
     pub layers: Vec<Descriptor>,
+    /// `org.opencontainers.image.base.name` and the like.
+    pub annotations: BTreeMap<String, String>,
 }
 
 /// An image index (OCI) or manifest list (Docker).
@@ -306,6 +310,7 @@ pub fn parse_document(raw: &[u8], hint: Option<&str>, input: &str) -> Result<Doc
             media_type,
             config,
             layers,
+            annotations: doc.annotations,
         }))
     }
 }
@@ -503,6 +508,7 @@ fn resolve_inner(
                 config_raw,
                 config,
                 layers: m.layers,
+                annotations: m.annotations,
                 store: req.store.clone(),
             }])
         }

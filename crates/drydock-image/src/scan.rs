@@ -642,6 +642,7 @@ pub fn scan_docker_archive_stream(
             config_raw,
             config,
             layers,
+            annotations: Default::default(),
             store: std::sync::Arc::new(ConsumedStream(label.clone())),
         };
         out.push(finish_scan(&image, summaries, opts));

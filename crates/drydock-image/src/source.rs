@@ -151,6 +151,8 @@ pub struct ResolvedImage {
     pub config: ImageConfig,
     /// In `rootfs.diff_ids` order.
     pub layers: Vec<Descriptor>,
+    /// The manifest's annotations (empty for docker-archive, which has no manifest blob).
+    pub annotations: std::collections::BTreeMap<String, String>,
     pub store: Arc<dyn BlobStore>,
 }
 

@@ -631,6 +631,7 @@ pub fn resolved(img: &Image, name: &str) -> ResolvedImage {
         config_raw: b.config.clone(),
         config,
         layers,
+        annotations: Default::default(),
         store: Arc::new(MemStore(blobs)),
     }
 }

@@ -8,7 +8,6 @@ use anyhow::{Context, Result};
 use drydock_image::daemon::DaemonKind;
 use drydock_image::{OpenOptions, PlatformChoice, TransportOptions};
 use drydock_report::{ImageSummaryView, LayerView, Target};
-use std::collections::BTreeMap;
 use std::io::Read;
 
 pub fn open_options(s: &SourceArgs) -> Result<OpenOptions> {
@@ -120,10 +119,6 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
     }
     let images = drydock_image::open(spec, &opts)?;
     let multi = images.len() > 1;
-    let local_layout = matches!(
-        parsed,
-        Some(SourceSpec::OciLayout { .. } | SourceSpec::OciArchive { .. })
-    );
     for img in images {
         let mut inventory = drydock_vuln::Inventory::new();
         let result = {
@@ -132,7 +127,7 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
                 if args.no_vulns { &mut [] } else { &mut sink };
             drydock_image::scan(&img, &scan_opts(multi), sinks)?
         };
-        let base = base_of(&img, local_layout);
+        let base = base_of(&img);
         record(
             result,
             img.manifest_digest.clone(),
@@ -146,50 +141,12 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
     Ok(())
 }
 
-/// The manifest's annotations, read from the store when it is a local OCI layout/archive
-/// (there the manifest is a blob; registries serve it elsewhere and the config suffices).
-fn manifest_annotations(img: &drydock_image::ResolvedImage) -> BTreeMap<String, String> {
-    let Some(digest) = &img.manifest_digest else {
-        return BTreeMap::new();
-    };
-    let desc = drydock_image::Descriptor {
-        digest: digest.clone(),
-        ..Default::default()
-    };
-    let mut raw = Vec::new();
-    let ok = img
-        .store
-        .open_blob(&desc)
-        .ok()
-        .and_then(|r| r.take(4 << 20).read_to_end(&mut raw).ok())
-        .is_some();
-    let parsed: Option<serde_json::Value> = ok.then(|| serde_json::from_slice(&raw).ok()).flatten();
-    parsed
-        .as_ref()
-        .and_then(|v| v.get("annotations"))
-        .and_then(|a| a.as_object())
-        .map(|a| {
-            a.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The base image's layers (see `drydock_vuln::base` for the rule) from the config history,
 /// the manifest annotations and the config labels.
-fn base_of(
-    img: &drydock_image::ResolvedImage,
-    local_layout: bool,
-) -> Option<drydock_vuln::BaseImage> {
-    let annotations = if local_layout {
-        manifest_annotations(img)
-    } else {
-        BTreeMap::new()
-    };
+fn base_of(img: &drydock_image::ResolvedImage) -> Option<drydock_vuln::BaseImage> {
     let labels = &img.config.config.labels;
     let lookup = |k: &str| {
-        annotations
+        img.annotations
             .get(k)
             .or_else(|| labels.get(k))
             .map(String::as_str)
