@@ -22,11 +22,19 @@ pub struct ScanEnv<'a> {
     pub build_args: BTreeMap<String, String>,
     pub trusted_registries: Vec<String>,
     pub use_build_context: bool,
-    pub secrets: &'a drydock_secrets::Engine,
-    /// The same engine when drydock.toml customises the rules (None = built-in).
+    /// The secret engine when drydock.toml customises the rules (None = built-in).
     pub custom_secrets: Option<std::sync::Arc<drydock_secrets::Engine>>,
     /// The output format shows source snippets: keep each Dockerfile's text for it.
     pub keep_sources: bool,
+}
+
+impl ScanEnv<'_> {
+    /// The user's secret engine, else the built-in one.
+    pub fn secrets(&self) -> &drydock_secrets::Engine {
+        self.custom_secrets
+            .as_deref()
+            .unwrap_or_else(|| drydock_secrets::Engine::builtin())
+    }
 }
 
 pub fn run(args: ScanArgs) -> Result<u8> {
@@ -53,10 +61,6 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         Redaction::Redact
     };
     let custom = super::secrets::engine_from_config(&cfg)?;
-    let engine: &drydock_secrets::Engine = match &custom {
-        Some(e) => e,
-        None => drydock_secrets::Engine::builtin(),
-    };
     let mut trusted = cfg.trusted_registries.clone();
     trusted.extend(args.trusted_registries.iter().cloned());
     let env = ScanEnv {
@@ -67,8 +71,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         build_args,
         trusted_registries: trusted,
         use_build_context: !args.no_build_context,
-        secrets: engine,
-        custom_secrets: custom.clone(),
+        custom_secrets: custom,
         keep_sources: !matches!(
             args.output.format,
             crate::cli::OutputFormat::Json
@@ -309,7 +312,7 @@ fn context_secrets(
             path: Some(&rel),
             ..Default::default()
         };
-        for m in env.secrets.scan(&data, &cx) {
+        for m in env.secrets().scan(&data, &cx) {
             let loc = Location::Source(SourceSpan {
                 path: shown.clone(),
                 start_line: m.start_line,
