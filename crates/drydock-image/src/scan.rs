@@ -83,6 +83,8 @@ pub struct ImageContext<'a> {
     pub secrets: bool,
     /// How secret evidence is shown (`ScanOptions::redaction`).
     pub redaction: Redaction,
+    /// The secret engine (`WalkOptions::secret_engine`).
+    pub engine: &'a drydock_secrets::Engine,
 }
 
 impl ImageContext<'_> {
@@ -221,6 +223,7 @@ pub fn finish_scan(
                     .and_then(|h| image.config.history[h].created_by.as_deref())
                     .map(|c| {
                         crate::rules::im007_history_secret::redact_created_by(
+                            opts.walk.engine(),
                             c.trim(),
                             opts.redaction,
                         )
@@ -247,6 +250,7 @@ pub fn finish_scan(
         scan_date,
         secrets: opts.walk.secrets,
         redaction: opts.redaction,
+        engine: opts.walk.engine(),
     };
     let os = detect_os(&cx);
     cx.os = os.as_ref();

@@ -92,6 +92,16 @@ pub struct WalkOptions {
     pub max_sink_file: u64,
     /// Files larger than this are not secret-scanned at all (media, archives, databases).
     pub max_secret_scan_file: u64,
+    /// The user's secret engine (drydock.toml rules); `None` = the built-in rules.
+    pub secret_engine: Option<std::sync::Arc<drydock_secrets::Engine>>,
+}
+
+impl WalkOptions {
+    pub fn engine(&self) -> &drydock_secrets::Engine {
+        self.secret_engine
+            .as_deref()
+            .unwrap_or_else(|| drydock_secrets::Engine::builtin())
+    }
 }
 
 impl Default for WalkOptions {
@@ -101,6 +111,7 @@ impl Default for WalkOptions {
             max_file_buffer: 4 << 20,
             max_sink_file: 64 << 20,
             max_secret_scan_file: 256 << 20,
+            secret_engine: None,
         }
     }
 }
@@ -350,7 +361,7 @@ fn read_file<R: Read>(
             layer,
             path,
             &buf[..got],
-            scan_secrets,
+            scan_secrets.then(|| opts.engine()),
             redaction,
             special,
             sink_wants && want_all,
@@ -377,6 +388,7 @@ fn read_file<R: Read>(
     let mut offset_lines = 0usize;
     while filled > 0 {
         content::scan_secrets(
+            opts.engine(),
             path,
             &w[..filled],
             offset_lines,
@@ -424,7 +436,8 @@ fn analyze_whole(
     layer: usize,
     path: &str,
     data: &[u8],
-    scan_secrets: bool,
+    // The engine to scan with, `None` = no secret scan.
+    secrets: Option<&drydock_secrets::Engine>,
     redaction: Redaction,
     special: bool,
     feed_sinks: bool,
@@ -432,8 +445,8 @@ fn analyze_whole(
     sum: &mut LayerSummary,
 ) {
     let binary = is_binary(data);
-    if scan_secrets && !binary {
-        content::scan_secrets(path, data, 0, redaction, &mut sum.secrets);
+    if let Some(engine) = secrets.filter(|_| !binary) {
+        content::scan_secrets(engine, path, data, 0, redaction, &mut sum.secrets);
     }
     if !binary {
         if let Some(hit) = content::sensitive_by_content(path, data) {

@@ -108,6 +108,46 @@ fn inline_rule_is_used_by_secrets_and_scan() {
         "{v}"
     );
 
+    // And so do image scans: a layer file, and a build argument in the history.
+    let image = dir.path().join("image");
+    let layer = support::tar_of(&[("app/deploy.env", format!("DEPLOY={TOKEN}\n").as_bytes())]);
+    support::oci_layout(
+        &image,
+        &[layer],
+        serde_json::json!([{"created_by": format!("|1 DEPLOY={TOKEN} /bin/sh -c make")}]),
+        serde_json::json!({}),
+    );
+    let out = drydock()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "--no-vulns",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ])
+        .arg(format!("oci:{}", image.display()))
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let hits: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Acme deploy token")
+        })
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert!(hits.contains(&"IM001".to_string()), "{v}");
+    assert!(hits.contains(&"IM007".to_string()), "{v}");
+    // The build argument is redacted in the layer's `created_by` too.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&TOKEN[7..]));
+
     // Without the config the built-in rules do not know this format.
     let out = drydock()
         .args(["secrets", "--format", "json", "--fail-on", "none"])

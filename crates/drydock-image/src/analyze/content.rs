@@ -349,6 +349,7 @@ pub fn record_special(path: &str, data: &[u8], sum: &mut LayerSummary) {
 /// Run the secret engine over (a window of) a file. `line_offset` is added to line numbers
 /// when scanning windows of a large file; `redaction` decides what the evidence shows.
 pub fn scan_secrets(
+    engine: &Engine,
     path: &str,
     data: &[u8],
     line_offset: usize,
@@ -361,7 +362,7 @@ pub fn scan_secrets(
         owner_package: None,
         kind: ContentKind::File,
     };
-    for m in Engine::builtin().scan(data, &cx) {
+    for m in engine.scan(data, &cx) {
         let secret = data.get(m.secret.clone()).unwrap_or_default();
         let evidence = redact(secret, redaction);
         // Windows overlap: the same secret may be seen twice.

@@ -52,6 +52,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
     for (k, v) in cx.image.config.config.env_pairs() {
         let found = value_secrets(
             &META,
+            cx.engine,
             cx.redaction,
             v,
             Some(k),

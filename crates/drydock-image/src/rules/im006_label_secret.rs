@@ -53,6 +53,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         let last = k.rsplit(['.', '/']).next().unwrap_or(k);
         let found = value_secrets(
             &META,
+            cx.engine,
             cx.redaction,
             v,
             Some(last),

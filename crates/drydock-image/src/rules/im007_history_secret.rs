@@ -50,7 +50,11 @@ RUN --mount=type=secret,id=gh,env=GITHUB_TOKEN git clone https://$GITHUB_TOKEN@g
 /// `created_by` as locations and the layer summary show it: secret values (engine matches,
 /// secret-named build arguments and assignments) replaced by their redacted form, so a
 /// finding elsewhere in the layer does not print the build secret in its location.
-pub fn redact_created_by(cb: &str, redaction: drydock_core::Redaction) -> String {
+pub fn redact_created_by(
+    engine: &drydock_secrets::Engine,
+    cb: &str,
+    redaction: drydock_core::Redaction,
+) -> String {
     if redaction == drydock_core::Redaction::Show {
         return cb.to_string();
     }
@@ -67,7 +71,7 @@ pub fn redact_created_by(cb: &str, redaction: drydock_core::Redaction) -> String
             owner_package: None,
             kind,
         };
-        for m in drydock_secrets::Engine::builtin().scan(cb.as_bytes(), &cx) {
+        for m in engine.scan(cb.as_bytes(), &cx) {
             if let Some(s) = cb.get(m.secret.clone()) {
                 secrets.push(s.to_string());
             }
@@ -140,6 +144,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         for (k, v) in build_args(cb) {
             let f = value_secrets(
                 &META,
+                cx.engine,
                 cx.redaction,
                 &v,
                 Some(&k),
@@ -160,6 +165,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         let mut cmd = Vec::new();
         value_secrets(
             &META,
+            cx.engine,
             cx.redaction,
             cb,
             None,
@@ -189,6 +195,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         if cb.contains("<<") {
             value_secrets(
                 &META,
+                cx.engine,
                 cx.redaction,
                 cb,
                 None,

@@ -10,6 +10,7 @@ use drydock_secrets::{ContentKind, Engine, ScanContext};
 #[allow(clippy::too_many_arguments)]
 pub fn value_secrets(
     meta: &RuleMeta,
+    engine: &Engine,
     redaction: Redaction,
     text: &str,
     name: Option<&str>,
@@ -25,7 +26,7 @@ pub fn value_secrets(
         kind,
     };
     let mut seen = Vec::new();
-    for m in Engine::builtin().scan(text.as_bytes(), &cx) {
+    for m in engine.scan(text.as_bytes(), &cx) {
         let secret = text.as_bytes().get(m.secret.clone()).unwrap_or_default();
         let ev = redact(secret, redaction);
         if seen.contains(&ev.sha256) {
@@ -120,6 +121,7 @@ mod tests {
         let text = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
         value_secrets(
             meta,
+            Engine::builtin(),
             Redaction::Redact,
             text,
             Some("AWS_SECRET_ACCESS_KEY"),
@@ -139,6 +141,7 @@ mod tests {
         let mut plain = Vec::new();
         value_secrets(
             meta,
+            Engine::builtin(),
             Redaction::Redact,
             text,
             Some("EXAMPLE_TEXT"),

@@ -68,6 +68,10 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
         } else {
             drydock_core::Redaction::Redact
         },
+        walk: drydock_image::walker::WalkOptions {
+            secret_engine: env.custom_secrets.clone(),
+            ..Default::default()
+        },
         ..Default::default()
     };
     // A daemon export is a docker-archive stream: read it in one pass, nothing on disk.

@@ -50,7 +50,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         .iter()
         .map(Path::new)
         .find(|p| p.exists())
-        .map(Path::to_path_buf);
+        .map(Path::to_path_buf)
+        // Only images (no local path): the config is looked up from the current directory.
+        .or_else(|| std::env::current_dir().ok());
     let cfg = Config::discover(args.output.config.as_deref(), first_path.as_deref())?;
     let setup = output::build_policy(&args.output, &cfg)?;
     let build_args = parse_build_args(&args.build_args)?;
