@@ -544,22 +544,23 @@ impl<'r, 'a> View<'r, 'a> {
     /// "FAILED: 3 findings at or above high" / "passed: …" — shared wording for all formats.
     pub fn verdict(&self) -> String {
         let n = self.summary.failing;
-        let Some(t) = self.report.fail_on else {
-            let total = self.summary.total();
-            return format!(
-                "{total} finding{} (--fail-on none: no finding fails the run)",
-                util::plural(total)
-            );
-        };
-        let mut v = if n > 0 {
-            format!(
+        let e = self.report.errors.len();
+        let mut v = match self.report.fail_on {
+            None => {
+                let total = self.summary.total();
+                format!(
+                    "{total} finding{} (--fail-on none: no finding fails the run)",
+                    util::plural(total)
+                )
+            }
+            Some(t) if n > 0 => format!(
                 "FAILED: {n} finding{} at or above {t} (--fail-on {t})",
                 util::plural(n)
-            )
-        } else {
-            format!("passed: no finding at or above {t} (--fail-on {t})")
+            ),
+            // Exit 2: "passed" would contradict it.
+            Some(t) if e > 0 => format!("incomplete: no finding at or above {t} (--fail-on {t})"),
+            Some(t) => format!("passed: no finding at or above {t} (--fail-on {t})"),
         };
-        let e = self.report.errors.len();
         if e > 0 {
             v.push_str(&format!(
                 "; {e} target{} could not be scanned",

@@ -344,6 +344,23 @@ fn fail_on_none_gates_nothing() {
     assert!(!gh.contains("::error"), "{gh}");
 }
 
+/// A target that could not be scanned never reads as "passed" (the exit code is 2).
+#[test]
+fn unscanned_targets_are_not_a_pass() {
+    let mut report = sample();
+    report.findings.clear();
+    assert!(!report.errors.is_empty());
+    let text = render_to_string(Format::Text, &report, &plain());
+    assert!(!text.contains("passed"), "{text}");
+    assert!(
+        text.contains("incomplete: no finding at or above high"),
+        "{text}"
+    );
+    report.fail_on = None;
+    let text = render_to_string(Format::Text, &report, &plain());
+    assert!(text.contains("could not be scanned"), "{text}");
+}
+
 #[test]
 fn findings_are_assigned_to_their_targets() {
     let report = sample();
