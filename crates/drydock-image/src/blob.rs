@@ -222,10 +222,7 @@ impl Input {
 
     fn byte(&mut self, what: &str) -> io::Result<u8> {
         if !self.fill()? {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!("stream ends inside the gzip {what}"),
-            ));
+            return Err(truncated(format!("stream ends inside the gzip {what}")));
         }
         self.pos += 1;
         Ok(self.buf[self.pos - 1])
@@ -234,10 +231,7 @@ impl Input {
     fn skip(&mut self, mut n: usize, what: &str) -> io::Result<()> {
         while n > 0 {
             if !self.fill()? {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!("stream ends inside the gzip {what}"),
-                ));
+                return Err(truncated(format!("stream ends inside the gzip {what}")));
             }
             let k = n.min(self.end - self.pos);
             self.pos += k;
@@ -326,6 +320,11 @@ fn decode(mut input: Input, compression: Compression, out: &mut Output) -> PipeR
     input.finish()
 }
 
+/// The stored stream ended early (mapped to `ImageError::Truncated`).
+fn truncated(msg: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, msg.into())
+}
+
 fn corrupt(msg: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg.into())
 }
@@ -341,10 +340,7 @@ fn inflate_gzip(input: &mut Input, out: &mut Output) -> io::Result<()> {
     loop {
         if !input.fill()? {
             if first {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "empty gzip stream",
-                ));
+                return Err(truncated("empty gzip stream"));
             }
             return Ok(());
         }
@@ -353,8 +349,7 @@ fn inflate_gzip(input: &mut Input, out: &mut Output) -> io::Result<()> {
         d.reset(false);
         loop {
             if !input.fill()? {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
+                return Err(truncated(
                     "gzip stream ends inside the compressed data (unexpected EOF)",
                 ));
             }
@@ -413,10 +408,7 @@ fn gzip_header(input: &mut Input) -> io::Result<()> {
         if flags & bit != 0 {
             loop {
                 if !input.fill()? {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        "stream ends inside the gzip header",
-                    ));
+                    return Err(truncated("stream ends inside the gzip header"));
                 }
                 match input.avail().iter().position(|&b| b == 0) {
                     Some(i) => {
@@ -459,8 +451,7 @@ fn decode_zstd(input: &mut Input, out: &mut Output) -> io::Result<()> {
         }
     }
     if in_frame {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
+        return Err(truncated(
             "zstd stream ends inside a frame (unexpected EOF)",
         ));
     }
