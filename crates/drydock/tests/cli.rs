@@ -442,3 +442,35 @@ fn directories_include_compose_files_and_manifests() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("docker-compose.yml"));
 }
+
+/// A secret-named ARG's default is masked in the quoted source even when no secret rule
+/// recognises the value's shape.
+#[test]
+fn secret_named_arg_default_is_masked_in_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let df = write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nARG DB_PASSWORD=hunter2prod\nUSER app\n",
+    );
+    let out = drydock()
+        .args(["scan", "--no-build-context", "--fail-on", "none"])
+        .arg(&df)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("DF009"), "{text}");
+    assert!(!text.contains("hunter2prod"), "{text}");
+    let out = drydock()
+        .args([
+            "scan",
+            "--no-build-context",
+            "--fail-on",
+            "none",
+            "--show-secrets",
+        ])
+        .arg(&df)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("hunter2prod"));
+}

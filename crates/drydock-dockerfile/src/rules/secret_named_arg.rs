@@ -54,14 +54,19 @@ impl Rule for SecretNamedArg {
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (i, ins) in cx.with_keyword("ARG") {
-            for (name, _) in arg_decls(ins) {
+            for (name, default) in arg_decls(ins) {
                 if !drydock_secrets::name_suggests_secret(name) {
                     continue;
                 }
                 let in_final = cx.in_final_image(i);
-                let f = cx
+                let mut f = cx
                     .finding(&META, cx.find_span(i, name), format!("build argument `{name}` looks like a secret; build-arg values are recorded in the image history"))
                     .with_fix(format!("Use a secret mount instead: `RUN --mount=type=secret,id={0},env={1} …` and `docker build --secret id={0},env={1}`", name.to_ascii_lowercase(), name));
+                // A default value is presumably the secret: as evidence it is redacted, and
+                // reports mask it in the quoted source line.
+                if let Some(v) = default.filter(|v| !v.is_empty() && !v.starts_with('$')) {
+                    f = f.with_evidence(cx.evidence(v));
+                }
                 out.push(if in_final {
                     f
                 } else {
