@@ -443,15 +443,15 @@ fn directories_include_compose_files_and_manifests() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("docker-compose.yml"));
 }
 
-/// A secret-named ARG's default is masked in the quoted source even when no secret rule
+/// A secret-named ARG's default or ENV's value is masked in the quoted source even when no secret rule
 /// recognises the value's shape.
 #[test]
-fn secret_named_arg_default_is_masked_in_snippets() {
+fn secret_named_values_are_masked_in_snippets() {
     let dir = tempfile::tempdir().unwrap();
     let df = write(
         dir.path(),
         "Dockerfile",
-        "FROM alpine:3.20\nARG DB_PASSWORD=hunter2prod\nUSER app\n",
+        "FROM alpine:3.20\nARG DB_PASSWORD=hunter2prod\nENV API_TOKEN=letmein-prod-42\nUSER app\n",
     );
     let out = drydock()
         .args(["scan", "--no-build-context", "--fail-on", "none"])
@@ -459,8 +459,9 @@ fn secret_named_arg_default_is_masked_in_snippets() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("DF009"), "{text}");
+    assert!(text.contains("DF009") && text.contains("DF010"), "{text}");
     assert!(!text.contains("hunter2prod"), "{text}");
+    assert!(!text.contains("letmein-prod-42"), "{text}");
     let out = drydock()
         .args([
             "scan",
@@ -472,5 +473,6 @@ fn secret_named_arg_default_is_masked_in_snippets() {
         .arg(&df)
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("hunter2prod"));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("hunter2prod") && shown.contains("letmein-prod-42"));
 }

@@ -69,9 +69,14 @@ impl Rule for SecretNamedEnv {
                 } else {
                     "its value is stored in the image config".to_string()
                 };
-                let f = cx
+                let mut f = cx
                     .finding(&META, cx.find_span(i, key), format!("ENV `{key}` looks like a secret; {how}"))
                     .with_fix(format!("Remove `ENV {key}`; inject it at run time (`docker run -e {key}` or a secret file via `{key}_FILE`)"));
+                // A literal value is presumably the secret: as evidence it is redacted, and
+                // reports mask it in the quoted source line.
+                if !value.is_empty() && !value.contains('$') {
+                    f = f.with_evidence(cx.evidence(&value));
+                }
                 // Nothing is leaked yet by an empty one: a smell, not an exposure.
                 out.push(if value.is_empty() {
                     f.with_severity(Severity::Medium)
