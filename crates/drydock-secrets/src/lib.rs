@@ -134,6 +134,34 @@ const STREAM_CHUNK: usize = 8 << 20;
 /// match that starts before the cut is wholly inside the buffer it is reported from.
 const STREAM_OVERLAP: usize = MAX_WINDOW + 2 * BACK_WINDOW + 4096;
 
+/// Does the token at the start of `rest` (up to whitespace, a quote or `<>`) contain `lit`?
+/// Runs for every hit of keywords such as `https://`, so it is one pass over a byte table.
+fn token_contains(rest: &[u8], lit: &[u8]) -> bool {
+    const END: [bool; 256] = {
+        let mut t = [false; 256];
+        let ends = b" \t\r\n\"'<>`";
+        let mut i = 0;
+        while i < ends.len() {
+            t[ends[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
+    let Some((&first, _)) = lit.split_first() else {
+        return true;
+    };
+    for (i, &b) in rest.iter().enumerate() {
+        if END[b as usize] {
+            return false;
+        }
+        if b == first && rest[i..].starts_with(lit) {
+            // The literal must lie inside the token.
+            return !rest[i..i + lit.len()].iter().any(|&c| END[c as usize]);
+        }
+    }
+    false
+}
+
 /// Can a hit of one keyword hide a hit of the other?
 fn may_overlap(a: &str, b: &str) -> bool {
     // The search restarts one byte after each hit's start, so only a keyword that contains
@@ -538,11 +566,7 @@ impl Engine {
                 let r = &self.rules[ri];
                 if let Some(lit) = &r.def.needs_in_token {
                     let rest = &data[m.end()..(m.end() + 256).min(data.len())];
-                    let tok_end = rest
-                        .iter()
-                        .position(|b| b" \t\r\n\"'<>`".contains(b))
-                        .unwrap_or(rest.len());
-                    if memchr::memmem::find(&rest[..tok_end], lit.as_bytes()).is_none() {
+                    if !token_contains(rest, lit.as_bytes()) {
                         continue;
                     }
                 }

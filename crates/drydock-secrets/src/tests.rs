@@ -302,3 +302,14 @@ fn huge_line_without_newlines_is_bounded() {
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].start_line, 1);
 }
+
+#[test]
+fn token_contains_stops_at_the_token_end() {
+    use crate::token_contains;
+    assert!(token_contains(b"user:pw@host/x more", b"@"));
+    assert!(!token_contains(b"github.com/x more@text", b"@"));
+    assert!(!token_contains(b"a\"@b", b"@"));
+    assert!(token_contains(b"aab", b"ab"));
+    assert!(!token_contains(b"", b"@"));
+    assert!(token_contains(b"anything", b""));
+}
