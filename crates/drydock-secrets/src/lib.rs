@@ -1,9 +1,10 @@
 //! drydock's secret detection engine.
 //!
 //! Rules are data (`rules/*.yaml`, one file per provider family, each rule with examples that
-//! must match and negative examples that must not). Matching is two-stage: one Aho-Corasick
-//! pass over every rule keyword, then each rule's regex only in a window around its keyword
-//! hits, on `&[u8]` (no UTF-8 assumption). Candidates then go through offline validators
+//! must match and negative examples that must not). Matching is two-stage: a keyword pass
+//! over every rule keyword (a hashed shift-or filter, then the keyword automaton around its
+//! flags: `keywords.rs`), then each rule's regex only in a window around its keyword hits, on
+//! `&[u8]` (no UTF-8 assumption). Candidates then go through offline validators
 //! (checksums, JWT header decode, key body decode), entropy/character-class minimums and
 //! placeholder filters; context (owning package, test paths, documented example keys) lowers
 //! severity and says why.
