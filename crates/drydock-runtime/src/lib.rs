@@ -55,6 +55,16 @@ pub struct RuntimeOptions {
     /// Facts about images, keyed by the reference as written in the file (`nginx:1.27`).
     pub image_facts: BTreeMap<String, ImageFacts>,
     pub redaction: Redaction,
+    /// The secret engine for RT016 with the user's rules (drydock.toml); `None` = built-in.
+    pub secrets: Option<std::sync::Arc<drydock_secrets::Engine>>,
+}
+
+impl RuntimeOptions {
+    pub fn secret_engine(&self) -> &drydock_secrets::Engine {
+        self.secrets
+            .as_deref()
+            .unwrap_or_else(|| drydock_secrets::Engine::builtin())
+    }
 }
 
 /// An image a Compose service or Kubernetes container runs (for `--scan-images`).

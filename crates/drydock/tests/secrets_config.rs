@@ -148,6 +148,37 @@ fn inline_rule_is_used_by_secrets_and_scan() {
     // The build argument is redacted in the layer's `created_by` too.
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&TOKEN[7..]));
 
+    // And Compose files (RT016): `DEPLOY` is not a secret-looking name, so only the user's
+    // rule can recognise the value.
+    let compose = write(
+        dir.path(),
+        "compose.yaml",
+        &format!(
+            "services:\n  web:\n    image: nginx:1.27\n    environment:\n      DEPLOY: {TOKEN}\n"
+        ),
+    );
+    let out = drydock()
+        .args(["scan", "--format", "json", "--fail-on", "none"])
+        .arg(&compose)
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let rt016: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "RT016")
+        .collect();
+    assert_eq!(rt016.len(), 1, "{v}");
+    assert!(
+        rt016[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Acme deploy token"),
+        "{v}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&TOKEN[7..]));
+
     // Without the config the built-in rules do not know this format.
     let out = drydock()
         .args(["secrets", "--format", "json", "--fail-on", "none"])

@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use drydock_core::redact::redact;
-use drydock_secrets::{name_suggests_secret, ContentKind, Engine, ScanContext};
+use drydock_secrets::{name_suggests_secret, ContentKind, ScanContext};
 
 pub const META: RuleMeta = RuleMeta {
     id: "RT016",
@@ -83,7 +83,7 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
             kind: ContentKind::Value,
             ..Default::default()
         };
-        let matches = Engine::builtin().scan(value.as_bytes(), &scx);
+        let matches = cx.opts.secret_engine().scan(value.as_bytes(), &scx);
         if let Some(m) = matches.first() {
             let secret = &value.as_bytes()[m.secret.clone()];
             out.push(

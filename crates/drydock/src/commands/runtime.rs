@@ -18,6 +18,7 @@ fn options(env: &ScanEnv, base: &Path) -> RuntimeOptions {
     RuntimeOptions {
         env: std::env::vars().collect(),
         redaction: env.redaction,
+        secrets: env.custom_secrets.clone(),
         ..Default::default()
     }
 }
