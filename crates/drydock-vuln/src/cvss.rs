@@ -1,6 +1,6 @@
-//! CVSS base scores from vectors. v3.0/v3.1 use the specification's formula; v2 vectors
-//! are scored with the v2 formula. CVSS v4 vectors are not scored (their lookup-table
-//! scoring is not ported): callers fall back to the vendor's rating.
+//! CVSS scores from vectors. v3.0/v3.1 use the specification's formula and v2 vectors the
+//! v2 formula (both a few lines); v4 is scored by RustSec's `cvss` crate, whose port of the
+//! specification's macro-vector lookup is tested against Red Hat's reference implementation.
 use drydock_core::Severity;
 
 /// CVSS v3.1 "round up to one decimal" (specification Appendix A).
@@ -150,13 +150,15 @@ fn v2(vector: &str) -> Option<f64> {
     Some((((0.6 * impact) + (0.4 * expl) - 1.5) * f * 10.0).round() / 10.0)
 }
 
-/// Base score of a CVSS v2 or v3.x vector; `None` for v4 or malformed vectors.
+/// Score of a CVSS v2, v3.x or v4.0 vector; `None` for malformed vectors.
 pub fn base_score(vector: &str) -> Option<f64> {
     let v = vector.trim();
     if v.starts_with("CVSS:3.") {
         v3(v)
     } else if v.starts_with("CVSS:4") {
-        None
+        v.parse::<cvss::v4::Vector>()
+            .ok()
+            .map(|x| x.score().value())
     } else if v.contains("Au:") {
         v2(v.trim_start_matches('(').trim_end_matches(')'))
     } else {
@@ -210,10 +212,16 @@ mod tests {
         );
         // Heartbleed v2: 5.0.
         assert_eq!(base_score("AV:N/AC:L/Au:N/C:P/I:N/A:N"), Some(5.0));
+        // v4: values from FIRST's calculator.
         assert_eq!(
             base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
-            None
+            Some(9.3)
         );
+        assert_eq!(
+            base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N"),
+            Some(6.9)
+        );
+        assert_eq!(base_score("CVSS:4.0/AV:N/AC:L"), None);
         assert_eq!(base_score("CVSS:3.1/AV:X"), None);
         assert_eq!(severity_of(7.8), Severity::High);
         assert_eq!(severity_of(10.0), Severity::Critical);
