@@ -335,7 +335,7 @@ fn read_file<R: Read>(
     buf: &mut Vec<u8>,
 ) -> std::io::Result<()> {
     let special = content::is_special(path) && size <= content::special_limit(path);
-    if let Some(note) = crate::analyze::rpm::unsupported_note(path) {
+    if let Some(note) = crate::analyze::rpm::too_large_note(path, size) {
         sum.notes.push(note);
     }
     let sink_wants = {

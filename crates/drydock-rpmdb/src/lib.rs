@@ -1,7 +1,15 @@
-//! RPM package databases: the header blob format (rpm's `headerImport` layout) and the
-//! `rpmdb.sqlite` store. Written here because no maintained crate reads rpm headers from a
-//! byte slice without rpm's C library; shared by the image walker (which files a package
-//! owns) and the vulnerability inventory (name, version, source package).
+//! RPM package databases: the header blob format (rpm's `headerImport` layout) and the three
+//! stores rpm has used — `rpmdb.sqlite` (RHEL/UBI 9+, Fedora 33+), Berkeley DB `Packages`
+//! (RHEL/CentOS 7 and 8, Amazon Linux 2, older Fedora) and ndb `Packages.db` (SUSE). Written
+//! here because no maintained crate reads rpm headers or these stores from a byte slice
+//! without rpm's C library; shared by the image walker (which files a package owns) and the
+//! vulnerability inventory (name, version, source package).
+
+mod bdb;
+mod ndb;
+
+pub use bdb::{bdb_values, is_bdb_hash};
+pub use ndb::{is_ndb, ndb_blobs};
 
 // RPM header tags (rpmtag.h).
 pub const TAG_NAME: u32 = 1000;
@@ -163,6 +171,23 @@ impl<'a> Header<'a> {
                 None => Vec::new(),
             },
         })
+    }
+}
+
+/// Every header blob of an rpm database in any of the three formats, told apart by content.
+pub fn database_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    if data.starts_with(b"SQLite format 3\0") {
+        sqlite_blobs(data)
+    } else if is_ndb(data) {
+        ndb_blobs(data)
+    } else if is_bdb_hash(data) {
+        // Key 0 holds a 4-byte counter, not a header.
+        Ok(bdb_values(data)?
+            .into_iter()
+            .filter(|v| v.len() >= 8)
+            .collect())
+    } else {
+        Err("not an rpm database (neither SQLite, Berkeley DB hash nor ndb)".into())
     }
 }
 

@@ -287,13 +287,13 @@ pub fn is_special(path: &str) -> bool {
             | "lib/apk/db/installed"
     ) || (path.starts_with("var/lib/dpkg/info/") && path.ends_with(".list"))
         || path.starts_with("var/lib/dpkg/status.d/")
-        || super::rpm::SQLITE_PATHS.contains(&path)
+        || super::rpm::DB_PATHS.contains(&path)
 }
 
 /// Largest special file read whole (a hostile image may ship a 10 GiB `etc/passwd`).
 pub fn special_limit(path: &str) -> u64 {
-    if super::rpm::SQLITE_PATHS.contains(&path) {
-        super::rpm::MAX_SQLITE
+    if super::rpm::DB_PATHS.contains(&path) {
+        super::rpm::MAX_DB
     } else {
         16 << 20
     }
@@ -332,8 +332,8 @@ pub fn record_special(path: &str, data: &[u8], sum: &mut LayerSummary) {
         }
         return;
     }
-    if super::rpm::SQLITE_PATHS.contains(&path) {
-        match super::rpm::sqlite_owners(data) {
+    if super::rpm::DB_PATHS.contains(&path) {
+        match super::rpm::owners(data) {
             Ok(owners) => sum.owners.extend(owners),
             Err(e) => sum.notes.push(format!(
                 "/{path}: cannot read the rpm database ({e}): files installed by rpm packages are not known as vendor content"

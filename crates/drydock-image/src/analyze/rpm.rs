@@ -1,37 +1,36 @@
-//! File ownership from the rpm package database (`rpmdb.sqlite`, RHEL/UBI 9+, Fedora 33+,
-//! openSUSE): which package installed which path. Each row of the `Packages` table holds one
-//! package header blob; the header is parsed here (big-endian index + data store, the
-//! `BASENAMES`/`DIRNAMES`/`DIRINDEXES` tags give the file list). The older Berkeley DB
-//! (`Packages`) and ndb (`Packages.db`) formats are recognised and reported, not read.
+//! File ownership from the rpm package database: which package installed which path. All
+//! three formats rpm has used are read (`drydock_rpmdb::database_blobs`): `rpmdb.sqlite`
+//! (RHEL/UBI 9+, Fedora 33+), Berkeley DB `Packages` (RHEL/CentOS 7 and 8, Amazon Linux 2)
+//! and ndb `Packages.db` (SUSE). Each holds one header blob per package; the
+//! `BASENAMES`/`DIRNAMES`/`DIRINDEXES` tags give its file list.
 
-/// Where rpm keeps its sqlite database (both locations are in use).
-pub const SQLITE_PATHS: &[&str] = &[
+/// Where rpm keeps its database, in any format.
+pub const DB_PATHS: &[&str] = &[
     "var/lib/rpm/rpmdb.sqlite",
     "usr/lib/sysimage/rpm/rpmdb.sqlite",
-];
-
-/// Berkeley DB / ndb databases: recognised, not read.
-pub const UNSUPPORTED_PATHS: &[&str] = &[
     "var/lib/rpm/Packages",
     "var/lib/rpm/Packages.db",
     "usr/lib/sysimage/rpm/Packages",
     "usr/lib/sysimage/rpm/Packages.db",
 ];
 
-/// Largest rpmdb.sqlite read (a full Fedora install is ~30 MiB).
-pub const MAX_SQLITE: u64 = 64 << 20;
+/// Largest rpm database read whole (a full RHEL 7 server's Berkeley DB is ~100 MiB; a
+/// container image's a few MiB to a few tens).
+pub const MAX_DB: u64 = 256 << 20;
 
-/// A note for a database format that is not read (`None` for other paths).
-pub fn unsupported_note(path: &str) -> Option<String> {
-    UNSUPPORTED_PATHS.contains(&path).then(|| {
+/// A note for an rpm database too large to read (`None` for other paths and sizes).
+pub fn too_large_note(path: &str, size: u64) -> Option<String> {
+    (DB_PATHS.contains(&path) && size > MAX_DB).then(|| {
         format!(
-            "/{path}: rpm Berkeley DB/ndb database: not read, so files installed by rpm packages are not known as vendor content (only rpmdb.sqlite is read)"
+            "/{path}: rpm database of {} MiB (over {} MiB): not read, so files installed by rpm packages are not known as vendor content",
+            size >> 20,
+            MAX_DB >> 20
         )
     })
 }
 
 /// The package name and the files (normalised, no leading `/`) of one header blob as
-/// stored in `rpmdb.sqlite`.
+/// stored in an rpm database.
 pub fn header_files(blob: &[u8]) -> Result<(String, Vec<String>), String> {
     let h = drydock_rpmdb::Header::parse(blob)?;
     let name = h
@@ -41,10 +40,10 @@ pub fn header_files(blob: &[u8]) -> Result<(String, Vec<String>), String> {
     Ok((name, files))
 }
 
-/// path → package for every file of every package in an `rpmdb.sqlite` (given as bytes).
-pub fn sqlite_owners(data: &[u8]) -> Result<Vec<(String, String)>, String> {
+/// path → package for every file of every package in an rpm database (given as bytes).
+pub fn owners(data: &[u8]) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
-    for (n, blob) in drydock_rpmdb::sqlite_blobs(data)?.iter().enumerate() {
+    for (n, blob) in drydock_rpmdb::database_blobs(data)?.iter().enumerate() {
         let (pkg, files) = header_files(blob).map_err(|e| format!("package row {}: {e}", n + 1))?;
         out.extend(files.into_iter().map(|f| (f, pkg.clone())));
     }
@@ -171,7 +170,7 @@ mod tests {
             .unwrap();
         }
         drop(c);
-        let owners = sqlite_owners(&std::fs::read(&p).unwrap()).unwrap();
+        let owners = owners(&std::fs::read(&p).unwrap()).unwrap();
         assert_eq!(
             owners,
             [
@@ -179,8 +178,9 @@ mod tests {
                 ("usr/bin/su".to_string(), "util-linux".to_string())
             ]
         );
-        assert!(sqlite_owners(b"not a database at all").is_err());
-        assert!(unsupported_note("var/lib/rpm/Packages").is_some());
-        assert!(unsupported_note("var/lib/rpm/rpmdb.sqlite").is_none());
+        assert!(super::owners(b"not a database at all").is_err());
+        assert!(too_large_note("var/lib/rpm/Packages", 300 << 20).is_some());
+        assert!(too_large_note("var/lib/rpm/Packages", 30 << 20).is_none());
+        assert!(too_large_note("etc/passwd", 300 << 20).is_none());
     }
 }

@@ -12,9 +12,7 @@ pub use lang::{
     parse_composer_installed, parse_gemspec, parse_jar, parse_package_json, parse_package_lock,
     parse_python_metadata,
 };
-pub use os::{
-    parse_apk, parse_dpkg, parse_rpm_header, parse_rpmdb_sqlite, split_sourcerpm, RpmHeader,
-};
+pub use os::{parse_apk, parse_dpkg, parse_rpm_header, parse_rpmdb, split_sourcerpm, RpmHeader};
 
 use crate::ecosystem::OsInfo;
 use crate::package::{Kind, Origin, Package};
@@ -35,8 +33,8 @@ enum FileKind {
     DpkgStatus,
     DpkgStatusD,
     Apk,
-    RpmSqlite,
-    RpmUnsupported,
+    /// rpmdb.sqlite, Berkeley DB `Packages` or ndb `Packages.db` (told apart by content).
+    RpmDb,
     PythonMeta,
     PackageJson,
     PackageLock,
@@ -56,11 +54,12 @@ fn classify(path: &str) -> Option<FileKind> {
         "etc/os-release" | "usr/lib/os-release" => FileKind::OsRelease,
         "var/lib/dpkg/status" => FileKind::DpkgStatus,
         "lib/apk/db/installed" | "usr/lib/apk/db/installed" => FileKind::Apk,
-        "var/lib/rpm/rpmdb.sqlite" | "usr/lib/sysimage/rpm/rpmdb.sqlite" => FileKind::RpmSqlite,
-        "var/lib/rpm/Packages"
+        "var/lib/rpm/rpmdb.sqlite"
+        | "usr/lib/sysimage/rpm/rpmdb.sqlite"
+        | "var/lib/rpm/Packages"
         | "var/lib/rpm/Packages.db"
         | "usr/lib/sysimage/rpm/Packages.db"
-        | "usr/lib/sysimage/rpm/Packages" => FileKind::RpmUnsupported,
+        | "usr/lib/sysimage/rpm/Packages" => FileKind::RpmDb,
         _ if path.starts_with("var/lib/dpkg/status.d/") && !name.ends_with(".md5sums") => {
             FileKind::DpkgStatusD
         }
@@ -127,7 +126,7 @@ fn looks_like_binary_path(path: &str) -> bool {
 pub struct InventoryResult {
     pub packages: Vec<Package>,
     pub os: Option<OsInfo>,
-    /// Things the user should know (unsupported database formats, unparsable files).
+    /// Things the user should know (unreadable databases, unparsable files).
     pub notes: Vec<String>,
 }
 
@@ -150,12 +149,6 @@ pub struct Inventory {
     files: BTreeMap<String, BTreeMap<usize, Version>>,
     /// (layer, path) of every whiteout; a whiteout hides lower layers' content only.
     deletions: Vec<(usize, String)>,
-    /// Filled from `wants` (hence the lock): unsupported databases are never buffered.
-    unsupported: std::sync::Mutex<BTreeMap<String, String>>,
-}
-
-fn unsupported_rpm_note(path: &str) -> String {
-    format!("{path}: RPM BerkeleyDB/ndb databases are not supported (only rpmdb.sqlite, RHEL/UBI 9+, Fedora 33+): OS packages of this image were not inventoried")
 }
 
 impl Inventory {
@@ -176,17 +169,13 @@ impl Inventory {
             }
             FileKind::DpkgStatus | FileKind::DpkgStatusD => os::parse_dpkg(&text(), path, layer),
             FileKind::Apk => os::parse_apk(&text(), path, layer),
-            FileKind::RpmSqlite => match os::parse_rpmdb_sqlite(data, path, layer) {
+            FileKind::RpmDb => match os::parse_rpmdb(data, path, layer) {
                 Ok(p) => p,
                 Err(e) => {
                     version.note = Some(format!("{path}: cannot read rpm database: {e}"));
                     Vec::new()
                 }
             },
-            FileKind::RpmUnsupported => {
-                version.note = Some(unsupported_rpm_note(path));
-                Vec::new()
-            }
             FileKind::PythonMeta => lang::parse_python_metadata(&text(), path, layer)
                 .into_iter()
                 .collect(),
@@ -327,16 +316,10 @@ impl Inventory {
                 String::new(),
             ),
         };
-        let mut notes_by_path: BTreeMap<String, String> = resolved
+        let notes_by_path: BTreeMap<String, String> = resolved
             .iter()
             .filter_map(|(k, v)| v.note.clone().map(|n| (k.clone(), n)))
             .collect();
-        if let Ok(u) = self.unsupported.lock() {
-            // `wants` has no layer: a whiteout of the path in any layer drops the note.
-            for (k, n) in u.iter().filter(|(k, _)| !self.deleted_above(0, k)) {
-                notes_by_path.entry(k.clone()).or_insert_with(|| n.clone());
-            }
-        }
         let mut notes: Vec<String> = notes_by_path.into_values().collect();
         let mut packages: Vec<Package> = Vec::new();
         let mut os_pkgs = 0usize;
@@ -399,15 +382,7 @@ impl FileSink for Inventory {
             None => false,
             Some(FileKind::Jar) => size <= MAX_BINARY,
             Some(FileKind::Binary) => (MIN_BINARY..=MAX_BINARY).contains(&size),
-            Some(FileKind::DpkgStatus | FileKind::Apk | FileKind::RpmSqlite) => size <= MAX_DB,
-            // Only the path matters: note the unsupported format without buffering the file.
-            Some(FileKind::RpmUnsupported) => {
-                let p = path.trim_start_matches("./").trim_start_matches('/');
-                if let Ok(mut u) = self.unsupported.lock() {
-                    u.insert(p.to_string(), unsupported_rpm_note(p));
-                }
-                false
-            }
+            Some(FileKind::DpkgStatus | FileKind::Apk | FileKind::RpmDb) => size <= MAX_DB,
             Some(_) => size <= MAX_MANIFEST,
         }
     }

@@ -151,10 +151,10 @@ pub fn split_sourcerpm(s: &str) -> Option<(String, String)> {
     Some((name.to_string(), format!("{ver}-{rel}")))
 }
 
-/// Packages of an rpmdb.sqlite file (given as bytes: it is written to a private temporary
-/// file because SQLite needs a file to open).
-pub fn parse_rpmdb_sqlite(data: &[u8], path: &str, layer: usize) -> Result<Vec<Package>, String> {
-    let blobs = drydock_rpmdb::sqlite_blobs(data)?;
+/// Packages of an rpm database given as bytes: `rpmdb.sqlite` (written to a private
+/// temporary file, SQLite needs a file), Berkeley DB `Packages` or ndb `Packages.db`.
+pub fn parse_rpmdb(data: &[u8], path: &str, layer: usize) -> Result<Vec<Package>, String> {
+    let blobs = drydock_rpmdb::database_blobs(data)?;
     let mut out = Vec::new();
     for (i, b) in blobs.iter().enumerate() {
         let h = parse_rpm_header(b).map_err(|e| format!("package header {i}: {e}"))?;
