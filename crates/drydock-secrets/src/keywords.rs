@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 
 /// Below this size the filter costs more than it saves: search directly.
 const SMALL: usize = 256;
+/// More than one flag per this many bytes: verify by one walk over the whole buffer.
+const DENSE: usize = 24;
 
 pub(crate) struct Keywords {
     exact: Exact,
@@ -94,11 +96,20 @@ impl Keywords {
             if let (Some(c), Exact::Dfa(d)) = (&filter.verify, &self.exact) {
                 // Each hit lies inside the longest keyword ending where it ends: searching
                 // only those spans finds the same hits as a search of the whole buffer.
-                let spans = ends.into_iter().filter_map(|(end, span)| {
-                    c.longest_ending(d, data, end, span)
-                        .map(|len| end - len..end)
-                });
-                return c.hits(d, data, &merge(spans), f);
+                let spans: Vec<Range<usize>> = if ends.len() > data.len() / DENSE {
+                    // Flags this dense (text made of keyword fragments, or crafted to
+                    // collide) would cost up to a keyword length of walking each: one
+                    // walk over the whole buffer bounds the work instead.
+                    c.longest_endings(d, data)
+                } else {
+                    ends.into_iter()
+                        .filter_map(|(end, span)| {
+                            c.longest_ending(d, data, end, span)
+                                .map(|len| end - len..end)
+                        })
+                        .collect()
+                };
+                return c.hits(d, data, &merge(spans.into_iter()), f);
             }
             merge(
                 ends.into_iter()
@@ -262,6 +273,30 @@ impl Compact {
         }
     }
 
+    /// The span of the longest keyword ending at each position where one ends.
+    fn longest_endings(&self, d: &dfa::DFA, data: &[u8]) -> Vec<Range<usize>> {
+        let (t, m) = (&self.table[..=self.mask], self.mask);
+        let mut s = 0u32;
+        let mut out = Vec::new();
+        for (i, &b) in data.iter().enumerate() {
+            s = t[(s | self.cls[b as usize] as u32) as usize & m];
+            if s & MATCH != 0 {
+                let len = self.longest(d, s);
+                out.push(i + 1 - len..i + 1);
+            }
+        }
+        out
+    }
+
+    /// The longest keyword the match state `s` (a table entry) stands for.
+    fn longest(&self, d: &dfa::DFA, s: u32) -> usize {
+        let sid = self.states[(s & !MATCH) as usize / self.cols];
+        (0..d.match_len(sid))
+            .map(|i| d.pattern_len(d.match_pattern(sid, i)))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The longest keyword of at most `span` bytes that ends just before `end`, if any.
     fn longest_ending(&self, d: &dfa::DFA, data: &[u8], end: usize, span: usize) -> Option<usize> {
         let (t, m) = (&self.table[..=self.mask], self.mask);
@@ -269,13 +304,7 @@ impl Compact {
         for &b in &data[end.saturating_sub(span)..end] {
             s = t[(s | self.cls[b as usize] as u32) as usize & m];
         }
-        if s & MATCH == 0 {
-            return None;
-        }
-        let sid = self.states[(s & !MATCH) as usize / self.cols];
-        (0..d.match_len(sid))
-            .map(|i| d.pattern_len(d.match_pattern(sid, i)))
-            .max()
+        (s & MATCH != 0).then(|| self.longest(d, s))
     }
 }
 
@@ -632,6 +661,15 @@ mod tests {
         parts.extend([&b"\xff\x7f^"[..], b"Q^", b" ", b"\n", b"plain words "]);
         let data = text(&parts, 200_000, 0x1234_5678_9abc_def1);
         assert!(check(&kw, &data) > 1000);
+        // The same keywords sparse in ordinary text: flags are verified one by one.
+        let filler = b"plain words of ordinary prose, long enough to thin the keywords out. ";
+        let mut sparse = parts.clone();
+        sparse.extend(std::iter::repeat_n(&filler[..], parts.len() * 20));
+        let data = text(&sparse, 200_000, 0x0fed_cba9_8765_4321);
+        let mut ends = Vec::new();
+        Fdr::new(&Keywords::new(&kw).keywords).ends(&data, &mut ends);
+        assert!(ends.len() < data.len() / DENSE, "{} flags", ends.len());
+        assert!(check(&kw, &data) > 100);
     }
 
     #[test]
