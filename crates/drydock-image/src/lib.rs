@@ -12,6 +12,7 @@ pub mod archive;
 pub mod auth;
 pub mod blob;
 pub mod daemon;
+pub mod dirtransport;
 pub mod layerfs;
 pub mod manifest;
 pub mod oci;

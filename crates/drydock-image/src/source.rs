@@ -171,11 +171,12 @@ impl fmt::Debug for ResolvedImage {
 /// Every error names the input or blob it is about; `Display` is one line.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
-    #[error("{input}: {source}")]
+    /// The cause is part of the message and deliberately not a `source()`: callers print
+    /// error chains, and it would be printed twice.
+    #[error("{input}: {error}")]
     Io {
         input: String,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A document (manifest, index, config, tar header) that cannot be understood.
     #[error("{input}: {message}")]
@@ -214,7 +215,7 @@ impl ImageError {
     pub fn io(input: impl Into<String>, source: std::io::Error) -> Self {
         ImageError::Io {
             input: input.into(),
-            source,
+            error: source,
         }
     }
     pub fn format(input: impl Into<String>, message: impl Into<String>) -> Self {
@@ -289,6 +290,10 @@ pub enum SourceSpec {
         path: PathBuf,
         tag: Option<String>,
     },
+    /// `skopeo copy … dir:DIR` output.
+    Dir {
+        path: PathBuf,
+    },
     DockerDaemon {
         name: String,
     },
@@ -346,6 +351,7 @@ impl SourceSpec {
                 let (path, tag) = split_path_suffix(rest);
                 return Ok(SourceSpec::OciArchive { path, tag });
             }
+            "dir" => return Ok(SourceSpec::Dir { path: rest.into() }),
             "docker-daemon" => {
                 return Ok(SourceSpec::DockerDaemon {
                     name: rest.to_string(),
@@ -365,6 +371,11 @@ impl SourceSpec {
         }
         let p = Path::new(source);
         if p.is_dir() {
+            if crate::dirtransport::is_dir_image(p) {
+                return Ok(SourceSpec::Dir {
+                    path: p.to_path_buf(),
+                });
+            }
             if p.join("index.json").is_file() {
                 return Ok(SourceSpec::OciLayout {
                     path: p.to_path_buf(),
@@ -421,6 +432,7 @@ pub fn open(source: &str, opts: &OpenOptions) -> Result<Vec<ResolvedImage>, Imag
         SourceSpec::OciArchive { path, tag } => {
             crate::oci::open_archive(&path, tag.as_deref(), opts)
         }
+        SourceSpec::Dir { path } => crate::dirtransport::open_dir(&path, opts),
         SourceSpec::DockerDaemon { name } => open_daemon("docker-daemon", &name, opts),
         SourceSpec::Podman { name } => open_daemon("podman", &name, opts),
         SourceSpec::Registry { reference } => open_registry(&reference, opts),

@@ -24,6 +24,7 @@ mod util;
 
 pub use github::{escape_data as github_escape_data, escape_property as github_escape_property};
 pub use html::escape as html_escape;
+pub use util::clean as terminal_clean;
 
 /// Everything one `drydock scan` run reports.
 pub struct Report<'a> {

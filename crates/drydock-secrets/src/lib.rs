@@ -84,6 +84,40 @@ pub struct SecretMatch {
     pub vendor_reason: Option<String>,
 }
 
+impl SecretMatch {
+    /// What was found, for a sentence: the rule's name without its parenthesised scope
+    /// ("Secret value in a secret-named variable (ENV, ARG, LABEL)" reads "Secret value").
+    pub fn kind(&self) -> &str {
+        match self.rule_id.as_str() {
+            "secret-in-named-variable" => "Secret value",
+            _ => &self.rule_name,
+        }
+    }
+
+    /// [`kind`](Self::kind) with its article, lower-cased where it starts a phrase:
+    /// "an AWS access key ID", "a GitHub personal access token", "a secret value".
+    pub fn with_article(&self) -> String {
+        let kind = self.kind();
+        let first = kind.split_whitespace().next().unwrap_or("");
+        let acronym = first.len() > 1
+            && first
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        // Acronyms are read letter by letter: "an RSA key", "an SSH key", "a PGP key".
+        let vowel_sound = match first.chars().next() {
+            Some(c) if acronym => "AEFHILMNORSX".contains(c),
+            Some(c) => "aeiouAEIOU".contains(c) || first == "npm",
+            None => false,
+        };
+        let kind = if kind == "Secret value" {
+            "secret value"
+        } else {
+            kind
+        };
+        format!("{} {kind}", if vowel_sound { "an" } else { "a" })
+    }
+}
+
 /// A validated candidate before line numbers are attached.
 #[derive(Clone, Debug)]
 struct Raw {

@@ -313,3 +313,32 @@ fn token_contains_stops_at_the_token_end() {
     assert!(!token_contains(b"", b"@"));
     assert!(token_contains(b"anything", b""));
 }
+
+#[test]
+fn match_descriptions_read_as_english() {
+    let engine = Engine::builtin();
+    let describe = |text: &str, name: Option<&str>| {
+        let cx = ScanContext {
+            name,
+            kind: if name.is_some() {
+                ContentKind::Value
+            } else {
+                ContentKind::File
+            },
+            ..Default::default()
+        };
+        engine.scan(text.as_bytes(), &cx)[0].with_article()
+    };
+    assert_eq!(
+        describe("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n", None),
+        "an AWS access key ID"
+    );
+    assert!(
+        describe("token = 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\n", None)
+            .starts_with("a GitHub")
+    );
+    assert_eq!(
+        describe("Zq8vN3kR7tLp2XwY9mBc", Some("DB_PASSWORD")),
+        "a secret value"
+    );
+}

@@ -70,7 +70,8 @@ pub enum SeverityArg {
     Medium,
     Low,
     Info,
-    /// Never fail on findings (exit 0 unless an error occurs).
+    /// With --fail-on: never fail on findings (exit 0 unless an error occurs); with
+    /// --min-severity: report every finding.
     None,
 }
 
@@ -110,7 +111,8 @@ pub struct OutputArgs {
     /// Same as --color never.
     #[arg(long)]
     pub no_color: bool,
-    /// Print only findings (no summary lines).
+    /// Shorter text output: no image summary, layer table or `drydock explain` notes
+    /// (findings, totals and the verdict stay).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// More detail in errors and progress.

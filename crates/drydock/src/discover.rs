@@ -6,12 +6,14 @@ use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-pub const IMAGE_TRANSPORTS: [&str; 6] = [
+pub const IMAGE_TRANSPORTS: [&str; 8] = [
     "docker-archive:",
     "oci:",
     "oci-archive:",
+    "dir:",
     "docker-daemon:",
     "podman:",
+    "containers-storage:",
     "docker://",
 ];
 
@@ -64,6 +66,9 @@ pub fn classify(arg: &str) -> Result<TargetKind> {
         if path.join("oci-layout").is_file() && path.join("index.json").is_file() {
             return Ok(TargetKind::Image(format!("oci:{arg}")));
         }
+        if drydock_image::dirtransport::is_dir_image(path) {
+            return Ok(TargetKind::Image(format!("dir:{arg}")));
+        }
         return Ok(TargetKind::Directory(path.to_path_buf()));
     }
     if path.is_file() {
@@ -81,6 +86,25 @@ pub fn classify(arg: &str) -> Result<TargetKind> {
     }
     if path.exists() {
         bail!("{arg}: not a regular file or directory");
+    }
+    // `word:/…` or `word:.…` is a transport prefix (an image reference never has a tag or
+    // port starting with `/` or `.`): say so rather than asking a registry named `word`.
+    if let Some((prefix, rest)) = arg.split_once(':') {
+        if !prefix.is_empty()
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && (rest.starts_with('/') || rest.starts_with('.') || rest.is_empty())
+        {
+            let known: Vec<&str> = IMAGE_TRANSPORTS
+                .iter()
+                .map(|t| t.trim_end_matches("//"))
+                .collect();
+            bail!(
+                "{arg}: unknown transport `{prefix}:` (known: {})",
+                known.join(" ")
+            );
+        }
     }
     match drydock_core::imageref::ImageRef::parse(arg) {
         Ok(_) if !arg.contains(std::path::MAIN_SEPARATOR) || arg.contains(':') => {
@@ -147,6 +171,24 @@ mod tests {
             "docker-compose.yml",
         ] {
             assert!(!is_dockerfile_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn unknown_transports_are_named_not_looked_up() {
+        let e = classify("foo:/nonexistent/x").unwrap_err().to_string();
+        assert!(e.contains("unknown transport `foo:`"), "{e}");
+        assert!(classify("vfs:./x").is_err());
+        for image in [
+            "localhost:5000/app:1",
+            "alpine:3.20",
+            "dir:/nonexistent",
+            "containers-storage:app",
+        ] {
+            assert!(
+                matches!(classify(image), Ok(TargetKind::Image(_))),
+                "{image}"
+            );
         }
     }
 

@@ -1,6 +1,28 @@
 //! The `drydock` binary: argument parsing and wiring of the library crates. No analysis
 //! logic lives here.
 
+/// `eprintln!` for diagnostics, which quote untrusted text (Dockerfile lines, paths and
+/// strings from images): control characters are shown escaped so they cannot drive the
+/// terminal.
+macro_rules! diag {
+    ($($t:tt)*) => {
+        eprintln!("{}", drydock_report::terminal_clean(&format!($($t)*)))
+    };
+}
+
+/// `print!`/`println!` that end the process quietly when standard output is a closed pipe
+/// (`drydock rules | head`) instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::write_stdout(format_args!($($t)*))
+    };
+}
+macro_rules! outln {
+    ($($t:tt)*) => {
+        $crate::write_stdout(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
 mod cli;
 mod commands;
 mod config;
@@ -40,12 +62,23 @@ fn main() -> ExitCode {
     }
 }
 
+fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_CLEAN.into());
+        }
+        diag!("drydock: error: cannot write to standard output: {e}");
+        std::process::exit(EXIT_ERROR.into());
+    }
+}
+
 /// One line by default (the error and its causes joined), the whole chain with `-v`.
 fn print_error(e: &anyhow::Error, verbose: bool) {
     if verbose {
-        eprintln!("drydock: error: {e}");
+        diag!("drydock: error: {e}");
         for cause in e.chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+            diag!("  caused by: {cause}");
         }
     } else {
         let mut line = e.to_string();
@@ -56,7 +89,7 @@ fn print_error(e: &anyhow::Error, verbose: bool) {
                 line.push_str(&c);
             }
         }
-        eprintln!("drydock: error: {}", line.replace('\n', " "));
+        diag!("drydock: error: {}", line.replace('\n', " "));
     }
 }
 

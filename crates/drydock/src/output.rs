@@ -210,7 +210,7 @@ pub fn finish(
         }
     }
     for e in &report.errors {
-        eprintln!("drydock: error: {}: {}", e.target, e.message);
+        diag!("drydock: error: {}: {}", e.target, e.message);
     }
     if !report.errors.is_empty() {
         return Ok(crate::EXIT_ERROR);

@@ -271,6 +271,51 @@ fn malformed_dockerfile_is_an_error_but_still_scanned() {
 }
 
 #[test]
+fn a_file_that_is_not_a_dockerfile_is_one_unscannable_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = write(
+        dir.path(),
+        "passwd",
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\n",
+    );
+    let out = drydock().arg("scan").arg(&text).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("and 2 more errors"), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 target could not be scanned"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let binary = dir.path().join("elf");
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
+    bytes.extend(std::iter::repeat_n(0u8, 4000));
+    std::fs::write(&binary, bytes).unwrap();
+    let out = drydock().arg("scan").arg(&binary).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("not a Dockerfile (binary content)"), "{err}");
+}
+
+#[test]
+fn diagnostics_never_carry_terminal_control_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    let df = write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\n\x1b]0;pwned\x07\x1b[2J\x1b[31mRUN evil\n",
+    );
+    let out = drydock().arg("scan").arg(&df).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(!stream.contains(&0x1b) && !stream.contains(&0x07));
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\\u{1b}"));
+}
+
+#[test]
 fn parse_json_interface() {
     let dir = tempfile::tempdir().unwrap();
     let df = write(
@@ -475,4 +520,24 @@ fn secret_named_values_are_masked_in_snippets() {
         .unwrap();
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("hunter2prod") && shown.contains("letmein-prod-42"));
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    use std::io::Read;
+    for args in [&["rules", "--format", "markdown"][..], &["rules"][..]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("drydock"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read a little, then close the pipe while drydock is still writing.
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
 }

@@ -239,3 +239,22 @@ fn base_from_rootfs_import_and_annotation() {
     assert_eq!(by_rule(&v, "VU001").len(), 2);
     assert!(stderr.contains("base image not identified"), "{stderr}");
 }
+
+#[test]
+fn db_status_without_a_database_is_an_answer_not_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("none.sqlite");
+    let out = drydock()
+        .args(["db", "status", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("none yet"));
+    assert!(!db.exists(), "a status query must not create the database");
+}

@@ -65,7 +65,7 @@ impl Rule for SecretInArgDefault {
                         cx.finding(
                             &META,
                             span,
-                            format!("ARG `{key}` has a {} as its default value; it is in the Dockerfile and in the image history", m.rule_name),
+                            format!("ARG `{key}` has {} as its default value; it is in the Dockerfile and in the image history", m.with_article()),
                         )
                         .with_evidence(cx.evidence(secret))
                         .with_confidence(m.confidence)

@@ -68,7 +68,7 @@ impl Rule for SecretInEnv {
                         cx.finding(
                             &META,
                             span,
-                            format!("ENV `{key}` holds a {} in plain text; it is stored in the image config and inherited by every container", m.rule_name),
+                            format!("ENV `{key}` holds {} in plain text; it is stored in the image config and inherited by every container", m.with_article()),
                         )
                         .with_evidence(cx.evidence(secret))
                         .with_confidence(m.confidence)

@@ -56,7 +56,7 @@ impl Rule for SecretInLabel {
                         cx.finding(
                             &META,
                             span,
-                            format!("LABEL `{key}` holds a {}; labels are public image metadata", m.rule_name),
+                            format!("LABEL `{key}` holds {}; labels are public image metadata", m.with_article()),
                         )
                         .with_evidence(cx.evidence(secret))
                         .with_confidence(m.confidence)

@@ -61,7 +61,7 @@ impl Rule for SecretInRun {
                     cx.finding(
                         &META,
                         script.span(&m.secret),
-                        format!("RUN command contains a {}; command lines are stored in the image history", m.rule_name),
+                        format!("RUN command contains {}; command lines are stored in the image history", m.with_article()),
                     )
                     .with_evidence(cx.evidence(secret))
                     .with_confidence(m.confidence)

@@ -45,7 +45,7 @@ pub fn value_secrets(
                 meta.id,
                 severity,
                 meta.category,
-                format!("{} in {what}", m.rule_name),
+                format!("{} in {what}", m.kind()),
                 loc.clone(),
             )
             .with_confidence(m.confidence)

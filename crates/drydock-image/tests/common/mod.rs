@@ -368,6 +368,20 @@ pub fn write_oci_layout(dir: &Path, images: &[(&str, &Image)]) {
     std::fs::write(dir.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
 }
 
+/// `skopeo copy … dir:DIR` layout: `manifest.json`, `version`, blobs named by digest hex.
+pub fn write_dir_image(dir: &Path, img: &Image) -> Built {
+    std::fs::create_dir_all(dir).unwrap();
+    let b = img.build();
+    let hex = |d: &str| d.trim_start_matches("sha256:").to_string();
+    std::fs::write(dir.join(hex(&b.config_digest)), &b.config).unwrap();
+    for l in &b.layers {
+        std::fs::write(dir.join(hex(&l.1)), &l.0).unwrap();
+    }
+    std::fs::write(dir.join("manifest.json"), &b.manifest).unwrap();
+    std::fs::write(dir.join("version"), "Directory Transport Version: 1.1\n").unwrap();
+    b
+}
+
 pub fn write_image_blobs(dir: &Path, img: &Image) -> Built {
     let b = img.build();
     write_blob(dir, &b.config);

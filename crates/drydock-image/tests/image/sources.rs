@@ -44,6 +44,7 @@ fn all_formats_agree() {
     docker.docker_types = true;
     write_oci_layout(&d.join("oci"), &[("1.0", &img)]);
     write_oci_archive(&d.join("oci.tar"), &[("1.0", &img)]);
+    write_dir_image(&d.join("skopeo-dir"), &docker);
     for (name, style) in [
         ("skopeo.tar", DockerStyle::Skopeo),
         ("legacy.tar", DockerStyle::Legacy),
@@ -70,6 +71,8 @@ fn all_formats_agree() {
         p("legacy.tar"),
         format!("docker-archive:{}:lab/planted:1.0", p("ocidocker.tar")),
         p("skopeo.tar.gz"),
+        format!("dir:{}", p("skopeo-dir")),
+        p("skopeo-dir"),
     ] {
         let s = scan_source(&src);
         assert_eq!(s.len(), 1, "{src}");
@@ -82,6 +85,30 @@ fn all_formats_agree() {
     }
     let legacy = scan_source(&p("legacy.tar"));
     assert_eq!(legacy[0].summary.name, "lab/planted:1.0");
+
+    // dir: blobs are verified like any other: a flipped byte is a digest mismatch.
+    let b = docker.build();
+    let layer = d
+        .join("skopeo-dir")
+        .join(b.layers[1].1.trim_start_matches("sha256:"));
+    let mut bytes = std::fs::read(&layer).unwrap();
+    // A byte the layer's other checks do not see: gzip's CRC-32 (skipped, the digest covers
+    // it), or a byte of the first file's content in a plain tar.
+    let at = if b.layers[1].3.ends_with("gzip") {
+        bytes.len() - 8
+    } else {
+        512 + 5
+    };
+    bytes[at] ^= 1;
+    std::fs::write(&layer, bytes).unwrap();
+    let src = format!("dir:{}", p("skopeo-dir"));
+    let err = open(&src, &OpenOptions::default())
+        .and_then(|imgs| drydock_image::scan(&imgs[0], &no_secrets(), &mut []))
+        .err()
+        .unwrap_or_else(|| panic!("{src}: a corrupt blob must fail"));
+    assert!(err.to_string().contains("mismatch"), "{err}");
+    let err = open(&format!("dir:{}", p("oci")), &OpenOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("manifest.json"), "{err}");
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
         if let Some(m) = matches.first() {
             let secret = &value.as_bytes()[m.secret.clone()];
             out.push(
-                cx.finding(&META, w, &e.at, format!("environment variable `{name}` holds a {} in plain text", m.rule_name))
+                cx.finding(&META, w, &e.at, format!("environment variable `{name}` holds {} in plain text", m.with_article()))
                     .with_severity(m.severity.max(Severity::High).min(Severity::Critical))
                     .with_confidence(m.confidence)
                     .with_evidence(redact(secret, cx.opts.redaction))

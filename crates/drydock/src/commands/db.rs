@@ -50,7 +50,7 @@ pub fn open_for_scan(
 ) -> Option<drydock_vuln::Db> {
     let o = db_options(explicit, cfg, offline);
     if !o.db_path.exists() {
-        eprintln!(
+        diag!(
             "drydock: warning: no vulnerability database at {} — package vulnerabilities are not checked (run `drydock db update`, or `drydock db import FILE.zip` offline)",
             o.db_path.display()
         );
@@ -60,7 +60,7 @@ pub fn open_for_scan(
         // Freshness is checked per image, once its inventory says which ecosystems it needs.
         Ok(db) => Some(db),
         Err(e) => {
-            eprintln!("drydock: warning: {e} — package vulnerabilities are not checked");
+            diag!("drydock: warning: {e} — package vulnerabilities are not checked");
             None
         }
     }
@@ -84,19 +84,22 @@ pub fn run(args: DbArgs) -> Result<u8> {
             };
             let results = drydock_vuln::update(&o, &list).map_err(|e| anyhow::anyhow!("{e}"))?;
             for r in results {
-                println!(
+                outln!(
                     "{:<14} {:>8} advisories  {:>10} bytes  {}",
-                    r.ecosystem, r.stats.records, r.bytes, r.url
+                    r.ecosystem,
+                    r.stats.records,
+                    r.bytes,
+                    r.url
                 );
             }
-            println!("database: {}", o.db_path.display());
+            outln!("database: {}", o.db_path.display());
         }
         DbAction::Import { path, ecosystem } => {
             let mut db = drydock_vuln::Db::open(&o.db_path).map_err(|e| anyhow::anyhow!("{e}"))?;
             let stats = db
                 .import_path(&path, ecosystem.as_deref())
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            println!(
+            outln!(
                 "imported {} advisories ({} withdrawn skipped) from {} into {}",
                 stats.records,
                 stats.withdrawn,
@@ -106,14 +109,16 @@ pub fn run(args: DbArgs) -> Result<u8> {
         }
         DbAction::Status => {
             if !o.db_path.exists() {
-                anyhow::bail!(
-                    "{}: no vulnerability database yet (run `drydock db update` or `drydock db import FILE.zip`)",
+                // A status query, not a failure: say there is none and how to make one.
+                outln!(
+                    "database: {} (none yet: run `drydock db update`, or `drydock db import FILE.zip` offline)",
                     o.db_path.display()
                 );
+                return Ok(crate::EXIT_CLEAN);
             }
             let db =
                 drydock_vuln::Db::open_existing(&o.db_path).map_err(|e| anyhow::anyhow!("{e}"))?;
-            print!(
+            out!(
                 "{}",
                 db.status().map_err(|e| anyhow::anyhow!("{e}"))?.render()
             );

@@ -6,7 +6,7 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
     let reg = registry::get();
     match reg.lookup(&args.rule) {
         Some(rule) => {
-            print!("{}", rule.render_explain());
+            out!("{}", rule.render_explain());
             Ok(crate::EXIT_CLEAN)
         }
         None => {

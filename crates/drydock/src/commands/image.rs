@@ -186,11 +186,11 @@ fn record(
         ..Default::default()
     });
     for n in &result.notes {
-        eprintln!("drydock: note: {}: {n}", result.summary.name);
+        diag!("drydock: note: {}: {n}", result.summary.name);
     }
     let inv = inventory.finish_all();
     for n in &inv.notes {
-        eprintln!("drydock: note: {}: {n}", result.summary.name);
+        diag!("drydock: note: {}: {n}", result.summary.name);
     }
     if let Some(db) = db {
         if let Ok(f) = db.freshness(
@@ -198,7 +198,7 @@ fn record(
             db_max_age(env),
         ) {
             for m in f.messages() {
-                eprintln!("drydock: warning: {m}");
+                diag!("drydock: warning: {m}");
             }
         }
         let mopts = drydock_vuln::MatchOptions {
@@ -214,7 +214,7 @@ fn record(
             .and_then(|os| drydock_vuln::eol_info(os, today));
         let verdict = drydock_vuln::base_image_verdict(&vulns, mopts.base_layers, eol.as_ref());
         let line = drydock_vuln::base_summary(base.as_ref(), &verdict);
-        eprintln!("drydock: {}: {line}", result.summary.name);
+        diag!("drydock: {}: {line}", result.summary.name);
         if let Some(v) = base_view.as_mut() {
             v.vulnerabilities = Some(verdict.in_base);
             v.fixable_by_rebuild = Some(verdict.fixable_in_base);

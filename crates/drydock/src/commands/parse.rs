@@ -20,7 +20,7 @@ pub fn run(args: ParseArgs) -> Result<u8> {
     match args.format {
         ParseFormat::Json => {
             let v = drydock_dockerfile::to_parse_json(&df);
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            outln!("{}", serde_json::to_string_pretty(&v)?);
         }
         ParseFormat::Text => {
             for i in &df.instructions {
@@ -29,7 +29,7 @@ pub fn run(args: ParseArgs) -> Result<u8> {
                 } else {
                     format!(" {}", i.flags.join(" "))
                 };
-                println!(
+                outln!(
                     "{:>4}-{:<4} {}{}{} {:?}",
                     i.start_line,
                     i.end_line,
@@ -42,11 +42,11 @@ pub fn run(args: ParseArgs) -> Result<u8> {
                     i.value
                 );
                 for h in &i.heredocs {
-                    println!("          <<{} ({} bytes)", h.name, h.content.len());
+                    outln!("          <<{} ({} bytes)", h.name, h.content.len());
                 }
             }
             for e in &df.errors {
-                eprintln!("{name}:{}: error: {}", e.line, e.message);
+                diag!("{name}:{}: error: {}", e.line, e.message);
             }
         }
     }

@@ -10,12 +10,12 @@ pub fn run(args: RulesArgs) -> Result<u8> {
     let reg = registry::get();
     match args.format {
         RulesFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&reg.rules)?);
+            outln!("{}", serde_json::to_string_pretty(&reg.rules)?);
         }
-        RulesFormat::Markdown => print!("{}", markdown(&reg.rules)),
+        RulesFormat::Markdown => out!("{}", markdown(&reg.rules)),
         RulesFormat::Text => {
             for r in &reg.rules {
-                println!(
+                outln!(
                     "{:<8} {:<8} {:<16} {}{}",
                     r.id,
                     r.severity.as_str(),
@@ -28,7 +28,7 @@ pub fn run(args: RulesArgs) -> Result<u8> {
                     }
                 );
             }
-            println!(
+            outln!(
                 "\n{} rules. `drydock explain ID` shows why each matters and how to fix it.",
                 reg.rules.len()
             );
@@ -43,9 +43,11 @@ fn check(extra: Option<&std::path::Path>) -> Result<u8> {
     let cfg = crate::config::Config::discover(None, Some(&cwd))?;
     let defs = super::secrets::user_rules(&cfg, extra)?;
     let report = drydock_secrets::check_rule_defs(defs, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!(
+    outln!(
         "secret rules ok: {} rules, {} examples and {} negative examples checked",
-        report.rules, report.examples, report.negative_examples
+        report.rules,
+        report.examples,
+        report.negative_examples
     );
     Ok(crate::EXIT_CLEAN)
 }

@@ -59,9 +59,10 @@ pub fn scan_runtime_file(path: &Path, args: &ScanArgs, env: &ScanEnv, outcome: &
                 Ok(user) => {
                     facts.insert(use_.image.clone(), ImageFacts { user: Some(user) });
                 }
-                Err(e) => eprintln!(
+                Err(e) => diag!(
                     "drydock: warning: {}: image `{}` not scanned: {e:#}",
-                    name, use_.image
+                    name,
+                    use_.image
                 ),
             }
         }

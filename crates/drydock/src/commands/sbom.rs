@@ -29,7 +29,7 @@ pub fn run(args: SbomArgs) -> Result<u8> {
     }
     let result = inventory.finish_all();
     for n in &result.notes {
-        eprintln!("drydock: note: {n}");
+        diag!("drydock: note: {n}");
     }
     let meta = drydock_vuln::ImageMeta {
         name: args.image.clone(),

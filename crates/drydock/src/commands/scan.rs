@@ -57,7 +57,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let setup = output::build_policy(&args.output, &cfg)?;
     let build_args = parse_build_args(&args.build_args)?;
     let redaction = if args.output.show_secrets {
-        eprintln!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
+        diag!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
         Redaction::Show
     } else {
         Redaction::Redact
@@ -241,17 +241,31 @@ fn scan_dockerfile_target(path: &Path, env: &ScanEnv, outcome: &mut Outcome) {
         use_build_context: env.use_build_context && path.as_os_str() != "-",
         secrets: env.custom_secrets.clone(),
     };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        outcome.errors.push(TargetError {
+            target: name,
+            message: "not a Dockerfile (binary content)".into(),
+        });
+        return;
+    }
     let scan = drydock_dockerfile::scan_dockerfile(Path::new(&name), &bytes, &options, env.policy);
-    for e in &scan.errors {
+    // One unscannable target per file, however many lines fail (a file that is not a
+    // Dockerfile at all fails on every line): the first error, and how many more.
+    if let Some(first) = scan.errors.first() {
         // Already `path:line: message`.
-        let (target, message) = match e.split_once(": ") {
+        let (target, mut message) = match first.split_once(": ") {
             Some((t, m)) => (t.to_string(), m.to_string()),
-            None => (name.clone(), e.clone()),
+            None => (name.clone(), first.clone()),
         };
+        match scan.errors.len() - 1 {
+            0 => {}
+            1 => message.push_str(" (and 1 more error in this file)"),
+            n => message.push_str(&format!(" (and {n} more errors in this file)")),
+        }
         outcome.errors.push(TargetError { target, message });
     }
     for w in &scan.warnings {
-        eprintln!("drydock: warning: {w}");
+        diag!("drydock: warning: {w}");
     }
     let files = scan.context_files();
     outcome.findings.extend(scan.findings);

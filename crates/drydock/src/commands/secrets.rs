@@ -70,7 +70,7 @@ pub fn run(args: SecretsArgs) -> Result<u8> {
     let setup = output::build_policy(&args.output, &cfg)?;
     let engine = engine_from_config(&cfg)?;
     let redaction = if args.output.show_secrets {
-        eprintln!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
+        diag!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
         Redaction::Show
     } else {
         Redaction::Redact
