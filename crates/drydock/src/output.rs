@@ -164,7 +164,16 @@ pub fn finish(
     let mut findings = setup.policy.apply(outcome.findings, |id| reg.lookup(id));
     if let Some(b) = &args.baseline {
         let known = load_baseline(b)?;
+        let before = findings.len();
         findings.retain(|f| !known.contains(&f.fingerprint));
+        let dropped = before - findings.len();
+        if dropped > 0 {
+            diag!(
+                "drydock: note: {dropped} finding{} already in the baseline {} not reported",
+                if dropped == 1 { "" } else { "s" },
+                b.display()
+            );
+        }
     }
     drydock_core::finding::sort_findings(&mut findings);
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.message == b.message);

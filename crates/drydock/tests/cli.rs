@@ -209,6 +209,9 @@ fn baseline_drops_known_findings() {
         json_of(&out.stdout)["findings"].as_array().unwrap().len(),
         0
     );
+    // Silence is not mistaken for a clean target: the suppressed count is said.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already in the baseline"), "{err}");
 }
 
 #[test]

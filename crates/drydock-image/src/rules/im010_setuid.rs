@@ -11,7 +11,7 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Image,
     category: Category::Permissions,
     severity: Severity::High,
-    title: "A file has the setuid or setgid bit and is not an expected system binary",
+    title: "Setuid or setgid file (unexpected ones are findings; the usual system programs are listed at info)",
     explanation: r#"
 ## Why is this bad?
 A setuid-root program runs as root whoever starts it. A setuid copy of a shell, `find`,

@@ -14,9 +14,11 @@ pub fn run(args: RulesArgs) -> Result<u8> {
         }
         RulesFormat::Markdown => out!("{}", markdown(&reg.rules)),
         RulesFormat::Text => {
+            // Secret rule ids are long (`aws-access-key-id`): size the column to fit.
+            let w = reg.rules.iter().map(|r| r.id.len()).max().unwrap_or(8);
             for r in &reg.rules {
                 outln!(
-                    "{:<8} {:<8} {:<16} {}{}",
+                    "{:<w$} {:<8} {:<16} {}{}",
                     r.id,
                     r.severity.as_str(),
                     r.category.as_str(),
