@@ -452,3 +452,35 @@ fn render_to_string(
 ) -> String {
     drydock_report::render_to_string(format, report, opts).expect("rendering into memory")
 }
+
+#[test]
+fn sarif_line_hashes_tell_apart_findings_in_one_image_file() {
+    let mut report = sample();
+    let first = report
+        .findings
+        .iter()
+        .find(|f| matches!(f.location, Location::Layer { .. }) && f.evidence.is_some())
+        .cloned()
+        .unwrap();
+    // A second secret of the same rule in the same file.
+    let second = first
+        .clone()
+        .with_evidence(redact(b"AKIAZ3MSJV7MRCQN4XPF", Redaction::Redact));
+    assert_ne!(first.fingerprint, second.fingerprint);
+    report.findings.push(second);
+    let v: serde_json::Value =
+        serde_json::from_str(&render_to_string(Format::Sarif, &report, &plain())).unwrap();
+    let hashes: Vec<&str> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == first.rule.as_str())
+        .map(|r| {
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(hashes.len(), 2, "{hashes:?}");
+    assert_ne!(hashes[0], hashes[1]);
+}
