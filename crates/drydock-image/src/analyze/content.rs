@@ -284,6 +284,7 @@ pub fn is_special(path: &str) -> bool {
             | "etc/lsb-release"
             | "etc/passwd"
             | "etc/shadow"
+            | "etc/group"
             | "lib/apk/db/installed"
     ) || (path.starts_with("var/lib/dpkg/info/") && path.ends_with(".list"))
         || path.starts_with("var/lib/dpkg/status.d/")

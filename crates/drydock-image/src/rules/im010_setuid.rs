@@ -16,11 +16,13 @@ pub const META: RuleMeta = RuleMeta {
 ## Why is this bad?
 A setuid-root program runs as root whoever starts it. A setuid copy of a shell, `find`,
 `env` or an interpreter — or any setuid script — lets every user of the container become
-root. Distributions ship a short list of setuid/setgid programs (`passwd`, `su`, `mount`,
-…; the list is in docs/image.md): those are reported together in one info finding per
-image, as an inventory. Other
-setuid/setgid files owned by an OS package are reported at low severity with the package
-named.
+root. A setgid program runs with its group's rights: setgid `shadow` reads every password
+hash, `disk`/`kmem` read raw devices, `docker` drives the runtime — those (and `root`, `sudo`,
+`wheel`, `adm`) are high like setuid root; other setgid files medium. The message names the
+group from the image's /etc/group. Distributions ship a short list of setuid/setgid programs
+(`passwd`, `su`, `mount`, …; the list is in docs/image.md): those are reported together in
+one info finding per image, as an inventory. Other setuid/setgid files owned by an OS package
+are reported at low severity with the package named.
 
 ## How to fix
 Strip the bits in the Dockerfile (`RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`)
@@ -97,6 +99,23 @@ pub const EXPECTED: &[&str] = &[
     "bin/bbsuid",
 ];
 
+/// Groups whose rights are root's in all but name: a setgid program of one of these lets
+/// any user read password hashes (`shadow`), raw disks (`disk`, `kmem`) or drive the
+/// container runtime (`docker`).
+const PRIVILEGED_GROUPS: &[&str] = &[
+    "root", "shadow", "disk", "kmem", "docker", "sudo", "wheel", "adm",
+];
+
+/// The name of group `gid` in the image's /etc/group.
+fn group_name<'a>(cx: &'a ImageContext<'_>, gid: u64) -> Option<&'a str> {
+    let (_, data) = cx.final_special("etc/group")?;
+    std::str::from_utf8(data).ok()?.lines().find_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        (f.nth(1)?.parse::<u64>().ok()? == gid).then_some(name)
+    })
+}
+
 pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
     // Expected system programs (info): one inventory finding per image rather than one per
     // program, so a Debian base does not add a dozen lines to every report.
@@ -115,15 +134,29 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             (true, false) => "setuid",
             _ => "setgid",
         };
-        let mut sev = if e.mode & 0o4000 != 0 && e.uid == 0 {
+        let group = group_name(cx, e.gid);
+        let privileged_group =
+            e.mode & 0o2000 != 0 && group.is_some_and(|g| PRIVILEGED_GROUPS.contains(&g));
+        let mut sev = if (e.mode & 0o4000 != 0 && e.uid == 0) || privileged_group {
             Severity::High
         } else {
             Severity::Medium
         };
         let mut msg = format!(
-            "/{path} is {bits} (mode {:04o}, owner uid {})",
-            e.mode, e.uid
+            "/{path} is {bits} (mode {:04o}, owner uid {}, group {})",
+            e.mode,
+            e.uid,
+            match group {
+                Some(g) => format!("`{g}` (gid {})", e.gid),
+                None => format!("gid {}", e.gid),
+            }
         );
+        if privileged_group {
+            msg.push_str(&format!(
+                "; it runs with the rights of group `{}`",
+                group.unwrap_or_default()
+            ));
+        }
         if let Some(pkg) = cx.owner(path) {
             sev = Severity::Low;
             msg.push_str(&format!("; shipped by OS package `{pkg}`"));

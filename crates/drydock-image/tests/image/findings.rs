@@ -236,3 +236,36 @@ fn heredoc_history_and_package_data_areas() {
         s.findings
     );
 }
+
+#[test]
+fn setgid_programs_name_their_group_and_privileged_groups_are_high() {
+    let img = Image::new().layer(
+        Layer::new()
+            .file("etc/group", b"root:x:0:\nshadow:x:42:\nstaff:x:50:\n")
+            .file_mode("usr/local/bin/read-shadow", b"\x7fELF", 0o2755, 42)
+            .file_mode("usr/local/bin/staff-tool", b"\x7fELF", 0o2755, 50),
+        Comp::None,
+        "ADD rootfs",
+    );
+    let scan = scan_image(&resolved(&img, "sgid:1")).expect("scan");
+    let im010 = |name: &str| {
+        scan.findings
+            .iter()
+            .find(|f| f.rule == "IM010" && f.message.contains(name))
+            .unwrap_or_else(|| panic!("no IM010 for {name}: {:#?}", scan.findings))
+    };
+    let shadow = im010("read-shadow");
+    assert_eq!(shadow.severity, Severity::High);
+    assert!(
+        shadow.message.contains("group `shadow` (gid 42)"),
+        "{}",
+        shadow.message
+    );
+    let staff = im010("staff-tool");
+    assert_eq!(staff.severity, Severity::Medium);
+    assert!(
+        staff.message.contains("group `staff` (gid 50)"),
+        "{}",
+        staff.message
+    );
+}
