@@ -152,7 +152,7 @@ pub struct SourceArgs {
 #[derive(Args, Debug)]
 pub struct ScanArgs {
     /// Dockerfiles, directories, Compose files, Kubernetes manifests, `docker inspect` JSON,
-    /// image archives, OCI layouts, `docker-archive:`, `oci:`, `oci-archive:`,
+    /// image archives, OCI layouts, `docker-archive:`, `oci:`, `oci-archive:`, `dir:`,
     /// `docker-daemon:`, `podman:` or registry references; `docker-daemon:containers` and
     /// `podman:containers` review the running containers.
     #[arg(value_name = "TARGET", required = true)]
