@@ -752,6 +752,37 @@ pub fn read_blob_verified(
     read_verified(r, desc, max, &name)
 }
 
+/// After reading a layer failed (a tar or decompression error): is the stored blob itself
+/// corrupt? Re-reads it through a hasher — only on this error path — and returns the digest
+/// mismatch that explains the failure, which says more than the symptom. `diff_id`: when the
+/// descriptor digest is the diff_id (docker-archive), only an uncompressed blob is checked.
+pub fn corrupt_blob(
+    store: &dyn BlobStore,
+    desc: &Descriptor,
+    diff_id: &str,
+    blob: &str,
+) -> Option<ImageError> {
+    if desc.digest.is_empty() {
+        return None;
+    }
+    let mut h = HashingReader::new(
+        store.open_blob(desc).ok()?,
+        Hasher::for_digest(&desc.digest),
+    );
+    let mut head = [0u8; 8];
+    let got = io::Read::read(&mut h, &mut head).ok()?;
+    if desc.digest == diff_id && sniff_compression(&head[..got], blob).ok()? != Compression::None {
+        return None;
+    }
+    io::copy(&mut h, &mut io::sink()).ok()?;
+    let (_, digest, _) = h.finish();
+    (digest != desc.digest).then(|| ImageError::DigestMismatch {
+        blob: blob.into(),
+        expected: desc.digest.clone(),
+        actual: digest,
+    })
+}
+
 /// [`read_blob_verified`] for a reader already opened.
 pub fn read_verified(
     r: Box<dyn Read + Send>,

@@ -151,11 +151,26 @@ pub fn scan(
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(&i) = order.get(k) else { break };
                     let diff_id = &image.config.rootfs.diff_ids[i];
-                    let r =
-                        LayerReader::open(image.store.as_ref(), &image.layers[i], diff_id, &limits)
-                            .and_then(|reader| {
-                                walk_layer(i, reader, &opts.walk, opts.redaction, &shared)
-                            });
+                    let desc = &image.layers[i];
+                    let r = LayerReader::open(image.store.as_ref(), desc, diff_id, &limits)
+                        .and_then(|reader| {
+                            walk_layer(i, reader, &opts.walk, opts.redaction, &shared)
+                        })
+                        .map_err(|e| match e {
+                            // A broken tar or deflate stream is usually a corrupt blob: say so.
+                            ImageError::Format { ref input, .. }
+                            | ImageError::Truncated {
+                                blob: ref input, ..
+                            }
+                            | ImageError::Io { ref input, .. } => crate::blob::corrupt_blob(
+                                image.store.as_ref(),
+                                desc,
+                                diff_id,
+                                input,
+                            )
+                            .unwrap_or(e),
+                            e => e,
+                        });
                     if let Ok(mut v) = results.lock() {
                         v.push((i, r));
                     }

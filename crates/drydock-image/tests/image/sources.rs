@@ -289,3 +289,36 @@ fn integrity_errors_name_the_blob() {
     .is_err());
     assert!(Path::new(&layout).exists());
 }
+
+#[test]
+fn a_corrupt_layer_blob_is_reported_as_a_digest_mismatch() {
+    // An uncompressed layer whose first tar header has a flipped byte: the walk fails on
+    // the header checksum before the digest check at the end; the error must name the
+    // cause (the blob does not match its digest), not the symptom.
+    let dir = tempfile::tempdir().unwrap();
+    let img = Image::new().layer(
+        Layer::new().file("data/a.txt", b"hello\n"),
+        Comp::None,
+        "ADD",
+    );
+    let layout = dir.path().join("oci");
+    write_oci_layout(&layout, &[("1.0", &img)]);
+    let b = img.build();
+    let blob = layout
+        .join("blobs/sha256")
+        .join(b.layers[0].1.trim_start_matches("sha256:"));
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes[100] ^= 0x01; // the mode field of the first header
+    std::fs::write(&blob, bytes).unwrap();
+    let imgs = open(
+        &format!("oci:{}", layout.display()),
+        &OpenOptions::default(),
+    )
+    .unwrap();
+    let err = drydock_image::scan(&imgs[0], &no_secrets(), &mut []).unwrap_err();
+    assert!(
+        matches!(err, drydock_image::ImageError::DigestMismatch { .. }),
+        "the cause, not the symptom: {err}"
+    );
+    assert!(err.to_string().contains(&b.layers[0].1), "{err}");
+}
