@@ -17,8 +17,10 @@ pub const META: RuleMeta = RuleMeta {
 Any process in the container, whatever its user, can modify a world-writable file — for
 example a script that root later runs, or a config file the application trusts. A
 world-writable directory without the sticky bit lets any user delete or replace other
-users' files in it. (`/tmp`-style directories with the sticky bit, mode 1777, and symlinks,
-whose mode is always 0777, are fine and not reported.)
+users' files in it. A world-writable directory *with* the sticky bit (mode 1777) is a shared
+scratch area: the usual ones (`/tmp`, `/var/tmp`, `/dev/shm`, `/run/lock`, `/var/lock`) are
+not reported; any other is listed at info, since every user can drop files there. Symlinks,
+whose mode is always 0777, are not reported.
 
 ## How to fix
 Give files to the user that needs them and drop the write bit for others
@@ -44,21 +46,32 @@ RUN chown app:app /app/data && chmod 0755 /app/run.sh
     default_enabled: true,
 };
 
+/// The shared scratch directories every Linux image has (mode 1777 by design).
+const SCRATCH: &[&str] = &["tmp", "var/tmp", "dev/shm", "run/lock", "var/lock"];
+
 pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
     for (path, fe) in &cx.fs.final_fs {
         let e = &fe.entry;
         if e.mode & 0o002 == 0 {
             continue;
         }
+        let sticky = e.mode & 0o1000 != 0;
         let what = match e.kind {
             EntryKind::File => "file",
-            EntryKind::Dir if e.mode & 0o1000 == 0 => "directory (no sticky bit)",
+            EntryKind::Dir if !sticky => "directory (no sticky bit)",
+            EntryKind::Dir if !SCRATCH.contains(&path.as_str()) => {
+                "directory with the sticky bit: a shared scratch area where every user can add files"
+            }
             _ => continue,
         };
-        let mut sev = META.severity;
+        let mut sev = if e.kind == EntryKind::Dir && sticky {
+            Severity::Info
+        } else {
+            META.severity
+        };
         let mut msg = format!("/{path} is a world-writable {what} (mode {:04o})", e.mode);
         if let Some(pkg) = cx.owner(path) {
-            sev = Severity::Low;
+            sev = sev.min(Severity::Low);
             msg.push_str(&format!("; shipped by OS package `{pkg}`"));
         }
         out.push(

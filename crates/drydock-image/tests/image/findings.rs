@@ -269,3 +269,30 @@ fn setgid_programs_name_their_group_and_privileged_groups_are_high() {
         staff.message
     );
 }
+
+#[test]
+fn sticky_world_writable_dirs_outside_tmp_are_listed_at_info() {
+    let img = Image::new().layer(
+        Layer::new()
+            .dir_mode("tmp", 0o1777)
+            .dir_mode("var/tmp", 0o1777)
+            .dir_mode("srv/uploads", 0o1777)
+            .dir_mode("opt/drop", 0o777),
+        Comp::None,
+        "ADD rootfs",
+    );
+    let scan = scan_image(&resolved(&img, "ww:1")).expect("scan");
+    let im011: Vec<(&str, Severity)> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule == "IM011")
+        .map(|f| (f.message.as_str(), f.severity))
+        .collect();
+    assert_eq!(im011.len(), 2, "{im011:?}");
+    assert!(im011
+        .iter()
+        .any(|(m, s)| m.starts_with("/srv/uploads ") && *s == Severity::Info));
+    assert!(im011
+        .iter()
+        .any(|(m, s)| m.starts_with("/opt/drop ") && *s == Severity::Medium));
+}
