@@ -134,7 +134,16 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
         .filter(|f| matches!(f.location, drydock_core::Location::Config { .. }))
         .filter_map(|f| f.evidence.as_ref().map(|e| e.sha256.clone()))
         .collect();
+    let mut layer = 0;
     for (i, h) in cx.image.config.history.iter().enumerate() {
+        // The layer a step made (steps marked `empty_layer` made none): said in the message,
+        // so the history entry can be matched with the layer table.
+        let made = if h.empty_layer {
+            String::new()
+        } else {
+            layer += 1;
+            format!(", the step that made layer {}", layer - 1)
+        };
         let Some(cb) = h.created_by.as_deref() else {
             continue;
         };
@@ -150,7 +159,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
                 Some(&k),
                 ContentKind::Value,
                 &loc,
-                &format!("build argument `{k}` recorded in history[{i}]"),
+                &format!("build argument `{k}` recorded in history[{i}]{made}"),
                 &mut local,
             );
             if f.is_empty() {
@@ -171,7 +180,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             None,
             ContentKind::CommandLine,
             &loc,
-            &format!("the command of history[{i}]"),
+            &format!("the command of history[{i}]{made}"),
             &mut cmd,
         );
         // `NAME=value` assignments in the command (`export API_KEY=…`, `echo "TOKEN=…" > f`)

@@ -87,6 +87,16 @@ fn config_and_history_findings() {
         "{:#?}",
         s.findings
     );
+    // Which layer that step made: history[1] is an empty-layer step, so history[2] made
+    // layer 1.
+    assert!(
+        s.findings
+            .iter()
+            .filter(|f| f.rule == "IM007")
+            .all(|f| f.message.contains("the step that made layer 1")),
+        "{:#?}",
+        s.findings
+    );
     assert_eq!(field("IM008"), vec!["Healthcheck"]);
     assert_eq!(field("IM009"), vec!["ExposedPorts"]);
     let hc = s.findings.iter().find(|f| f.rule == "IM008").unwrap();
