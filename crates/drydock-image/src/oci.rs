@@ -49,12 +49,18 @@ pub fn open_layout(
     opts: &OpenOptions,
 ) -> Result<Vec<ResolvedImage>, ImageError> {
     let label = format!("oci:{}", dir.display());
+    if dir.is_file() {
+        return Err(ImageError::Unsupported {
+            input: label,
+            message: "a file, not an OCI layout directory (for an archive use oci-archive: or docker-archive:)".into(),
+        });
+    }
     let index_path = dir.join("index.json");
     let raw = std::fs::read(&index_path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             ImageError::NotFound {
                 input: label.clone(),
-                what: "index.json (not an OCI image layout)".into(),
+                what: "index.json (this directory is not an OCI image layout)".into(),
             }
         } else {
             ImageError::io(index_path.display().to_string(), e)

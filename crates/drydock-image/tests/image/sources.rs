@@ -322,3 +322,12 @@ fn a_corrupt_layer_blob_is_reported_as_a_digest_mismatch() {
     );
     assert!(err.to_string().contains(&b.layers[0].1), "{err}");
 }
+
+#[test]
+fn an_archive_given_as_a_layout_says_which_transport_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let tar = dir.path().join("app.tar");
+    write_oci_archive(&tar, &[("1.0", &Image::new())]);
+    let err = open(&format!("oci:{}", tar.display()), &OpenOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("use oci-archive:"), "{err}");
+}
