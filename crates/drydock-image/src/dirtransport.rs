@@ -37,16 +37,7 @@ impl Store {
     }
 
     fn open(&self, p: &Path, what: &str) -> Result<File, ImageError> {
-        File::open(p).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                ImageError::NotFound {
-                    input: self.label.clone(),
-                    what: what.to_string(),
-                }
-            } else {
-                ImageError::io(p.display().to_string(), e)
-            }
-        })
+        crate::oci::open_file(p, &self.label, what)
     }
 }
 

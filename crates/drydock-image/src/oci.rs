@@ -29,18 +29,23 @@ impl BlobStore for DirStore {
         check_digest_syntax(&desc.digest, &self.label)?;
         let (alg, hex) = desc.digest.split_once(':').unwrap_or(("", ""));
         let p = self.dir.join("blobs").join(alg).join(hex);
-        let f = File::open(&p).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                ImageError::NotFound {
-                    input: self.label.clone(),
-                    what: format!("blob {}", desc.digest),
-                }
-            } else {
-                ImageError::io(p.display().to_string(), e)
-            }
-        })?;
+        let f = open_file(&p, &self.label, &format!("blob {}", desc.digest))?;
         Ok(Box::new(BufReader::with_capacity(256 << 10, f)))
     }
+}
+
+/// Open a file of an image directory: a missing one is "`what` not found" in `label`.
+pub(crate) fn open_file(p: &Path, label: &str, what: &str) -> Result<File, ImageError> {
+    File::open(p).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            ImageError::NotFound {
+                input: label.to_string(),
+                what: what.to_string(),
+            }
+        } else {
+            ImageError::io(p.display().to_string(), e)
+        }
+    })
 }
 
 pub fn open_layout(

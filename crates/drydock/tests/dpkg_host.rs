@@ -5,8 +5,7 @@
 
 mod support;
 
-use assert_cmd::Command;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeSet;
 
 fn skip(why: &str) {
@@ -74,19 +73,7 @@ fn host_dpkg_database_through_the_image_pipeline() {
         json!([{"created_by": "host dpkg database"}]),
         json!({}),
     );
-    let out = Command::cargo_bin("drydock")
-        .unwrap()
-        .env("HOME", tmp.path())
-        .args(["sbom", "--format", "cyclonedx-json"])
-        .arg(format!("oci:{}", image.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (doc, _) = support::sbom_of(&image, tmp.path());
     let got: BTreeSet<Triple> = doc["components"]
         .as_array()
         .unwrap()

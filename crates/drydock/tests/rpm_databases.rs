@@ -50,18 +50,7 @@ fn berkeley_db_rpm_packages_in_an_image() {
         json!({}),
     );
 
-    let out = drydock()
-        .env("HOME", tmp.path())
-        .args(["sbom", "--format", "cyclonedx-json"])
-        .arg(format!("oci:{}", image.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (doc, stderr) = support::sbom_of(&image, tmp.path());
     let mut got: Vec<(String, String)> = doc["components"]
         .as_array()
         .unwrap()
@@ -86,7 +75,7 @@ fn berkeley_db_rpm_packages_in_an_image() {
             ("hello-drydock".to_string(), "1.2.3-4.el7".to_string())
         ]
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("not read"));
+    assert!(!stderr.contains("not read"), "{stderr}");
 
     let out = drydock()
         .env("HOME", tmp.path())

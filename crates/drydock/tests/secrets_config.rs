@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{drydock, json_of, write};
+use support::{by_rule, drydock, json_of, write};
 
 /// A company-internal token format, as a user would declare it.
 const RULE: &str = r#"
@@ -93,12 +93,7 @@ fn inline_rule_is_used_by_secrets_and_scan() {
         .output()
         .unwrap();
     let v = json_of(&out.stdout);
-    let df001: Vec<_> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "DF001")
-        .collect();
+    let df001 = by_rule(&v, "DF001");
     assert_eq!(df001.len(), 1, "{v}");
     assert!(
         df001[0]["message"]
@@ -163,12 +158,7 @@ fn inline_rule_is_used_by_secrets_and_scan() {
         .output()
         .unwrap();
     let v = json_of(&out.stdout);
-    let rt016: Vec<_> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "RT016")
-        .collect();
+    let rt016 = by_rule(&v, "RT016");
     assert_eq!(rt016.len(), 1, "{v}");
     assert!(
         rt016[0]["message"]

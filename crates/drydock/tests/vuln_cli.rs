@@ -7,7 +7,7 @@ mod support;
 
 use serde_json::{json, Value};
 use std::path::Path;
-use support::{drydock, oci_layout, tar_of, zip_of};
+use support::{by_rule, drydock, oci_layout, tar_of, zip_of};
 
 const OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n";
 
@@ -98,15 +98,6 @@ fn import_db(tmp: &Path) -> std::path::PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     db
-}
-
-fn by_rule<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
 }
 
 #[test]

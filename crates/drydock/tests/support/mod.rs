@@ -28,6 +28,30 @@ pub fn json_of(out: &[u8]) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
+/// `drydock sbom --format cyclonedx-json oci:IMAGE` (with `HOME` set, so no user database
+/// is used): the document and standard error; the run must succeed.
+pub fn sbom_of(image: &Path, home: &Path) -> (Value, String) {
+    let out = drydock()
+        .env("HOME", home)
+        .args(["sbom", "--format", "cyclonedx-json"])
+        .arg(format!("oci:{}", image.display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (json_of(&out.stdout), stderr)
+}
+
+/// The findings of one rule in a JSON report.
+pub fn by_rule<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
 /// A ustar archive of regular files (enough for image layers).
 pub fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = Vec::new();
