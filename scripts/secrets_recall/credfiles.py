@@ -28,8 +28,11 @@ class Doc:
         self.lines.extend(text.split("\n"))
         if label:
             end = len(self.lines)
-            lab = dict(label, path=self.path, line=start + value_offset,
-                       end_line=end if label.get("whole") else start + value_offset)
+            # a whole-range label accepts a finding on any of its lines (a PEM block, a key
+            # line plus its block-scalar value)
+            whole = label.get("whole")
+            lab = dict(label, path=self.path, line=start if whole else start + value_offset,
+                       end_line=end if whole else start + value_offset)
             lab.pop("whole", None)
             self.labels.append(lab)
 
@@ -189,7 +192,7 @@ def credential_files(g):
     d = Doc("etc/openvpn/ta.key")
     d.add("#\n# 2048 bit OpenVPN static key\n#")
     d.add("-----BEGIN OpenVPN Static key V1-----\n" + "\n".join(g.hexs(32) for _ in range(16))
-          + "\n-----END OpenVPN Static key V1-----", pos("openvpn-static-key", "private-key", "openvpn"))
+          + "\n-----END OpenVPN Static key V1-----", pos("openvpn-static-key", "private-key", "openvpn", whole=True))
     docs.append(d)
 
     d = Doc("home/dev/.s3cfg")
@@ -282,11 +285,12 @@ def key_docs(g, keys, public):
         base = base.strip()
         esc = base.replace("\n", "\\n") + "\\n"
         d = Doc("deploy/gcp/service-account.json")
-        d.add('{\n  "type": "service_account",\n  "project_id": "acme-prod-391207",')
-        d.add(f'  "private_key_id": "{g.hexs(40)}",')
-        d.add(f'  "private_key": "{esc}",', pos("gcp-service-account-key", "private-key", "json-escaped-pem"))
-        d.add('  "client_email": "ci-deployer@acme-prod-391207.iam.gserviceaccount.com",\n  "client_id": "'
-              + g.digits(21) + '",\n  "token_uri": "https://oauth2.googleapis.com/token"\n}')
+        # one credential: a finding anywhere in the object counts
+        d.add('{\n  "type": "service_account",\n  "project_id": "acme-prod-391207",\n'
+              f'  "private_key_id": "{g.hexs(40)}",\n  "private_key": "{esc}",\n'
+              '  "client_email": "ci-deployer@acme-prod-391207.iam.gserviceaccount.com",\n  "client_id": "'
+              + g.digits(21) + '",\n  "token_uri": "https://oauth2.googleapis.com/token"\n}',
+              pos("gcp-service-account-key", "private-key", "json-escaped-pem", whole=True))
         docs.append(d)
         d = Doc("k8s/tls-secret.yaml")
         d.add("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ingress-tls\ntype: kubernetes.io/tls\ndata:")

@@ -75,13 +75,13 @@ def syntax_matrix(g):
                     cur.put(lines, {"kind": "ignore", "syntax": syn.name}, idx)
                 lines, idx = syn.entry(g, p.var, p.gen(g), False)
                 cur.put(lines, {"kind": "pos", "provider": p.provider, "family": p.family,
-                                "syntax": syn.name}, idx)
+                                "syntax": syn.name, "whole": len(lines) > 1}, idx)
             elif what == "neg":
                 kind, name, value = item
                 if syn.name == "k8s-data-base64" and kind in ("reference", "secret-named-setting"):
                     continue  # nobody base64-encodes a template reference into a Secret
                 lines, idx = syn.entry(g, name, value, False)
-                cur.put(lines, neg(kind, syn.name), idx)
+                cur.put(lines, neg(kind, syn.name, whole=len(lines) > 1), idx)
             elif what == "read":
                 lines, idx = syn.entry(g, item, CODE_READS[syn.name](item), True)
                 cur.put(lines, neg("code-reads-env", syn.name), idx)
