@@ -117,9 +117,9 @@ CASES = [
     ("checkov:CKV_K8S_26", "-", {"ports": "ports:\n  - containerPort: 8080\n    name: http"}),
     # the finding may sit on the mount or on the hostPath volume: both name the socket
     ("checkov:CKV_K8S_27", "+", {"mounts": "volumeMounts:\n  - name: docker\n»     mountPath: /var/run/docker.sock",
-                                 "volumes": "volumes:\n» - name: docker\n    hostPath:\n»       path: /var/run/docker.sock\n      type: Socket"}),
+                                 "volumes": "volumes:\n»   - name: docker\n    hostPath:\n»       path: /var/run/docker.sock\n      type: Socket"}),
     ("checkov:CKV_K8S_27", "+", {"mounts": "volumeMounts:\n  - name: crio\n»     mountPath: /run/containerd",
-                                 "volumes": "volumes:\n» - name: crio\n    hostPath:\n»       path: /run/containerd/containerd.sock"}),
+                                 "volumes": "volumes:\n»   - name: crio\n    hostPath:\n»       path: /run/containerd/containerd.sock"}),
     ("checkov:CKV_K8S_27", "-", {"mounts": "volumeMounts:\n  - name: data\n    mountPath: /data",
                                  "volumes": "volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: web-data"}),
     ("kics:volume-mount-with-os-directory-write-permissions", "+", {"mounts": "volumeMounts:\n  - name: etc\n    mountPath: /host/etc",
