@@ -81,6 +81,8 @@ CODE_READS = {
     "csharp": lambda n: f'Environment.GetEnvironmentVariable("{n}")',
     "swift": lambda n: f'ProcessInfo.processInfo.environment["{n}"] ?? ""',
     "rust": lambda n: f'std::env::var("{n}").unwrap_or_default()',
+    "scala": lambda n: f'sys.env.getOrElse("{n}", "")',
+    "c-header": lambda n: f'getenv("{n}")',
     "groovy": lambda n: f"credentials('{n.lower().replace('_', '-')}')",
 }
 

@@ -280,6 +280,23 @@ def rust_entry(g, n, v, raw=False):
     return [f"    let {lower_snake(n)} = {val};"], 0
 
 
+def scala_entry(g, n, v, raw=False):
+    val = v if raw else dq(v.replace("$", "$$") if g.chance(0.3) else v)
+    if g.chance(0.5) and not raw:
+        return [f"  private val {camel(n)}: String = {val}"], 0
+    return [f"  val {camel(n)} = {val}"], 0
+
+
+def reg_entry(g, n, v, raw=False):
+    return [f'"{pascal(n)}"="{v.replace(chr(92), chr(92) * 2)}"'], 0
+
+
+def c_entry(g, n, v, raw=False):
+    if g.chance(0.5):
+        return [f"#define {n} {dq(v)}"], 0
+    return [f"static const char *{lower_snake(n)} = {dq(v)};"], 0
+
+
 def groovy_entry(g, n, v, raw=False):
     val = v if raw else sq(v)
     form = "def" if raw else g.choice(["def", "env", "withEnv"])
@@ -421,6 +438,14 @@ SYNTAXES = [
     Syntax("groovy", lambda i: f"ci/Jenkinsfile.{i}" if i else "Jenkinsfile", groovy_entry,
            _kv_filler(lambda k, v: f"    env.{k} = '{v}'"),
            _header(["node('linux') {", "    checkout scm"]), _header(["    sh 'make release'", "}"]), code=True),
+    Syntax("scala", lambda i: f"src/main/scala/acme/Conf{i}.scala", scala_entry,
+           _kv_filler(lambda k, v: f'  val {camel(k)} = "{v}"'),
+           _header(["package acme", "", "object Conf {"]), _header(["}"]), code=True),
+    Syntax("windows-reg", lambda i: f"setup/acme{i}.reg", reg_entry,
+           _kv_filler(lambda k, v: f'"{pascal(k)}"="{v}"'),
+           _header(["Windows Registry Editor Version 5.00", "", r"[HKEY_LOCAL_MACHINE\SOFTWARE\Acme\Agent]"])),
+    Syntax("c-header", lambda i: f"firmware/include/secrets{i}.h", c_entry,
+           _kv_filler(lambda k, v: f'#define {k} "{v}"'), _header(["#pragma once", ""]), code=True),
     Syntax("dockerfile-env", lambda i: f"docker/api{i}/Dockerfile", df_env_entry,
            _kv_filler(lambda k, v: f"ENV {k}={v}"), _header(["FROM node:20-bookworm-slim", "WORKDIR /app"]),
            _header(['CMD ["node", "server.js"]'])),

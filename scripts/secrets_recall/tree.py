@@ -166,6 +166,20 @@ def rootfs_tree(g, root, keys, public):
         plain(f"app/node_modules/{pkg}/README.md", f"# {pkg}\n\n```js\nconst secret = process.env.JWT_SECRET;\nconst token = jwt.sign({{ sub: user.id }}, secret);\n// password: 'your-password'\n```")
     plain("app/node_modules/jsonwebtoken/lib/verify.js", "module.exports = function verify(jwtString, secretOrPublicKey, options) {\n  if (!secretOrPublicKey) throw new JsonWebTokenError('secret or public key must be provided');\n  const decodedToken = decode(jwtString, { complete: true });\n};")
     plain("app/node_modules/dotenv/lib/main.js", "const LINE = /(?:^|^)\\s*(?:export\\s+)?([\\w.-]+)(?:\\s*=\\s*?|:\\s+?)(\\s*'(?:\\\\'|[^'])*'|\\s*\"(?:\\\\\"|[^\"])*\"|[^#\\r\\n]+)?/mg\nfunction parse (src) { const obj = {}; return obj }")
+    plain("etc/login.defs", "PASS_MAX_DAYS\t99999\nPASS_MIN_DAYS\t0\nPASS_WARN_AGE\t7\nENCRYPT_METHOD YESCRYPT\nUMASK\t\t022")
+    plain("etc/pam.d/common-password", "password\t[success=1 default=ignore]\tpam_unix.so obscure yescrypt\npassword\trequisite\t\t\tpam_deny.so\npassword\trequired\t\t\tpam_permit.so")
+    plain("etc/ssh/ssh_config", "Host *\n    IdentityFile ~/.ssh/id_ed25519\n    PasswordAuthentication no\n    HashKnownHosts yes\n    SendEnv LANG LC_*")
+    plain("etc/default/useradd", "SHELL=/bin/sh\n# The default password expiry policy\nINACTIVE=-1\nEXPIRE=")
+    plain("var/lib/dpkg/status", "".join(
+        f"Package: {p}\nStatus: install ok installed\nVersion: {v}\nDescription: {d}\n\n"
+        for p, v, d in [("passwd", "1:4.13+dfsg1-1", "change and administer password and group data"),
+                        ("libsasl2-2", "2.1.28+dfsg-10", "Cyrus SASL - authentication abstraction library"),
+                        ("gnupg", "2.2.40-1.1", "GNU privacy guard - a free PGP replacement"),
+                        ("ca-certificates", "20230311", "Common CA certificates")]))
+    plain("usr/lib/python3/dist-packages/requests/auth.py", "class HTTPBasicAuth(AuthBase):\n    def __init__(self, username, password):\n        self.username = username\n        self.password = password\n\n    def __call__(self, r):\n        r.headers['Authorization'] = _basic_auth_str(self.username, self.password)\n        return r")
+    plain("usr/lib/node_modules/npm/docs/content/commands/npm-token.md", "# npm token\n\nManage your authentication tokens.\n\n    npm token list\n    npm token revoke <id|token>\n    npm token create [--read-only] [--cidr=list]\n\nTokens look like `npm_` followed by 36 characters.")
+    plain("usr/share/doc/openssh-client/README.Debian", "ssh-agent keeps your private keys in memory; the passphrase is asked once.\nSee ssh-add(1) and the IdentityFile option in ssh_config(5).")
+    plain("app/node_modules/bcryptjs/dist/bcrypt.min.js", "!function(t,e){\"object\"==typeof module&&module.exports?module.exports=e():t.bcrypt=e()}(this,function(){var t={},e=null;function r(t){try{return crypto.getRandomValues(new Uint8Array(t))}catch(t){}throw Error(\"Neither WebCryptoAPI nor a crypto module is available\")}t.genSaltSync=function(t){return\"$2a$\"+(t<10?\"0\":\"\")+t+\"$\"};var n=\"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\".split(\"\");return t});")
     plain("app/package.json", json.dumps({"name": "shop-api", "version": "3.2.0", "private": True,
                                           "scripts": {"start": "node server.js"},
                                           "dependencies": {"express": "^4.19.2", "jsonwebtoken": "^9.0.2"}}, indent=2))
@@ -222,6 +236,11 @@ def rootfs_tree(g, root, keys, public):
     d.add("import os\nDEBUG = False")
     d.add(f'SECRET_KEY = "{g.s("abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+)", 50)}"', P("django-secret-key", "generic", "python"))
     d.add('ALLOWED_HOSTS = ["shop.acme.io"]\nDATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "PASSWORD": os.environ["DB_PASSWORD"]}}')
+    docs.append(d)
+    d = Doc("etc/mysql/debian.cnf")
+    d.add("# Automatically generated for Debian scripts. DO NOT TOUCH!\n[client]\nhost     = localhost\nuser     = debian-sys-maint")
+    d.add(f"password = {g.alnum(16)}", P("mysql-debian-cnf", "database", "ini"))
+    d.add("socket   = /var/run/mysqld/mysqld.sock")
     docs.append(d)
     d = Doc("etc/nginx/.htpasswd")
     d.add(f"admin:$apr1${g.s('./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 8)}${g.s('./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 22)}",
