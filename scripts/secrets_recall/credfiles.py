@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 
-from .gen import B64, LALNUM, crc32_base62_token
+from .gen import B64, LALNUM, crc32_base62_token, url_pw
 
 CRYPT64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -114,7 +114,7 @@ def credential_files(g):
     d = Doc("home/dev/.git-credentials")
     d.add(f"https://octocat:{ghp()}@github.com", pos("git-credentials", "source-hosting", "git-credentials"))
     d.add(f"https://oauth2:glpat-{g.s(LALNUM, 20)}@gitlab.com", pos("git-credentials", "source-hosting", "git-credentials"))
-    d.add(f"https://x-token-auth:{g.password()}@bitbucket.org", pos("git-credentials", "source-hosting", "git-credentials"))
+    d.add(f"https://x-token-auth:{url_pw(g.password())}@bitbucket.org", pos("git-credentials", "source-hosting", "git-credentials"))
     docs.append(d)
 
     d = Doc("etc/nginx/.htpasswd")
@@ -206,6 +206,60 @@ def credential_files(g):
     d.add(f"client_secret = {g.b64bytes(33)}", pos("akamai-edgerc", "cdn", "edgerc"))
     d.add(f"access_token = akab-{g.s(LALNUM, 16)}-{g.s(LALNUM, 16)}", ignore("edgerc"))
     d.add(f"client_token = akab-{g.s(LALNUM, 16)}-{g.s(LALNUM, 16)}", ignore("edgerc"))
+    docs.append(d)
+
+    # Dockerfile places a secret hides in besides ENV/ARG/RUN assignments
+    d = Doc("docker/hidden/Dockerfile")
+    d.add("# syntax=docker/dockerfile:1\nFROM node:20-bookworm-slim\nWORKDIR /app\nCOPY <<EOF /root/.npmrc")
+    d.add(f"//registry.npmjs.org/:_authToken={npm()}", pos("npm-access-token", "package-registry", "dockerfile-heredoc"))
+    d.add("EOF\nCOPY <<-'CONF' /app/config/prod.yaml\n\tdatabase:")
+    d.add(f"\t  url: postgres://shop:{url_pw(g.password())}@db.internal:5432/shop", pos("postgres-url", "database", "dockerfile-heredoc"))
+    d.add("CONF\nRUN <<SCRIPT\nset -e")
+    d.add(f'curl -fsS -H "Authorization: Bearer {ghp()}" -o /tmp/a.tgz https://api.github.com/repos/acme/x/tarball',
+          pos("github-pat-classic", "source-hosting", "dockerfile-heredoc"))
+    d.add("SCRIPT")
+    d.add(f"HEALTHCHECK --interval=30s CMD curl -fsS https://monitor:{url_pw(g.password())}@127.0.0.1:8443/health || exit 1",
+          pos("basic-auth-url", "database", "dockerfile-healthcheck"))
+    d.add(f'CMD ["node", "server.js", "--api-key", "sk_live_51{g.alnum(97)}"]',
+          pos("stripe-live-secret", "payments", "dockerfile-exec-form"))
+    docs.append(d)
+    d = Doc("docker/windows/Dockerfile")
+    d.add("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]")
+    d.add(f"RUN Invoke-WebRequest -Uri https://artifacts.acme.io/agent.zip -OutFile agent.zip `\n    -Headers @{{Authorization='Bearer {crc32_base62_token(g, 'ghp_')}'}}",
+          pos("github-pat-classic", "source-hosting", "dockerfile-powershell", whole=True))
+    d.add(f"ENV AGENT_TOKEN={g.alnum(40)} `\n    AGENT_MODE=service", pos("generic-api-token", "generic", "dockerfile-backtick-escape", whole=True))
+    d.add("RUN $env:NPM_TOKEN | Out-Null", neg("reference", "dockerfile-powershell"))
+    docs.append(d)
+    d = Doc("docker/escaped/Dockerfile")
+    d.add("FROM node:20-bookworm-slim")
+    d.add('RUN echo "//registry.npmjs.org/:_authToken=\\${NODE_AUTH_TOKEN}" >> /root/.npmrc',
+          neg("escaped-reference", "dockerfile-run"))
+    d.add('RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci', neg("secret-mount", "dockerfile-run"))
+    d.add('RUN curl -fsS --user "ci" https://artifacts.acme.io/tool.tgz -o /tmp/tool.tgz', neg("basic-auth-no-password", "dockerfile-run"))
+    docs.append(d)
+
+    # HTTP headers: base64 user:password and bearer tokens
+    d = Doc("api/requests.http")
+    d.add("### health\nGET https://api.acme.io/v1/health\n\n### orders\nGET https://api.acme.io/v1/orders")
+    d.add(f"Authorization: Basic {base64.b64encode(('svc-orders:' + g.password()).encode()).decode()}",
+          pos("http-basic-auth", "generic", "http-header"))
+    d.add("\n### admin\nGET https://api.acme.io/v1/admin")
+    d.add(f"Authorization: Bearer {g.s(B64.replace('+', '').replace('/', ''), 48)}", pos("http-bearer", "generic", "http-header"))
+    d.add("\n### templated\nGET https://api.acme.io/v1/me\nAuthorization: Bearer {{token}}")
+    docs.append(d)
+    d = Doc("etc/nginx/conf.d/upstream.conf")
+    d.add("location /billing/ {\n    proxy_pass https://billing.internal/;")
+    d.add(f'    proxy_set_header Authorization "Basic {base64.b64encode(("nginx:" + g.password()).encode()).decode()}";',
+          pos("http-basic-auth", "generic", "nginx-conf"))
+    d.add('    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n}')
+    docs.append(d)
+    d = Doc("ops/notify.sh")
+    d.add("#!/bin/sh")
+    d.add(f'curl -X POST -d @payload.json http://hooks.slack.com/services/T{g.s("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 8)}/B{g.s("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)}/{g.alnum(24)}',
+          pos("slack-webhook-http", "chat", "shell"))
+    d.add(f'SLACK_TOKEN="xoxb-{g.digits(12)}-{g.digits(13)}-{g.alnum(32)}"', pos("slack-bot-token-long", "chat", "shell"))
+    d.add(f'VAULT_ADDR=https://vault.acme.io VAULT_TOKEN=s.{g.alnum(24)} vault kv get secret/app',
+          pos("vault-legacy-token", "infrastructure", "shell"))
     docs.append(d)
     return docs
 

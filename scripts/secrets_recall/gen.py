@@ -5,6 +5,7 @@ import binascii
 import json
 import random
 import string
+import urllib.parse
 
 UPPER = string.ascii_uppercase
 LOWER = string.ascii_lowercase
@@ -67,6 +68,11 @@ class Gen:
             if (any(c.isdigit() for c in pw) and any(c.isupper() for c in pw)
                     and any(c.islower() for c in pw)):
                 return pw
+
+
+def url_pw(pw):
+    """Percent-encode a password for the userinfo of a URL, as RFC 3986 requires."""
+    return urllib.parse.quote(pw, safe="")
 
 
 def b64(s):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .gen import (ALNUM, B32, B64, B64URL, DIGITS, HEX, LALNUM, LOWER, UALNUM, UHEX, UPPER, b64,
-                  b64url_json, crc32_base62_token, jwt)
+                  b64url_json, crc32_base62_token, jwt, url_pw)
 
 
 @dataclass(frozen=True)
@@ -122,24 +122,21 @@ def _intercom(g):
 
 def _conn(scheme, port, user="app", path="/app", query=""):
     def make(g):
-        pw = g.password()
-        # reserved characters in the password are percent-encoded, as RFC 3986 requires
-        enc = pw.replace("%", "%25").replace("#", "%23").replace("!", "%21").replace("*", "%2A")
-        enc = enc.replace("+", "%2B")
+        enc = url_pw(g.password())
         host = g.choice(["db.internal", "10.0.3.17", "prod-db.acme.io", "mq.acme.local"])
         return f"{scheme}://{user}:{enc}@{host}:{port}{path}{query}"
     return make
 
 
 def _mongo_srv(g):
-    return f"mongodb+srv://svc_orders:{g.password()}@cluster0.{g.s(LALNUM, 5)}.mongodb.net/orders?retryWrites=true&w=majority"
+    return f"mongodb+srv://svc_orders:{url_pw(g.password())}@cluster0.{g.s(LALNUM, 5)}.mongodb.net/orders?retryWrites=true&w=majority"
 
 
 def _jdbc(g):
     kind = g.choice(["postgresql", "mysql", "sqlserver"])
     if kind == "sqlserver":
         return f"jdbc:sqlserver://sql.acme.local:1433;databaseName=erp;user=erp_app;password={g.password()};encrypt=true"
-    return f"jdbc:{kind}://db.acme.local:5432/erp?user=erp_app&password={g.password()}&ssl=true"
+    return f"jdbc:{kind}://db.acme.local:5432/erp?user=erp_app&password={url_pw(g.password())}&ssl=true"
 
 
 def _adonet(g):
@@ -158,7 +155,7 @@ def _libpq(g):
 
 
 def _basic_auth_url(g):
-    return f"https://deploy:{g.password()}@artifacts.acme.io/repository/releases/"
+    return f"https://deploy:{url_pw(g.password())}@artifacts.acme.io/repository/releases/"
 
 
 def _django_secret(g):

@@ -3,6 +3,7 @@
 import json
 import os
 
+from .gen import url_pw
 from .credfiles import Doc, credential_files, generate_keys, key_docs, neg, pos
 from .negatives import CODE_READS, RAW_LINES, assignments, negative_files
 from .providers import COMPANIONS, PROVIDERS
@@ -191,7 +192,7 @@ def rootfs_tree(g, root, keys, public):
     d = Doc("app/.env")
     d.add("NODE_ENV=production\nPORT=3000")
     d.add(f"JWT_SECRET={g.hexs(64)}", P("generic-hex-secret", "generic", "dotenv"))
-    d.add(f"DATABASE_URL=postgres://shop:{g.password()}@db.internal:5432/shop", P("postgres-url", "database", "dotenv"))
+    d.add(f"DATABASE_URL=postgres://shop:{url_pw(g.password())}@db.internal:5432/shop", P("postgres-url", "database", "dotenv"))
     d.add(f"STRIPE_SECRET_KEY=sk_live_51{g.alnum(97)}", P("stripe-live-secret", "payments", "dotenv"))
     docs.append(d)
     from .gen import crc32_base62_token
@@ -206,7 +207,7 @@ def rootfs_tree(g, root, keys, public):
     d.add(f'    "apiKey": "SG.{g.s("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 22)}.{g.s("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 43)}"',
           P("sendgrid-api-key", "email-sms", "json"))
     d.add('  },\n  "redis": {')
-    d.add(f'    "url": "redis://default:{g.password()}@cache.internal:6379/0"', P("redis-url", "database", "json"))
+    d.add(f'    "url": "redis://default:{url_pw(g.password())}@cache.internal:6379/0"', P("redis-url", "database", "json"))
     d.add("  }\n}")
     docs.append(d)
     d = Doc("root/.npmrc")
