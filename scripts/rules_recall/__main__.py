@@ -103,18 +103,22 @@ def load_cases():
 def equivalents(binary):
     out = subprocess.run([binary, "rules", "--format", "json"], stdout=subprocess.PIPE, text=True, check=True)
     eq = defaultdict(set)
-    ids = set()
+    ids, off = set(), set()
     for r in json.loads(out.stdout):
         ids.add(r["id"])
+        if not r.get("default_enabled", True):
+            off.add(r["id"])
         for e in r.get("equivalents", []):
             eq[e].add(r["id"])
-    return eq, ids
+    return eq, ids, off
 
 
-def run_scan(binary, root, files):
+def run_scan(binary, root, files, off_rules):
+    # `--select ALL` alone leaves off-by-default rules off (seen with drydock 0.1.0): name them
+    extra = ["--select", ",".join(["ALL", *sorted(off_rules)])] if off_rules is not None else []
     proc = subprocess.run([binary, "scan", *files, "--format", "json", "--offline", "--no-vulns",
                            "--no-build-context", "--no-progress", "--min-severity", "none",
-                           "--fail-on", "none"], cwd=root, stdout=subprocess.PIPE,
+                           "--fail-on", "none", *extra], cwd=root, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True)
     try:
         report = json.loads(proc.stdout)
@@ -141,12 +145,14 @@ def main():
     ap.add_argument("--drydock", default=os.environ.get("DRYDOCK", "target/release/drydock"))
     ap.add_argument("--keep", metavar="DIR", help="write the cases here and keep them")
     ap.add_argument("--json", metavar="FILE", help="also write per-check figures as JSON")
+    ap.add_argument("--all-rules", action="store_true",
+                    help="enable every rule, off-by-default ones too (default: the rule set a user gets)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and false flag")
     args = ap.parse_args()
     binary = os.path.abspath(shutil.which(args.drydock) or args.drydock)
     if not os.path.isfile(binary):
         sys.exit(f"drydock binary not found: {args.drydock} (build it or set $DRYDOCK)")
-    eq, ids = equivalents(binary)
+    eq, ids, off = equivalents(binary)
     cases = load_cases()
     root = args.keep or tempfile.mkdtemp(prefix="rules-recall-")
     os.makedirs(root, exist_ok=True)
@@ -159,7 +165,7 @@ def main():
             with open(os.path.join(root, c["path"]), "w") as f:
                 f.write(c["text"])
             files.append(c["path"])
-        by_file, errors, stderr = run_scan(binary, root, files)
+        by_file, errors, stderr = run_scan(binary, root, files, off if args.all_rules else None)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -198,6 +204,8 @@ def main():
             return "checkov-k8s" if "K8S" in cid else "checkov-docker"
         return tool
 
+    print(f"rule set: {'every rule (--select ALL + the off-by-default ones)' if args.all_rules else 'default'}; off by default: "
+          f"{', '.join(sorted(off)) or 'none'} (marked * below)")
     print(f"{len(cases)} cases: {sum(c['kind'] == 'dockerfile' for c in cases)} Dockerfile, "
           f"{sum(c['kind'] == 'compose' for c in cases)} Compose, {sum(c['kind'] == 'k8s' for c in cases)} Kubernetes; "
           f"{len(per)} foreign checks")
@@ -224,6 +232,20 @@ def main():
         for (fam, kind), (p, ok, n, bad) in sorted(fams.items()):
             print(f"  {fam:16} {kind:10} caught {ok:3}/{p:<3} {pct(ok, p)}   flagged {bad:3}/{n:<3} {pct(bad, n)}")
 
+    kinds = defaultdict(lambda: [0, 0, 0, 0])
+    for c in cases:
+        if c["kind"] == "k8s" and c["how"] != "none":
+            k = kinds[c["source"].split("(", 1)[1].rstrip(")")]
+            if c["sign"] == "+":
+                k[0] += 1
+                k[1] += c["ok"]
+            else:
+                k[2] += 1
+                k[3] += not c["ok"]
+    print("\nKubernetes cases per workload kind (mapped checks):")
+    for kind, (p, ok, n, bad) in sorted(kinds.items()):
+        print(f"  {kind:24} caught {ok:3}/{p:<3} {pct(ok, p)}   flagged {bad:3}/{n:<3} {pct(bad, n)}")
+
     print("\nper check (mapping, drydock rules: caught/positives [wrong line], flagged/negatives)")
     for check in sorted(per, key=lambda k: (per[k]["how"] != "declared", per[k]["how"], k)):
         s = per[check]
@@ -231,7 +253,8 @@ def main():
             continue
         mark = "" if s["caught"] == s["pos"] and not s["flagged"] else "  <--"
         wl = f" [{s['wrong_line']} wrong line]" if s["wrong_line"] else ""
-        print(f"  {check:58} {s['how']:8} {','.join(s['rules']):12} {s['caught']}/{s['pos']}{wl}  "
+        rules = ",".join(r + ("*" if r in off else "") for r in s["rules"])
+        print(f"  {check:58} {s['how']:8} {rules:12} {s['caught']}/{s['pos']}{wl}  "
               f"flagged {s['flagged']}/{s['neg']}{mark}")
     none = [k for k in sorted(per) if per[k]["how"] == "none"]
     print(f"\nforeign checks with no drydock equivalent ({len(none)}); positives where some drydock rule "

@@ -66,8 +66,21 @@ def wrap(kind, spec_lines):
         head = ["apiVersion: batch/v1", "kind: Job"] + meta + [
             "spec:", "  template:", "    spec:", "      restartPolicy: Never"]
         depth = 6
+    elif kind == "PodTemplate":
+        head = ["apiVersion: v1", "kind: PodTemplate"] + meta + [
+            "template:", "  metadata:", "    labels:", "      app: web", "  spec:"]
+        depth = 4
+    elif kind in EXOTIC_API:
+        api = EXOTIC_API[kind]
+        head = [f"apiVersion: {api}", f"kind: {kind.split('/')[0]}"] + meta + ["spec:"] + (
+            ["  replicas: 2"] if kind != "Service/knative" else []) + (
+            ["  selector:", "    matchLabels:", "      app: web"] if kind == "Rollout" else []) + (
+            ["  selector:", "    app: web"] if kind == "DeploymentConfig" else []) + (
+            ["  strategy:", "    canary:", "      steps:", "        - setWeight: 20"] if kind == "Rollout" else []) + [
+            "  template:", "    metadata:", "      labels:", "        app: web", "    spec:"]
+        depth = 6
     else:
-        head = [f"apiVersion: apps/v1", f"kind: {kind}"] + meta + [
+        head = [f"apiVersion: {'v1' if kind == 'ReplicationController' else 'apps/v1'}", f"kind: {kind}"] + meta + [
             "spec:"] + (["  replicas: 3"] if kind != "DaemonSet" else []) + (
             ["  serviceName: web"] if kind == "StatefulSet" else []) + [
             "  selector:", "    matchLabels:", "      app: web", "  template:", "    metadata:",
@@ -83,6 +96,11 @@ def wrap(kind, spec_lines):
 
 
 KINDS = ["Deployment", "Pod", "StatefulSet", "DaemonSet", "Job", "CronJob"]
+# Pod templates outside the core workload kinds: each case is also placed in one of these.
+EXOTIC_API = {"Rollout": "argoproj.io/v1alpha1", "DeploymentConfig": "apps.openshift.io/v1",
+              "Service/knative": "serving.knative.dev/v1"}
+EXOTIC = ["ReplicaSet", "PodTemplate", "Rollout", "DeploymentConfig", "Service/knative",
+          "ReplicationController"]
 
 # (foreign check, sign, slot overrides) — the kinds rotate so each check meets several.
 CASES = [
@@ -168,9 +186,12 @@ CASES = [
 def k8s_cases():
     out = []
     for i, (check, sign, over) in enumerate(CASES):
-        kind = KINDS[i % len(KINDS)]
-        text = wrap(kind, pod_spec(over))
-        if check == "checkov:CKV_K8S_21":
-            text = text.replace("  namespace: shop\n", "»   namespace: default\n")
-        out.append((check, sign, text, kind))
+        for kind in (KINDS[i % len(KINDS)], EXOTIC[(i // len(KINDS) + i) % len(EXOTIC)]):
+            text = wrap(kind, pod_spec(over))
+            if kind == "ReplicationController":
+                # v1 ReplicationController selects by a plain map, not matchLabels
+                text = text.replace("  selector:\n    matchLabels:\n      app: web\n", "  selector:\n    app: web\n")
+            if check == "checkov:CKV_K8S_21":
+                text = text.replace("  namespace: shop\n", "»   namespace: default\n")
+            out.append((check, sign, text, kind.replace("/", "-")))
     return out
