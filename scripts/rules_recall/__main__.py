@@ -135,6 +135,51 @@ def run_scan(binary, root, files, off_rules):
     return by_file, report.get("errors", []), proc.stderr
 
 
+# Inputs that are not valid cases of any supported kind: drydock should answer with one clear
+# error naming the file (exit 2), not findings, not a crash, not a Dockerfile parse of JSON.
+BAD_INPUTS = [
+    ("compose-services-scalar", "compose.yaml", "services: web\n"),
+    ("compose-service-list", "docker-compose.yml", "services:\n  - name: web\n    image: nginx:1.27\n"),
+    ("compose-bad-ports-type", "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports: 8080\n"),
+    ("kubelet-config-json", "kubelet-config.json",
+     json.dumps({"kind": "KubeletConfiguration", "apiVersion": "kubelet.config.k8s.io/v1beta1",
+                 "authentication": {"anonymous": {"enabled": False}}, "readOnlyPort": 0}, indent=2) + "\n"),
+    ("cni-config-json", "10-bridge.conflist",
+     json.dumps({"cniVersion": "1.0.0", "name": "bridge", "plugins": [{"type": "bridge", "bridge": "cni0"}]}, indent=2) + "\n"),
+    ("truncated-yaml", "deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: [unclosed\n"),
+    ("binary-garbage", "Dockerfile", "\x00\x01\x02FROM\xff\xfe\n"),
+]
+
+
+def check_bad_inputs(binary):
+    print("\ninputs that are none of the supported kinds (want: exit 2, one error naming the file):")
+    ok = 0
+    with tempfile.TemporaryDirectory() as t:
+        for name, fname, text in BAD_INPUTS:
+            d = os.path.join(t, name)
+            os.makedirs(d)
+            with open(os.path.join(d, fname), "w", encoding="utf-8", errors="surrogateescape") as f:
+                f.write(text)
+            rel = os.path.join(name, fname)
+            proc = subprocess.run([binary, "scan", rel, "--format", "json", "--offline", "--no-vulns",
+                                   "--no-progress", "--no-build-context"], cwd=t, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, errors="replace")
+            try:
+                rep = json.loads(proc.stdout)
+                errs = [e.get("message", "") for e in rep.get("errors", [])]
+                nfind = len(rep.get("findings", []))
+            except json.JSONDecodeError:
+                errs, nfind = [proc.stderr.strip()], 0
+            # JSON read as a Dockerfile ("unknown instruction: {") is the confusion to avoid
+            parsed_as_dockerfile = fname != "Dockerfile" and any("unknown instruction" in e for e in errs)
+            good = (proc.returncode == 2 and errs and nfind == 0 and not parsed_as_dockerfile
+                    and any(fname in e for e in errs + [proc.stderr]))
+            ok += bool(good)
+            first = (errs[0] if errs else proc.stderr.strip()).split("\n")[0][:110]
+            print(f"  {'ok ' if good else 'BAD'} {name:24} exit {proc.returncode}, {nfind} findings: {first or '-'}")
+    print(f"  {ok}/{len(BAD_INPUTS)} handled as wanted")
+
+
 def pct(a, b):
     return f"{100.0 * a / b:5.1f}%" if b else "   - "
 
@@ -263,6 +308,8 @@ def main():
         s = per[check]
         rules = sorted({r for c in s["cases"] if c["sign"] == "+" for r in c.get("any_rules", [])})
         print(f"  {check:58} {s['any_on_line']}/{s['pos']} {','.join(rules)}")
+
+    check_bad_inputs(binary)
 
     if args.verbose:
         print("\nmisses and false flags:")
