@@ -51,6 +51,7 @@ HINTS = {
     "kics:container-traffic-not-bound-to-host-interface": ["RT013"], "cis-docker:5.17": ["RT014"],
     "cis-docker:5.12": ["RT003"], "cis-docker:4.1": ["RT002"], "kics:unsafe-sysctls": ["RT015"],
     "kics:image-not-pinned": ["RT017"],
+    "kics:rbac-roles-with-read-secrets-permissions": [],
 }
 
 FILE_NAMES = {"dockerfile": "Dockerfile", "compose": "compose.yaml", "k8s": "manifest.yaml"}
@@ -91,7 +92,7 @@ def load_cases():
     cases = []
     cdir = os.path.join(HERE, "cases")
     for name in sorted(os.listdir(cdir)):
-        kind = {"dockerfile": "dockerfile", "compose": "compose"}.get(name.rsplit(".", 1)[-1])
+        kind = {"dockerfile": "dockerfile", "compose": "compose", "k8s": "k8s"}.get(name.rsplit(".", 1)[-1])
         if kind:
             cases += parse_case_file(os.path.join(cdir, name), kind)
     for check, sign, text, wl in k8s_cases():
@@ -280,7 +281,7 @@ def main():
     kinds = defaultdict(lambda: [0, 0, 0, 0])
     for c in cases:
         if c["kind"] == "k8s" and c["how"] != "none":
-            k = kinds[c["source"].split("(", 1)[1].rstrip(")")]
+            k = kinds[c["source"].split("(", 1)[1].rstrip(")") if "(" in c["source"] else c["source"]]
             if c["sign"] == "+":
                 k[0] += 1
                 k[1] += c["ok"]

@@ -6,7 +6,6 @@ so, otherwise); public keys and certificates made the same way are the matching 
 
 import base64
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -385,5 +384,3 @@ def key_docs(g, keys, public):
     docs.append(d)
     return docs
 
-
-del json

@@ -8,7 +8,7 @@ expressions reading a secret from the environment; `RAW_LINES` are whole lines p
 import base64
 import json
 
-from .gen import ALNUM, B64, LALNUM
+from .gen import ALNUM, LALNUM
 
 SECRET_NAMES = ["API_KEY", "GITHUB_TOKEN", "DB_PASSWORD", "STRIPE_SECRET_KEY", "CLIENT_SECRET",
                 "AUTH_TOKEN", "SLACK_WEBHOOK_URL", "NPM_TOKEN", "JWT_SECRET", "ACCESS_KEY"]
@@ -56,6 +56,21 @@ def assignments(g):
         ("identifier", "IMAGE_DIGEST", "sha256:" + g.hexs(64)),
         ("identifier", "DEPLOYMENT_ID", f"cmp{g.between(1, 9)}-qat-{g.digits(10)}"),
         ("identifier", "TRACE_ID", g.hexs(32)),
+        ("random-identifier", g.choice(["INSTANCE_ID", "AMI_ID", "SUBNET_ID", "VPC_ID"]),
+         g.choice(["i-", "ami-", "subnet-", "vpc-"]) + g.hexs(17)),
+        ("random-identifier", g.choice(["CONTENT_HASH", "ARTIFACT_SHA256", "CHECKSUM"]), g.hexs(64)),
+        ("random-identifier", "ETAG", g.hexs(32)),
+        ("random-identifier", "BUILD_NUMBER", g.digits(8)),
+        ("public-identifier", *g.choice([
+            ("OAUTH_CLIENT_ID", g.uuid()),
+            ("GOOGLE_CLIENT_ID", f"{g.digits(12)}-{g.s(LALNUM, 32)}.apps.googleusercontent.com"),
+            ("SIGNING_PUBLIC_KEY", g.b64bytes(32)),
+            ("RECAPTCHA_SITE_KEY", "6L" + g.s(ALNUM + "-_", 38)),
+            ("ALGOLIA_APP_ID", g.s("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)),
+            ("AWS_ACCESS_KEY_ID_SSM_PATH", "/prod/app/aws_access_key_id")])),
+        ("key-file-path", g.choice(["SECRET_KEY_FILE", "TLS_KEY_PATH", "PASSWORD_FILE", "GOOGLE_APPLICATION_CREDENTIALS"]),
+         g.choice(["/etc/app/secret.key", "/run/secrets/db_password", "/var/run/secrets/tls/tls.key", "./keys/service-account.json"])),
+        ("empty", g.choice(SECRET_NAMES), ""),
         ("hashed-asset", "LOGO_URL", f"/static/img/logo-{g.hexs(32)}.png"),
         ("hashed-asset", "BUNDLE_PATH", f"/assets/main.{g.hexs(20)}.js"),
         ("url-path", "CALLBACK_URL", f"https://app.acme.io/oauth2/callback/{g.s(LALNUM, 8)}/complete"),

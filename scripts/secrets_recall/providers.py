@@ -7,21 +7,23 @@ whether it is also planted without a telling variable name.
 """
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Callable
 
-from .gen import (ALNUM, B32, B64, B64URL, DIGITS, HEX, LALNUM, LOWER, UALNUM, UHEX, UPPER, b64,
-                  b64url_json, crc32_base62_token, jwt, url_pw)
+from .gen import (ALNUM, B64URL, DIGITS, LALNUM, LOWER, UALNUM, UHEX, UPPER, b64, b64url_json,
+                  crc32_base62_token, jwt, url_pw)
 
 
 @dataclass(frozen=True)
 class P:
     provider: str
     family: str
-    var: str
+    var: object  # a name, or a tuple of the names real projects use (one is picked per plant)
     gen: Callable
     distinctive: bool = True
+
+    def name(self, g):
+        return self.var if isinstance(self.var, str) else g.choice(self.var)
 
 
 def _aws_secret(g):
@@ -444,11 +446,11 @@ PROVIDERS = [
     P("snowflake-password", "database", "SNOWFLAKE_PASSWORD", lambda g: g.password(), False),
     P("fauna-secret", "database", "FAUNA_SECRET", lambda g: "fnA" + g.s(B64URL, 37)),
     # ---- generic: secret-named variables with values of real shapes
-    P("generic-password", "generic", "DB_PASSWORD", lambda g: g.password(), False),
-    P("generic-api-token", "generic", "API_TOKEN", lambda g: g.alnum(g.between(28, 48)), False),
-    P("generic-client-secret", "generic", "OAUTH_CLIENT_SECRET", lambda g: g.s(B64URL, g.between(32, 48)), False),
-    P("generic-hex-secret", "generic", "SIGNING_SECRET", lambda g: g.hexs(64), False),
-    P("generic-base64-key", "generic", "ENCRYPTION_KEY", lambda g: g.b64bytes(32), False),
+    P("generic-password", "generic", ("DB_PASSWORD", "PASSWORD", "DB_PASS", "ADMIN_PWD", "MYSQL_ROOT_PASSWORD", "POSTGRES_PASSWORD", "REDIS_PASS", "LDAP_BIND_PASSWORD", "KEYSTORE_PASSWORD", "PASSWD"), lambda g: g.password(), False),
+    P("generic-api-token", "generic", ("API_TOKEN", "API_KEY", "APIKEY", "X_API_KEY", "SERVICE_TOKEN", "AUTH_TOKEN", "ACCESS_TOKEN", "BEARER_TOKEN", "PARTNER_API_KEY", "INTERNAL_API_SECRET"), lambda g: g.alnum(g.between(28, 48)), False),
+    P("generic-client-secret", "generic", ("OAUTH_CLIENT_SECRET", "CLIENT_SECRET", "APP_SECRET", "CONSUMER_SECRET", "SSO_CLIENT_SECRET"), lambda g: g.s(B64URL, g.between(32, 48)), False),
+    P("generic-hex-secret", "generic", ("SIGNING_SECRET", "HMAC_KEY", "SESSION_SECRET", "COOKIE_SECRET", "SECRET"), lambda g: g.hexs(64), False),
+    P("generic-base64-key", "generic", ("ENCRYPTION_KEY", "MASTER_KEY", "AES_KEY", "DATA_KEY", "CIPHER_KEY"), lambda g: g.b64bytes(32), False),
     P("generic-jwt-secret", "generic", "JWT_SECRET", lambda g: g.s(ALNUM + "!@#%^&*", 40), False),
     P("django-secret-key", "generic", "DJANGO_SECRET_KEY", _django_secret, False),
     P("rails-secret-key-base", "generic", "SECRET_KEY_BASE", lambda g: g.hexs(128), False),
@@ -456,7 +458,7 @@ PROVIDERS = [
     P("nextauth-secret", "generic", "NEXTAUTH_SECRET", lambda g: g.b64bytes(32), False),
     P("generic-webhook-secret", "generic", "WEBHOOK_SECRET", lambda g: g.alnum(40), False),
     P("generic-smtp-password", "generic", "SMTP_PASSWORD", lambda g: g.password(), False),
-    P("generic-private-token", "generic", "PRIVATE_TOKEN", lambda g: g.s(LALNUM, 40), False),
+    P("generic-private-token", "generic", ("PRIVATE_TOKEN", "DEPLOY_TOKEN", "REGISTRY_TOKEN", "CI_JOB_SECRET", "CREDENTIALS"), lambda g: g.s(LALNUM, 40), False),
     P("generic-access-key", "generic", "ACCESS_KEY_SECRET", lambda g: g.s(ALNUM + "/+", 40), False),
 ]
 
@@ -472,4 +474,3 @@ COMPANIONS = {
     "binance-api-secret": ("BINANCE_API_KEY", lambda g: g.alnum(64)),
 }
 
-del time, B32, B64

@@ -74,7 +74,7 @@ def syntax_matrix(g):
                     cname, cgen = COMPANIONS[p.provider]
                     lines, idx = syn.entry(g, cname, cgen(g), False)
                     cur.put(lines, {"kind": "ignore", "syntax": syn.name}, idx)
-                lines, idx = syn.entry(g, p.var, p.gen(g), False)
+                lines, idx = syn.entry(g, p.name(g), p.gen(g), False)
                 cur.put(lines, {"kind": "pos", "provider": p.provider, "family": p.family,
                                 "syntax": syn.name, "whole": len(lines) > 1}, idx)
             elif what == "neg":
