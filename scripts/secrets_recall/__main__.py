@@ -100,7 +100,7 @@ def report_matrix(labels, stray, verbose):
         return out
 
     rows = []
-    for fam, labs in sorted(group("family", P).items(), key=lambda kv: sum(lab["best"] >= LOW for lab in kv[1]) / len(kv[1])):
+    for fam, labs in sorted(group("family", P).items(), key=lambda kv: (sum(lab["best"] >= LOW for lab in kv[1]) / len(kv[1]), kv[0])):
         rows.append(f"{fam:20} {len(labs):5} {pct(sum(lab['best'] >= MED for lab in labs), len(labs))} "
                     f"{pct(sum(lab['best'] >= LOW for lab in labs), len(labs))} "
                     f"{pct(sum(lab['specific'] for lab in labs), len(labs))}")
@@ -108,7 +108,7 @@ def report_matrix(labels, stray, verbose):
 
     syn_p, syn_n = group("syntax", P), group("syntax", N)
     rows = []
-    for syn in sorted(set(syn_p) | set(syn_n), key=lambda s: (sum(lab["best"] >= LOW for lab in syn_p.get(s, [])) / max(1, len(syn_p.get(s, []))))):
+    for syn in sorted(set(syn_p) | set(syn_n), key=lambda s: (sum(lab["best"] >= LOW for lab in syn_p.get(s, [])) / max(1, len(syn_p.get(s, []))), s)):
         p, n = syn_p.get(syn, []), syn_n.get(syn, [])
         rows.append(f"{syn:22} {len(p):5} {pct(sum(lab['best'] >= MED for lab in p), len(p))} "
                     f"{pct(sum(lab['best'] >= LOW for lab in p), len(p))}   {len(n):5} "
@@ -117,7 +117,7 @@ def report_matrix(labels, stray, verbose):
           f"{'syntax':22} {'pos':>5} {'med+':>6} {'low+':>6}   {'neg':>5} {'med+':>6} {'low+':>6}")
 
     rows = []
-    for kind, labs in sorted(group("negative", N).items(), key=lambda kv: -sum(lab["best"] >= LOW for lab in kv[1]) / len(kv[1])):
+    for kind, labs in sorted(group("negative", N).items(), key=lambda kv: (-sum(lab["best"] >= LOW for lab in kv[1]) / len(kv[1]), kv[0])):
         rows.append(f"{kind:24} {len(labs):5} {pct(sum(lab['best'] >= MED for lab in labs), len(labs))} "
                     f"{pct(sum(lab['best'] >= LOW for lab in labs), len(labs))}")
     table("negatives per kind (most flagged first)", rows, f"{'kind':24} {'n':>5} {'med+':>6} {'low+':>6}")
