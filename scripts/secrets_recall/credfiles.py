@@ -91,6 +91,7 @@ def credential_files(g):
     d.add(f"_auth={base64.b64encode(('ci-bot:' + g.password()).encode()).decode()}",
           pos("npmrc-auth", "package-registry", "npmrc"))
     d.add("//registry.npmjs.org/:_authToken=${NPM_TOKEN}", neg("reference", "npmrc"))
+    d.add(f"//registry.yarnpkg.com/:_authToken={g.uuid()}", pos("npmrc-legacy-uuid-token", "package-registry", "npmrc"))
     d.add("always-auth=true")
     docs.append(d)
 

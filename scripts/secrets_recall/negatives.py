@@ -228,6 +228,25 @@ def negative_files(g):
                   "openapi: 3.0.3\ninfo:\n  title: Orders\n  version: 1.0.0\ncomponents:\n  securitySchemes:\n"
                   "    ApiKeyAuth:\n      type: apiKey\n      in: header\n      name: X-API-Key\n"
                   "    bearerAuth:\n      type: http\n      scheme: bearer\n      bearerFormat: JWT\n"))
+    # encrypted material is not a leaked secret: Ansible Vault, SOPS, Sealed Secrets, PGP
+    vault_hex = "\n".join("          " + g.hexs(80) for _ in range(5))
+    files.append(("encrypted-ansible-vault", "ansible/group_vars/prod/vault.yml",
+                  "db_password: !vault |\n          $ANSIBLE_VAULT;1.1;AES256\n" + vault_hex + "\n"))
+    sops = lambda: f"ENC[AES256_GCM,data:{g.b64bytes(24)},iv:{g.b64bytes(32)},tag:{g.b64bytes(16)},type:str]"  # noqa: E731
+    files.append(("encrypted-sops", "deploy/secrets.enc.yaml",
+                  f"db:\n    password: {sops()}\n    api_token: {sops()}\nsops:\n    age:\n"
+                  f"        - recipient: age1{g.s('qpzry9x8gf2tvdw0s3jn54khce6mua7l', 58)}\n"
+                  "          enc: |\n            -----BEGIN AGE ENCRYPTED FILE-----\n"
+                  + "".join(f"            {g.b64bytes(48)}\n" for _ in range(4))
+                  + "            -----END AGE ENCRYPTED FILE-----\n"
+                  f"    lastmodified: \"2026-11-02T10:11:12Z\"\n    mac: {sops()}\n    version: 3.9.0\n"))
+    files.append(("encrypted-sealed-secret", "k8s/sealed-db.yaml",
+                  "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\n  namespace: shop\n"
+                  f"spec:\n  encryptedData:\n    password: Ag{g.s(ALNUM + '+/', 700)}==\n"
+                  f"    username: Ag{g.s(ALNUM + '+/', 690)}=\n"))
+    files.append(("encrypted-pgp-message", "secrets/backup-pass.txt.asc",
+                  "-----BEGIN PGP MESSAGE-----\n\n" + "".join(g.s(ALNUM + "+/", 64) + "\n" for _ in range(6))
+                  + "=" + g.s(ALNUM + "+/", 4) + "\n-----END PGP MESSAGE-----\n"))
     files.append(("identifiers", "src/ids.py",
                   f'BUILD_ID = "cmp2-qat-{g.digits(10)}"\nEXPERIMENT = "exp_2024_checkout_v{g.between(2, 9)}"\n'
                   f'ROUTE = "/api/v2/tokens/{{token_id}}/revoke"\nSCHEMA_VERSION = "{g.hexs(12)}"\n'))
