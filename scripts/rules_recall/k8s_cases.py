@@ -179,6 +179,21 @@ CASES = [
     ("kics:proc-mount-is-unmasked", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n»   procMount: Unmasked\n  capabilities:\n    drop: [ALL]"}),
     ("kics:proc-mount-is-unmasked", "-", {}),
     ("kics:sysctls-using-unsafe-values", "+", {"pod": SLOTS["pod"] + "\n  sysctls:\n»   - name: kernel.msgmax\n»     value: \"65536\""}),
+    # Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards)
+    ("pss:baseline-apparmor", "+", {"csec": SLOTS["csec"] + "\n  appArmorProfile:\n»     type: Unconfined"}),
+    ("pss:baseline-apparmor", "-", {"csec": SLOTS["csec"] + "\n  appArmorProfile:\n    type: RuntimeDefault"}),
+    ("pss:baseline-selinux", "+", {"csec": SLOTS["csec"] + "\n  seLinuxOptions:\n»     type: spc_t"}),
+    ("pss:baseline-selinux", "-", {"csec": SLOTS["csec"] + "\n  seLinuxOptions:\n    level: \"s0:c123,c456\""}),
+    ("pss:baseline-hostpath-volumes", "+", {"mounts": "volumeMounts:\n  - name: data\n    mountPath: /data",
+                                           "volumes": "volumes:\n  - name: data\n    hostPath:\n»       path: /srv/web-data\n      type: DirectoryOrCreate"}),
+    ("pss:baseline-hostprocess", "+", {"pod": "securityContext:\n  windowsOptions:\n»     hostProcess: true\n    runAsUserName: \"NT AUTHORITY\\\\SYSTEM\"",
+                                      "host": "hostNetwork: true"}),
+    ("pss:baseline-capabilities", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n    drop: [ALL]\n    add:\n»     - NET_RAW"}),
+    ("pss:baseline-capabilities", "-", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n    drop: [ALL]\n    add: [CHOWN, SETUID, SETGID]"}),
+    ("pss:restricted-seccomp", "+", {"pod": "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001"}),
+    ("pss:restricted-running-as-non-root", "+", {"pod": "securityContext:\n  runAsUser: 10001\n  seccompProfile:\n    type: RuntimeDefault"}),
+    ("pss:restricted-running-as-non-root", "-", {"pod": "securityContext:\n  seccompProfile:\n    type: RuntimeDefault", "csec": SLOTS["csec"] + "\n  runAsNonRoot: true"}),
+    ("pss:restricted-capabilities", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n»   drop: [NET_RAW]"}),
     ("kics:sysctls-using-unsafe-values", "-", {"pod": SLOTS["pod"] + "\n  sysctls:\n    - name: net.ipv4.ip_local_port_range\n      value: \"32768 60999\""}),
 ]
 
