@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Used only when drydock declares no equivalent for the check.
 HINTS = {
     "hadolint:DL3030": ["DF044"], "hadolint:DL3034": ["DF044"], "hadolint:DL3038": ["DF044"],
-    "hadolint:DL3035": ["DF042"], "hadolint:DL3037": ["DF045"], "hadolint:DL3043": ["DF065"],
+    "hadolint:DL3035": ["DF042"], "hadolint:DL3037": ["DF045"],
     "hadolint:DL3060": ["DF039"],
     "checkov:CKV2_DOCKER_2": ["DF025"], "checkov:CKV2_DOCKER_3": ["DF025"],
     "checkov:CKV2_DOCKER_4": ["DF025"], "checkov:CKV2_DOCKER_5": ["DF026"],

@@ -41,12 +41,13 @@ def ind(text, n):
 
 
 def pod_spec(over):
-    s = dict(SLOTS, **over)
+    s = {**SLOTS, "mark_container": False, **over}
     lines = []
     for key in ("sa", "host", "pod"):
         lines += ind(s[key], 0)
     lines.append("containers:")
-    lines.append("  - name: web")
+    # a finding about what the container does may sit on the container itself
+    lines.append("»   - name: web" if s.get("mark_container") else "  - name: web")
     for key in ("image", "pull", "ports", "env", "resources", "probes", "csec", "mounts"):
         lines += ind(s[key], 4)
     lines += ind(s["volumes"], 0)
@@ -118,16 +119,16 @@ CASES = [
     ("checkov:CKV_K8S_22", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n»   readOnlyRootFilesystem: false\n  capabilities:\n    drop: [ALL]"}),
     ("kube-score:container-security-context-readonlyrootfilesystem", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: [ALL]"}),
     ("checkov:CKV_K8S_22", "-", {}),
-    ("checkov:CKV_K8S_23", "+", {"pod": "securityContext:\n»   runAsUser: 0\n  seccompProfile:\n    type: RuntimeDefault"}),
-    ("checkov:CKV_K8S_23", "+", {"pod": "securityContext:\n»   runAsNonRoot: false\n  seccompProfile:\n    type: RuntimeDefault"}),
+    ("checkov:CKV_K8S_23", "+", {"pod": "securityContext:\n»   runAsUser: 0\n  seccompProfile:\n    type: RuntimeDefault", "mark_container": True}),
+    ("checkov:CKV_K8S_23", "+", {"pod": "securityContext:\n»   runAsNonRoot: false\n  seccompProfile:\n    type: RuntimeDefault", "mark_container": True}),
     ("kube-score:container-security-context-user-group-id", "+", {"pod": "securityContext:\n  seccompProfile:\n    type: RuntimeDefault"}),
     ("checkov:CKV_K8S_23", "-", {"pod": "securityContext:\n  seccompProfile:\n    type: RuntimeDefault", "csec": "securityContext:\n  runAsNonRoot: true\n  runAsUser: 1000\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n    drop: [ALL]"}),
-    ("checkov:CKV_K8S_40", "+", {"pod": "securityContext:\n  runAsNonRoot: true\n»   runAsUser: 1000\n  seccompProfile:\n    type: RuntimeDefault"}),
+    ("checkov:CKV_K8S_40", "+", {"pod": "securityContext:\n  runAsNonRoot: true\n»   runAsUser: 1000\n  seccompProfile:\n    type: RuntimeDefault", "mark_container": True}),
     ("checkov:CKV_K8S_40", "-", {}),
     ("checkov:CKV_K8S_25", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n    drop: [ALL]\n    add:\n»     - NET_ADMIN"}),
     ("checkov:CKV_K8S_39", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n    add:\n»     - SYS_ADMIN"}),
     ("checkov:CKV_K8S_39", "-", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n    drop: [ALL]\n    add: [NET_BIND_SERVICE]"}),
-    ("checkov:CKV_K8S_28", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n»     drop: [SYS_ADMIN]"}),
+    ("checkov:CKV_K8S_28", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n»     drop: [SYS_ADMIN]", "mark_container": True}),
     ("checkov:CKV_K8S_28", "-", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n    drop: [NET_RAW]"}),
     ("checkov:CKV_K8S_37", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true"}),
     ("checkov:CKV_K8S_37", "-", {}),
@@ -140,8 +141,8 @@ CASES = [
                                  "volumes": "volumes:\n»   - name: crio\n    hostPath:\n»       path: /run/containerd/containerd.sock"}),
     ("checkov:CKV_K8S_27", "-", {"mounts": "volumeMounts:\n  - name: data\n    mountPath: /data",
                                  "volumes": "volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: web-data"}),
-    ("kics:volume-mount-with-os-directory-write-permissions", "+", {"mounts": "volumeMounts:\n  - name: etc\n    mountPath: /host/etc",
-                                 "volumes": "volumes:\n  - name: etc\n    hostPath:\n»       path: /etc"}),
+    ("kics:volume-mount-with-os-directory-write-permissions", "+", {"mounts": "volumeMounts:\n  - name: etc\n»     mountPath: /host/etc",
+                                 "volumes": "volumes:\n»   - name: etc\n    hostPath:\n»       path: /etc"}),
     ("kics:volume-mount-with-os-directory-write-permissions", "-", {"mounts": "volumeMounts:\n  - name: logs\n    mountPath: /var/log/app",
                                  "volumes": "volumes:\n  - name: logs\n    emptyDir: {}"}),
     ("checkov:CKV_K8S_31", "+", {"pod": "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n  seccompProfile:\n»     type: Unconfined"}),
@@ -193,7 +194,7 @@ CASES = [
     ("pss:restricted-seccomp", "+", {"pod": "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001"}),
     ("pss:restricted-running-as-non-root", "+", {"pod": "securityContext:\n  runAsUser: 10001\n  seccompProfile:\n    type: RuntimeDefault"}),
     ("pss:restricted-running-as-non-root", "-", {"pod": "securityContext:\n  seccompProfile:\n    type: RuntimeDefault", "csec": SLOTS["csec"] + "\n  runAsNonRoot: true"}),
-    ("pss:restricted-capabilities", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n»   drop: [NET_RAW]"}),
+    ("pss:restricted-capabilities", "+", {"csec": "securityContext:\n  allowPrivilegeEscalation: false\n  readOnlyRootFilesystem: true\n  capabilities:\n»     drop: [NET_RAW]", "mark_container": True}),
     ("kics:sysctls-using-unsafe-values", "-", {"pod": SLOTS["pod"] + "\n  sysctls:\n    - name: net.ipv4.ip_local_port_range\n      value: \"32768 60999\""}),
 ]
 
