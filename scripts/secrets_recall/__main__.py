@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 
 from .gen import Gen
+from .image import docker_archive
 from .tree import matrix_tree, rootfs_tree
 
 SEV = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -176,6 +177,56 @@ def report_rootfs(labels, stray, nfiles, verbose):
             "false_medium": len(false_med), "false_low": len(false_low)}
 
 
+IMAGE_DELETED = ["app/.env", "root/.npmrc"]
+
+
+def run_image(binary, archive):
+    proc = subprocess.run([binary, "scan", "docker-archive:" + archive, "--format", "json", "--offline",
+                           "--no-vulns", "--no-progress", "--min-severity", "none", "--fail-on", "none"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"drydock scan {archive} failed with exit {proc.returncode}: {proc.stderr.strip()[:500]}")
+    report = json.loads(proc.stdout)
+    by_path = defaultdict(list)
+    for f in report.get("findings", []):
+        loc = f.get("location", {})
+        if f.get("category") in ("secret", "sensitive-file", "secret-exposure") and loc.get("path"):
+            by_path[loc["path"].lstrip("/")].append((f["rule"], SEV.get(f.get("severity"), 0), loc.get("deleted_in")))
+    return by_path, report.get("errors", [])
+
+
+def report_image(labels, dir_findings, img, nfiles):
+    """Per file: the same tree as image layers. Compares with the directory verdict."""
+    planted = sorted({lab["path"] for lab in labels if lab["kind"] == "pos"})
+
+    def covers(q, p):
+        # a finding on a directory (a `.git` left in the image) covers the secrets inside it
+        return q == p or p.startswith(q.rstrip("/") + "/")
+
+    hot = {q for q, fs in img.items() if any(s >= LOW for _, s, _ in fs)}
+    found = [p for p in planted if any(covers(q, p) for q in hot)]
+    false = sorted(q for q in hot if not any(covers(q, p) for p in planted))
+    print(f"\n== the same tree as a docker-archive (2 layers; {len(IMAGE_DELETED)} planted files deleted in layer 2) ==")
+    print(f"planted files reported at low+: {len(found)}/{len(planted)} ({pct(len(found), len(planted))}); "
+          f"other files reported: {len(false)}/{nfiles - len(planted)}")
+    for p in planted:
+        if p not in found:
+            print(f"  missed {p}" + (" (deleted in layer 2)" if p in IMAGE_DELETED else ""))
+    for p in IMAGE_DELETED:
+        if p in found and not any(d is not None for _, _, d in img.get(p, [])):
+            print(f"  {p}: reported, but not as deleted")
+    for p in false:
+        print(f"  false: {p} <- " + ", ".join(sorted({r for r, s, _ in img[p] if s >= LOW})))
+    dir_files = {f["path"] for f in dir_findings if f["sev"] >= LOW}
+    img_files = {p for p, fs in img.items() if any(s >= LOW for _, s, _ in fs)}
+    differ = sorted((dir_files ^ img_files))
+    print(f"files with a different verdict under `drydock secrets DIR` and the image scan: {len(differ)}")
+    for p in differ:
+        print(f"  {p}: {'directory only' if p in dir_files else 'image only'}")
+    return {"planted_files": len(planted), "found_files": len(found), "false_files": len(false),
+            "verdict_differs": len(differ)}
+
+
 def main():
     ap = argparse.ArgumentParser(prog="secrets-recall", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -221,6 +272,12 @@ def main():
                 print(f"drydock error: {e}")
             stray = match(labels, findings)
             summary["rootfs"] = report_rootfs(labels, stray, nfiles, args.verbose)
+            archive = os.path.join(base, "rootfs-image.tar")
+            docker_archive(root, archive, IMAGE_DELETED)
+            img, errors = run_image(binary, archive)
+            for e in errors[:5]:
+                print(f"drydock error: {e}")
+            summary["image"] = report_image(labels, findings, img, nfiles)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

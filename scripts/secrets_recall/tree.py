@@ -188,6 +188,36 @@ def rootfs_tree(g, root, keys, public):
     plain("app/public/index.html", f'<!doctype html><html><head><script src="/js/app.{g.hexs(8)}.js"></script></head><body><form><input type="password" name="password"></form></body></html>')
     plain("app/.env.example", "JWT_SECRET=<generate with openssl rand -hex 32>\nDATABASE_URL=postgres://user:password@localhost:5432/shop\nSTRIPE_SECRET_KEY=sk_test_...")
 
+    plain("etc/machine-id", g.hexs(32))
+    plain("var/lib/dbus/machine-id", g.hexs(32))
+    plain("var/lib/dpkg/info/openssl.md5sums", "".join(
+        f"{g.hexs(32)}  usr/{p}\n" for p in ["bin/openssl", "lib/ssl/misc/CA.pl", "share/doc/openssl/changelog.gz",
+                                             "share/man/man1/openssl.1ssl.gz", "lib/ssl/openssl.cnf"]))
+    plain("etc/services", "ssh\t\t22/tcp\nhttps\t\t443/tcp\nkerberos\t88/tcp\t\tkerberos5 krb5 kerberos-sec\n"
+          "kpasswd\t\t464/tcp\npostgresql\t5432/tcp\t\tpostgres")
+    plain("usr/share/doc/wordpress/examples/wp-config-sample.php",
+          "<?php\ndefine( 'DB_NAME', 'database_name_here' );\ndefine( 'DB_USER', 'username_here' );\n"
+          "define( 'DB_PASSWORD', 'password_here' );\ndefine( 'AUTH_KEY',         'put your unique phrase here' );\n"
+          "define( 'SECURE_AUTH_KEY',  'put your unique phrase here' );")
+    plain("app/node_modules/@slack/web-api/README.md",
+          "```js\nconst { WebClient } = require('@slack/web-api');\nconst web = new WebClient(process.env.SLACK_TOKEN);\n"
+          "// token looks like xoxb-your-token\n```")
+    plain("app/node_modules/aws-sdk/README.md",
+          "Configure credentials, e.g. `AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE` and\n"
+          "`AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY` (the documented example pair).")
+    plain(f"app/public/assets/app.{g.hexs(8)}.js",
+          "(()=>{var e={};e.t=function(){return document.cookie}})();\n//# sourceMappingURL=data:application/json;base64,"
+          + __import__("base64").b64encode(json.dumps({"version": 3, "sources": ["src/app.ts"], "names": ["token", "password"],
+                                                      "mappings": "AAAA,SAASA," + g.s("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/,;", 120)}).encode()).decode())
+    plain("app/yarn.lock", "".join(
+        f'\n"{p}@^4.0.0":\n  version "4.{i}.0"\n  resolved "https://registry.yarnpkg.com/{p}/-/{p}-4.{i}.0.tgz#{g.hexs(40)}"\n  integrity sha512-{g.b64bytes(64)}\n'
+        for i, p in enumerate(["express", "jsonwebtoken", "bcryptjs", "passport", "uuid"])))
+    if "ssh-public-key" in public:
+        plain("etc/ssh/ssh_host_ed25519_key.pub", public["ssh-public-key"].replace("deploy@ci", "root@buildkitsandbox"))
+    plain("usr/lib/python3/dist-packages/keyring/tests/test_backend.py",
+          "def test_password_set_get(keyring):\n    keyring.set_password('system', 'user', 'pw')\n"
+          "    assert keyring.get_password('system', 'user') == 'pw'")
+
     # planted secrets
     d = Doc("app/.env")
     d.add("NODE_ENV=production\nPORT=3000")
@@ -238,6 +268,60 @@ def rootfs_tree(g, root, keys, public):
     d.add(f'SECRET_KEY = "{g.s("abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+)", 50)}"', P("django-secret-key", "generic", "python"))
     d.add('ALLOWED_HOSTS = ["shop.acme.io"]\nDATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "PASSWORD": os.environ["DB_PASSWORD"]}}')
     docs.append(d)
+    d = Doc("root/.bash_history")
+    d.add("ls -la\ncd /app\nnpm ci --omit=dev")
+    d.add(f"export GITHUB_TOKEN={crc32_base62_token(g, 'ghp_')}", P("github-pat-classic", "source-hosting", "shell-history"))
+    d.add("git clone https://github.com/acme/shop-api.git")
+    d.add(f"mysql -h db.internal -u root -p'{g.password()}' shop < /tmp/seed.sql", P("mysql-cli-password", "database", "shell-history"))
+    d.add("exit")
+    docs.append(d)
+    d = Doc("root/.config/gh/hosts.yml")
+    d.add("github.com:\n    user: ci-bot")
+    d.add(f"    oauth_token: {crc32_base62_token(g, 'gho_')}", P("github-oauth-token", "source-hosting", "yaml"))
+    d.add("    git_protocol: https")
+    docs.append(d)
+    d = Doc("app/.git/config")
+    d.add('[core]\n\trepositoryformatversion = 0\n\tbare = false\n[remote "origin"]')
+    d.add(f"\turl = https://ci-bot:{crc32_base62_token(g, 'ghp_')}@github.com/acme/shop-api.git",
+          P("git-remote-credentials", "source-hosting", "gitconfig"))
+    d.add("\tfetch = +refs/heads/*:refs/remotes/origin/*")
+    docs.append(d)
+    d = Doc("var/www/html/wp-config.php")
+    d.add("<?php\ndefine( 'DB_NAME', 'wordpress' );\ndefine( 'DB_USER', 'wp' );")
+    d.add(f"define( 'DB_PASSWORD', '{g.password()}' );", P("wordpress-db-password", "database", "php"))
+    d.add("define( 'DB_HOST', 'db:3306' );")
+    salt_alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@#%^&*()-_[]{}<>~+=,.;:/?|"
+    d.add(f"define( 'AUTH_KEY',         '{g.s(salt_alpha, 64)}' );", P("wordpress-salt", "generic", "php"))
+    d.add(f"define( 'SECURE_AUTH_KEY',  '{g.s(salt_alpha, 64)}' );", P("wordpress-salt", "generic", "php"))
+    docs.append(d)
+    d = Doc("etc/apt/auth.conf.d/acme.conf")
+    d.add(f"machine apt.acme.io login ci password {g.password()}", P("apt-auth-conf", "package-registry", "netrc"))
+    docs.append(d)
+    d = Doc("root/.pip/pip.conf")
+    d.add("[global]")
+    d.add(f"index-url = https://ci:{url_pw(g.password())}@pypi.acme.io/simple/", P("pip-index-credentials", "package-registry", "ini"))
+    docs.append(d)
+    d = Doc("root/.terraformrc")
+    d.add('credentials "app.terraform.io" {')
+    d.add(f'  token = "{g.alnum(14)}.atlasv1.{g.s("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 67)}"',
+          P("terraform-cloud-token", "infrastructure", "hcl"))
+    d.add("}")
+    docs.append(d)
+    d = Doc("root/.kube/config")
+    d.add("apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://k8s.acme.io:6443\n  name: prod\nusers:\n- name: deployer\n  user:")
+    from .providers import _k8s_sa_jwt
+    d.add(f"    token: {_k8s_sa_jwt(g)}", P("kubeconfig-token", "infrastructure", "kubeconfig"))
+    docs.append(d)
+    d = Doc("app/config/database.yml")
+    d.add("production:\n  adapter: postgresql\n  database: shop\n  username: shop")
+    d.add(f"  password: {g.alnum(24)}", P("rails-database-password", "database", "yaml"))
+    d.add("  host: db.internal")
+    docs.append(d)
+    if "ed25519-pkcs8" in keys:
+        d = Doc("etc/ssh/ssh_host_ed25519_key")
+        d.add(keys["openssh-ed25519"].strip() if "openssh-ed25519" in keys else keys["ed25519-pkcs8"].strip(),
+              P("ssh-host-private-key", "private-key", "pem-file", True))
+        docs.append(d)
     d = Doc("etc/mysql/debian.cnf")
     d.add("# Automatically generated for Debian scripts. DO NOT TOUCH!\n[client]\nhost     = localhost\nuser     = debian-sys-maint")
     d.add(f"password = {g.alnum(16)}", P("mysql-debian-cnf", "database", "ini"))
