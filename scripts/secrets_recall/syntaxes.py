@@ -209,7 +209,8 @@ def php_entry(g, n, v, raw=False):
     if form == "append":
         return [f"${camel(n)} .= {val};"], 0
     if form == "define":
-        return [f"define({sq(n)}, {val});"], 0
+        # WordPress style puts spaces inside the parentheses
+        return [f"define( {sq(n)}, {val} );" if g.chance(0.5) else f"define({sq(n)}, {val});"], 0
     return [f"    {sq(lower_snake(n))} => {val},"], 0
 
 
