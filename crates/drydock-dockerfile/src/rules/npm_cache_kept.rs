@@ -48,31 +48,36 @@ impl Rule for NpmCacheKept {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for run in cx.shell.runs() {
             let i = run.instruction;
-            if !cx.in_final_image(i)
-                || cx.has_cache_mount(
-                    i,
-                    &["/root/.npm", "/home/node/.npm", "/usr/local/share/.cache"],
-                )
-            {
+            let dirs = ["/root/.npm", "~/.npm", "/home/node/.npm"];
+            if !cx.in_final_image(i) || cx.has_cache_mount(i, &dirs) {
                 continue;
             }
-            if run_removes(run, &["/root/.npm", "~/.npm", "/home/node/.npm"])
-                || run_has(run, |c| {
-                    matches!(c.name(), "npm" | "yarn") && c.args().iter().any(|w| w.text == "cache")
-                })
-            {
-                continue;
-            }
-            for (script, c) in run.commands() {
-                if let Some(("npm", sub, _)) = package_command(c) {
-                    if matches!(sub, "install" | "i" | "ci" | "add") {
-                        out.push(
-                            cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`npm {sub}` leaves the npm cache in the layer"))
-                                .with_fix("Add `&& npm cache clean --force` to the RUN, or use `--mount=type=cache,target=/root/.npm`"),
-                        );
-                        break;
-                    }
-                }
+            let hit = uncleaned(
+                run,
+                |c| {
+                    package_command(c).is_some_and(|p| {
+                        p.pm == "npm"
+                            && matches!(p.sub.as_str(), "install" | "ci" | "update")
+                            && !p.has(&["--cache"])
+                    })
+                },
+                |c| {
+                    // npm ≥ 5 refuses `npm cache clean` without `--force`.
+                    removes(c, &dirs)
+                        || package_command(c).is_some_and(|p| {
+                            p.pm == "npm"
+                                && p.sub == "cache"
+                                && p.operands.first().is_some_and(|w| w.text == "clean")
+                                && p.has(&["--force", "-f"])
+                        })
+                },
+            );
+            if let Some((script, c)) = hit {
+                let sub = package_command(c).map(|p| p.sub).unwrap_or_default();
+                out.push(
+                    cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`npm {sub}` leaves the npm cache in the layer"))
+                        .with_fix("Add `&& npm cache clean --force` to the RUN, or use `--mount=type=cache,target=/root/.npm`"),
+                );
             }
         }
     }
