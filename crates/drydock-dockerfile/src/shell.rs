@@ -716,6 +716,12 @@ impl RunScript {
     pub fn word_span(&self, w: &Word) -> Span {
         self.span(&w.range)
     }
+
+    /// False for exec-form (JSON) command lines, whose text is rebuilt from the argv and
+    /// has no source positions.
+    pub fn is_mapped(&self) -> bool {
+        !self.map.is_empty()
+    }
 }
 
 /// A heredoc of a RUN that is data for a command (`cat <<EOF > ~/.npmrc`), not a script.
@@ -754,6 +760,9 @@ impl RunInfo {
 #[derive(Clone, Debug, Default)]
 pub struct RunAnalysis {
     runs: Vec<RunInfo>,
+    /// CMD, ENTRYPOINT and HEALTHCHECK CMD command lines (exec form, or shell form under a
+    /// POSIX shell): they run in containers and are stored in the image config.
+    config: Vec<RunInfo>,
 }
 
 impl RunAnalysis {
@@ -766,10 +775,21 @@ impl RunAnalysis {
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
             .collect();
         let mut runs = Vec::new();
+        let mut config = Vec::new();
         for (i, ins) in df.instructions.iter().enumerate() {
-            if ins.keyword() != "RUN" {
-                continue;
-            }
+            let kw = ins.keyword();
+            let values: &[String] = match kw {
+                "RUN" | "CMD" | "ENTRYPOINT" => &ins.value,
+                "HEALTHCHECK"
+                    if ins
+                        .value
+                        .first()
+                        .is_some_and(|v| v.eq_ignore_ascii_case("CMD")) =>
+                {
+                    &ins.value[1..]
+                }
+                _ => continue,
+            };
             let shell = shells.get(i).cloned().flatten();
             let posix = match &shell {
                 Some(sh) => sh
@@ -789,15 +809,27 @@ impl RunAnalysis {
                         && w[1] == "pipefail"
                 })
             });
-            if let Some(info) = analyse_run(df, &lines, i, ins, shell_pipefail) {
+            if kw != "RUN" {
+                if let Some(info) = analyse_run(df, &lines, i, ins, values, false) {
+                    config.push(info);
+                }
+                continue;
+            }
+            if let Some(info) = analyse_run(df, &lines, i, ins, values, shell_pipefail) {
                 runs.push(info);
             }
         }
-        RunAnalysis { runs }
+        RunAnalysis { runs, config }
     }
 
     pub fn runs(&self) -> &[RunInfo] {
         &self.runs
+    }
+
+    /// CMD, ENTRYPOINT and HEALTHCHECK CMD command lines, analysed like RUN scripts (exec
+    /// form: one command, without source positions).
+    pub fn config_commands(&self) -> &[RunInfo] {
+        &self.config
     }
 
     pub fn get(&self, instruction: usize) -> Option<&RunInfo> {
@@ -810,6 +842,7 @@ fn analyse_run(
     lines: &[&str],
     idx: usize,
     ins: &Instruction,
+    values: &[String],
     shell_pipefail: bool,
 ) -> Option<RunInfo> {
     let fallback = ins.span;
@@ -822,8 +855,8 @@ fn analyse_run(
     };
     if ins.json {
         // `["sh", "-c", "script"]` is a script; any other argv is one command.
-        let argv = &ins.value;
-        let text = match argv.as_slice() {
+        let argv = values;
+        let text = match argv {
             [sh, c, script, ..] if is_posix_shell(sh) && c.starts_with('-') && c.contains('c') => {
                 script.clone()
             }
@@ -842,7 +875,7 @@ fn analyse_run(
         });
         return Some(info);
     }
-    let main = ins.value.first()?.as_str();
+    let main = values.first()?.as_str();
     let (stream, after_line) = logical_line(lines, ins, df.escape);
     let stream_str: String = stream.iter().map(|c| c.0).collect();
     let mut map = Vec::new();
@@ -865,7 +898,12 @@ fn analyse_run(
     // Heredoc bodies follow the logical line, each ended by its delimiter line.
     let mut line = after_line;
     let mut bodies = Vec::new();
-    for h in &ins.heredocs {
+    let heredocs: &[crate::ast::Heredoc] = if ins.keyword() == "RUN" {
+        &ins.heredocs
+    } else {
+        &[]
+    };
+    for h in heredocs {
         text.push('\n');
         let body_start = text.len();
         for (k, content_line) in h.content.split_inclusive('\n').enumerate() {

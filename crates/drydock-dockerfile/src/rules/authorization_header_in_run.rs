@@ -14,7 +14,12 @@ pub const META: RuleMeta = RuleMeta {
     explanation: r##"## Why is this bad?
 `curl -H "Authorization: Bearer …"`, `curl -u user:password`, `wget --password=…` and
 `docker login -p …` put the credential on the command line. The line is stored in the image
-history and build cache, where anyone with the image can read it.
+history and build cache (for `RUN`) or the image config (`CMD`, `ENTRYPOINT`,
+`HEALTHCHECK`), where anyone with the image can read it. PowerShell lines are checked for
+the same credentials: `Invoke-WebRequest -Headers @{Authorization='Bearer …'}`,
+`ConvertTo-SecureString '…' -AsPlainText` handed to `-Credential`, `NetworkCredential('u',
+'…')`. A variable (`curl -u "user:${PASS}"`) or a user name alone (`--user name`) is not
+reported.
 
 ## How to fix
 Rotate the credential and read it from a BuildKit secret mount inside the `RUN`
@@ -46,47 +51,145 @@ impl Rule for AuthorizationHeaderInRun {
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
-        for (_, script, c) in cx.commands() {
+        let mut analysed = std::collections::BTreeSet::new();
+        for (run, script, c) in cx.all_commands() {
+            analysed.insert(run.instruction);
             let name = c.name();
-            let args = c.args();
-            for (k, w) in args.iter().enumerate() {
-                let t = w.text.as_str();
-                let next = args.get(k + 1);
-                // (credential word, value, what)
-                let hit: Option<(&Word, String, &str)> = match (name, t) {
-                    ("curl" | "wget" | "http" | "xh", "-H" | "--header") => next.and_then(|n| {
-                        header_secret(&n.text).map(|v| (n, v, "an Authorization header"))
-                    }),
-                    ("curl" | "wget", _) if t.starts_with("--header=") => {
-                        header_secret(&t[9..]).map(|v| (w, v, "an Authorization header"))
+            for (word, value, what) in word_hits(name, c.args()) {
+                out.push(report(
+                    cx,
+                    cx.script_span(run, script, &word.range),
+                    &format!("`{name}` is given {what} on the command line"),
+                    run.instruction,
+                    &value,
+                ));
+            }
+        }
+        for (i, ins) in cx.instructions() {
+            if !analysed.contains(&i)
+                && matches!(ins.keyword(), "RUN" | "CMD" | "ENTRYPOINT" | "HEALTHCHECK")
+            {
+                let text = command_text(ins);
+                check_windows(cx, i, &text, out);
+                // `curl.exe -u user:pw …` reads like a POSIX command line word by word.
+                for c in crate::shell::commands(&text) {
+                    let name = c.name().trim_end_matches(".exe").to_ascii_lowercase();
+                    for (word, value, what) in word_hits(&name, c.args()) {
+                        let span = cx.find_span(i, word.raw.as_str());
+                        out.push(report(
+                            cx,
+                            span,
+                            &format!("`{name}` is given {what} on the command line"),
+                            i,
+                            &value,
+                        ));
                     }
-                    ("curl", "-u" | "--user" | "--proxy-user" | "-U") => next.and_then(|n| {
-                        let (_, pw) = n.text.split_once(':')?;
-                        literal(pw).then(|| (n, pw.to_string(), "a user:password pair"))
-                    }),
-                    ("wget", _)
-                        if t.starts_with("--password=")
-                            || t.starts_with("--http-password=")
-                            || t.starts_with("--ftp-password=") =>
-                    {
-                        let pw = t.split_once('=').map(|x| x.1).unwrap_or("");
-                        literal(pw).then(|| (w, pw.to_string(), "a password option"))
-                    }
-                    ("docker" | "podman" | "buildah" | "skopeo" | "helm", "-p" | "--password") => {
-                        next.filter(|n| literal(&n.text))
-                            .map(|n| (n, n.text.clone(), "a registry password"))
-                    }
-                    _ => None,
-                };
-                if let Some((word, value, what)) = hit {
-                    out.push(
-                        cx.finding(&META, script.word_span(word), format!("`{name}` is given {what} on the command line; it is stored in the image history"))
-                            .with_evidence(cx.evidence(&value))
-                            .with_fix("Rotate the credential and read it from a secret mount: `$(cat /run/secrets/token)`, `--netrc-file /run/secrets/netrc` or `--password-stdin`"),
-                    );
                 }
             }
         }
+    }
+}
+
+fn report(cx: &RuleContext, span: Span, what: &str, i: usize, value: &str) -> Finding {
+    cx.finding(&META, span, format!("{what}; it is stored in the image {}", stored_in(cx, i)))
+        .with_evidence(cx.evidence(value))
+        .with_fix("Rotate the credential and read it from a secret mount: `$(cat /run/secrets/token)`, `--netrc-file /run/secrets/netrc` or `--password-stdin`")
+}
+
+/// Credentials given to `name` by its arguments: (word holding it, value, what it is).
+fn word_hits<'w>(name: &str, args: &'w [Word]) -> Vec<(&'w Word, String, &'static str)> {
+    let mut hits = Vec::new();
+    for (k, w) in args.iter().enumerate() {
+        let t = w.text.as_str();
+        let next = args.get(k + 1);
+        let hit: Option<(&Word, String, &'static str)> = match (name, t) {
+            ("curl" | "wget" | "http" | "xh", "-H" | "--header") => {
+                next.and_then(|n| header_secret(&n.text).map(|v| (n, v, "an Authorization header")))
+            }
+            ("curl" | "wget", _) if t.starts_with("--header=") => {
+                header_secret(&t[9..]).map(|v| (w, v, "an Authorization header"))
+            }
+            ("curl", "-u" | "--user" | "--proxy-user" | "-U") => next.and_then(|n| {
+                let (_, pw) = n.text.split_once(':')?;
+                literal(pw).then(|| (n, pw.to_string(), "a user:password pair"))
+            }),
+            ("wget", _)
+                if t.starts_with("--password=")
+                    || t.starts_with("--http-password=")
+                    || t.starts_with("--ftp-password=")
+                    || t.starts_with("--proxy-password=") =>
+            {
+                let pw = t.split_once('=').map(|x| x.1).unwrap_or("");
+                literal(pw).then(|| (w, pw.to_string(), "a password option"))
+            }
+            ("wget", "--password" | "--http-password" | "--ftp-password") => next
+                .filter(|n| literal(&n.text))
+                .map(|n| (n, n.text.clone(), "a password option")),
+            ("docker" | "podman" | "buildah" | "skopeo" | "helm", "-p" | "--password") => next
+                .filter(|n| literal(&n.text))
+                .map(|n| (n, n.text.clone(), "a registry password")),
+            ("docker" | "podman" | "buildah" | "skopeo" | "helm", _)
+                if t.starts_with("--password=") =>
+            {
+                let pw = &t["--password=".len()..];
+                literal(pw).then(|| (w, pw.to_string(), "a registry password"))
+            }
+            _ => None,
+        };
+        hits.extend(hit);
+    }
+    hits
+}
+
+/// Where a command line of instruction `i` ends up.
+fn stored_in(cx: &RuleContext, i: usize) -> &'static str {
+    if cx.df.instructions[i].keyword() == "RUN" {
+        "history"
+    } else {
+        "config"
+    }
+}
+
+/// PowerShell and cmd.exe command lines (not analysed as POSIX shell): header hash tables
+/// (`-Headers @{Authorization='Bearer …'}`) and plain-text
+/// passwords turned into credentials (`ConvertTo-SecureString 'pw' -AsPlainText`,
+/// `NetworkCredential('user', 'pw')`).
+fn check_windows(cx: &RuleContext, i: usize, text: &str, out: &mut Vec<Finding>) {
+    static PATTERNS: std::sync::OnceLock<[regex::Regex; 3]> = std::sync::OnceLock::new();
+    let [hash, plain, netcred] = PATTERNS.get_or_init(|| {
+        let re = |p: &str| regex::Regex::new(p).expect("static pattern");
+        [
+            re(r#"(?i)['"]?([a-z][a-z0-9-]*)['"]?\s*=\s*(?:'([^']*)'|"([^"]*)")"#),
+            re(r#"(?i)ConvertTo-SecureString\s+(?:-String\s+)?(?:'([^']*)'|"([^"]*)")[^;|]*-AsPlainText"#),
+            re(r#"(?i)NetworkCredential\s*\(\s*(?:'[^']*'|"[^"]*")\s*,\s*(?:'([^']*)'|"([^"]*)")"#),
+        ]
+    });
+    let mut hits: Vec<(String, &str)> = Vec::new();
+    // `@{ Name = 'value'; … }` entries: token headers only.
+    for block in text.split("@{").skip(1) {
+        let block = block.split('}').next().unwrap_or("");
+        for c in hash.captures_iter(block) {
+            let name = c.get(1).map(|m| m.as_str()).unwrap_or("");
+            let value = c.get(2).or(c.get(3)).map(|m| m.as_str()).unwrap_or("");
+            if let Some(v) = header_secret(&format!("{name}: {value}")) {
+                hits.push((v, "an Authorization header"));
+            }
+        }
+    }
+    for re in [plain, netcred] {
+        for c in re.captures_iter(text) {
+            let pw = c.get(1).or(c.get(2)).map(|m| m.as_str()).unwrap_or("");
+            if literal(pw) {
+                hits.push((pw.to_string(), "a plain-text password"));
+            }
+        }
+    }
+    for (value, what) in hits {
+        out.push(
+            cx.finding(&META, cx.find_span(i, &value), format!("the command line is given {what}; it is stored in the image {}", stored_in(cx, i)))
+                .with_evidence(cx.evidence(&value))
+                .with_fix("Rotate the credential and read it from a secret mount (`RUN --mount=type=secret,id=token …`, then `Get-Content C:\\run\\secrets\\token`)"),
+        );
     }
 }
 

@@ -28,6 +28,7 @@ mod base_image_latest;
 mod base_image_no_digest;
 mod base_image_untagged;
 mod cd_instead_of_workdir;
+mod code_owned_by_runtime_user;
 mod copy_from_self;
 mod copy_from_unknown_stage;
 mod copy_from_unpinned_image;
@@ -61,6 +62,7 @@ mod pkg;
 mod relative_workdir;
 mod remote_script_piped_to_shell;
 mod secret_in_arg_default;
+mod secret_in_copied_heredoc;
 mod secret_in_env;
 mod secret_in_label;
 mod secret_in_run;
@@ -150,6 +152,8 @@ static REGISTRY: &[&dyn Rule] = &[
     &hardcoded_platform::HardcodedPlatform,
     &copy_multiple_sources_dest_no_slash::CopyMultipleSourcesDestNoSlash,
     &onbuild_trigger::OnbuildTrigger,
+    &secret_in_copied_heredoc::SecretInCopiedHeredoc,
+    &code_owned_by_runtime_user::CodeOwnedByRuntimeUser,
 ];
 
 /// Every Dockerfile rule, in id order.
@@ -473,6 +477,36 @@ impl<'a> RuleContext<'a> {
             .flat_map(|r| r.commands().map(move |(s, c)| (r, s, c)))
     }
 
+    /// Every simple command of RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD command lines
+    /// (for rules about what command lines reveal, wherever they are stored).
+    pub fn all_commands(
+        &self,
+    ) -> impl Iterator<Item = (&'a RunInfo, &'a RunScript, &'a SimpleCommand)> {
+        self.shell
+            .runs()
+            .iter()
+            .chain(self.shell.config_commands())
+            .flat_map(|r| r.commands().map(move |(s, c)| (r, s, c)))
+    }
+
+    /// Source span of `range` in one of `run`'s scripts; exec-form lines have no position
+    /// map, so the text is looked up in the instruction's source instead.
+    pub fn script_span(
+        &self,
+        run: &RunInfo,
+        script: &RunScript,
+        range: &std::ops::Range<usize>,
+    ) -> Span {
+        if script.is_mapped() {
+            return script.span(range);
+        }
+        // The rebuilt text quotes each argument ('…'); the source has them JSON-quoted.
+        match script.text.get(range.clone()) {
+            Some(t) => self.find_span(run.instruction, &unq(t)),
+            None => self.span(run.instruction),
+        }
+    }
+
     /// Evidence for a secret, redacted unless `--show-secrets`.
     pub fn evidence(&self, secret: &str) -> Evidence {
         drydock_core::redact(secret.as_bytes(), self.options.redaction)
@@ -547,6 +581,13 @@ impl<'a> RuleContext<'a> {
                 })
         })
     }
+}
+
+/// The command line of a RUN/CMD/ENTRYPOINT/HEALTHCHECK as written (HEALTHCHECK's `CMD`
+/// type word dropped), for command lines no POSIX shell reads.
+pub(crate) fn command_text(ins: &Instruction) -> String {
+    let skip = usize::from(ins.keyword() == "HEALTHCHECK");
+    ins.value.get(skip..).unwrap_or(&[]).join(" ")
 }
 
 /// ENV/LABEL key-value pairs (BuildKit's node values alternate key, value).
@@ -744,8 +785,8 @@ pub(crate) fn uncleaned(
 
 pub(crate) mod prelude {
     pub(crate) use super::{
-        arg_decls, copy_args, is_git_source, is_local_url, is_url, kv_pairs, package_command,
-        removes, run_has, sensitive_path, uncleaned, unq, Rule, RuleContext,
+        arg_decls, command_text, copy_args, is_git_source, is_local_url, is_url, kv_pairs,
+        package_command, removes, run_has, sensitive_path, uncleaned, unq, Rule, RuleContext,
     };
     pub(crate) use crate::ast::Span;
     pub(crate) use crate::shell::{basename, SimpleCommand, Word};
