@@ -54,6 +54,7 @@ mod multiple_entrypoint;
 mod multiple_healthcheck;
 mod npm_cache_kept;
 mod onbuild_trigger;
+mod package_manager_missing_yes;
 mod package_signature_check_disabled;
 mod package_update_alone;
 mod pip_cache_kept;
@@ -154,6 +155,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &onbuild_trigger::OnbuildTrigger,
     &secret_in_copied_heredoc::SecretInCopiedHeredoc,
     &code_owned_by_runtime_user::CodeOwnedByRuntimeUser,
+    &package_manager_missing_yes::PackageManagerMissingYes,
 ];
 
 /// Every Dockerfile rule, in id order.
