@@ -29,10 +29,12 @@ mod base_image_no_digest;
 mod base_image_untagged;
 mod cd_instead_of_workdir;
 mod code_owned_by_runtime_user;
+mod consecutive_run;
 mod copy_from_self;
 mod copy_from_unknown_stage;
 mod copy_from_unpinned_image;
 mod copy_multiple_sources_dest_no_slash;
+mod copy_relative_without_workdir;
 mod credentials_in_url;
 mod credentials_written_to_file;
 mod dnf_cache_not_cleaned;
@@ -156,6 +158,8 @@ static REGISTRY: &[&dyn Rule] = &[
     &secret_in_copied_heredoc::SecretInCopiedHeredoc,
     &code_owned_by_runtime_user::CodeOwnedByRuntimeUser,
     &package_manager_missing_yes::PackageManagerMissingYes,
+    &consecutive_run::ConsecutiveRun,
+    &copy_relative_without_workdir::CopyRelativeWithoutWorkdir,
 ];
 
 /// Every Dockerfile rule, in id order.
