@@ -1,4 +1,4 @@
-//! DF069 `consecutive-run`: Consecutive short RUN instructions that could be one layer
+//! DF069 `consecutive-run`: Consecutive single-command RUN instructions that could be one layer
 
 use super::prelude::*;
 
@@ -10,7 +10,7 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Dockerfile,
     category: Category::Efficiency,
     severity: Severity::Info,
-    title: "Consecutive short RUN instructions that could be one layer",
+    title: "Consecutive single-command RUN instructions that could be one layer",
     explanation: r##"## Why is this bad?
 Every `RUN` makes a layer. Two `RUN`s in a row that each run one or two commands add a
 layer (and a cache step) for no reason, and files created by the first and removed by the
@@ -18,8 +18,8 @@ second still ship in the first layer.
 
 Reported like Hadolint's DL3059: a `RUN` directly after another `RUN` (comments between
 them do not count, any other instruction does) with the same flags (`--mount`,
-`--network`, …), when neither runs more than two commands — longer `RUN`s chained with
-`&&` were split on purpose, usually for the build cache.
+`--network`, …), when each runs a single command — `RUN`s that chain commands with `&&`,
+`||` or `;` were usually split on purpose, for the build cache.
 
 ## How to fix
 Join them with `&&` in one `RUN` (or use a heredoc, `RUN <<EOF`).
@@ -58,14 +58,16 @@ impl Rule for ConsecutiveRun {
                 prev = None;
                 continue;
             }
+            // Commands in `$(…)` count too, as in Hadolint; PowerShell/cmd lines are split
+            // the same way (`;`, `&&`, `|`) for the count.
             let count = match cx.shell.get(i) {
-                Some(run) => run.commands().filter(|(_, c)| !c.in_substitution).count(),
-                None => 1,
+                Some(run) => run.commands().count(),
+                None => crate::shell::commands(&command_text(ins)).len().max(1),
             };
             if let Some((flags, n)) = prev {
-                if flags == ins.flags.as_slice() && n <= 2 && count <= 2 {
+                if flags == ins.flags.as_slice() && n <= 1 && count <= 1 {
                     out.push(
-                        cx.finding(&META, cx.span(i), "this RUN directly follows another short RUN; together they make two layers for one step")
+                        cx.finding(&META, cx.span(i), "this RUN directly follows another single-command RUN; together they make two layers for one step")
                             .with_fix("Join them with `&&` into one RUN"),
                     );
                 }
