@@ -35,6 +35,7 @@ mod copy_from_unknown_stage;
 mod copy_from_unpinned_image;
 mod copy_multiple_sources_dest_no_slash;
 mod copy_relative_without_workdir;
+mod copy_whole_filesystem;
 mod credentials_in_url;
 mod credentials_written_to_file;
 mod dnf_cache_not_cleaned;
@@ -54,6 +55,7 @@ mod missing_healthcheck;
 mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
+mod non_numeric_user;
 mod npm_cache_kept;
 mod onbuild_trigger;
 mod package_manager_missing_yes;
@@ -160,6 +162,8 @@ static REGISTRY: &[&dyn Rule] = &[
     &package_manager_missing_yes::PackageManagerMissingYes,
     &consecutive_run::ConsecutiveRun,
     &copy_relative_without_workdir::CopyRelativeWithoutWorkdir,
+    &copy_whole_filesystem::CopyWholeFilesystem,
+    &non_numeric_user::NonNumericUser,
 ];
 
 /// Every Dockerfile rule, in id order.

@@ -14,8 +14,11 @@ use crate::shell::{SimpleCommand, Word};
 #[derive(Debug)]
 pub(crate) struct PkgCmd<'a> {
     /// `apt-get`, `apt`, `apk`, `yum`, `dnf` (also microdnf/tdnf/dnf5), `zypper`, `pacman`,
-    /// `pip`, `npm`, `yarn`, `pnpm`, `gem`.
+    /// `pip`, `npm`, `yarn`, `pnpm`, `gem`, `go`.
     pub pm: &'static str,
+    /// The command as a user would name it in a message: `apt-get`, `microdnf`,
+    /// `python3 -m pip`.
+    pub tool: String,
     /// The subcommand with aliases folded to one name (`install`, `upgrade`, `makecache`, …);
     /// for pacman the operation (`sync`, `remove`, `upgrade`, `query`, `database`, `files`).
     pub sub: String,
@@ -60,6 +63,7 @@ impl<'a> PkgCmd<'a> {
             "pacman" => self.sub == "sync" && !self.operands.is_empty(),
             "apk" | "yarn" => self.sub == "add" || self.sub == "global-add",
             "pnpm" => matches!(self.sub.as_str(), "add" | "install"),
+            "go" => matches!(self.sub.as_str(), "install" | "get"),
             _ => matches!(
                 self.sub.as_str(),
                 "install" | "groupinstall" | "module-install"
@@ -324,6 +328,28 @@ fn value_options(pm: &str) -> &'static [&'static str] {
             "--http-proxy",
             "--config-file",
         ],
+        // go's flags are single-dash words (`-ldflags "-s -w"`).
+        "go" => &[
+            "-tags",
+            "-ldflags",
+            "-gcflags",
+            "-asmflags",
+            "-buildmode",
+            "-compiler",
+            "-gccgoflags",
+            "-installsuffix",
+            "-mod",
+            "-modfile",
+            "-overlay",
+            "-p",
+            "-pkgdir",
+            "-toolexec",
+            "-C",
+            "-o",
+            "-pgo",
+            "-covermode",
+            "-coverpkg",
+        ],
         _ => &[],
     }
 }
@@ -335,7 +361,7 @@ fn takes_value(pm: &str, t: &str) -> bool {
         return false;
     }
     let table = value_options(pm);
-    if t.starts_with("--") {
+    if t.starts_with("--") || pm == "go" {
         return table.contains(&t);
     }
     let letters: Vec<char> = t[1..].chars().collect();
@@ -351,7 +377,7 @@ fn takes_value(pm: &str, t: &str) -> bool {
 }
 
 /// The manager a command name is, and for `python -m pip` where pip's own argv starts.
-fn manager(c: &SimpleCommand) -> Option<(&'static str, &[Word])> {
+fn manager(c: &SimpleCommand) -> Option<(&'static str, String, &[Word])> {
     let args = c.args();
     let pm = match c.name() {
         "apt-get" => "apt-get",
@@ -365,6 +391,7 @@ fn manager(c: &SimpleCommand) -> Option<(&'static str, &[Word])> {
         "pnpm" => "pnpm",
         "yarn" => "yarn",
         "gem" => "gem",
+        "go" => "go",
         n if is_pip(n) => "pip",
         n if n.starts_with("python") || n == "py" => {
             // `python -m pip …`, `python3 -u -m pip …`; `-mpip` is also accepted by Python.
@@ -376,11 +403,12 @@ fn manager(c: &SimpleCommand) -> Option<(&'static str, &[Word])> {
             } else {
                 (&args[m].text[2..], &args[m + 1..])
             };
-            return is_pip(module).then_some(("pip", rest));
+            let tool = format!("{} -m {module}", c.name());
+            return is_pip(module).then_some(("pip", tool, rest));
         }
         _ => return None,
     };
-    Some((pm, args))
+    Some((pm, c.name().to_string(), args))
 }
 
 fn is_pip(n: &str) -> bool {
@@ -428,9 +456,10 @@ fn canonical(pm: &str, sub: &str) -> String {
 
 /// Parse a package-manager command; `None` when `c` is not one.
 pub(crate) fn parse_pkg(c: &SimpleCommand) -> Option<PkgCmd<'_>> {
-    let (pm, args) = manager(c)?;
+    let (pm, tool, args) = manager(c)?;
     let mut cmd = PkgCmd {
         pm,
+        tool,
         sub: String::new(),
         sub_word: None,
         options: Vec::new(),

@@ -21,7 +21,8 @@ What counts as pinned follows each tool's own syntax: apt `pkg=1.2-3` (globs lik
 `pkg=1.2.*` too) or `pkg/release`; apk `pkg=1.2`, `pkg~1.2`, `pkg=~1.2`, `pkg>1`; rpm
 `name-version[-release]`, dnf module streams `nodejs:18`, zypper/dnf capabilities `pkg>9.0`;
 pip specifiers (`==`, `~=`, `>=`, `!=`, `===`, extras `pkg[x]==1`), direct URLs, paths and
-wheels; npm `pkg@1.2.3`; gem `pkg:1.2` or `-v`. Option values are not packages (`pip
+wheels; npm `pkg@1.2.3`; gem `pkg:1.2` or `-v`; `go install`/`go get` `module/cmd@v1.2.3`
+(`@latest`, a branch or no version on a remote path is unpinned). Option values are not packages (`pip
 --trusted-host HOST`, `npm --loglevel verbose`, `apk --virtual .deps`, `gem install x --
 --with-flag`). Aliases are understood (`dnf in`, `yum localinstall`, `microdnf`, `gem i`,
 `npm i`, `python -m pip`). `pip install -r requirements.txt` is not reported: the pins live
@@ -58,6 +59,7 @@ RUN pip install --no-cache-dir flask==3.0.3 gunicorn==23.0.0
         "hadolint:DL3033",
         "hadolint:DL3037",
         "hadolint:DL3041",
+        "hadolint:DL3062",
     ],
     default_enabled: false,
 };
@@ -98,7 +100,7 @@ impl Rule for UnpinnedPackages {
                 };
                 let sub = p.sub_word.map(|w| w.text.as_str()).unwrap_or(&p.sub);
                 out.push(
-                    cx.finding(&META, script.span(&c.range), format!("`{} {sub}` installs unpinned packages: {}{more}", c.name(), shown.join(", ")))
+                    cx.finding(&META, script.span(&c.range), format!("`{} {sub}` installs unpinned packages: {}{more}", p.tool, shown.join(", ")))
                         .with_fix("Pin versions (pkg=1.2.3 / pkg==1.2.3 / pkg@1.2.3) or install from a lock file"),
                 );
             }
@@ -144,6 +146,15 @@ fn pinned(pm: &str, t: &str) -> bool {
         "yum" | "dnf" => t.contains(['=', '<', '>', ':']) || rpm_versioned(t) || t.contains('/'),
         "zypper" => t.contains(['=', '<', '>']) || rpm_versioned(t) || t.contains('/'),
         "pacman" => t.contains(['=', '<', '>']) || t.contains('/'),
+        // `go install mod/cmd@v1.2.3`; a remote path (domain first) without a version, or
+        // with a moving query (`@latest`, a branch), fetches whatever is newest.
+        "go" => match t.split_once('@') {
+            Some((_, v)) => !matches!(
+                v,
+                "latest" | "master" | "main" | "HEAD" | "upgrade" | "patch"
+            ),
+            None => !t.split('/').next().is_some_and(|first| first.contains('.')),
+        },
         _ => true,
     }
 }
