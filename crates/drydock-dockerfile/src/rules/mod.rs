@@ -77,6 +77,7 @@ mod sensitive_file_copied;
 mod sensitive_file_in_build_context;
 mod setuid_setgid_bit;
 mod shell_form_cmd_entrypoint;
+mod shell_symlink_instead_of_shell;
 mod ssh_host_key_check_disabled;
 mod sudo_in_run;
 mod system_upgrade_in_build;
@@ -164,6 +165,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &copy_relative_without_workdir::CopyRelativeWithoutWorkdir,
     &copy_whole_filesystem::CopyWholeFilesystem,
     &non_numeric_user::NonNumericUser,
+    &shell_symlink_instead_of_shell::ShellSymlinkInsteadOfShell,
 ];
 
 /// Every Dockerfile rule, in id order.
