@@ -357,16 +357,20 @@ impl<'a> RuleContext<'a> {
                 .any(|&i| matches!(self.df.instructions[i].cmd.as_str(), "CMD" | "ENTRYPOINT"))
     }
 
-    /// True when instruction `i` produces layers or config of the final image.
+    /// True when instruction `i` produces layers or config of the final image. A file
+    /// without any FROM (a fragment, which BuildKit rejects) is judged as one image.
     pub fn in_final_image(&self, i: usize) -> bool {
         match self.model.stage_of(i) {
             Some(s) => self.final_chain.contains(&s.index),
-            None => false,
+            None => self.model.stages.is_empty(),
         }
     }
 
     /// Instructions of the final image (final stage and the stages it is built FROM), in order.
     pub fn final_image_instructions(&self) -> Vec<usize> {
+        if self.model.stages.is_empty() {
+            return (0..self.df.instructions.len()).collect();
+        }
         let mut v: Vec<usize> = self
             .final_chain
             .iter()

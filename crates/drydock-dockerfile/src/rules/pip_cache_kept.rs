@@ -61,11 +61,19 @@ impl Rule for PipCacheKept {
                 continue;
             }
             // ENV/ARG in this stage or the stages it builds on.
-            if cx
+            let from_env = cx
                 .model
                 .var_at(i, "PIP_NO_CACHE_DIR")
                 .is_some_and(|v| disables_cache(&v.value))
-            {
+                // A fragment without FROM has no stage scope: read its ENVs directly.
+                || cx.model.stages.is_empty()
+                    && cx.df.instructions[..i].iter().any(|ins| {
+                        ins.keyword() == "ENV"
+                            && kv_pairs(ins)
+                                .iter()
+                                .any(|(k, v)| *k == "PIP_NO_CACHE_DIR" && disables_cache(&unq(v)))
+                    });
+            if from_env {
                 continue;
             }
             // `export PIP_NO_CACHE_DIR=1` earlier in the same RUN.

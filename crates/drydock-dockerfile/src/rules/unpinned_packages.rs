@@ -117,7 +117,13 @@ fn pinned(pm: &str, t: &str) -> bool {
     ]
     .iter()
     .any(|e| lower.ends_with(e));
-    if file || t.contains("://") || t.starts_with('.') || t.starts_with('~') || t.is_empty() {
+    if file || t.starts_with('.') || t.starts_with('~') || t.is_empty() {
+        return true;
+    }
+    if let Some(vcs) = vcs_pinned(&lower) {
+        return vcs;
+    }
+    if t.contains("://") {
         return true;
     }
     match pm {
@@ -135,11 +141,11 @@ fn pinned(pm: &str, t: &str) -> bool {
                 || t.contains('/')
         }
         // `pkg@1.2.3`, `@scope/pkg@1.2.3`, git URLs with `#ref`, paths.
+        // `user/repo` is GitHub shorthand (pinned only with `#ref`); absolute paths are
+        // folders.
         "npm" | "yarn" | "pnpm" => {
             let name = t.strip_prefix('@').unwrap_or(t);
-            name.contains('@')
-                || t.contains('/') && !t.starts_with('@')
-                || t.starts_with("git") && t.contains('#')
+            name.contains('@') || t.starts_with('/') || t.contains('#')
         }
         "gem" => t.contains(':'),
         // NEVRA (`pkg-1.2-3.el9`), module streams (`nodejs:18`), capabilities (`pkg >= 1`).
@@ -157,6 +163,37 @@ fn pinned(pm: &str, t: &str) -> bool {
         },
         _ => true,
     }
+}
+
+/// A VCS source (`git+https://host/repo.git@v1.2#egg=x` for pip, `git+ssh://…#v1.2` or
+/// `github:user/repo#v1.2` for npm): pinned when it names a ref. `None` when not a VCS URL.
+fn vcs_pinned(t: &str) -> Option<bool> {
+    let vcs = [
+        "git+",
+        "hg+",
+        "svn+",
+        "bzr+",
+        "git://",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    if !vcs {
+        return None;
+    }
+    // The ref follows the path: `…/repo.git@ref` (pip) or `…#ref` (npm; pip's `#egg=` and
+    // `#subdirectory=` fragments are not refs).
+    let rest = t.split_once("://").map(|x| x.1).unwrap_or(t);
+    let (path, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    // Skip `user@` in the authority: only an `@` after the first `/` (or `:` in scp form).
+    let after_host = path.find(['/', ':']).map(|i| &path[i..]).unwrap_or("");
+    let at_ref = after_host.contains('@');
+    let fragment_ref = !fragment.is_empty()
+        && !fragment.starts_with("egg=")
+        && !fragment.starts_with("subdirectory=");
+    Some(at_ref || fragment_ref)
 }
 
 /// `name-version[-release]`: a hyphen-separated part after the name that starts with a digit
