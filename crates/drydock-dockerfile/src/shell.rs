@@ -801,13 +801,17 @@ impl RunAnalysis {
                 continue;
             }
             // `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, also grouped as `-exo pipefail`.
+            // dash (Debian's /bin/sh) has no pipefail option: only shells that implement it
+            // count, as Hadolint's DL4006 judges it.
             let shell_pipefail = shell.as_ref().is_some_and(|sh| {
-                sh.windows(2).any(|w| {
-                    w[0].starts_with('-')
-                        && !w[0].starts_with("--")
-                        && w[0].ends_with('o')
-                        && w[1] == "pipefail"
-                })
+                let name = sh.first().map(|s| basename(s)).unwrap_or("");
+                !matches!(name, "sh" | "dash")
+                    && sh.windows(2).any(|w| {
+                        w[0].starts_with('-')
+                            && !w[0].starts_with("--")
+                            && w[0].ends_with('o')
+                            && w[1] == "pipefail"
+                    })
             });
             if kw != "RUN" {
                 if let Some(info) = analyse_run(df, &lines, i, ins, values, false) {

@@ -54,16 +54,32 @@ impl Rule for CopyRelativeWithoutWorkdir {
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
-        for stage in &cx.model.stages {
-            let mut workdir = inherits_workdir(cx, stage.index, 0);
-            for (i, ins) in cx.stage_instructions(stage) {
-                match ins.cmd.as_str() {
+        // A fragment without FROM is read as one stage.
+        let whole = 0..cx.df.instructions.len();
+        let groups: Vec<(Option<usize>, std::ops::Range<usize>)> = if cx.model.stages.is_empty() {
+            vec![(None, whole)]
+        } else {
+            cx.model
+                .stages
+                .iter()
+                .map(|s| (Some(s.index), s.instructions.clone()))
+                .collect()
+        };
+        for (stage, range) in groups {
+            let mut workdir = stage.is_some_and(|s| inherits_workdir(cx, s, 0));
+            for i in range {
+                let ins = &cx.df.instructions[i];
+                // ONBUILD WORKDIR / ONBUILD COPY run together in the child build.
+                match ins.keyword() {
                     "WORKDIR" => workdir = true,
                     "COPY" if !workdir => {
                         let Some(dest) = copy_args(ins).1 else {
                             continue;
                         };
-                        let d = dest.trim_matches(['"', '\'']);
+                        // The destination as written: quote removal would eat the
+                        // backslashes of `c:\app`.
+                        let raw = ins.value.last().map(String::as_str).unwrap_or(&dest);
+                        let d = raw.trim_matches(['"', '\'']);
                         let bytes = d.as_bytes();
                         let windows_abs = bytes.len() >= 3
                             && bytes[0].is_ascii_alphabetic()

@@ -506,7 +506,7 @@ pub(crate) fn parse_pkg(c: &SimpleCommand) -> Option<PkgCmd<'_>> {
                     cmd.sub = "groupinstall".into();
                     i += 1;
                 }
-                ("dnf", "module", Some("install")) => {
+                ("yum" | "dnf", "module", Some("install")) => {
                     cmd.sub = "module-install".into();
                     i += 1;
                 }
@@ -515,6 +515,18 @@ pub(crate) fn parse_pkg(c: &SimpleCommand) -> Option<PkgCmd<'_>> {
                     i += 1;
                 }
                 _ => {}
+            }
+        } else if matches!(t, "true" | "false")
+            && cmd.options.last().is_some_and(|(o, v)| {
+                v.is_none()
+                    && o.text.starts_with("--")
+                    && !o.text.contains('=')
+                    && std::ptr::eq(*o, &args[i - 1])
+            })
+        {
+            // `--unknown-flag true`: the value of an option this table does not know.
+            if let Some(last) = cmd.options.last_mut() {
+                last.1 = Some(w);
             }
         } else {
             cmd.operands.push(w);
