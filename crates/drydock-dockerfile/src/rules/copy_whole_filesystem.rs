@@ -1,4 +1,4 @@
-//! DF071 `copy-whole-filesystem`: COPY --from copies another stage's or image's entire filesystem
+//! DF071 `copy-whole-filesystem`: COPY --from copies another stage's or image's entire filesystem over /
 
 use super::prelude::*;
 
@@ -10,12 +10,14 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Dockerfile,
     category: Category::BestPractice,
     severity: Severity::Low,
-    title: "COPY --from copies another stage's or image's entire filesystem",
+    title: "COPY --from copies another stage's or image's entire filesystem over /",
     explanation: r##"## Why is this bad?
 `COPY --from=other / /` copies everything of the other stage or image — its `/etc/passwd`
 and `/etc/shadow`, package databases, setuid binaries, caches, shells — over this stage.
 The result holds files nobody chose, overwrites this stage's system files, and hides what
 the image really contains from review (and from the package databases scanners read).
+Copying a whole filesystem into a subdirectory (`COPY --from=build / /rootfs`, to assemble
+a root filesystem) keeps it apart and is not reported.
 
 ## How to fix
 Copy the paths you need (`COPY --from=build /out/app /usr/local/bin/app`), or build
@@ -51,11 +53,13 @@ impl Rule for CopyWholeFilesystem {
             let Some(from) = ins.flag("from") else {
                 continue;
             };
-            let (srcs, _) = copy_args(ins);
-            if let Some(root) = srcs
-                .iter()
-                .find(|s| matches!(s.as_str(), "/" | "/." | "/*" | "." | "./"))
-            {
+            let (srcs, dest) = copy_args(ins);
+            let is_root = |s: &str| matches!(s, "/" | "/." | "/*" | "." | "./");
+            // Into a subdirectory (`/rootfs`) it stays apart from this stage's system files.
+            if !dest.as_deref().is_some_and(|d| matches!(d, "/" | "/.")) {
+                continue;
+            }
+            if let Some(root) = srcs.iter().find(|s| is_root(s)) {
                 out.push(
                     cx.finding(
                         &META,
