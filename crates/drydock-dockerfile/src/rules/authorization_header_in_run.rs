@@ -13,7 +13,10 @@ pub const META: RuleMeta = RuleMeta {
     title: "A literal credential passed to curl/wget or a login command",
     explanation: r##"## Why is this bad?
 `curl -H "Authorization: Bearer …"`, `curl -u user:password`, `wget --password=…` and
-`docker login -p …` put the credential on the command line. The line is stored in the image
+`docker login -p …`, `mysql -pSECRET`, `redis-cli -a …`, `openssl -passout pass:…`,
+`keytool -storepass …` and, for any program, an option named like a secret given a literal
+(`--db-password …`, `--api-token=…`, also in exec form: `ENTRYPOINT ["app", "--token", "…"]`)
+put the credential on the command line. The line is stored in the image
 history and build cache (for `RUN`) or the image config (`CMD`, `ENTRYPOINT`,
 `HEALTHCHECK`), where anyone with the image can read it. PowerShell lines are checked for
 the same credentials: `Invoke-WebRequest -Headers @{Authorization='Bearer …'}`,
@@ -55,11 +58,26 @@ impl Rule for AuthorizationHeaderInRun {
         for (run, script, c) in cx.all_commands() {
             analysed.insert(run.instruction);
             let name = c.name();
-            for (word, value, what) in word_hits(name, c.args()) {
+            // `CMD ["--flag", …]` only passes arguments to the ENTRYPOINT.
+            let args = if name.starts_with('-') {
+                c.effective_argv()
+            } else {
+                c.args()
+            };
+            for (word, value, what) in word_hits(name, args) {
+                if generic_known_elsewhere(cx, what, &value) {
+                    continue;
+                }
+                // Never echo an argument word: it may be the secret itself (`--token=…`).
+                let who = if name.starts_with('-') {
+                    "the ENTRYPOINT".to_string()
+                } else {
+                    format!("`{name}`")
+                };
                 out.push(report(
                     cx,
                     cx.script_span(run, script, &word.range),
-                    &format!("`{name}` is given {what} on the command line"),
+                    &format!("{who} is given {what} on the command line"),
                     run.instruction,
                     &value,
                 ));
@@ -75,6 +93,9 @@ impl Rule for AuthorizationHeaderInRun {
                 for c in crate::shell::commands(&text) {
                     let name = c.name().trim_end_matches(".exe").to_ascii_lowercase();
                     for (word, value, what) in word_hits(&name, c.args()) {
+                        if generic_known_elsewhere(cx, what, &value) {
+                            continue;
+                        }
                         let span = cx.find_span(i, word.raw.as_str());
                         out.push(report(
                             cx,
@@ -134,11 +155,112 @@ fn word_hits<'w>(name: &str, args: &'w [Word]) -> Vec<(&'w Word, String, &'stati
                 let pw = &t["--password=".len()..];
                 literal(pw).then(|| (w, pw.to_string(), "a registry password"))
             }
-            _ => None,
+            ("mysql" | "mysqladmin" | "mysqldump" | "mariadb" | "mariadb-admin", _)
+                if t.len() > 2 && t.starts_with("-p") && !t.starts_with("--") =>
+            {
+                // `-pSECRET` (attached; a bare `-p` prompts).
+                let pw = &t[2..];
+                literal(pw).then(|| (w, pw.to_string(), "a password option"))
+            }
+            ("redis-cli", "-a")
+            | ("sshpass", "-p")
+            | ("keytool", "-storepass" | "-keypass" | "-srcstorepass" | "-deststorepass") => next
+                .filter(|n| literal(&n.text))
+                .map(|n| (n, n.text.clone(), "a password option")),
+            ("openssl", "-passin" | "-passout" | "-pass" | "-k") => next.and_then(|n| {
+                let pw =
+                    n.text
+                        .strip_prefix("pass:")
+                        .unwrap_or(if t == "-k" { &n.text } else { "" });
+                literal(pw).then(|| (n, pw.to_string(), "a password option"))
+            }),
+            // Account tools take hashes and switches (`adduser --disabled-password`); DF008
+            // covers the passwords they set.
+            ("useradd" | "adduser" | "usermod" | "chpasswd" | "passwd", _) => None,
+            _ => secret_option(t, next)
+                .map(|(word, v)| (word.unwrap_or(w), v, "a secret-named option")),
         };
         hits.extend(hit);
     }
     hits
+}
+
+/// A value given to a secret-named option that the secret engine identifies (a GitHub token,
+/// an AWS key): DF004 reports it with its provider and severity.
+fn generic_known_elsewhere(cx: &RuleContext, what: &str, value: &str) -> bool {
+    what == "a secret-named option" && !cx.scan_command(value).is_empty()
+}
+
+/// `--password VALUE`, `--api-token=VALUE`, `--client-secret VALUE` for any program (exec-form
+/// `CMD ["app", "--token", "…"]` included): an option whose name ends in a secret word,
+/// given a literal that is not a path. `--password-file`, `--token-ttl` do not match.
+fn secret_option<'w>(t: &'w str, next: Option<&'w Word>) -> Option<(Option<&'w Word>, String)> {
+    let opt = t.strip_prefix("--").or_else(|| t.strip_prefix('-'))?;
+    let (name, inline) = match opt.split_once('=') {
+        Some((n, v)) => (n, Some(v)),
+        None => (opt, None),
+    };
+    let lname = name.to_ascii_lowercase().replace('_', "-");
+    let secret = [
+        "password",
+        "passwd",
+        "token",
+        "secret",
+        "apikey",
+        "api-key",
+        "access-key",
+        "secret-key",
+        "private-token",
+        "oauth2-bearer",
+    ]
+    .iter()
+    .any(|k| lname.ends_with(k));
+    // Switches about a secret rather than carrying one: `--disabled-password`,
+    // `--no-password`, `--ask-password`, `--generate-token`, …
+    let switch = [
+        "no-",
+        "disable",
+        "without-",
+        "skip-",
+        "allow-",
+        "require",
+        "ask-",
+        "prompt",
+        "reset-",
+        "change-",
+        "expire",
+        "force-",
+        "use-",
+        "with-",
+        "show-",
+        "print-",
+        "generate",
+        "random",
+        "empty-",
+        "lock-",
+        "unlock-",
+        "keep-",
+        "store-",
+        "save-",
+        "remember-",
+    ]
+    .iter()
+    .any(|p| lname.starts_with(p));
+    if !secret || switch || lname.len() > 40 {
+        return None;
+    }
+    let (word, value) = match inline {
+        Some(v) => (None, v.to_string()),
+        None => {
+            let n = next?;
+            if n.text.starts_with('-') {
+                return None;
+            }
+            (Some(n), n.text.clone())
+        }
+    };
+    let path = value.starts_with('/') || value.starts_with("./") || value.starts_with('~');
+    (literal(&value) && !path && !value.contains("://")).then_some((word, value))
 }
 
 /// Where a command line of instruction `i` ends up.

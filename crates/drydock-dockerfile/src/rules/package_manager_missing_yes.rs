@@ -12,12 +12,12 @@ pub const META: RuleMeta = RuleMeta {
     severity: Severity::Low,
     title: "yum/dnf/zypper/pacman install without its non-interactive switch",
     explanation: r##"## Why is this bad?
-A build has no terminal. `yum install`, `dnf install`, `microdnf install`, `zypper install`
-and `pacman -S` ask for confirmation before changing the system; without their
+A build has no terminal. `yum install`, `dnf install`, `zypper install` and `pacman -S` ask for confirmation before changing the system; without their
 non-interactive switch the prompt reads end-of-file and the build fails (or, for some
 versions, aborts the transaction and installs nothing).
 
-The switches, as each tool documents them: yum/dnf/microdnf `-y` (`--assumeyes`, or
+microdnf does not ask, so it is not reported. The switches, as each tool documents them:
+yum/dnf `-y` (`--assumeyes`, or
 `--setopt=assumeyes=1`); zypper `-y`/`--no-confirm` after the command, or the global
 `-n`/`--non-interactive`; pacman `--noconfirm`. (apt-get has its own rule, DF044.)
 
@@ -60,6 +60,8 @@ impl Rule for PackageManagerMissingYes {
             };
             let sub = p.sub.as_str();
             let (prompts, yes, switch) = match p.pm {
+                // microdnf does not ask for confirmation (`-y` is accepted and ignored).
+                "dnf" if p.tool == "microdnf" => continue,
                 "yum" | "dnf" => (
                     matches!(
                         sub,
