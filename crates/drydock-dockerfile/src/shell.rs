@@ -377,6 +377,38 @@ impl<'t> Walker<'_, '_, 't> {
             "command_substitution" | "process_substitution" => {
                 self.visit_children(n, level, true, got)
             }
+            // A statement that only assigns (`PKGS="a b"; apt-get install $PKGS`): a command
+            // with an empty argv, so rules can read the value later in the script.
+            "variable_assignment" | "variable_assignments"
+                if !matches!(
+                    n.parent().map(|p| p.kind()),
+                    Some("command" | "declaration_command" | "variable_assignments")
+                ) =>
+            {
+                let mut assignments = Vec::new();
+                if n.kind() == "variable_assignment" {
+                    assignments.extend(self.assignment(n));
+                } else {
+                    let mut c = self.cursor(n);
+                    for ch in n.named_children(&mut c) {
+                        if ch.kind() == "variable_assignment" {
+                            assignments.extend(self.assignment(ch));
+                        }
+                    }
+                    self.cursors.push(c);
+                }
+                let idx = self.out.commands.len();
+                self.out.commands.push(SimpleCommand::new(
+                    Vec::new(),
+                    assignments,
+                    Vec::new(),
+                    self.base + n.start_byte()..self.base + n.end_byte(),
+                    self.depth,
+                    in_subst,
+                ));
+                got.push(idx);
+                self.visit_children(n, level, in_subst, got);
+            }
             "declaration_command" => {
                 // `export A=1 B`: a command named `export` carrying assignments.
                 let mut assignments = Vec::new();
@@ -1136,6 +1168,23 @@ mod tests {
         assert!(cs
             .iter()
             .any(|c| c.name() == "pip" && c.args()[0].text == "install"));
+    }
+
+    #[test]
+    fn bare_assignments_are_commands_without_argv() {
+        let cs = commands("PKGS=\"a b\" X=1; apt-get install $PKGS; export Y=2 && FOO=1 make");
+        let bare: Vec<&SimpleCommand> = cs.iter().filter(|c| c.argv.is_empty()).collect();
+        assert_eq!(bare.len(), 1, "{cs:?}");
+        let names: Vec<&str> = bare[0].assignments.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(names, ["PKGS", "X"]);
+        assert_eq!(bare[0].assignments[0].1.text, "a b");
+        // Prefix assignments and `export` stay with their command.
+        assert!(cs
+            .iter()
+            .any(|c| c.name() == "export" && c.assignments.len() == 1));
+        assert!(cs
+            .iter()
+            .any(|c| c.name() == "make" && c.assignments.len() == 1));
     }
 
     #[test]

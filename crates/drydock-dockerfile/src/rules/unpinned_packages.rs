@@ -70,7 +70,7 @@ impl Rule for UnpinnedPackages {
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
-        for (_, script, c) in cx.commands() {
+        for (run, script, c) in cx.commands() {
             let Some(p) = package_command(c) else {
                 continue;
             };
@@ -84,11 +84,24 @@ impl Rule for UnpinnedPackages {
             {
                 continue;
             }
-            let unpinned: Vec<&str> = p
-                .operands
+            // `$PKGS` is read through the assignment earlier in the RUN or the stage's
+            // ENV/ARG; what cannot be resolved is left alone.
+            let mut names: Vec<String> = Vec::new();
+            for w in &p.operands {
+                if !w.dynamic {
+                    names.push(w.text.clone());
+                } else if let Some(v) = resolve_var(cx, run.instruction, script, c, &w.text) {
+                    names.extend(
+                        v.split_whitespace()
+                            .filter(|x| !x.starts_with('-'))
+                            .map(String::from),
+                    );
+                }
+            }
+            let unpinned: Vec<&str> = names
                 .iter()
-                .filter(|w| !w.dynamic && !pinned(p.pm, &w.text))
-                .map(|w| w.text.as_str())
+                .filter(|t| !t.contains('$') && !pinned(p.pm, t))
+                .map(String::as_str)
                 .collect();
             if !unpinned.is_empty() {
                 let shown: Vec<String> =
@@ -105,6 +118,43 @@ impl Rule for UnpinnedPackages {
                 );
             }
         }
+    }
+}
+
+/// The value of an operand that is exactly one variable (`$PKGS`, `${PKGS}`): the last
+/// assignment before `c` in the same script (`PKGS="a b"; …`, `export PKGS=…`), else the
+/// stage's ENV/ARG.
+fn resolve_var(
+    cx: &RuleContext,
+    instruction: usize,
+    script: &crate::shell::RunScript,
+    c: &SimpleCommand,
+    text: &str,
+) -> Option<String> {
+    let name = text
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| text.strip_prefix('$'))?;
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+    {
+        return None;
+    }
+    let local = script
+        .script
+        .commands
+        .iter()
+        .filter(|a| a.range.end <= c.range.start && (a.argv.is_empty() || a.name() == "export"))
+        .flat_map(|a| a.assignments.iter())
+        .filter(|(k, _)| k == name)
+        .last()
+        .map(|(_, v)| v);
+    match local {
+        Some(v) if v.dynamic => None,
+        Some(v) => Some(v.text.clone()),
+        None => cx.model.var_at(instruction, name).map(|v| v.value.clone()),
     }
 }
 
