@@ -61,7 +61,8 @@ impl Rule for ConsecutiveRun {
             // Commands in `$(…)` count too, as in Hadolint; PowerShell/cmd lines are split
             // the same way (`;`, `&&`, `|`) for the count.
             let count = match cx.shell.get(i) {
-                Some(run) => run.commands().count(),
+                // Bare assignments (`X=1;`) are not commands.
+                Some(run) => run.commands().filter(|(_, c)| !c.argv.is_empty()).count(),
                 None => crate::shell::commands(&command_text(ins)).len().max(1),
             };
             if let Some((flags, n)) = prev {

@@ -148,8 +148,8 @@ fn resolve_var(
         .iter()
         .filter(|a| a.range.end <= c.range.start && (a.argv.is_empty() || a.name() == "export"))
         .flat_map(|a| a.assignments.iter())
-        .filter(|(k, _)| k == name)
-        .last()
+        .rev()
+        .find(|(k, _)| k == name)
         .map(|(_, v)| v);
     match local {
         Some(v) if v.dynamic => None,
