@@ -96,7 +96,8 @@ impl Rule for SecretInCopiedHeredoc {
                     if secret.trim_start().starts_with('$') {
                         continue;
                     }
-                    let before = &h.content[..m.secret.start];
+                    // `secret` came from this range, so its start is a char boundary.
+                    let before = h.content.get(..m.secret.start).unwrap_or("");
                     let line = first_line + before.matches('\n').count();
                     let line_start = before.rfind('\n').map(|p| p + 1).unwrap_or(0);
                     let col = before[line_start..].chars().count() + 1;

@@ -66,7 +66,7 @@ impl Rule for SecretInRun {
                 let Some(secret) = script.text.get(m.secret.clone()) else {
                     continue;
                 };
-                if is_expansion(secret, &script.text[m.secret.end..]) {
+                if is_expansion(secret, script.text.get(m.secret.end..).unwrap_or("")) {
                     continue;
                 }
                 out.push(report(
@@ -90,7 +90,7 @@ impl Rule for SecretInRun {
                 let Some(secret) = text.get(m.secret.clone()) else {
                     continue;
                 };
-                if is_expansion(secret, &text[m.secret.end..]) {
+                if is_expansion(secret, text.get(m.secret.end..).unwrap_or("")) {
                     continue;
                 }
                 out.push(report(cx, cx.find_span(i, secret), kw, secret, &m));
