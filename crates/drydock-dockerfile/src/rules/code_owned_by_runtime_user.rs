@@ -84,15 +84,27 @@ impl Rule for CodeOwnedByRuntimeUser {
             .filter(|&&i| cx.df.instructions[i].keyword() == "VOLUME")
             .flat_map(|&i| cx.df.instructions[i].value.iter().map(|v| unq(v)))
             .collect();
+        // Relative destinations are resolved against the WORKDIR in effect.
+        let mut workdir = String::from("/");
         for &i in &instrs {
             let ins = &cx.df.instructions[i];
+            if ins.cmd == "FROM" {
+                workdir = String::from("/");
+            }
+            if ins.cmd == "WORKDIR" {
+                if let Some(w) = ins.value.first() {
+                    let w = cx.model.expand(cx.df, i, &unq(w));
+                    workdir = join(&workdir, &w);
+                }
+                continue;
+            }
             if !matches!(ins.keyword(), "COPY" | "ADD") {
                 continue;
             }
             let Some(dest) = copy_args(ins).1 else {
                 continue;
             };
-            let dest = cx.model.expand(cx.df, i, &dest);
+            let dest = join(&workdir, &cx.model.expand(cx.df, i, &dest));
             if is_data_dir(&dest) || volumes.iter().any(|v| under(&dest, v)) {
                 continue;
             }
@@ -187,4 +199,16 @@ fn under(path: &str, dir: &str) -> bool {
     let d = dir.trim_end_matches('/');
     let p = path.trim_end_matches('/');
     !d.is_empty() && (p == d || p.starts_with(&format!("{d}/")))
+}
+
+/// `dir` joined with `path` (absolute paths replace it; `.` is the directory itself).
+fn join(dir: &str, path: &str) -> String {
+    if path.starts_with('/') || path.contains('$') {
+        return path.to_string();
+    }
+    let rel = path.trim_start_matches("./");
+    if rel.is_empty() || rel == "." {
+        return dir.to_string();
+    }
+    format!("{}/{rel}", dir.trim_end_matches('/'))
 }
