@@ -25,6 +25,9 @@ state and `/var` directories, and directories declared as `VOLUME` — and stage
 running as root (DF013/DF014 report those). Only the final image's stages count, and only
 when the `--chown` user is the final `USER` (same name, or same numeric id).
 
+KICS reports every `--chown` ("Chown Flag Exists"); drydock reports the ones that give the
+runtime user its own code, which is where the risk is.
+
 ## How to fix
 Copy the code owned by root (the default) and readable by everyone, and give the runtime
 user ownership only of the directories it must write.

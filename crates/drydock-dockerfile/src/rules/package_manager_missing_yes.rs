@@ -1,4 +1,4 @@
-//! DF068 `package-manager-missing-yes`: yum/dnf/zypper/pacman install without its non-interactive switch
+//! DF068 `package-manager-missing-yes`: apt/yum/dnf/zypper/pacman install without its non-interactive switch
 
 use super::prelude::*;
 
@@ -10,14 +10,15 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Dockerfile,
     category: Category::BestPractice,
     severity: Severity::Low,
-    title: "yum/dnf/zypper/pacman install without its non-interactive switch",
+    title: "apt/yum/dnf/zypper/pacman install without its non-interactive switch",
     explanation: r##"## Why is this bad?
-A build has no terminal. `yum install`, `dnf install`, `zypper install` and `pacman -S` ask for confirmation before changing the system; without their
+A build has no terminal. `apt install`, `yum install`, `dnf install`, `zypper install` and
+`pacman -S` ask for confirmation before changing the system; without their
 non-interactive switch the prompt reads end-of-file and the build fails (or, for some
 versions, aborts the transaction and installs nothing).
 
 microdnf does not ask, so it is not reported. The switches, as each tool documents them:
-yum/dnf `-y` (`--assumeyes`, or
+apt `-y` (or `-qq`); yum/dnf `-y` (`--assumeyes`, or
 `--setopt=assumeyes=1`); zypper `-y`/`--no-confirm` after the command, or the global
 `-n`/`--non-interactive`; pacman `--noconfirm`. (apt-get has its own rule, DF044.)
 
@@ -90,6 +91,22 @@ impl Rule for PackageManagerMissingYes {
                                 )
                             })
                         }),
+                    "-y",
+                ),
+                // apt has its own prompt; apt-get is DF044's.
+                "apt" => (
+                    matches!(
+                        sub,
+                        "install"
+                            | "upgrade"
+                            | "full-upgrade"
+                            | "dist-upgrade"
+                            | "remove"
+                            | "purge"
+                            | "autoremove"
+                            | "reinstall"
+                    ),
+                    p.has(&["-y", "--yes", "--assume-yes"]) || p.count('q', "--quiet") >= 2,
                     "-y",
                 ),
                 "zypper" => (
