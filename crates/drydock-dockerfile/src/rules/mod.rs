@@ -40,6 +40,7 @@ mod credentials_in_url;
 mod credentials_written_to_file;
 mod dnf_cache_not_cleaned;
 mod duplicate_stage_name;
+mod env_same_statement_reference;
 mod eol_base_image;
 mod expose_ssh_port;
 mod final_stage_no_user;
@@ -166,6 +167,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &copy_whole_filesystem::CopyWholeFilesystem,
     &non_numeric_user::NonNumericUser,
     &shell_symlink_instead_of_shell::ShellSymlinkInsteadOfShell,
+    &env_same_statement_reference::EnvSameStatementReference,
 ];
 
 /// Every Dockerfile rule, in id order.
