@@ -260,7 +260,27 @@ fn secret_option<'w>(t: &'w str, next: Option<&'w Word>) -> Option<(Option<&'w W
         }
     };
     let path = value.starts_with('/') || value.starts_with("./") || value.starts_with('~');
-    (literal(&value) && !path && !value.contains("://")).then_some((word, value))
+    // Documented defaults (the JDK's `changeit`) and BuildKit-style specs
+    // (`--secret id=npmrc,src=.npmrc`) are not credentials.
+    let lower = value.to_ascii_lowercase();
+    let placeholder = matches!(
+        lower.as_str(),
+        "changeit"
+            | "changeme"
+            | "password"
+            | "passwd"
+            | "secret"
+            | "token"
+            | "example"
+            | "dummy"
+            | "none"
+            | "null"
+            | "true"
+            | "false"
+    ) || ["id=", "src=", "type=", "env="]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    (literal(&value) && !path && !placeholder && !value.contains("://")).then_some((word, value))
 }
 
 /// Where a command line of instruction `i` ends up.
