@@ -16,7 +16,9 @@ pub const META: RuleMeta = RuleMeta {
 `/var/cache/dnf` (dnf5: `/var/cache/libdnf5`; microdnf: `/var/cache/yum`; tdnf:
 `/var/cache/tdnf`); without a clean after the install in the same `RUN` they bloat the
 layer. `dnf clean all` (or `clean packages metadata`) counts, as does `rm -rf` of the cache
-directory; a clean that runs before the install does not. A `--mount=type=cache` or
+directory — for dnf5 (`dnf5`, or `dnf` on Fedora 41 and later) only `/var/cache/libdnf5`,
+since `rm -rf /var/cache/dnf` removes nothing dnf5 wrote; a clean that runs before the
+install does not. A `--mount=type=cache` or
 `type=tmpfs` over the cache directory keeps it out of the layer.
 
 ## How to fix
@@ -61,6 +63,27 @@ impl Rule for DnfCacheNotCleaned {
             if !cx.in_final_image(i) || cx.has_cache_mount(i, &dirs) {
                 continue;
             }
+            // dnf5 (`dnf5`, and `dnf` on Fedora 41 and later) keeps its cache only in
+            // /var/cache/libdnf5: removing /var/cache/dnf cleans nothing there.
+            let dnf5_base = cx
+                .model
+                .stage_of(i)
+                .and_then(|s| cx.base_ref(s))
+                .is_some_and(|r| {
+                    r.short_name() == "fedora"
+                        && r.effective_tag().is_some_and(|t| {
+                            matches!(t, "latest" | "rawhide")
+                                || t.split(['.', '-'])
+                                    .next()
+                                    .and_then(|v| v.parse::<u32>().ok())
+                                    .is_some_and(|v| v >= 41)
+                        })
+                });
+            let uses_dnf5 = |c: &SimpleCommand| {
+                c.name() == "dnf5" || dnf5_base && matches!(c.name(), "dnf" | "dnf5")
+            };
+            let dnf5 = run_has(run, uses_dnf5);
+            let removable: &[&str] = if dnf5 { &["/var/cache/libdnf5"] } else { &dirs };
             let hit = uncleaned(
                 run,
                 |c| {
@@ -82,7 +105,7 @@ impl Rule for DnfCacheNotCleaned {
                 |c| {
                     // dnf5 keeps its cache in /var/cache/libdnf5, dnf4 and microdnf in
                     // /var/cache/dnf or /var/cache/yum, tdnf in /var/cache/tdnf.
-                    removes(c, &dirs)
+                    removes(c, removable)
                         || package_command(c).is_some_and(|p| {
                             p.pm == "dnf"
                                 && p.sub == "clean"
