@@ -377,6 +377,38 @@ impl<'t> Walker<'_, '_, 't> {
             "command_substitution" | "process_substitution" => {
                 self.visit_children(n, level, true, got)
             }
+            // A statement that only assigns (`PKGS="a b"; apt-get install $PKGS`): a command
+            // with an empty argv, so rules can read the value later in the script.
+            "variable_assignment" | "variable_assignments"
+                if !matches!(
+                    n.parent().map(|p| p.kind()),
+                    Some("command" | "declaration_command" | "variable_assignments")
+                ) =>
+            {
+                let mut assignments = Vec::new();
+                if n.kind() == "variable_assignment" {
+                    assignments.extend(self.assignment(n));
+                } else {
+                    let mut c = self.cursor(n);
+                    for ch in n.named_children(&mut c) {
+                        if ch.kind() == "variable_assignment" {
+                            assignments.extend(self.assignment(ch));
+                        }
+                    }
+                    self.cursors.push(c);
+                }
+                let idx = self.out.commands.len();
+                self.out.commands.push(SimpleCommand::new(
+                    Vec::new(),
+                    assignments,
+                    Vec::new(),
+                    self.base + n.start_byte()..self.base + n.end_byte(),
+                    self.depth,
+                    in_subst,
+                ));
+                got.push(idx);
+                self.visit_children(n, level, in_subst, got);
+            }
             "declaration_command" => {
                 // `export A=1 B`: a command named `export` carrying assignments.
                 let mut assignments = Vec::new();
@@ -716,6 +748,12 @@ impl RunScript {
     pub fn word_span(&self, w: &Word) -> Span {
         self.span(&w.range)
     }
+
+    /// False for exec-form (JSON) command lines, whose text is rebuilt from the argv and
+    /// has no source positions.
+    pub fn is_mapped(&self) -> bool {
+        !self.map.is_empty()
+    }
 }
 
 /// A heredoc of a RUN that is data for a command (`cat <<EOF > ~/.npmrc`), not a script.
@@ -754,6 +792,9 @@ impl RunInfo {
 #[derive(Clone, Debug, Default)]
 pub struct RunAnalysis {
     runs: Vec<RunInfo>,
+    /// CMD, ENTRYPOINT and HEALTHCHECK CMD command lines (exec form, or shell form under a
+    /// POSIX shell): they run in containers and are stored in the image config.
+    config: Vec<RunInfo>,
 }
 
 impl RunAnalysis {
@@ -766,10 +807,21 @@ impl RunAnalysis {
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
             .collect();
         let mut runs = Vec::new();
+        let mut config = Vec::new();
         for (i, ins) in df.instructions.iter().enumerate() {
-            if ins.keyword() != "RUN" {
-                continue;
-            }
+            let kw = ins.keyword();
+            let values: &[String] = match kw {
+                "RUN" | "CMD" | "ENTRYPOINT" => &ins.value,
+                "HEALTHCHECK"
+                    if ins
+                        .value
+                        .first()
+                        .is_some_and(|v| v.eq_ignore_ascii_case("CMD")) =>
+                {
+                    &ins.value[1..]
+                }
+                _ => continue,
+            };
             let shell = shells.get(i).cloned().flatten();
             let posix = match &shell {
                 Some(sh) => sh
@@ -781,23 +833,39 @@ impl RunAnalysis {
                 continue;
             }
             // `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, also grouped as `-exo pipefail`.
+            // dash (Debian's /bin/sh) has no pipefail option: only shells that implement it
+            // count, as Hadolint's DL4006 judges it.
             let shell_pipefail = shell.as_ref().is_some_and(|sh| {
-                sh.windows(2).any(|w| {
-                    w[0].starts_with('-')
-                        && !w[0].starts_with("--")
-                        && w[0].ends_with('o')
-                        && w[1] == "pipefail"
-                })
+                let name = sh.first().map(|s| basename(s)).unwrap_or("");
+                !matches!(name, "sh" | "dash")
+                    && sh.windows(2).any(|w| {
+                        w[0].starts_with('-')
+                            && !w[0].starts_with("--")
+                            && w[0].ends_with('o')
+                            && w[1] == "pipefail"
+                    })
             });
-            if let Some(info) = analyse_run(df, &lines, i, ins, shell_pipefail) {
+            if kw != "RUN" {
+                if let Some(info) = analyse_run(df, &lines, i, ins, values, false) {
+                    config.push(info);
+                }
+                continue;
+            }
+            if let Some(info) = analyse_run(df, &lines, i, ins, values, shell_pipefail) {
                 runs.push(info);
             }
         }
-        RunAnalysis { runs }
+        RunAnalysis { runs, config }
     }
 
     pub fn runs(&self) -> &[RunInfo] {
         &self.runs
+    }
+
+    /// CMD, ENTRYPOINT and HEALTHCHECK CMD command lines, analysed like RUN scripts (exec
+    /// form: one command, without source positions).
+    pub fn config_commands(&self) -> &[RunInfo] {
+        &self.config
     }
 
     pub fn get(&self, instruction: usize) -> Option<&RunInfo> {
@@ -810,6 +878,7 @@ fn analyse_run(
     lines: &[&str],
     idx: usize,
     ins: &Instruction,
+    values: &[String],
     shell_pipefail: bool,
 ) -> Option<RunInfo> {
     let fallback = ins.span;
@@ -822,8 +891,8 @@ fn analyse_run(
     };
     if ins.json {
         // `["sh", "-c", "script"]` is a script; any other argv is one command.
-        let argv = &ins.value;
-        let text = match argv.as_slice() {
+        let argv = values;
+        let text = match argv {
             [sh, c, script, ..] if is_posix_shell(sh) && c.starts_with('-') && c.contains('c') => {
                 script.clone()
             }
@@ -842,7 +911,7 @@ fn analyse_run(
         });
         return Some(info);
     }
-    let main = ins.value.first()?.as_str();
+    let main = values.first()?.as_str();
     let (stream, after_line) = logical_line(lines, ins, df.escape);
     let stream_str: String = stream.iter().map(|c| c.0).collect();
     let mut map = Vec::new();
@@ -865,7 +934,12 @@ fn analyse_run(
     // Heredoc bodies follow the logical line, each ended by its delimiter line.
     let mut line = after_line;
     let mut bodies = Vec::new();
-    for h in &ins.heredocs {
+    let heredocs: &[crate::ast::Heredoc] = if ins.keyword() == "RUN" {
+        &ins.heredocs
+    } else {
+        &[]
+    };
+    for h in heredocs {
         text.push('\n');
         let body_start = text.len();
         for (k, content_line) in h.content.split_inclusive('\n').enumerate() {
@@ -1094,6 +1168,23 @@ mod tests {
         assert!(cs
             .iter()
             .any(|c| c.name() == "pip" && c.args()[0].text == "install"));
+    }
+
+    #[test]
+    fn bare_assignments_are_commands_without_argv() {
+        let cs = commands("PKGS=\"a b\" X=1; apt-get install $PKGS; export Y=2 && FOO=1 make");
+        let bare: Vec<&SimpleCommand> = cs.iter().filter(|c| c.argv.is_empty()).collect();
+        assert_eq!(bare.len(), 1, "{cs:?}");
+        let names: Vec<&str> = bare[0].assignments.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(names, ["PKGS", "X"]);
+        assert_eq!(bare[0].assignments[0].1.text, "a b");
+        // Prefix assignments and `export` stay with their command.
+        assert!(cs
+            .iter()
+            .any(|c| c.name() == "export" && c.assignments.len() == 1));
+        assert!(cs
+            .iter()
+            .any(|c| c.name() == "make" && c.assignments.len() == 1));
     }
 
     #[test]

@@ -52,31 +52,40 @@ impl Rule for ApkCacheKept {
             {
                 continue;
             }
-            if run_removes(run, &["/var/cache/apk"]) {
-                continue;
-            }
-            for (script, c) in run.commands() {
-                let Some((pm, sub, _)) = package_command(c) else {
-                    continue;
-                };
-                if ["apk"].contains(&pm)
-                    && ["add"].contains(&sub)
-                    && !(c.args().iter().any(|w| w.text == "--no-cache"))
-                {
-                    out.push(
-                        cx.finding(
-                            &META,
-                            script.word_span(&c.effective_argv()[0]),
-                            format!(
-                                "`{} {}` without `--no-cache` leaves the apk cache in the layer",
-                                c.name(),
-                                sub
-                            ),
-                        )
-                        .with_fix("Use `apk add --no-cache …`"),
-                    );
-                    break;
-                }
+            let hit = uncleaned(
+                run,
+                |c| {
+                    package_command(c).is_some_and(|p| {
+                        p.pm == "apk"
+                            && matches!(p.sub.as_str(), "add" | "update" | "upgrade")
+                            && !p.has(&["--no-cache"])
+                    })
+                },
+                |c| {
+                    removes(c, &["/var/cache/apk", "/etc/apk/cache"])
+                        || package_command(c).is_some_and(|p| {
+                            p.pm == "apk"
+                                && p.sub == "cache"
+                                && p.operands
+                                    .iter()
+                                    .any(|w| matches!(w.text.as_str(), "clean" | "purge"))
+                        })
+                },
+            );
+            if let Some((script, c)) = hit {
+                let sub = package_command(c).map(|p| p.sub).unwrap_or_default();
+                out.push(
+                    cx.finding(
+                        &META,
+                        script.word_span(&c.effective_argv()[0]),
+                        format!(
+                            "`{} {}` without `--no-cache` leaves the apk cache in the layer",
+                            c.name(),
+                            sub
+                        ),
+                    )
+                    .with_fix("Use `apk add --no-cache …`"),
+                );
             }
         }
     }

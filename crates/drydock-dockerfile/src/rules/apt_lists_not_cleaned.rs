@@ -16,6 +16,9 @@ pub const META: RuleMeta = RuleMeta {
 same `RUN` does not delete them, they are stored in the layer forever — a later `RUN rm`
 cannot shrink an earlier layer. Stale lists in the image also mislead later installs.
 
+A removal that runs *before* `apt-get update` in the same `RUN` does not count; a
+`--mount=type=cache` or `type=tmpfs` over `/var/lib/apt/lists` does.
+
 ## How to fix
 Remove the lists at the end of the same `RUN` that installs, or use a BuildKit cache mount
 for `/var/lib/apt` and `/var/cache/apt`.
@@ -51,28 +54,29 @@ impl Rule for AptListsNotCleaned {
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for run in cx.shell.runs() {
             let i = run.instruction;
-            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/lib/apt", "/var/cache/apt"]) {
+            if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/lib/apt/lists"]) {
                 continue;
             }
-            if run_removes(run, &["/var/lib/apt/lists"])
-                || run_has(run, |c| {
-                    matches!(c.name(), "apt-get" | "apt")
-                        && c.args().iter().any(|w| w.text == "dist-clean")
-                })
-            {
-                continue;
-            }
-            for (script, c) in run.commands() {
-                let Some((pm, sub, _)) = package_command(c) else {
-                    continue;
-                };
-                if ["apt-get", "apt"].contains(&pm) && ["install"].contains(&sub) {
-                    out.push(
-                        cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("packages installed with `{} {}` but /var/lib/apt/lists is not removed in the same RUN", c.name(), sub))
-                            .with_fix("End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or use `--mount=type=cache,target=/var/lib/apt`)"),
-                    );
-                    break;
-                }
+            // The lists are written by `update`; an install without one adds none.
+            let hit = uncleaned(
+                run,
+                |c| {
+                    package_command(c)
+                        .is_some_and(|p| matches!(p.pm, "apt-get" | "apt") && p.sub == "update")
+                },
+                |c| {
+                    removes(c, &["/var/lib/apt/lists"])
+                        || package_command(c).is_some_and(|p| {
+                            matches!(p.pm, "apt-get" | "apt")
+                                && matches!(p.sub.as_str(), "dist-clean" | "distclean")
+                        })
+                },
+            );
+            if let Some((script, c)) = hit {
+                out.push(
+                    cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} update` downloads package lists but /var/lib/apt/lists is not removed after it in the same RUN", c.name()))
+                        .with_fix("End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or use `--mount=type=cache,target=/var/lib/apt/lists`)"),
+                );
             }
         }
     }

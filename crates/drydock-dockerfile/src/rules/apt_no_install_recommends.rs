@@ -48,10 +48,11 @@ impl Rule for AptNoInstallRecommends {
                 continue;
             }
             for (script, c) in run.commands() {
-                let Some((pm, "install", _)) = package_command(c) else {
+                let Some(p) = package_command(c) else {
                     continue;
                 };
-                if pm != "apt-get" && pm != "apt" {
+                let pm = p.pm;
+                if (pm != "apt-get" && pm != "apt") || p.sub != "install" {
                     continue;
                 }
                 let ok = c.args().iter().any(|w| {

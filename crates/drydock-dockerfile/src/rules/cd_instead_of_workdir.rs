@@ -47,17 +47,24 @@ impl Rule for CdInsteadOfWorkdir {
             let Some(script) = run.scripts.first() else {
                 continue;
             };
-            // Only a RUN that *starts* by changing directory: that is what WORKDIR is for.
-            let Some(first) = script
+            // Only a RUN that *starts* by changing directory (after shell options such as
+            // `set -eux;`): that is what WORKDIR is for; a `cd` later in a RUN is a
+            // temporary change WORKDIR would not replace.
+            let top: Vec<&SimpleCommand> = script
                 .script
                 .commands
                 .iter()
-                .find(|c| !c.argv.is_empty() && c.depth == 0)
-            else {
+                .filter(|c| !c.argv.is_empty() && c.depth == 0)
+                .collect();
+            let lead = top.iter().take_while(|c| c.name() == "set").count();
+            let Some(first) = top.get(lead).copied() else {
                 continue;
             };
-            let starts_script =
-                script.text.len() - script.text.trim_start().len() == first.range.start;
+            let first_start = top
+                .first()
+                .map(|c| c.range.start)
+                .unwrap_or(first.range.start);
+            let starts_script = script.text.len() - script.text.trim_start().len() == first_start;
             if first.name() == "cd" && !first.in_substitution && starts_script {
                 if let Some(dir) = first.args().first() {
                     out.push(

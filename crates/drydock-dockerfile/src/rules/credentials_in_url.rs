@@ -13,8 +13,11 @@ pub const META: RuleMeta = RuleMeta {
     title: "A URL with an embedded password",
     explanation: r##"## Why is this bad?
 `scheme://user:password@host` puts the password into the Dockerfile, into the image
-history (for `RUN`) or the image config (for `ENV`/`ARG`/`LABEL`), and often into tool
-config files written inside the image (git remotes, pip config).
+history (for `RUN`) or the image config (for `ENV`/`ARG`/`LABEL`, and for `CMD`,
+`ENTRYPOINT` and `HEALTHCHECK` command lines such as `HEALTHCHECK CMD curl
+http://admin:pw@localhost/health`), and often into tool config files written inside the
+image (git remotes, pip config). Exec-form arguments and PowerShell lines are checked too;
+`user:${PASSWORD}@host` (a variable, no value) is not reported.
 
 ## How to fix
 Remove the password from the URL and rotate it. Use a secret mount and build the URL
@@ -46,18 +49,44 @@ impl Rule for CredentialsInUrl {
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
-        // RUN command words.
-        for (_, script, c) in cx.commands() {
+        // RUN, CMD, ENTRYPOINT and HEALTHCHECK command words.
+        let mut analysed = std::collections::BTreeSet::new();
+        for (run, script, c) in cx.all_commands() {
+            analysed.insert(run.instruction);
+            let kw = cx.df.instructions[run.instruction].keyword();
             let words = c.argv.iter().chain(c.assignments.iter().map(|(_, w)| w));
             for w in words {
                 if let Some(pw) = url_password(&w.text) {
                     let span = match w.raw.find(pw) {
-                        Some(off) => {
-                            script.span(&(w.range.start + off..w.range.start + off + pw.len()))
-                        }
-                        None => script.word_span(w),
+                        Some(off) => cx.script_span(
+                            run,
+                            script,
+                            &(w.range.start + off..w.range.start + off + pw.len()),
+                        ),
+                        None => cx.script_span(run, script, &w.range),
                     };
-                    out.push(report(cx, span, pw, "RUN command"));
+                    out.push(report(cx, span, pw, &format!("{kw} command")));
+                }
+            }
+        }
+        // Command lines no POSIX shell runs (PowerShell, cmd.exe).
+        for (i, ins) in cx.instructions() {
+            let kw = ins.keyword();
+            if analysed.contains(&i) || !matches!(kw, "RUN" | "CMD" | "ENTRYPOINT" | "HEALTHCHECK")
+            {
+                continue;
+            }
+            {
+                let v = command_text(ins);
+                for word in v.split_whitespace() {
+                    if let Some(pw) = url_password(word.trim_matches(['"', '\'', '(', ')'])) {
+                        out.push(report(
+                            cx,
+                            cx.find_span(i, pw),
+                            pw,
+                            &format!("{kw} command"),
+                        ));
+                    }
                 }
             }
         }

@@ -17,6 +17,11 @@ pub const META: RuleMeta = RuleMeta {
 deletes the file, the layer that created it still contains it and anyone can extract it
 from the image; a value that came from a build argument is also in the image history.
 
+Not reported: `echo`/`printf` lines without a build-time expansion that write no literal
+credential — `echo "//registry/:_authToken=\${NODE_AUTH_TOKEN}" >> .npmrc` (escaped, or in
+single quotes) writes the reference itself, which npm expands when it runs, and
+`echo "registry=https://…" > .npmrc` writes no credential at all.
+
 ## How to fix
 Mount the credential file as a BuildKit secret for exactly the commands that need it
 (`RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`). If a file must be created,
@@ -63,6 +68,17 @@ impl Rule for CredentialsWrittenToFile {
                     .collect();
                 if c.name() == "tee" {
                     targets.extend(c.positionals());
+                }
+                // `echo`/`printf` with no build-time expansion write exactly their text: only
+                // a literal credential in it matters (`\${NODE_AUTH_TOKEN}` stays a reference
+                // that npm expands when it runs).
+                let literal_writer =
+                    matches!(c.name(), "echo" | "printf") && !c.args().iter().any(|w| w.dynamic);
+                if literal_writer {
+                    let content: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
+                    if !has_literal_credential(&content.join(" ")) {
+                        continue;
+                    }
                 }
                 for t in targets {
                     if let Some(kind) = credential_file(&t.text) {
@@ -125,6 +141,39 @@ impl Rule for CredentialsWrittenToFile {
             }
         }
     }
+}
+
+/// Does written text give a credential key a literal value (`_authToken=abc…`,
+/// `password hunter2`)? References (`${TOKEN}`, `$TOKEN`) and empty values do not count.
+fn has_literal_credential(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let keys = [
+        "_authtoken",
+        "_auth",
+        "_password",
+        "password",
+        "passwd",
+        "token",
+        "secret",
+        "aws_secret_access_key",
+        "\"auth\"",
+        "\"identitytoken\"",
+    ];
+    keys.iter().any(|k| {
+        lower.match_indices(k).any(|(at, _)| {
+            let rest = &text[at + k.len()..];
+            let value = rest.trim_start_matches(|c: char| {
+                c == '"' || c == '\'' || c == ':' || c == '=' || c == ' ' || c == '\t'
+            });
+            // A separator must follow the key (`token=`, `password x`), not more name.
+            let separated = rest.len() > value.len();
+            separated
+                && value
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c != '$' && c != '\n' && c != '<' && c != '{')
+        })
+    })
 }
 
 /// Config files that hold registry/host credentials.

@@ -65,7 +65,7 @@ impl Rule for InsecureHttpDownload {
                 let name = c.name();
                 let relevant = matches!(name, "curl" | "wget" | "aria2c" | "fetch")
                     || package_command(c)
-                        .is_some_and(|(pm, _, _)| matches!(pm, "pip" | "npm" | "yarn" | "gem"));
+                        .is_some_and(|p| matches!(p.pm, "pip" | "npm" | "yarn" | "gem"));
                 if !relevant {
                     continue;
                 }

@@ -13,7 +13,7 @@ use drydock_secrets::{ContentKind, Engine, ScanContext, SecretMatch};
 
 use crate::ast::{Dockerfile, Instruction, Span};
 use crate::context::BuildContext;
-use crate::shell::{RunAnalysis, RunInfo, RunScript, SimpleCommand, Word};
+use crate::shell::{RunAnalysis, RunInfo, RunScript, SimpleCommand};
 use crate::stages::{BaseImage, Stage, StageModel};
 
 mod add_instead_of_copy;
@@ -28,14 +28,19 @@ mod base_image_latest;
 mod base_image_no_digest;
 mod base_image_untagged;
 mod cd_instead_of_workdir;
+mod code_owned_by_runtime_user;
+mod consecutive_run;
 mod copy_from_self;
 mod copy_from_unknown_stage;
 mod copy_from_unpinned_image;
 mod copy_multiple_sources_dest_no_slash;
+mod copy_relative_without_workdir;
+mod copy_whole_filesystem;
 mod credentials_in_url;
 mod credentials_written_to_file;
 mod dnf_cache_not_cleaned;
 mod duplicate_stage_name;
+mod env_same_statement_reference;
 mod eol_base_image;
 mod expose_ssh_port;
 mod final_stage_no_user;
@@ -51,15 +56,19 @@ mod missing_healthcheck;
 mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
+mod non_numeric_user;
 mod npm_cache_kept;
 mod onbuild_trigger;
+mod package_manager_missing_yes;
 mod package_signature_check_disabled;
 mod package_update_alone;
 mod pip_cache_kept;
 mod pipefail_missing;
+mod pkg;
 mod relative_workdir;
 mod remote_script_piped_to_shell;
 mod secret_in_arg_default;
+mod secret_in_copied_heredoc;
 mod secret_in_env;
 mod secret_in_label;
 mod secret_in_run;
@@ -69,6 +78,7 @@ mod sensitive_file_copied;
 mod sensitive_file_in_build_context;
 mod setuid_setgid_bit;
 mod shell_form_cmd_entrypoint;
+mod shell_symlink_instead_of_shell;
 mod ssh_host_key_check_disabled;
 mod sudo_in_run;
 mod system_upgrade_in_build;
@@ -149,6 +159,15 @@ static REGISTRY: &[&dyn Rule] = &[
     &hardcoded_platform::HardcodedPlatform,
     &copy_multiple_sources_dest_no_slash::CopyMultipleSourcesDestNoSlash,
     &onbuild_trigger::OnbuildTrigger,
+    &secret_in_copied_heredoc::SecretInCopiedHeredoc,
+    &code_owned_by_runtime_user::CodeOwnedByRuntimeUser,
+    &package_manager_missing_yes::PackageManagerMissingYes,
+    &consecutive_run::ConsecutiveRun,
+    &copy_relative_without_workdir::CopyRelativeWithoutWorkdir,
+    &copy_whole_filesystem::CopyWholeFilesystem,
+    &non_numeric_user::NonNumericUser,
+    &shell_symlink_instead_of_shell::ShellSymlinkInsteadOfShell,
+    &env_same_statement_reference::EnvSameStatementReference,
 ];
 
 /// Every Dockerfile rule, in id order.
@@ -340,16 +359,20 @@ impl<'a> RuleContext<'a> {
                 .any(|&i| matches!(self.df.instructions[i].cmd.as_str(), "CMD" | "ENTRYPOINT"))
     }
 
-    /// True when instruction `i` produces layers or config of the final image.
+    /// True when instruction `i` produces layers or config of the final image. A file
+    /// without any FROM (a fragment, which BuildKit rejects) is judged as one image.
     pub fn in_final_image(&self, i: usize) -> bool {
         match self.model.stage_of(i) {
             Some(s) => self.final_chain.contains(&s.index),
-            None => false,
+            None => self.model.stages.is_empty(),
         }
     }
 
     /// Instructions of the final image (final stage and the stages it is built FROM), in order.
     pub fn final_image_instructions(&self) -> Vec<usize> {
+        if self.model.stages.is_empty() {
+            return (0..self.df.instructions.len()).collect();
+        }
         let mut v: Vec<usize> = self
             .final_chain
             .iter()
@@ -472,6 +495,36 @@ impl<'a> RuleContext<'a> {
             .flat_map(|r| r.commands().map(move |(s, c)| (r, s, c)))
     }
 
+    /// Every simple command of RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD command lines
+    /// (for rules about what command lines reveal, wherever they are stored).
+    pub fn all_commands(
+        &self,
+    ) -> impl Iterator<Item = (&'a RunInfo, &'a RunScript, &'a SimpleCommand)> {
+        self.shell
+            .runs()
+            .iter()
+            .chain(self.shell.config_commands())
+            .flat_map(|r| r.commands().map(move |(s, c)| (r, s, c)))
+    }
+
+    /// Source span of `range` in one of `run`'s scripts; exec-form lines have no position
+    /// map, so the text is looked up in the instruction's source instead.
+    pub fn script_span(
+        &self,
+        run: &RunInfo,
+        script: &RunScript,
+        range: &std::ops::Range<usize>,
+    ) -> Span {
+        if script.is_mapped() {
+            return script.span(range);
+        }
+        // The rebuilt text quotes each argument ('…'); the source has them JSON-quoted.
+        match script.text.get(range.clone()) {
+            Some(t) => self.find_span(run.instruction, &unq(t)),
+            None => self.span(run.instruction),
+        }
+    }
+
     /// Evidence for a secret, redacted unless `--show-secrets`.
     pub fn evidence(&self, secret: &str) -> Evidence {
         drydock_core::redact(secret.as_bytes(), self.options.redaction)
@@ -523,21 +576,36 @@ impl<'a> RuleContext<'a> {
         }
     }
 
-    /// Does any RUN `--mount=type=cache` of instruction `i` target a path starting with one of `dirs`?
+    /// Does a RUN `--mount=type=cache` or `type=tmpfs` of instruction `i` cover one of `dirs`
+    /// (its target is the directory, inside it, or a parent of it)? Either way what the
+    /// command writes there never reaches the layer.
     pub fn has_cache_mount(&self, i: usize, dirs: &[&str]) -> bool {
         self.df.instructions[i].flags_named("mount").any(|m| {
             let opts: Vec<(&str, &str)> = m
                 .split(',')
                 .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
                 .collect();
-            let is_cache = opts.iter().any(|(k, v)| *k == "type" && *v == "cache");
-            is_cache
+            let kind = opts.iter().find(|(k, _)| *k == "type").map(|(_, v)| *v);
+            matches!(kind, Some("cache" | "tmpfs"))
                 && opts.iter().any(|(k, v)| {
+                    let v = v.trim_matches('"').trim_end_matches('/');
                     matches!(*k, "target" | "dst" | "destination")
-                        && dirs.iter().any(|d| v.starts_with(d))
+                        && dirs.iter().any(|d| {
+                            let d = d.trim_end_matches('/');
+                            v.starts_with(d)
+                                || v.is_empty()
+                                || (d.starts_with(v) && d[v.len()..].starts_with('/'))
+                        })
                 })
         })
     }
+}
+
+/// The command line of a RUN/CMD/ENTRYPOINT/HEALTHCHECK as written (HEALTHCHECK's `CMD`
+/// type word dropped), for command lines no POSIX shell reads.
+pub(crate) fn command_text(ins: &Instruction) -> String {
+    let skip = usize::from(ins.keyword() == "HEALTHCHECK");
+    ins.value.get(skip..).unwrap_or(&[]).join(" ")
 }
 
 /// ENV/LABEL key-value pairs (BuildKit's node values alternate key, value).
@@ -690,62 +758,9 @@ pub(crate) fn is_local_url(url: &str) -> bool {
         || host.ends_with(".localhost")
 }
 
-/// Package-manager invocation: `(manager, subcommand, arguments after it)`;
-/// `python -m pip install x` is `pip`.
-pub(crate) fn package_command(c: &SimpleCommand) -> Option<(&'static str, &str, &[Word])> {
-    let args = c.args();
-    let name = c.name();
-    let pm: &'static str = match name {
-        "apt-get" => "apt-get",
-        "apt" => "apt",
-        "apk" => "apk",
-        "yum" => "yum",
-        "dnf" | "microdnf" | "tdnf" => "dnf",
-        "zypper" => "zypper",
-        "npm" => "npm",
-        "yarn" => "yarn",
-        "gem" => "gem",
-        n if n == "pip" || n.starts_with("pip3") || n.starts_with("pip2") => "pip",
-        n if n.starts_with("python") => {
-            let m = args.iter().position(|w| w.text == "-m")?;
-            if args
-                .get(m + 1)
-                .is_some_and(|w| w.text == "pip" || w.text.starts_with("pip3"))
-            {
-                let rest = &args[m + 2..];
-                let sub = rest.iter().position(|w| !w.text.starts_with('-'))?;
-                return Some(("pip", &rest[sub].text, &rest[sub + 1..]));
-            }
-            return None;
-        }
-        _ => return None,
-    };
-    // Skip global options (apt-get -y install, apk --no-cache add, yum -y install).
-    let mut i = 0;
-    while i < args.len() {
-        let t = &args[i].text;
-        if !t.starts_with('-') {
-            break;
-        }
-        // Options taking a value as a separate word.
-        if matches!(
-            t.as_str(),
-            "-o" | "-c"
-                | "-t"
-                | "--root"
-                | "-X"
-                | "--repository"
-                | "--setopt"
-                | "--installroot"
-                | "--releasever"
-                | "-R"
-        ) {
-            i += 1;
-        }
-        i += 1;
-    }
-    let sub = args.get(i)?;
-    Some((pm, &sub.text, &args[i + 1..]))
+/// Package-manager invocation (manager, folded subcommand, options, operands).
+pub(crate) fn package_command(c: &SimpleCommand) -> Option<pkg::PkgCmd<'_>> {
+    pkg::parse_pkg(c)
 }
 
 /// True when any command of the same RUN satisfies `pred`.
@@ -753,19 +768,43 @@ pub(crate) fn run_has(run: &RunInfo, pred: impl Fn(&SimpleCommand) -> bool) -> b
     run.commands().any(|(_, c)| pred(c))
 }
 
-/// `rm` of a path starting with one of `prefixes` in this RUN.
-pub(crate) fn run_removes(run: &RunInfo, prefixes: &[&str]) -> bool {
-    run_has(run, |c| {
-        c.name() == "rm"
-            && c.positionals()
-                .any(|w| prefixes.iter().any(|p| w.text.starts_with(p)))
-    })
+/// `c` is an `rm` of a path under one of `prefixes` (`~` and `$HOME` read as `/root`).
+pub(crate) fn removes(c: &SimpleCommand, prefixes: &[&str]) -> bool {
+    c.name() == "rm"
+        && c.positionals().any(|w| {
+            let t = w.text.replace("$HOME", "~").replace("${HOME}", "~");
+            let t = t.trim_end_matches(['*', '/']);
+            prefixes.iter().any(|p| {
+                let p = p.trim_end_matches('/');
+                t.starts_with(p)
+                    || (t.len() > 1 && p.starts_with(t) && p[t.len()..].starts_with('/'))
+            })
+        })
+}
+
+/// The first command of the RUN matching `produces` that no later command matching `cleans`
+/// follows: a clean-up that runs before the install leaves the install's files in the layer.
+pub(crate) fn uncleaned(
+    run: &RunInfo,
+    mut produces: impl FnMut(&SimpleCommand) -> bool,
+    cleans: impl Fn(&SimpleCommand) -> bool,
+) -> Option<(&RunScript, &SimpleCommand)> {
+    let all: Vec<(&RunScript, &SimpleCommand)> = run.commands().collect();
+    let mut pending = None;
+    for (s, c) in all {
+        if cleans(c) {
+            pending = None;
+        } else if pending.is_none() && produces(c) {
+            pending = Some((s, c));
+        }
+    }
+    pending
 }
 
 pub(crate) mod prelude {
     pub(crate) use super::{
-        arg_decls, copy_args, is_git_source, is_local_url, is_url, kv_pairs, package_command,
-        run_has, run_removes, sensitive_path, unq, Rule, RuleContext,
+        arg_decls, command_text, copy_args, is_git_source, is_local_url, is_url, kv_pairs,
+        package_command, removes, run_has, sensitive_path, uncleaned, unq, Rule, RuleContext,
     };
     pub(crate) use crate::ast::Span;
     pub(crate) use crate::shell::{basename, SimpleCommand, Word};

@@ -1,4 +1,4 @@
-//! DF043 `package-update-alone`: apt-get update / apk update in a RUN without an install
+//! DF043 `package-update-alone`: Package index update in a RUN without an install
 
 use super::prelude::*;
 
@@ -10,11 +10,15 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Dockerfile,
     category: Category::BestPractice,
     severity: Severity::Low,
-    title: "apt-get update / apk update in a RUN without an install",
+    title: "Package index update (apt, apk, zypper, yum/dnf, pacman) in a RUN without an install",
     explanation: r##"## Why is this bad?
 Docker caches each `RUN` separately. An `apt-get update` alone in its own `RUN` is cached
 forever, so a later `RUN apt-get install …` (changed or not) installs from stale package
-lists — old, vulnerable versions, or 404 errors once the mirror drops them.
+lists — old, vulnerable versions, or 404 errors once the mirror drops them. The same holds
+for `apk update`, `zypper refresh`, `yum`/`dnf makecache` and `check-update`, and
+`pacman -Sy`. `pacman -Sy <pkg>` is also reported: it refreshes the databases and installs
+against them without upgrading the rest of the system, a partial upgrade Arch Linux does not
+support (use `pacman -Syu <pkg>`).
 
 ## How to fix
 Update and install in the same `RUN`: `RUN apt-get update && apt-get install -y … && rm
@@ -48,25 +52,63 @@ impl Rule for PackageUpdateAlone {
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for run in cx.shell.runs() {
-            let mut update: Option<(&crate::shell::RunScript, &SimpleCommand)> = None;
+            let mut update: Option<(&crate::shell::RunScript, &SimpleCommand, String)> = None;
             let mut installs = false;
             for (script, c) in run.commands() {
-                match package_command(c) {
-                    Some(("apt-get" | "apt" | "apk", "update", _)) => {
-                        update = update.or(Some((script, c)))
+                let Some(p) = package_command(c) else {
+                    continue;
+                };
+                let refresh = match (p.pm, p.sub.as_str()) {
+                    ("apt-get" | "apt" | "apk", "update") => true,
+                    ("zypper", "refresh") => true,
+                    ("yum" | "dnf", "makecache" | "check-update") => true,
+                    // `pacman -Sy` syncs the databases; with packages it is a partial upgrade.
+                    ("pacman", "sync") => {
+                        let y = p.count('y', "--refresh") > 0;
+                        let u = p.count('u', "--sysupgrade") > 0;
+                        if y && !u && !p.operands.is_empty() {
+                            out.push(
+                                cx.finding(&META, script.span(&c.range), "`pacman -Sy <pkg>` refreshes the package databases and installs without upgrading the rest: a partial upgrade Arch does not support")
+                                    .with_fix("Use `pacman -Syu --noconfirm <pkg>` (or install from the base image's databases with `pacman -S`)"),
+                            );
+                            installs = true;
+                            continue;
+                        }
+                        y && p.operands.is_empty() && !u
                     }
-                    Some((
-                        _,
-                        "install" | "add" | "upgrade" | "dist-upgrade" | "full-upgrade"
-                        | "build-dep" | "source" | "download",
-                        _,
-                    )) => installs = true,
-                    _ => {}
+                    _ => false,
+                };
+                if refresh {
+                    let what = format!(
+                        "{} {}",
+                        c.name(),
+                        p.sub_word.map(|w| w.text.as_str()).unwrap_or(&p.sub)
+                    );
+                    update = update.or(Some((script, c, what)));
+                } else if p.installs()
+                    || matches!(
+                        p.sub.as_str(),
+                        "upgrade"
+                            | "dist-upgrade"
+                            | "full-upgrade"
+                            | "build-dep"
+                            | "source"
+                            | "download"
+                            | "update"
+                            | "reinstall"
+                            | "distro-sync"
+                            | "patch"
+                            | "source-install"
+                            | "fix"
+                    )
+                    || p.pm == "pacman" && p.sub == "sync"
+                {
+                    installs = true;
                 }
             }
-            if let (Some((script, c)), false) = (update, installs) {
+            if let (Some((script, c, what)), false) = (update, installs) {
                 out.push(
-                    cx.finding(&META, script.span(&c.range), format!("`{} update` runs without an install in the same RUN; the cached layer will hold stale package lists", c.name()))
+                    cx.finding(&META, script.span(&c.range), format!("`{what}` runs without an install in the same RUN; the cached layer will hold stale package lists"))
                         .with_fix("Combine update and install in one RUN: `apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`"),
                 );
             }

@@ -16,6 +16,11 @@ A pipeline's exit status is that of its last command: in `RUN curl -fsSL $URL | 
 a failed download is hidden if `tar` exits 0, and the build continues with a broken or
 empty result.
 
+A `SHELL` whose program is `sh` or `dash` does not count even with `-o pipefail`: Debian's
+dash rejects the option, so only bash, zsh, ash, ksh and the like make it effective (as
+Hadolint's DL4006 judges it). Pipes whose producer cannot fail meaningfully (`echo`,
+`printf`, `true`, a `{ …; }` group) are not reported.
+
 ## How to fix
 Make the shell fail on any pipeline error: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`
 before the `RUN` (bash required), or start the script with `set -o pipefail` (bash, and

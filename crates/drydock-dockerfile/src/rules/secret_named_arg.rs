@@ -43,7 +43,7 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
         "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/",
         "https://docs.docker.com/build/building/secrets/",
     ],
-    equivalents: &[],
+    equivalents: &["hadolint:DL3064"],
     default_enabled: true,
 };
 

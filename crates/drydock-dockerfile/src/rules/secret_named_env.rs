@@ -38,7 +38,7 @@ ENV API_KEY_FILE=/run/secrets/api_key
 - https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/
 "##,
     references: &["https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"],
-    equivalents: &[],
+    equivalents: &["hadolint:DL3064"],
     default_enabled: true,
 };
 

@@ -12,7 +12,8 @@ pub const META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     title: "Full system upgrade inside the build (apt-get upgrade, yum update …)",
     explanation: r##"## Why is this bad?
-`apt-get upgrade`/`dist-upgrade`, `yum update`, `dnf upgrade`, `apk upgrade` make the
+`apt-get upgrade`/`dist-upgrade`, `yum update`, `dnf upgrade` (and `upgrade-minimal`), `apk upgrade`,
+`zypper update`/`dup`/`patch` and `pacman -Syu` make the
 image content depend on the day of the build, not on the Dockerfile: two builds of the same
 commit differ, and a major upgrade can break the image silently. Security updates belong in
 the base image — rebuild on a fresh, pinned base instead.
@@ -41,7 +42,7 @@ RUN apt-get update && apt-get install -y --only-upgrade openssl && rm -rf /var/l
         "https://docs.docker.com/build/building/best-practices/#apt-get",
         "https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often",
     ],
-    equivalents: &["trivy:DS024"],
+    equivalents: &["trivy:DS024", "hadolint:DL3005", "hadolint:DL3017"],
     default_enabled: true,
 };
 
@@ -52,25 +53,23 @@ impl Rule for SystemUpgradeInBuild {
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
         for (_, script, c) in cx.commands() {
-            let Some((pm, sub, rest)) = package_command(c) else {
+            let Some(p) = package_command(c) else {
                 continue;
             };
-            let whole_system = match pm {
+            let sub = p.sub.as_str();
+            let no_packages = p.operands.is_empty();
+            let whole_system = match p.pm {
                 "apt-get" | "apt" => matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade"),
-                "yum" | "dnf" => {
-                    matches!(sub, "update" | "upgrade" | "distro-sync")
-                        && !rest.iter().any(|w| !w.text.starts_with('-'))
-                }
-                "apk" => sub == "upgrade" && !rest.iter().any(|w| !w.text.starts_with('-')),
-                "zypper" => {
-                    matches!(sub, "update" | "up" | "dist-upgrade" | "dup")
-                        && !rest.iter().any(|w| !w.text.starts_with('-'))
-                }
+                "yum" | "dnf" => matches!(sub, "upgrade" | "distro-sync") && no_packages,
+                "apk" => sub == "upgrade" && no_packages,
+                "zypper" => matches!(sub, "update" | "dist-upgrade" | "patch") && no_packages,
+                "pacman" => sub == "sync" && p.count('u', "--sysupgrade") > 0,
                 _ => false,
             };
             if whole_system {
+                let shown = p.sub_word.map(|w| w.text.as_str()).unwrap_or(sub);
                 out.push(
-                    cx.finding(&META, script.span(&c.range), format!("`{} {sub}` upgrades the whole system during the build, so the image depends on the build date", c.name()))
+                    cx.finding(&META, script.span(&c.range), format!("`{} {shown}` upgrades the whole system during the build, so the image depends on the build date", c.name()))
                         .with_fix("Rebuild on a fresh, pinned base image instead; upgrade single packages explicitly when needed"),
                 );
             }

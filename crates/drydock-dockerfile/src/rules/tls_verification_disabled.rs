@@ -140,7 +140,8 @@ impl Rule for TlsVerificationDisabled {
                 _ => {}
             }
             if hit.is_none() {
-                if let Some((pm, sub, rest)) = package_command(c) {
+                if let Some(p) = package_command(c) {
+                    let (pm, sub, rest) = (p.pm, p.sub.as_str(), &p.operands);
                     if pm == "pip" {
                         let all = c.args();
                         if let Some(w) = all.iter().find(|w| {
@@ -150,7 +151,7 @@ impl Rule for TlsVerificationDisabled {
                         } else if sub == "config"
                             && rest.iter().any(|w| w.text.ends_with(".trusted-host"))
                         {
-                            hit = Some((&rest[0], "`pip config set global.trusted-host` accepts hosts without a valid TLS certificate".into()));
+                            hit = Some((rest[0], "`pip config set global.trusted-host` accepts hosts without a valid TLS certificate".into()));
                         }
                     }
                 }

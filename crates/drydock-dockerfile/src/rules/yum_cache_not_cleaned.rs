@@ -51,34 +51,45 @@ impl Rule for YumCacheNotCleaned {
             if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/yum"]) {
                 continue;
             }
-            if run_removes(run, &["/var/cache/yum"])
-                || run_has(run, |c| {
-                    c.name() == "yum" && c.args().iter().any(|w| w.text == "clean")
-                })
-            {
-                continue;
-            }
-            for (script, c) in run.commands() {
-                let Some((pm, sub, _)) = package_command(c) else {
-                    continue;
-                };
-                if ["yum"].contains(&pm)
-                    && [
-                        "install",
-                        "groupinstall",
-                        "localinstall",
-                        "update",
-                        "upgrade",
-                    ]
-                    .contains(&sub)
-                {
-                    out.push(
-                        cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `yum clean all` in the same RUN leaves the yum cache in the layer", c.name(), sub))
-                            .with_fix("End the RUN with `&& yum clean all && rm -rf /var/cache/yum`"),
-                    );
-                    break;
-                }
+            let hit = uncleaned(
+                run,
+                |c| {
+                    package_command(c).is_some_and(|p| {
+                        p.pm == "yum"
+                            && matches!(
+                                p.sub.as_str(),
+                                "install"
+                                    | "groupinstall"
+                                    | "upgrade"
+                                    | "reinstall"
+                                    | "downgrade"
+                                    | "distro-sync"
+                                    | "makecache"
+                            )
+                    })
+                },
+                |c| {
+                    removes(c, &["/var/cache/yum"])
+                        || package_command(c).is_some_and(|p| {
+                            matches!(p.pm, "yum" | "dnf")
+                                && p.sub == "clean"
+                                && clean_all(&p.operands)
+                        })
+                },
+            );
+            if let Some((script, c)) = hit {
+                let sub = package_command(c).map(|p| p.sub).unwrap_or_default();
+                out.push(
+                    cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `yum clean all` after it in the same RUN leaves the yum cache in the layer", c.name(), sub))
+                        .with_fix("End the RUN with `&& yum clean all && rm -rf /var/cache/yum`"),
+                );
             }
         }
     }
+}
+
+/// `clean all`, or a clean of both package and metadata caches.
+pub(crate) fn clean_all(ops: &[&Word]) -> bool {
+    let has = |n: &str| ops.iter().any(|w| w.text == n);
+    has("all") || (has("packages") && has("metadata"))
 }

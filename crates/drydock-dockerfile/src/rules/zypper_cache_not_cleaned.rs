@@ -50,36 +50,28 @@ impl Rule for ZypperCacheNotCleaned {
             if !cx.in_final_image(i) || cx.has_cache_mount(i, &["/var/cache/zypp"]) {
                 continue;
             }
-            if run_removes(run, &["/var/cache/zypp"])
-                || run_has(run, |c| {
-                    c.name() == "zypper"
-                        && c.args().iter().any(|w| w.text == "clean" || w.text == "cc")
-                })
-            {
-                continue;
-            }
-            for (script, c) in run.commands() {
-                let Some((pm, sub, _)) = package_command(c) else {
-                    continue;
-                };
-                if ["zypper"].contains(&pm)
-                    && [
-                        "install",
-                        "in",
-                        "update",
-                        "up",
-                        "patch",
-                        "dist-upgrade",
-                        "dup",
-                    ]
-                    .contains(&sub)
-                {
-                    out.push(
-                        cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `zypper clean` in the same RUN leaves the zypper cache in the layer", c.name(), sub))
-                            .with_fix("End the RUN with `&& zypper clean --all`"),
-                    );
-                    break;
-                }
+            let hit = uncleaned(
+                run,
+                |c| {
+                    package_command(c).is_some_and(|p| {
+                        p.pm == "zypper"
+                            && matches!(
+                                p.sub.as_str(),
+                                "install" | "update" | "patch" | "dist-upgrade" | "source-install"
+                            )
+                    })
+                },
+                |c| {
+                    removes(c, &["/var/cache/zypp"])
+                        || package_command(c).is_some_and(|p| p.pm == "zypper" && p.sub == "clean")
+                },
+            );
+            if let Some((script, c)) = hit {
+                let sub = package_command(c).map(|p| p.sub).unwrap_or_default();
+                out.push(
+                    cx.finding(&META, script.word_span(&c.effective_argv()[0]), format!("`{} {}` without `zypper clean` after it in the same RUN leaves the zypper cache in the layer", c.name(), sub))
+                        .with_fix("End the RUN with `&& zypper clean --all`"),
+                );
             }
         }
     }
