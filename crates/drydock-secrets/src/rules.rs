@@ -42,6 +42,13 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../rules/credential-files.yaml"),
     ),
     ("generic.yaml", include_str!("../rules/generic.yaml")),
+    ("crypto.yaml", include_str!("../rules/crypto.yaml")),
+    ("frameworks.yaml", include_str!("../rules/frameworks.yaml")),
+    ("system.yaml", include_str!("../rules/system.yaml")),
+    (
+        "password-hashes.yaml",
+        include_str!("../rules/password-hashes.yaml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
