@@ -73,6 +73,10 @@ pub enum Validator {
     KeyBody,
     /// base64 of a whole PEM private key (kubeconfig `client-key-data`).
     Base64PemKey,
+    /// GitLab routable tokens: payload length and CRC32 in base36 (older random tokens pass).
+    GitlabRoutable,
+    /// PyPI tokens: base64url of a version-2 macaroon ending in a 32-byte signature.
+    PypiMacaroon,
 }
 
 /// Where a rule looks.
