@@ -295,7 +295,7 @@ def pref(file, id, name, cat, sev, prefix, body, conf="high", kw=None, ref=None,
 
 
 def ctx(file, id, name, cat, sev, names, body, conf="medium", kw=None, ref=None, desc=None,
-        env=None, neg=(), ex=(), entropy="auto", mode="assign", auto=True, end=END, paths=None):
+        env=None, neg=(), ex=(), entropy="auto", mode="assign", auto=True, end=END, paths=None, generic=False):
     """A value whose format is not unique: the provider's name must be in the key (or close)."""
     names = [loose_underscores(n) for n in names]
     name_re = "(?:" + "|".join(names) + ")"
@@ -328,6 +328,9 @@ def ctx(file, id, name, cat, sev, names, body, conf="medium", kw=None, ref=None,
     e = default_entropy(body) if entropy == "auto" else entropy
     if e:
         r["entropy"] = e
+    if generic:
+        # A free-form password, not a token format: the generic value filter applies.
+        r["generic"] = True
     if paths:
         r["paths"] = paths
         examples = [{"text": e, "path": paths_example} for e in examples for paths_example in [PATH_EXAMPLES[id]]]

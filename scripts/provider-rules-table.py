@@ -123,7 +123,7 @@ ctx(R, "packagecloud-token", "packagecloud API token", "package-registries", "hi
 ctx(R, "cloudsmith-api-key", "Cloudsmith API key", "package-registries", "high", [svc("cloudsmith")], B(("hex", 40)))
 ctx(R, "harbor-robot-secret", "Harbor robot account secret", "package-registries", "high", ["robot\\$[A-Za-z0-9._+-]{1,80}[\"']?(?:\\s{1,3}(?:-p|--password)\\s{1,3}|[\"',:\\s]{1,8}(?:password|secret|token)?[\"']?\\s{0,3}[:=]?\\s{0,3})"], B(("an", 32)), kw=["robot$"], auto=False, mode="assign",
     ex=["docker login harbor.example.org -u 'robot$ci+push' -p PLACE", "echo PLACE2 | docker login -u robot$builder --password-stdin"] if False else ["docker login harbor.corp.io -u 'robot$ci+push' -p PLACE"])
-ctx(R, "nexus-password", "Sonatype Nexus credentials (by context)", "package-registries", "high", ["nexus[_.-]?(?:password|pass|pwd|token|secret)"], B(("url", (12, 64))), kw=["nexus"], env="NEXUS_PASSWORD", entropy=3.0)
+ctx(R, "nexus-password", "Sonatype Nexus credentials (by context)", "package-registries", "high", ["nexus[_.-]?(?:password|pass|pwd|token|secret)"], B(("url", (12, 64))), kw=["nexus"], env="NEXUS_PASSWORD", entropy=3.0, generic=True)
 ctx(R, "artifactory-password-context", "JFrog Artifactory password/token (by context)", "package-registries", "high", ["(?:artifactory|jfrog)[_.-]?(?:password|pass|pwd|token|api[_.-]?key|access[_.-]?token|identity[_.-]?token)"], B(("url", (20, 80))), kw=["artifactory", "jfrog"], env="ARTIFACTORY_PASSWORD", entropy=3.5)
 pref(R, "jfrog-identity-token", "JFrog identity/reference token", "package-registries", "critical", "cmVmdGtuOjAxOj", B(("an", (40, 60))), kw=["cmvmdgtuojaxoj"])
 ctx(R, "ghcr-token-context", "GitHub Container Registry token (by context)", "package-registries", "high", [svc("ghcr|cr_pat|container_registry")], B("re:gh[pousr]_", ("an", 36)), kw=["ghcr", "cr_pat", "container_registry"], env="GHCR_TOKEN")
@@ -136,12 +136,12 @@ ctx(R, "hex-organization-key", "Hex.pm organization/repository key", "package-re
 ctx(R, "gemstash-api-key", "Gemstash API key", "package-registries", "high", [svc("gemstash")], B(("hex", 32)))
 ctx(R, "openvsx-token", "Open VSX access token", "package-registries", "high", [svc("ovsx|open_?vsx")], B(("uuid",)), kw=["ovsx", "openvsx", "open_vsx"], entropy=None)
 ctx(R, "vsce-pat", "Visual Studio Marketplace (vsce) PAT", "package-registries", "high", [svc("vsce")], B(("b32l", 52)))
-ctx(R, "conan-password", "Conan remote password", "package-registries", "high", ["conan[_.-]?(?:password|login[_.-]?password)[_.-]?[a-z0-9_]*"], B(("url", (12, 80))), kw=["conan"], env="CONAN_PASSWORD", entropy=3.0)
+ctx(R, "conan-password", "Conan remote password", "package-registries", "high", ["conan[_.-]?(?:password|login[_.-]?password)[_.-]?[a-z0-9_]*"], B(("url", (12, 80))), kw=["conan"], env="CONAN_PASSWORD", entropy=3.0, generic=True)
 ctx(R, "bundler-credentials", "Bundler gem source credentials (BUNDLE_<HOST>)", "package-registries", "high", ["bundle_[a-z0-9_]+__[a-z0-9_]+"], B(("url", (3, 64)), ":", ("url", (8, 64))), kw=["bundle_"], env="BUNDLE_GEMS__CONTRIBSYS__COM", entropy=3.0,
     neg=["BUNDLE_PATH__SYSTEM=true", "BUNDLE_JOBS=4"])
 ctx(R, "pub-dev-credentials", "Dart pub credentials", "package-registries", "high", ["\"accessToken\"|\"refreshToken\""], B("ya29.", ("url", (40, 200))), kw=["accesstoken", "refreshtoken"], auto=False, mode="assign",
     ex=['{"accessToken": "PLACE", "tokenEndpoint": "https://accounts.google.com/o/oauth2/token"}'])
-ctx(R, "helm-repo-password", "Helm repository password (by context)", "package-registries", "high", ["helm[_.-]?(?:repo[_.-]?)?(?:password|pass|token)"], B(("url", (12, 64))), kw=["helm"], env="HELM_REPO_PASSWORD", entropy=3.0)
+ctx(R, "helm-repo-password", "Helm repository password (by context)", "package-registries", "high", ["helm[_.-]?(?:repo[_.-]?)?(?:password|pass|token)"], B(("url", (12, 64))), kw=["helm"], env="HELM_REPO_PASSWORD", entropy=3.0, generic=True)
 
 # ============================ Source hosting / CI ============================
 S = "source-hosting.yaml"
@@ -399,7 +399,7 @@ ctx(Q, "upstash-redis-token", "Upstash Redis REST token", "saas", "critical", ["
 ctx(Q, "mongodb-atlas-private-key", "MongoDB Atlas API private key", "saas", "critical", ["(?:mongodb[_.-]?)?atlas[_.-]?(?:api[_.-]?)?private[_.-]?key|mongodb[_.-]?private[_.-]?key"], B(("uuid",)), kw=["atlas", "mongodb"], entropy=None, env="MONGODB_ATLAS_PRIVATE_KEY")
 ctx(Q, "couchbase-capella-key", "Couchbase Capella API key", "saas", "critical", [svc("couchbase|capella")], B(("url", (60, 100))), kw=["couchbase", "capella"])
 ctx(Q, "aiven-token", "Aiven API token", "saas", "critical", [svc("aiven")], B(("b64", (300, 400)), "re:={0,2}"), entropy=4.0)
-ctx(Q, "snowflake-password", "Snowflake password / PAT (by context)", "saas", "critical", ["snowflake[_.-]?(?:password|pwd|pass|token|pat|private[_.-]?key[_.-]?passphrase)|snowsql_pwd"], B(("url", (12, 200))), kw=["snowflake", "snowsql_pwd"], entropy=3.0, env="SNOWFLAKE_PASSWORD")
+ctx(Q, "snowflake-password", "Snowflake password / PAT (by context)", "saas", "critical", ["snowflake[_.-]?(?:password|pwd|pass|token|pat|private[_.-]?key[_.-]?passphrase)|snowsql_pwd"], B(("url", (12, 200))), kw=["snowflake", "snowsql_pwd"], entropy=3.0, env="SNOWFLAKE_PASSWORD", generic=True)
 ctx(Q, "airtable-api-key-legacy", "Airtable legacy API key", "saas", "high", [svc("airtable")], B("key", ("an", 14)), entropy=3.0)
 ctx(Q, "asana-oauth-secret", "Asana client secret", "saas", "high", [svc("asana")], B(("an", 32)))
 ctx(Q, "wistia-token", "Wistia API token", "saas", "high", [svc("wistia")], B(("hex", 64)))
@@ -462,12 +462,12 @@ ctx(I, "trendmicro-api-key", "Trend Micro Cloud One / Vision One API key", "infr
 ctx(I, "endorlabs-api-secret", "Endor Labs API secret", "infrastructure", "high", [svc("endor(?:labs)?")], B(("an", (32, 48))), kw=["endor"])
 ctx(I, "aikido-token", "Aikido CI / client secret", "infrastructure", "high", [svc("aikido")], B("re:(?:AIK_CI_)?", ("an", (40, 64))))
 pref(I, "dependency-track-api-key", "Dependency-Track API key", "infrastructure", "high", "odt_", B(("an", 32)))
-ctx(I, "thycotic-secret-server-credentials", "Thycotic / Delinea Secret Server password", "infrastructure", "high", ["(?:thycotic|delinea|secret[_.-]?server)[_.-]?(?:password|pwd|token|secret)"], B(("url", (12, 64))), kw=["thycotic", "delinea", "secret_server", "secretserver"], env="THYCOTIC_PASSWORD", entropy=3.0)
+ctx(I, "thycotic-secret-server-credentials", "Thycotic / Delinea Secret Server password", "infrastructure", "high", ["(?:thycotic|delinea|secret[_.-]?server)[_.-]?(?:password|pwd|token|secret)"], B(("url", (12, 64))), kw=["thycotic", "delinea", "secret_server", "secretserver"], env="THYCOTIC_PASSWORD", entropy=3.0, generic=True)
 pref(I, "defined-networking-token", "Defined Networking (Nebula) API token", "infrastructure", "high", "dnkey-", B(("url", 26), "-", ("url", 52)))
 ctx(I, "ngrok-api-key", "ngrok API key", "infrastructure", "high", [svc("ngrok")], B("2", ("an", 26), "_", ("an", 21)))
 ctx(I, "wireguard-preshared-key", "WireGuard preshared key", "infrastructure", "high", ["presharedkey"], B(("b64", 43), "="), kw=["presharedkey"], auto=False, entropy=4.0, ex=["[Peer]\nPresharedKey = PLACE"])
 ctx(I, "nebula-private-key", "Nebula host private key", "infrastructure", "critical", ["nebula x25519 private key-----"], B(("b64", 43), "="), kw=["nebula x25519 private key"], mode="near", auto=False, ex=["-----BEGIN NEBULA X25519 PRIVATE KEY-----\nPLACE\n-----END NEBULA X25519 PRIVATE KEY-----"])
-ctx(I, "chef-client-key-context", "Chef/Puppet/Salt secret (by context)", "infrastructure", "high", ["(?:chef|puppet|salt)[_.-]?(?:password|secret|token|encrypted[_.-]?data[_.-]?bag[_.-]?secret)"], B(("url", (16, 128))), kw=["chef", "puppet", "salt_"], env="CHEF_PASSWORD", entropy=3.0)
+ctx(I, "chef-client-key-context", "Chef/Puppet/Salt secret (by context)", "infrastructure", "high", ["(?:chef|puppet|salt)[_.-]?(?:password|secret|token|encrypted[_.-]?data[_.-]?bag[_.-]?secret)"], B(("url", (16, 128))), kw=["chef", "puppet", "salt_"], env="CHEF_PASSWORD", entropy=3.0, generic=True)
 ctx(I, "argocd-auth-token", "Argo CD auth token", "infrastructure", "critical", ["argocd[_.-]?(?:auth[_.-]?)?token"], B("eyJ", ("url", (20, 60)), ".", ("url", (40, 600)), ".", ("url", (40, 90))), kw=["argocd"], env="ARGOCD_AUTH_TOKEN")
 ctx(I, "spacelift-api-key", "Spacelift API key secret", "infrastructure", "high", [svc("spacelift")], B(("hex", 64)))
 
@@ -565,13 +565,16 @@ ctx(F, "wordpress-auth-salt", "WordPress authentication key / salt", "framework"
 ctx(F, "drupal-hash-salt", "Drupal hash_salt", "framework", "high", ["\\$settings\\[['\"]hash_salt['\"]\\]"], B(("url", (43, 80))), kw=["hash_salt"], auto=False, entropy=4.0,
     ex=["$settings['hash_salt'] = 'PLACE';"])
 ctx(F, "phpmailer-password", "PHPMailer SMTP password", "framework", "high", ["->password"], B("re:[^'\"\\s;]{6,64}", smp=lambda: rand_str("an", 16)), kw=["->password"], auto=False, entropy=3.0,
-    ex=["$mail->Password = 'PLACE';", '$mail->Password   = "PLACE";'], neg=["$mail->Password = getenv('SMTP_PASSWORD');"])
+    ex=["$mail->Password = 'PLACE';", '$mail->Password   = "PLACE";'], neg=["$mail->Password = getenv('SMTP_PASSWORD');"], generic=True)
 ctx(F, "nextauth-secret", "NextAuth / Auth.js secret", "framework", "high", ["(?:next)?auth[_.-]?secret"], B(("b64", (32, 64)), "re:={0,2}"), kw=["auth_secret", "authsecret", "auth-secret"], env="NEXTAUTH_SECRET", entropy=4.0)
 
 # ============================ OS, Windows and network devices ============================
 Y = "system.yaml"
-def sysrule(id, name, sev, kws, pat, exs, negs, desc, conf="high", ref=None):
+def sysrule(id, name, sev, kws, pat, exs, negs, desc, conf="high", ref=None, generic=False):
     r = {"id": id, "name": name, "category": "system", "severity": sev, "confidence": conf, "keywords": kws, "pattern": pat, "description": desc}
+    if generic:
+        # A free-form password, not a token format: the generic value filter applies.
+        r["generic"] = True
     if ref:
         r["references"] = [ref]
     r["examples"] = exs
@@ -586,7 +589,7 @@ sysrule("windows-unattend-password", "Windows unattend.xml password", "high", ["
         r"(?i:<(?:AdministratorPassword|Password)>)\s*(?:<PlainText>[^<]*</PlainText>\s*)?(?i:<Value>)(?P<secret>[^<\s*]{4,128})(?i:</Value>)",
         [f"<AutoLogon><Password><Value>{PW()}</Value><PlainText>true</PlainText></Password></AutoLogon>", f"<AdministratorPassword>\n  <Value>{rand_str('b64', 32)}</Value>\n</AdministratorPassword>"],
         ["<AdministratorPassword><Value>*SENSITIVE*DATA*DELETED*</Value></AdministratorPassword>", "<Password><Value></Value></Password>"],
-        "A password in a Windows unattend/autounattend answer file (plain or base64-encoded UTF-16, which is not encryption).")
+        "A password in a Windows unattend/autounattend answer file (plain or base64-encoded UTF-16, which is not encryption).", generic=True)
 sysrule("rdp-saved-password", "RDP file saved password", "high", ["password 51:b:"], r"(?i:password 51:b:)(?P<secret>[0-9A-Fa-f]{100,})",
         [f"full address:s:10.0.0.5\npassword 51:b:{rand_str('HEX', 120)}"], ["password 51:b:00"], "A saved password in an .rdp file (DPAPI blob: decryptable by the user account that saved it).", conf="medium")
 sysrule("filezilla-password", "FileZilla saved password", "high", ['<pass encoding="base64">'], r'(?i:<Pass encoding="base64">)(?P<secret>[A-Za-z0-9+/]{4,}={0,2})(?i:</Pass>)',
@@ -596,42 +599,42 @@ sysrule("powershell-securestring-plaintext", "PowerShell ConvertTo-SecureString 
         r"(?i:ConvertTo-SecureString)\s+(?:-String\s+)?[\"'](?P<secret>[^\"'$\s]{4,128})[\"']\s+(?i:-AsPlainText)",
         [f"$pw = ConvertTo-SecureString '{PW()}' -AsPlainText -Force", f'$cred = New-Object PSCredential("svc", (ConvertTo-SecureString -String "{PW()}" -AsPlainText -Force))'],
         ["$pw = ConvertTo-SecureString $env:SVC_PASSWORD -AsPlainText -Force", "$pw = Read-Host -AsSecureString"],
-        "A literal password turned into a SecureString: the script carries the cleartext password.")
+        "A literal password turned into a SecureString: the script carries the cleartext password.", generic=True)
 sysrule("windows-net-use-password", "Windows `net use` with a password", "high", ["net use"],
         r"(?i:net\s+use)\s+(?:[A-Za-z]:\s+)?\\\\\S+\s+(?:(?i:/user:)\S+\s+)?(?P<secret>[^\s/\\\"*][^\s\"]{3,127})",
         [f"net use \\\\fs01\\share /user:CORP\\svc {PW()}", f"net use Z: \\\\nas\\backup {PW()} /user:backup"], ["net use Z: \\\\nas\\backup /user:backup *", "net use Z: /delete"],
-        "A password on a `net use` command line (scripts, scheduled tasks, Dockerfile RUN).")
+        "A password on a `net use` command line (scripts, scheduled tasks, Dockerfile RUN).", generic=True)
 sysrule("windows-cmdkey-password", "Windows cmdkey /pass:", "high", ["/pass:"], r"(?i:cmdkey)[^\n]{0,200}?(?i:/pass:)(?P<secret>[^\s\"]{4,128})",
-        [f"cmdkey /generic:TERMSRV/host /user:admin /pass:{PW()}"], ["cmdkey /list", "cmdkey /generic:host /user:admin /pass"], "A password stored through cmdkey on the command line.")
+        [f"cmdkey /generic:TERMSRV/host /user:admin /pass:{PW()}"], ["cmdkey /list", "cmdkey /generic:host /user:admin /pass"], "A password stored through cmdkey on the command line.", generic=True)
 sysrule("windows-schtasks-password", "schtasks /RP password", "high", ["/rp "], r"(?i:schtasks)[^\n]{0,300}?(?i:/RP)\s+[\"']?(?P<secret>[^\s\"'*]{4,128})",
-        [f"schtasks /Create /TN backup /TR c:\\b.cmd /RU CORP\\svc /RP {PW()}"], ["schtasks /Create /TN backup /RU SYSTEM /RP *"], "A password for a scheduled task's run-as account on the command line.")
+        [f"schtasks /Create /TN backup /TR c:\\b.cmd /RU CORP\\svc /RP {PW()}"], ["schtasks /Create /TN backup /RU SYSTEM /RP *"], "A password for a scheduled task's run-as account on the command line.", generic=True)
 sysrule("psexec-password", "PsExec -p password", "high", ["psexec"], r"(?i:psexec(?:64)?(?:\.exe)?)[^\n]{0,200}?\s-p\s+[\"']?(?P<secret>[^\s\"']{4,128})",
-        [f"psexec \\\\web01 -u CORP\\admin -p {PW()} cmd.exe"], ["psexec \\\\web01 -s cmd.exe"], "A password passed to PsExec on the command line.")
+        [f"psexec \\\\web01 -u CORP\\admin -p {PW()} cmd.exe"], ["psexec \\\\web01 -s cmd.exe"], "A password passed to PsExec on the command line.", generic=True)
 sysrule("vmware-connect-viserver-password", "PowerCLI Connect-VIServer -Password", "high", ["connect-viserver"], r"(?i:Connect-VIServer)[^\n]{0,200}?(?i:-Password)\s+[\"']?(?P<secret>[^\s\"'$]{4,128})",
-        [f"Connect-VIServer -Server vc01 -User administrator@vsphere.local -Password '{PW()}'"], ["Connect-VIServer -Server vc01 -Credential $cred", "Connect-VIServer -Password $env:VC_PW"], "A vCenter password on a PowerCLI command line.")
+        [f"Connect-VIServer -Server vc01 -User administrator@vsphere.local -Password '{PW()}'"], ["Connect-VIServer -Server vc01 -Credential $cred", "Connect-VIServer -Password $env:VC_PW"], "A vCenter password on a PowerCLI command line.", generic=True)
 sysrule("cisco-type7-password", "Cisco type 7 password", "high", ["password 7 ", "key 7 "], r"(?i:(?:password|key|secret) 7) (?P<secret>[01][0-9][0-9A-Fa-f]{4,})(?:\s|\z)",
         ["username admin password 7 " + "0" + "8" + rand_str("HEX", 20), " key 7 " + "1" + "4" + rand_str("HEX", 14)], ["service password-encryption 7", "password 7 XYZ"],
         "A Cisco type 7 password: a reversible encoding, the cleartext is one decode away.", ref="https://www.cisco.com/c/en/us/support/docs/security-vpn/remote-authentication-dial-user-service-radius/107614-64.html")
 sysrule("cisco-enable-password", "Cisco enable/username plaintext password", "high", ["enable password ", "password 0 "], r"(?i:enable password|password 0) (?P<secret>[^\s]{4,64})(?:\s|\z)",
-        [f"enable password {PW()}", f"username netops privilege 15 password 0 {PW()}"], ["enable secret 9 $9$abc", "enable password 7"], "A plaintext (type 0) password in a Cisco IOS configuration.")
+        [f"enable password {PW()}", f"username netops privilege 15 password 0 {PW()}"], ["enable secret 9 $9$abc", "enable password 7"], "A plaintext (type 0) password in a Cisco IOS configuration.", generic=True)
 sysrule("snmp-community-rw", "SNMP read-write community string", "high", ["snmp-server community"], r"(?i:snmp-server community) (?P<secret>\S{4,64}) (?i:RW)",
-        [f"snmp-server community {rand_str('an', 12)} RW 10"], ["snmp-server community public RO", "snmp-server community x RW"], "An SNMP read-write community: lets anyone who can reach the device change its configuration.", conf="medium")
+        [f"snmp-server community {rand_str('an', 12)} RW 10"], ["snmp-server community public RO", "snmp-server community x RW"], "An SNMP read-write community: lets anyone who can reach the device change its configuration.", conf="medium", generic=True)
 sysrule("odbc-connection-string-password", "ODBC connection string password", "high", ["driver=", "dsn="],
         r"(?i:(?:driver|dsn)=)[^\n]{0,200}?(?i:;\s*(?:pwd|password)\s*=)\s*\{(?P<secret>[^}\n]{4,128})\}",
         [f"Driver={{ODBC Driver 18 for SQL Server}};Server=db01;Database=orders;Uid=app;Pwd={{{PW()};1}};", f"DSN=reporting;UID=report;PWD={{{PW()};x}}"],
         ["Driver={ODBC Driver 18 for SQL Server};Server=db01;Trusted_Connection=yes;", "DSN=reporting;UID=report;PWD=;"],
         "A braced password inside an ODBC connection string (Driver=…;Uid=…;Pwd={…}); unbraced Pwd= values are reported by adonet-connection-string-password.", ref="https://learn.microsoft.com/en-us/sql/odbc/reference/develop-app/driver-specific-connection-string-keywords")
-sysrule("sql-create-user-password", "SQL CREATE/ALTER USER with a password", "high", ["identified by", "with password", "password '"],
+sysrule("sql-create-user-password", "SQL CREATE/ALTER USER with a password", "medium", ["identified by", "with password", "password '"],
         r"(?i:(?:create|alter)\s+(?:user|role|login)\s+[^\n;]{1,80}?(?:identified\s+by|with\s+password\s*=?|password))\s*(?:N)?'(?P<secret>[^'\n]{4,128})'",
         [f"CREATE USER 'app'@'%' IDENTIFIED BY '{PW()}';", f"ALTER ROLE reporting WITH PASSWORD '{PW()}';", f"CREATE LOGIN svc WITH PASSWORD = N'{PW()}';"],
-        ["CREATE USER app IDENTIFIED BY :password;", "ALTER ROLE reporting WITH PASSWORD NULL;"], "A database account created with a literal password (init scripts, migrations).")
+        ["CREATE USER app IDENTIFIED BY :password;", "ALTER ROLE reporting WITH PASSWORD NULL;"], "A database account created with a literal password (init scripts, migrations).", generic=True)
 sysrule("redis-requirepass", "Redis requirepass / masterauth", "high", ["requirepass", "masterauth"], r"(?m:^\s*(?:requirepass|masterauth)\s+[\"']?(?P<secret>[^\s\"'#]{4,256}))",
-        [f"requirepass {PW()}", f"masterauth \"{PW()}\""], ["# requirepass foobared", "requirepass ${REDIS_PASSWORD}"], "A Redis server password in redis.conf.")
+        [f"requirepass {PW()}", f"masterauth \"{PW()}\""], ["# requirepass foobared", "requirepass ${REDIS_PASSWORD}"], "A Redis server password in redis.conf.", generic=True)
 sysrule("ldap-bind-password", "LDAP bind password in a client config", "high", ["bindpw", "ldap_default_authtok", "rootpw"],
         r"(?m:^\s*(?:bindpw|ldap_default_authtok|rootpw)\s*[=\s]\s*(?P<secret>[^\s#]{4,128}))",
-        [f"bindpw {PW()}", f"ldap_default_authtok = {PW()}"], ["bindpw", "rootpw {SSHA}" + rand_str("b64", 32)[:0] + "${LDAP_ROOTPW}"], "The bind password in nslcd.conf / sssd.conf / ldap.conf / slapd.conf.")
+        [f"bindpw {PW()}", f"ldap_default_authtok = {PW()}"], ["bindpw", "rootpw {SSHA}" + rand_str("b64", 32)[:0] + "${LDAP_ROOTPW}"], "The bind password in nslcd.conf / sssd.conf / ldap.conf / slapd.conf.", generic=True)
 sysrule("wifi-psk", "Wi-Fi / IPsec pre-shared key", "high", ["psk=", ": psk"], r"(?i:(?:^|\s)psk=|:\s*PSK\s+)\"?(?P<secret>[^\"\s]{8,128})",
-        [f'network={{\n  ssid="office"\n  psk="{PW()}"\n}}', f'10.0.0.1 10.0.0.2 : PSK "{PW()}"'], ['psk="short"', "psk=${WIFI_PSK}"], "A pre-shared key in wpa_supplicant, NetworkManager or ipsec.secrets.")
+        [f'network={{\n  ssid="office"\n  psk="{PW()}"\n}}', f'10.0.0.1 10.0.0.2 : PSK "{PW()}"'], ['psk="short"', "psk=${WIFI_PSK}"], "A pre-shared key in wpa_supplicant, NetworkManager or ipsec.secrets.", generic=True)
 
 # ============================ More long-tail providers (prefix-anchored where the format has one) ============================
 pref(Q, "apify-api-token", "Apify API token", "saas", "high", "apify_api_", B(("an", 36)))
