@@ -308,8 +308,11 @@ def ctx(file, id, name, cat, sev, names, body, conf="medium", kw=None, ref=None,
     if not kw:
         kw = []
         for n in names:
-            head = re.split(r"\[|\(|\\\\", n)[0]
-            kw += [re.sub(r"[^a-z0-9_.$-]", "", w.lower()) for w in head.split("|")]
+            m = re.match(r"\(\?:([^()]*)\)", n)
+            alts = m.group(1).split("|") if m else [n[3:] if n.startswith("(?:") else n]
+            for a in alts:
+                head = re.split(r"\[|\(|\\\\", a)[0]
+                kw += [re.sub(r"[^a-z0-9_.$-]", "", w.lower()) for w in head.split("|")]
     keywords = sorted({k.lower() for k in kw if len(k) >= 3})
     assert keywords, id
     if not env:

@@ -9,7 +9,7 @@ SEC = r"[A-Za-z0-9_.-]{0,30}?(?:key|token|secret|pat|password|passwd|pwd|credent
 
 def svc(n):
     """`<name>` followed by a secret word in the same identifier (`ACME_API_KEY`, `acmeSecret`)."""
-    return n + SEC
+    return "(?:" + n + ")" + SEC
 
 
 BIP39_SOME = ["river", "garden", "cable", "orbit", "zebra", "lunar", "velvet", "pistol", "hunt", "solar", "mango", "wisdom",
@@ -26,11 +26,11 @@ pref(A, "openrouter-api-key", "OpenRouter API key", "ai", "high", "sk-or-v1-", B
 pref(A, "cerebras-api-key", "Cerebras API key", "ai", "high", "csk-", B(("lan", 48)), ref="https://inference-docs.cerebras.ai/")
 pref(A, "fireworks-api-key", "Fireworks AI API key", "ai", "high", "fw_", B(("an", 24)), ref="https://docs.fireworks.ai/")
 pref(A, "together-api-key", "Together AI API key", "ai", "high", "tgp_v1_", B(("url", 43)), ref="https://docs.together.ai/")
-ctx(A, "together-api-key-legacy", "Together AI API key (hex)", "ai", "high", [svc("together(?:ai|_ai|\\.ai)?")], B(("hex", 64)), kw=["together"])
+ctx(A, "together-api-key-legacy", "Together AI API key (hex)", "ai", "high", [svc("together(?:ai|_ai|\\.ai)?")], B(("hex", 64)), kw=["together_api", "together-api", "together_key", "togetherai", "together_ai"])
 ctx(A, "elevenlabs-api-key", "ElevenLabs API key", "ai", "high", [svc("elevenlabs|eleven_labs|xi"), "xi-api-key"], B("re:(?:sk_)?", ("hex", (32, 48))), kw=["elevenlabs", "eleven_labs", "xi-api-key", "xi_api_key"])
 ctx(A, "assemblyai-api-key", "AssemblyAI API key", "ai", "high", [svc("assembly_?ai")], B(("hex", 32)), kw=["assemblyai", "assembly_ai"])
 ctx(A, "deepgram-api-key", "Deepgram API key", "ai", "high", [svc("deepgram")], B(("hex", 40)))
-ctx(A, "stability-api-key", "Stability AI API key", "ai", "high", [svc("stability(?:_?ai)?")], B("sk-", ("an", 48)), kw=["stability"])
+ctx(A, "stability-api-key", "Stability AI API key", "ai", "high", [svc("stability(?:_?ai)?")], B("sk-", ("an", 48)), kw=["stability_api", "stability-api", "stability_key", "stabilityai", "stability_ai"])
 pref(A, "langfuse-secret-key", "Langfuse secret key", "ai", "high", "sk-lf-", B(("uuid",)), entropy=None, ref="https://langfuse.com/docs/api")
 ctx(A, "voyage-api-key", "Voyage AI API key", "ai", "high", [svc("voyage(?:_?ai)?")], B("pa-", ("url", 43)), kw=["voyage"])
 pref(A, "jina-api-key", "Jina AI API key", "ai", "high", "jina_", B(("url", (56, 64))), ref="https://jina.ai/")
@@ -45,7 +45,7 @@ ctx(A, "baseten-api-key", "Baseten API key", "ai", "high", [svc("baseten")], B((
 ctx(A, "siliconflow-api-key", "SiliconFlow API key", "ai", "high", [svc("silicon_?flow")], B("sk-", ("la", 48)), kw=["siliconflow", "silicon_flow"], entropy=3.5)
 ctx(A, "moonshot-api-key", "Moonshot AI / Kimi API key", "ai", "high", [svc("moonshot|kimi")], B("sk-", ("an", 48)), kw=["moonshot", "kimi_", "kimi-", "kimiapi"])
 ctx(A, "zhipu-api-key", "Zhipu AI (BigModel) API key", "ai", "high", [svc("zhipu(?:ai)?|bigmodel|glm")], B(("hex", 32), ".", ("an", 16)), kw=["zhipu", "bigmodel", "glm_api", "glm-api"])
-ctx(A, "dify-api-key", "Dify API key", "ai", "high", [svc("dify")], B("re:(?:app|dataset)-", ("an", 24)))
+ctx(A, "dify-api-key", "Dify API key", "ai", "high", [svc("dify")], B("re:(?:app|dataset)-", ("an", 24)), kw=["dify_api", "dify-api", "difyapi", "dify_key", "dify_app", "dify_secret"])
 ctx(A, "vapi-api-key", "Vapi API key", "ai", "high", [svc("vapi")], B(("uuid",)), entropy=None)
 ctx(A, "mem0-api-key", "Mem0 API key", "ai", "high", [svc("mem0")], B("m0-", ("an", 40)))
 ctx(A, "cursor-api-key", "Cursor API key", "ai", "high", [svc("cursor")], B("key_", ("hex", 64)), kw=["cursor_api", "cursor-api", "cursorapi", "cursor_key"])
@@ -64,30 +64,30 @@ ctx(A, "retell-api-key", "Retell AI API key", "ai", "high", [svc("retell")], B("
 C = "cloud.yaml"
 pref(C, "aws-appsync-api-key", "AWS AppSync API key", "cloud", "medium", "da2-", B(("lan", 26)), ref="https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html",
      desc="An AWS AppSync API key: lets anyone call the GraphQL API it belongs to until it expires.")
-pref(C, "alibaba-sts-access-key-id", "Alibaba Cloud STS access key ID", "cloud", "medium", "STS.", B(("an", (20, 40))), kw=["sts."], conf="medium",
+ctx(C, "alibaba-sts-access-key-id", "Alibaba Cloud STS access key ID", "cloud", "medium", ["alibaba|aliyun|alicloud"], B("STS.", ("an", (20, 40))), mode="near", env="ALIBABA_CLOUD_ACCESS_KEY_ID",
      desc="A temporary Alibaba Cloud STS access key ID; the matching secret and security token are usually next to it.")
 ctx(C, "alibaba-sts-security-token", "Alibaba Cloud STS security token", "cloud", "high", [svc("alibaba_cloud_security|alicloud_security|security_token")], B("CAIS", ("b64", (100, 1000)), "re:={0,2}"), kw=["security_token", "securitytoken"], env="ALIBABA_CLOUD_SECURITY_TOKEN")
 ctx(C, "tencent-cloud-secret-key", "Tencent Cloud SecretKey", "cloud", "critical", [svc("tencent(?:cloud)?[_.-]?secret|tencentcloud|tc_?secret|qcloud[_.-]?secret")], B(("an", 32)), kw=["tencent", "qcloud", "tc_secret"], env="TENCENTCLOUD_SECRET_KEY")
-ctx(C, "huawei-cloud-secret-key", "Huawei Cloud secret access key", "cloud", "critical", [svc("huawei(?:cloud)?|hwcloud|hw_?secret|obs_?secret|obs_sk")], B(("an", 40)), kw=["huawei", "hwcloud", "hw_secret", "obs_secret", "obs_sk"], env="HUAWEICLOUD_SDK_SK")
+ctx(C, "huawei-cloud-secret-key", "Huawei Cloud secret access key", "cloud", "critical", [svc("huawei(?:cloud)?|hwcloud|hw_?secret|obs_?secret"), "(?:huawei(?:cloud)?|hwcloud|obs)[_.-]?(?:sdk[_.-]?)?sk"], B(("an", 40)), kw=["huawei", "hwcloud", "hw_secret", "obs_secret", "obs_sk"], env="HUAWEICLOUD_SDK_SK")
 ctx(C, "huawei-cloud-access-key", "Huawei Cloud access key ID", "cloud", "medium", ["huawei(?:cloud)?[_.-]?(?:sdk[_.-]?)?ak|hw_?access_?key|huawei[_.-]?access[_.-]?key"], B(("uan", 20)), kw=["huawei", "hw_access"], env="HUAWEICLOUD_SDK_AK")
-ctx(C, "oracle-oci-secret-key", "Oracle Cloud customer secret key / auth token", "cloud", "high", [svc("oci|oracle[_.-]?cloud|oracle")], B(("b64", 43), "="), kw=["oci_", "oci-", "oracle"], env="OCI_SECRET_KEY")
+ctx(C, "oracle-oci-secret-key", "Oracle Cloud customer secret key / auth token", "cloud", "high", [svc("oci|oracle[_.-]?cloud|oracle")], B(("b64", 43), "="), kw=["oci_", "oci-", "oracle_cloud", "oracle_secret", "oracle_api", "oracle_key", "oracle-cloud"], env="OCI_SECRET_KEY")
 pref(C, "digitalocean-spaces-key-id", "DigitalOcean Spaces access key ID", "cloud", "medium", "DO00", B(("uan", 16)), conf="medium", kw=["do00"],
      desc="A DigitalOcean Spaces (S3-compatible) access key ID; the 43-character secret is usually next to it.")
-ctx(C, "digitalocean-spaces-secret", "DigitalOcean Spaces secret key", "cloud", "critical", [svc("spaces|do_spaces|digitalocean_spaces")], B(("b64", 43)), kw=["spaces"], env="SPACES_SECRET_KEY", entropy=4.0)
+ctx(C, "digitalocean-spaces-secret", "DigitalOcean Spaces secret key", "cloud", "critical", [svc("spaces|do_spaces|digitalocean_spaces")], B(("b64", 43)), kw=["do_spaces", "spaces_secret", "spaces-secret", "spaces_key", "spaces-key", "spaces_access", "digitalocean_spaces"], env="SPACES_SECRET_KEY", entropy=4.0)
 pref(C, "scaleway-access-key", "Scaleway access key ID", "cloud", "medium", "SCW", B(("uan", 17)), conf="medium", kw=["scw"], entropy=3.0,
      desc="A Scaleway access key ID (SCW…); its secret key is a UUID usually found next to it.")
 ctx(C, "hetzner-cloud-token", "Hetzner Cloud API token", "cloud", "critical", [svc("hcloud|hetzner")], B(("an", 64)), env="HCLOUD_TOKEN", ref="https://docs.hetzner.cloud/")
 ctx(C, "ovh-application-secret", "OVH application secret / consumer key", "cloud", "high", ["ovh[_.-]?(?:application[_.-]?secret|app[_.-]?secret|consumer[_.-]?key|secret)"], B(("an", 32)), kw=["ovh_", "ovh-", "ovh."], env="OVH_APPLICATION_SECRET")
 ctx(C, "vultr-api-key", "Vultr API key", "cloud", "critical", [svc("vultr")], B(("uan", 36)), ref="https://www.vultr.com/api/")
-pref(C, "exoscale-api-key", "Exoscale API key", "cloud", "medium", "EXO", B(("hex", 24)), kw=["exo"], conf="medium")
+ctx(C, "exoscale-api-key", "Exoscale API key", "cloud", "medium", ["exoscale"], B("EXO", ("hex", 24)), mode="near")
 ctx(C, "exoscale-api-secret", "Exoscale API secret", "cloud", "critical", [svc("exoscale")], B(("url", 43)))
 ctx(C, "civo-api-key", "Civo API key", "cloud", "critical", [svc("civo")], B(("an", 50)))
-ctx(C, "equinix-metal-token", "Equinix Metal (Packet) API token", "cloud", "critical", [svc("packet|metal|equinix")], B(("an", 32)), kw=["packet_", "metal_auth", "metal_api", "equinix"], env="METAL_AUTH_TOKEN")
+ctx(C, "equinix-metal-token", "Equinix Metal (Packet) API token", "cloud", "critical", [svc("packet|metal|equinix")], B(("an", 32)), kw=["packet_auth", "packet_api", "packet_token", "metal_auth", "metal_api", "equinix"], env="METAL_AUTH_TOKEN")
 ctx(C, "upcloud-password", "UpCloud API token", "cloud", "high", [svc("upcloud")], B("ucat_", ("uan", 26)))
 pref(C, "render-api-key", "Render API key", "cloud", "critical", "rnd_", B(("an", 32)), ref="https://render.com/docs/api")
 ctx(C, "railway-api-token", "Railway API token", "cloud", "high", [svc("railway")], B(("uuid",)), entropy=None)
 pref(C, "vercel-access-token-prefixed", "Vercel access token (vcp_/vci_/vca_/vcr_/vck_)", "cloud", "critical", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], B(("an", (24, 64))), ref="https://vercel.com/docs/rest-api")
-pref(C, "neon-api-key", "Neon API key", "cloud", "critical", "napi_", B(("lan", 64)), ref="https://neon.tech/docs/manage/api-keys")
+ctx(C, "neon-api-key", "Neon API key", "cloud", "critical", ["neon"], B("napi_", ("lan", 64)), mode="near", ref="https://neon.tech/docs/manage/api-keys")
 pref(C, "volcengine-access-key-id", "VolcEngine access key ID", "cloud", "medium", "AKLT", B(("url", (40, 60))), kw=["aklt"], conf="medium")
 pref(C, "tigris-access-key-id", "Tigris access key ID", "cloud", "medium", "tid_", B(("an_", (20, 64))), conf="medium")
 pref(C, "tigris-secret-access-key", "Tigris secret access key", "cloud", "critical", "tsec_", B(("an_", (30, 80))))
@@ -100,8 +100,8 @@ ctx(C, "akamai-client-secret", "Akamai EdgeGrid client secret", "cloud", "critic
 ctx(C, "azure-container-registry-password", "Azure Container Registry password", "cloud", "critical", ["azurecr\\.io"], B(("b64", 52)), kw=["azurecr.io"], mode="near", entropy=4.0, auto=False, ex=["docker login myreg.azurecr.io -u myreg -p PLACE"])
 ctx(C, "azure-function-key", "Azure Function key in URL", "cloud", "high", ["azurewebsites\\.net/api/[^\\s?]*\\?(?:[^\\s]*&)?code="], B(("url", (44, 60)), "re:={0,2}"), kw=["azurewebsites.net"], auto=False, mode="direct", ex=["FUNC_URL=https://orders-fn.azurewebsites.net/api/HttpTrigger1?code=PLACE"])
 ctx(C, "azure-logic-app-sas-url", "Azure Logic Apps / Power Automate workflow URL with signature", "cloud", "high", ["logic\\.azure\\.com[^\\s]{0,200}?[?&]sig=|powerplatform\\.com[^\\s]{0,200}?[?&]sig="], B(("url", 43)), kw=["logic.azure.com", "powerplatform.com"], auto=False, mode="direct", ex=["WORKFLOW_URL=https://prod-27.westeurope.logic.azure.com:443/workflows/0a1b2c/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=PLACE"])
-ctx(C, "azure-apim-subscription-key", "Azure API Management subscription key", "cloud", "high", ["ocp[_-]?apim[_-]?subscription[_-]?key", svc("apim")], B(("hex", 32)), kw=["ocp-apim-subscription-key", "ocp_apim_subscription_key", "ocpapimsubscriptionkey", "apim"], env="OCP_APIM_SUBSCRIPTION_KEY")
-ctx(C, "azure-cognitive-services-key", "Azure AI / Cognitive Services key (Speech, Translator, Maps, Vision…)", "cloud", "high", [svc("azure[_.-]?(?:speech|translator|cognitive|maps|vision|language|search|ai|document|form[_.-]?recognizer|content[_.-]?safety|face)|speech|translator|cognitive[_.-]?services?")], B(("hex", 32)), kw=["azure", "speech", "translator", "cognitive"], env="AZURE_SPEECH_KEY")
+ctx(C, "azure-apim-subscription-key", "Azure API Management subscription key", "cloud", "high", ["ocp[_-]?apim[_-]?subscription[_-]?key"], B(("hex", 32)), kw=["ocp-apim-subscription-key", "ocp_apim_subscription_key", "ocpapimsubscriptionkey"], env="OCP_APIM_SUBSCRIPTION_KEY")
+ctx(C, "azure-cognitive-services-key", "Azure AI / Cognitive Services key (Speech, Translator, Maps, Vision…)", "cloud", "high", [svc("azure[_.-]?(?:speech|translator|cognitive|maps|vision|language|search|ai|document|form[_.-]?recognizer|content[_.-]?safety|face)|speech|translator|cognitive[_.-]?services?")], B(("hex", 32)), kw=["azure_speech", "azure-speech", "speech_key", "speech-key", "speechkey", "translator_key", "translator-key", "cognitive_service", "cognitive-service", "azure_ai", "azure_maps", "azure_vision", "azure_language", "azure_document", "azure_form", "azure_content", "azure_face"], env="AZURE_SPEECH_KEY")
 ctx(C, "azure-search-admin-key", "Azure AI Search admin/query key", "cloud", "high", ["search\\.windows\\.net|azure[_.-]?search" + SEC], B(("an", 52)), kw=["search.windows.net", "azure_search", "azure-search", "azuresearch"], mode="near", env="AZURE_SEARCH_KEY")
 ctx(C, "azure-batch-key", "Azure Batch account key", "cloud", "critical", ["batch\\.azure\\.com|azure[_.-]?batch" + SEC], B(("b64", 86), "=="), kw=["batch.azure.com", "azure_batch", "azure-batch", "azurebatch"], mode="near", env="AZURE_BATCH_KEY", entropy=4.0)
 ctx(C, "azure-access-key-connection-string", "Azure SignalR / Web PubSub / Communication Services connection string", "cloud", "critical", ["(?:signalr\\.net|webpubsub\\.azure\\.com|communication\\.azure\\.com)[^\\s\"']{0,40}?;\\s*accesskey="], B(("b64", 43), "="), kw=["accesskey="], auto=False, mode="direct",
@@ -132,7 +132,7 @@ ctx(R, "nuget-config-cleartext-password", "NuGet.Config ClearTextPassword", "pac
 ctx(R, "maven-settings-password", "Maven settings.xml server password", "package-registries", "high", ["<server>[\\s\\S]{0,300}?<password"], B(("url", (10, 100))), kw=["<server>"], auto=False, entropy=3.0, paths=[r"(?:^|/)(?:\.m2/)?settings(?:-security)?\.xml$"],
     ex=["<server>\n  <id>central</id>\n  <username>deploy</username>\n  <password>PLACE</password>\n</server>"],
     neg=["<server><id>x</id><username>u</username><password>${env.MAVEN_PASSWORD}</password></server>", "<server><id>x</id><password>{COQLCE6DU6GtcS5P=}</password></server>"])
-ctx(R, "hex-organization-key", "Hex.pm organization/repository key", "package-registries", "high", [svc("hex(?:pm)?[_.-]?(?:organization|org|repo)|hex_?organization")], B(("hex", 32)), kw=["hex_", "hexpm", "hex-"], env="HEX_ORGANIZATION_KEY")
+ctx(R, "hex-organization-key", "Hex.pm organization/repository key", "package-registries", "high", [svc("hex(?:pm)?[_.-]?(?:organization|org|repo)|hex_?organization")], B(("hex", 32)), kw=["hex_organization", "hex_org", "hexpm", "hex_repo", "hex-org"], env="HEX_ORGANIZATION_KEY")
 ctx(R, "gemstash-api-key", "Gemstash API key", "package-registries", "high", [svc("gemstash")], B(("hex", 32)))
 ctx(R, "openvsx-token", "Open VSX access token", "package-registries", "high", [svc("ovsx|open_?vsx")], B(("uuid",)), kw=["ovsx", "openvsx", "open_vsx"], entropy=None)
 ctx(R, "vsce-pat", "Visual Studio Marketplace (vsce) PAT", "package-registries", "high", [svc("vsce")], B(("b32l", 52)))
@@ -176,10 +176,10 @@ pref(M, "slack-workflow-token", "Slack workflow / enterprise token (xoxe-/xoxa-)
 ctx(M, "slack-webhook-url-http", "Slack incoming webhook (any scheme)", "chat", "high", ["(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/"], B("T", ("uan", (8, 12)), "/", ("uan", (8, 12)), "/", ("an", 24)), kw=["hooks.slack.com"], auto=False, mode="direct",
     ex=["SLACK_URL=http://hooks.slack.com/services/PLACE"], entropy=3.0)
 ctx(M, "teams-workflow-webhook", "Microsoft Teams workflow (Power Automate) webhook", "chat", "high", ["(?:logic\\.azure\\.com|environment\\.api\\.powerplatform\\.com)[:/][^\\s\"']{0,200}?/workflows/"], B(("hex", 32), "re:/triggers/manual/paths/invoke\\?[^\\s\"']{0,200}sig=", ("url", 43)), kw=["logic.azure.com", "powerplatform.com"], auto=False, mode="direct", ex=["TEAMS_WEBHOOK=https://prod-12.westus.logic.azure.com:443/workflows/PLACE"])
-pref(M, "telnyx-api-key", "Telnyx API v2 key", "chat", "critical", "KEY", B(("HEX", 32), "_", ("an", 22)), kw=["key0", "key1", "key2", "key3", "key4", "key5", "key6", "key7", "key8", "key9", "keya", "keyb", "keyc", "keyd", "keye", "keyf"])
+ctx(M, "telnyx-api-key", "Telnyx API v2 key", "chat", "critical", ["telnyx"], B("KEY", ("HEX", 32), "_", ("an", 22)), mode="near")
 pref(M, "pubnub-publish-key", "PubNub publish key", "chat", "medium", "pub-c-", B(("uuid",)), conf="high", entropy=None)
 pref(M, "pubnub-secret-key", "PubNub secret key", "chat", "critical", "sec-c-", B(("an", 48)))
-ctx(M, "ably-api-key", "Ably API key", "chat", "critical", [svc("ably")], B(("url", 6), ".", ("url", 6), ":", ("url", 43)))
+ctx(M, "ably-api-key", "Ably API key", "chat", "critical", [svc("ably")], B(("url", 6), ".", ("url", 6), ":", ("url", 43)), kw=["ably_api", "ably-api", "ablyapi", "ably_key", "ably-key", "ably_secret"])
 ctx(M, "vonage-api-secret", "Vonage (Nexmo) API secret", "chat", "high", [svc("vonage|nexmo")], B(("an", 16)), kw=["vonage", "nexmo"], entropy=3.0)
 ctx(M, "plivo-auth-token", "Plivo auth token", "chat", "high", [svc("plivo")], B(("an", 40)))
 ctx(M, "messagebird-api-key", "MessageBird (Bird) API key", "chat", "high", [svc("messagebird|message_bird")], B(("an", 25)), kw=["messagebird", "message_bird"])
@@ -213,11 +213,11 @@ ctx(P, "plaid-secret", "Plaid secret", "payments", "critical", ["plaid[_.-]?(?:s
 ctx(P, "dwolla-secret", "Dwolla client secret", "payments", "high", [svc("dwolla")], B(("an", 50)))
 ctx(P, "wepay-access-token", "WePay access token", "payments", "high", [svc("wepay")], B("re:(?:PRODUCTION|STAGE)_", ("hex", 64)))
 ctx(P, "chargebee-api-key", "Chargebee API key", "payments", "critical", [svc("chargebee")], B("re:(?:live|test)_", ("an", (26, 34))))
-ctx(P, "lob-api-key", "Lob API key", "payments", "high", [svc("lob")], B("re:(?:live|test)_", ("hex", 35)), kw=["lob_", "lob-", "lobapi"])
+ctx(P, "lob-api-key", "Lob API key", "payments", "high", [svc("lob")], B("re:(?:live|test)_", ("hex", 35)), kw=["lob_api", "lob-api", "lob_key", "lob_secret", "lobapi"])
 ctx(P, "heartland-api-key", "Heartland (Global Payments) secret API key", "payments", "critical", [svc("heartland|globalpayments|gp_api")], B("skapi_", ("re:(?:prod|cert)_",), ("url", 48)) if False else B("re:skapi_(?:prod|cert)_", ("url", 48)), kw=["heartland", "globalpayments", "gp_api", "skapi_"])
 ctx(P, "razorpay-secret-context", "Razorpay key secret (by context)", "payments", "critical", [svc("razorpay|rzp")], B(("an", 24)), kw=["razorpay", "rzp_"], env="RAZORPAY_KEY_SECRET")
-ctx(P, "square-application-secret", "Square application secret (sandbox)", "payments", "high", [svc("square")], B("sandbox-sq0csb-", ("url", 43)), kw=["square"])
-ctx(P, "authorize-net-transaction-key", "Authorize.Net transaction key", "payments", "critical", ["(?:authorize[_.-]?net|authnet|anet)[_.-]?(?:transaction[_.-]?key|trans[_.-]?key|signature[_.-]?key)"], B(("an", 16)), kw=["authorize", "authnet", "anet_"], env="AUTHORIZE_NET_TRANSACTION_KEY", entropy=3.0)
+ctx(P, "square-application-secret", "Square application secret (sandbox)", "payments", "high", [svc("square")], B("sandbox-sq0csb-", ("url", 43)), env="SQUARE_APPLICATION_SECRET", kw=["square_app", "square_application", "square_secret", "square-app", "squareup"])
+ctx(P, "authorize-net-transaction-key", "Authorize.Net transaction key", "payments", "critical", ["(?:authorize[_.-]?net|authnet|anet)[_.-]?(?:transaction[_.-]?key|trans[_.-]?key|signature[_.-]?key)"], B(("an", 16)), kw=["authorize_net", "authorize-net", "authorizenet", "authnet", "anet_"], env="AUTHORIZE_NET_TRANSACTION_KEY", entropy=3.0)
 ctx(P, "klarna-api-password", "Klarna API credentials", "payments", "high", [svc("klarna")], B("klarna_(?:live|test)_api_" if False else "re:klarna_(?:live|test)_api_", ("url", (40, 120))))
 ctx(P, "shopify-storefront-token", "Shopify Storefront API token", "payments", "medium", ["shopify[_.-]?storefront[_.-]?(?:access[_.-]?)?token|storefront[_.-]?access[_.-]?token"], B(("hex", 32)), kw=["storefront"], env="SHOPIFY_STOREFRONT_ACCESS_TOKEN")
 pref(P, "shopify-partner-token", "Shopify Partner API token", "payments", "high", "prtapi_", B(("hex", 32)))
@@ -241,7 +241,7 @@ ctx(O, "pingdom-token", "Pingdom API token", "observability", "high", [svc("ping
 ctx(O, "amplitude-secret-key", "Amplitude secret key", "observability", "high", [svc("amplitude")], B(("hex", 32)))
 ctx(O, "mixpanel-secret", "Mixpanel API secret / service account secret", "observability", "high", [svc("mixpanel")], B(("an", 32)))
 pref(O, "segment-public-api-token", "Segment Public API token", "observability", "high", "sgp_", B(("an", 64)))
-ctx(O, "segment-write-key", "Segment write key", "observability", "medium", ["segment[_.-]?(?:write[_.-]?key|key)|analytics[_.-]?write[_.-]?key"], B(("an", 32)), kw=["segment", "write_key", "writekey"], env="SEGMENT_WRITE_KEY")
+ctx(O, "segment-write-key", "Segment write key", "observability", "medium", ["segment[_.-]?(?:write[_.-]?key|key)|analytics[_.-]?write[_.-]?key"], B(("an", 32)), kw=["segment_write", "segment-write", "segmentwrite", "segment_key", "segment-key", "analytics_write", "write_key", "writekey"], env="SEGMENT_WRITE_KEY")
 pref(O, "posthog-personal-api-key", "PostHog personal API key", "observability", "high", "phx_", B(("an", 43)))
 pref(O, "posthog-project-api-key", "PostHog project API key", "observability", "low", "phc_", B(("an", 43)),
      desc="A PostHog project API key: write-only and meant to be embedded in front-end code; reported at low so it is visible, not alarming.")
@@ -250,16 +250,16 @@ ctx(O, "fullstory-api-key", "FullStory API key", "observability", "high", [svc("
 ctx(O, "optimizely-token", "Optimizely personal access token", "observability", "high", [svc("optimizely")], B("2:", ("url", (40, 60))))
 pref(O, "statsig-server-secret", "Statsig server secret key", "observability", "high", "secret-", B(("an", 43)), conf="high")
 ctx(O, "configcat-sdk-key", "ConfigCat SDK key", "observability", "medium", [svc("configcat")], B("re:(?:configcat-sdk-1/)?", ("url", 22), "/", ("url", 22)))
-pref(O, "flagsmith-server-key", "Flagsmith server-side environment key", "observability", "high", "ser.", B(("an", 22)), kw=["ser."], entropy=3.0)
+ctx(O, "flagsmith-server-key", "Flagsmith server-side environment key", "observability", "high", ["flagsmith"], B("ser.", ("an", 22)), mode="near", entropy=3.0, env="FLAGSMITH_ENVIRONMENT_KEY")
 ctx(O, "unleash-api-token", "Unleash API token", "observability", "high", [svc("unleash")], B("re:(?:\\*|[a-z0-9_-]{1,40}):[a-z0-9_-]{1,40}\\.", ("hex", 64)), entropy=3.0)
 pref(O, "devcycle-server-key", "DevCycle server/mobile SDK key", "observability", "high", ["dvc_server_", "dvc_mobile_"], B(("url", (36, 64))))
-ctx(O, "split-api-key", "Split.io SDK / admin key", "observability", "high", [svc("split(?:io|_io)?")], B(("an", 36)), kw=["split"], env="SPLIT_API_KEY")
+ctx(O, "split-api-key", "Split.io SDK / admin key", "observability", "high", [svc("split(?:io|_io)?")], B(("an", 36)), kw=["splitio", "split_io", "split_api", "split-api", "split_sdk", "split-sdk"], env="SPLIT_API_KEY")
 ctx(O, "influxdb-token", "InfluxDB API token", "observability", "critical", [svc("influx(?:db)?")], B(("url", 86), "=="), kw=["influx"], entropy=4.0)
 ctx(O, "lacework-api-secret", "Lacework API secret", "observability", "high", [svc("lacework|lw")], B("_", ("hex", 32)), kw=["lacework", "lw_api", "lw_secret"])
 ctx(O, "airbrake-user-key", "Airbrake API / project key", "observability", "high", [svc("airbrake")], B(("hex", 32)))
 ctx(O, "raygun-api-key", "Raygun API key", "observability", "high", [svc("raygun")], B(("an", 22)))
 ctx(O, "instana-token", "Instana API / agent key", "observability", "high", [svc("instana")], B(("url", 22)))
-ctx(O, "datadog-rum-client-token", "Datadog RUM / browser client token", "observability", "low", ["datadog|dd[_.-]?client[_.-]?token|clienttoken"], B("pub", ("hex", 32)), kw=["datadog", "dd_client", "clienttoken"], mode="near",
+ctx(O, "datadog-rum-client-token", "Datadog RUM / browser client token", "observability", "low", ["datadog|dd[_.-]?client[_.-]?token|clienttoken"], B("pub", ("hex", 32)), kw=["datadog", "dd_client"], mode="near",
     desc="A Datadog client token (pub…): meant for browser/mobile SDKs, it can only send data; reported at low.")
 ctx(O, "sentry-dsn", "Sentry DSN", "observability", "low", ["https?://"], B(("hex", 32), "@o", ("dig", (4, 8)), ".ingest.", "re:(?:us\\.|de\\.)?", "sentry.io/", ("dig", (4, 8))), kw=["sentry.io"], mode="near", auto=False, ex=["SENTRY_DSN=https://PLACE"],
     desc="A Sentry DSN: lets anyone send events to the project; client-side by design, reported at low.")
@@ -267,7 +267,7 @@ ctx(O, "new-relic-api-key-context", "New Relic REST API key (by context)", "obse
 ctx(O, "graylog-token", "Graylog access token", "observability", "high", [svc("graylog")], B(("lan", (50, 80))))
 ctx(O, "wakatime-api-key", "WakaTime API key", "observability", "high", [svc("wakatime")], B("re:(?:waka_)?", ("uuid",)), entropy=None)
 pref(O, "wakatime-api-key-prefixed", "WakaTime API key", "observability", "high", "waka_", B(("uuid",)), entropy=None)
-ctx(O, "newrelic-insights-query-key", "New Relic Insights query key", "observability", "high", [svc("insights")], B("NRIQ-", ("url", 32)), kw=["insights", "nriq-"])
+ctx(O, "newrelic-insights-query-key", "New Relic Insights query key", "observability", "high", [svc("insights")], B("NRIQ-", ("url", 32)), kw=["nriq-"])
 
 # ============================ SaaS ============================
 Q = "saas.yaml"
@@ -282,7 +282,7 @@ ctx(Q, "box-token", "Box developer/access token", "saas", "high", [svc("box")], 
 ctx(Q, "calendly-token", "Calendly personal access token", "saas", "high", [svc("calendly")], B("eyJ", ("url", (30, 60)), ".", ("url", (100, 800)), ".", ("url", (40, 90))))
 ctx(Q, "canva-client-secret", "Canva Connect client secret", "saas", "high", [svc("canva")], B("cnvca", ("url", (40, 80))))
 ctx(Q, "clickup-token", "ClickUp personal API token", "saas", "high", [svc("clickup")], B("pk_", ("dig", (6, 10)), "_", ("uan", 32)))
-ctx(Q, "close-api-key", "Close CRM API key", "saas", "high", [svc("close(?:io|_io|crm)?")], B("api_", ("an", 22), ".", ("an", 22)), kw=["close"])
+ctx(Q, "close-api-key", "Close CRM API key", "saas", "high", [svc("close(?:io|_io|crm)?")], B("api_", ("an", 22), ".", ("an", 22)), kw=["closeio", "close_io", "close_api", "close-api", "closecrm", "close_crm"])
 ctx(Q, "contentstack-token", "Contentstack management/delivery token", "saas", "high", [svc("contentstack")], B("cs", ("hex", 32)))
 ctx(Q, "buttercms-token", "ButterCMS API token", "saas", "high", [svc("butter(?:cms)?")], B(("hex", 40)), kw=["butter"])
 ctx(Q, "storyblok-token", "Storyblok API token", "saas", "high", [svc("storyblok")], B(("an", 22), "re:(?:tt)?"))
@@ -295,7 +295,7 @@ ctx(Q, "freshbooks-token", "FreshBooks access token", "saas", "high", [svc("fres
 ctx(Q, "fullcontact-api-key", "FullContact API key", "saas", "high", [svc("fullcontact")], B(("an", 32)))
 ctx(Q, "helpscout-secret", "Help Scout app secret", "saas", "high", [svc("help[_.-]?scout")], B(("an", 32)), kw=["helpscout", "help_scout", "help-scout"])
 ctx(Q, "hubspot-api-key-legacy", "HubSpot legacy API key (hapikey)", "saas", "high", [svc("hubspot"), "hapikey"], B(("uuid",)), kw=["hubspot", "hapikey"], entropy=None)
-ctx(Q, "iterable-api-key", "Iterable API key", "saas", "high", [svc("iterable")], B(("hex", 32)))
+ctx(Q, "iterable-api-key", "Iterable API key", "saas", "high", [svc("iterable")], B(("hex", 32)), kw=["iterable_api", "iterable-api", "iterableapi", "iterable_key", "iterable_secret"])
 ctx(Q, "jotform-api-key", "Jotform API key", "saas", "high", [svc("jotform")], B(("hex", 32)))
 ctx(Q, "klaviyo-private-key", "Klaviyo private API key", "saas", "critical", [svc("klaviyo")], B("pk_", ("an", (32, 34))))
 ctx(Q, "linkedin-client-secret", "LinkedIn client secret", "saas", "high", [svc("linkedin")], B(("an", 16)), entropy=3.0)
@@ -346,7 +346,7 @@ ctx(Q, "openweather-api-key", "OpenWeather API key", "saas", "medium", [svc("ope
 ctx(Q, "weatherapi-key", "WeatherAPI.com key", "saas", "medium", [svc("weatherapi|weather")], B(("hex", 31)), kw=["weather"])
 ctx(Q, "newsapi-key", "NewsAPI key", "saas", "medium", [svc("newsapi|news")], B(("hex", 32)), kw=["newsapi", "news_api", "news-api"])
 ctx(Q, "rapidapi-key", "RapidAPI key", "saas", "high", [svc("rapidapi|x-rapidapi")], B(("url", 50)), kw=["rapidapi"])
-ctx(Q, "serpapi-key", "SerpApi key", "saas", "high", [svc("serp(?:_?api)?")], B(("hex", 64)), kw=["serp"])
+ctx(Q, "serpapi-key", "SerpApi key", "saas", "high", [svc("serp(?:_?api)?")], B(("hex", 64)), kw=["serpapi", "serp_api", "serp-api"])
 ctx(Q, "scraperapi-key", "ScraperAPI key", "saas", "high", [svc("scraper(?:_?api)?")], B(("hex", 32)), kw=["scraper"])
 pref(Q, "brave-search-api-key", "Brave Search API key", "saas", "high", "BSA", B(("url", 27)), kw=["bsa"], conf="medium", entropy=3.5)
 ctx(Q, "hunter-api-key", "Hunter.io API key", "saas", "high", [svc("hunter(?:io|_io)?")], B(("hex", 40)), kw=["hunter"])
@@ -356,7 +356,7 @@ ctx(Q, "kickbox-api-key", "Kickbox API key", "saas", "high", [svc("kickbox")], B
 ctx(Q, "here-api-key", "HERE API key", "saas", "high", [svc("here")], B(("url", 43)), kw=["here_api", "here-api", "hereapi", "here_key"])
 ctx(Q, "geoapify-api-key", "Geoapify API key", "saas", "medium", [svc("geoapify")], B(("hex", 32)))
 ctx(Q, "tomtom-api-key", "TomTom API key", "saas", "medium", [svc("tomtom")], B(("an", 32)))
-pref(Q, "trello-token", "Trello API token", "saas", "high", "ATTA", B(("hex", 64), ("HEX", 8)), kw=["atta"], conf="high")
+ctx(Q, "trello-token", "Trello API token", "saas", "high", ["trello"], B("ATTA", ("hex", 64), ("HEX", 8)), mode="near", conf="high", env="TRELLO_TOKEN")
 ctx(Q, "trello-api-key", "Trello API key", "saas", "medium", [svc("trello")], B(("hex", 32)))
 ctx(Q, "todoist-token", "Todoist API token", "saas", "high", [svc("todoist")], B(("hex", 40)))
 ctx(Q, "shortcut-api-token", "Shortcut (Clubhouse) API token", "saas", "high", [svc("shortcut|clubhouse")], B(("uuid",)), kw=["shortcut", "clubhouse"], entropy=None)
@@ -418,7 +418,7 @@ ctx(Q, "agora-app-certificate", "Agora app certificate", "saas", "high", ["agora
 ctx(Q, "onesignal-api-key", "OneSignal REST API key", "saas", "high", [svc("onesignal|one_signal")], B("re:(?:os_v2_app_[a-z0-9]{100,120}|[A-Za-z0-9]{48})", smp=lambda: "os_v2_app_" + rand_str("lan", 110)), kw=["onesignal", "one_signal"], entropy=3.5)
 ctx(Q, "typeform-token-context", "Typeform token (by context)", "saas", "high", [svc("typeform")], B(("an", 44)))
 ctx(Q, "samsara-api-token", "Samsara API token", "saas", "high", [svc("samsara")], B("samsara_api_", ("an", 30)))
-ctx(Q, "uber-server-token", "Uber server token", "saas", "high", [svc("uber")], B(("url", 40)))
+ctx(Q, "uber-server-token", "Uber server token", "saas", "high", [svc("uber")], B(("url", 40)), kw=["uber_server", "uber_token", "uber_api", "uber_client", "uber-server", "uber-token"])
 ctx(Q, "vkontakte-token", "VKontakte access token", "saas", "high", [svc("vk(?:ontakte)?")], B("vk1.a.", ("url", (150, 250))), kw=["vk_", "vkontakte"])
 ctx(Q, "wechat-app-secret", "WeChat app secret", "saas", "high", [svc("wechat|weixin|wx")], B(("hex", 32)), kw=["wechat", "weixin", "wx_"])
 ctx(Q, "woocommerce-secret", "WooCommerce consumer secret", "saas", "high", [svc("woocommerce|wc[_.-]?consumer")], B("cs_", ("hex", 40)), kw=["woocommerce", "wc_consumer"])
@@ -426,7 +426,7 @@ ctx(Q, "wpengine-api-key", "WP Engine API key", "saas", "high", [svc("wpengine|w
 ctx(Q, "yousign-api-key", "Yousign API key", "saas", "high", [svc("yousign")], B(("an", 32)))
 ctx(Q, "zendesk-token-context", "Zendesk API token (by context)", "saas", "high", [svc("zendesk|zd")], B(("an", 40)), kw=["zendesk", "zd_"])
 ctx(Q, "zerotier-token", "ZeroTier API token", "saas", "high", [svc("zerotier|zt")], B(("an", 32)), kw=["zerotier", "zt_"])
-ctx(Q, "calcom-api-key", "Cal.com API key", "saas", "high", [svc("cal(?:com|_com|\\.com)?")], B("cal_", ("re:(?:live_)?",)) if False else B("re:cal_(?:live_)?", ("hex", 32)), kw=["cal_", "calcom"])
+ctx(Q, "calcom-api-key", "Cal.com API key", "saas", "high", [svc("cal(?:com|_com|\\.com)?")], B("cal_", ("re:(?:live_)?",)) if False else B("re:cal_(?:live_)?", ("hex", 32)), kw=["calcom", "cal_com", "cal.com", "cal_api", "cal-api"])
 ctx(Q, "dub-api-key", "Dub.co API key", "saas", "high", [svc("dub")], B("dub_", ("an", 24)))
 ctx(Q, "gamma-api-key", "Gamma API key", "saas", "high", [svc("gamma")], B("sk-gamma-", ("an", (30, 50))))
 pref(Q, "linear-oauth-secret", "Linear OAuth access token", "saas", "high", "lin_oauth_", B(("hex", 64)))
@@ -450,7 +450,7 @@ ctx(I, "infisical-service-token", "Infisical service token", "infrastructure", "
 ctx(I, "infisical-universal-auth-secret", "Infisical machine identity client secret", "infrastructure", "critical", [svc("infisical")], B(("hex", 64)))
 pref(I, "portainer-api-token", "Portainer API token", "infrastructure", "critical", "ptr_", B(("b64", (43, 44)), "re:={0,1}"))
 pref(I, "openshift-oauth-token", "OpenShift OAuth access token", "infrastructure", "critical", "sha256~", B(("url", 43)), ref="https://docs.openshift.com/container-platform/latest/authentication/managing-oauth-access-tokens.html")
-ctx(I, "kubernetes-bootstrap-token", "Kubernetes bootstrap token", "infrastructure", "critical", ["kubeadm[^\\n]{0,80}?--token|bootstrap[_.-]?token|token-secret|--discovery-token"], B(("lan", 6), ".", ("lan", 16)), kw=["kubeadm", "bootstrap", "token-secret", "--discovery-token"], env="BOOTSTRAP_TOKEN", entropy=3.0, ex=["kubeadm join 10.0.0.1:6443 --token PLACE --discovery-token-ca-cert-hash sha256:1234"])
+ctx(I, "kubernetes-bootstrap-token", "Kubernetes bootstrap token", "infrastructure", "critical", ["kubeadm[^\\n]{0,80}?--token|bootstrap[_.-]?token|token-secret|--discovery-token"], B(("lan", 6), ".", ("lan", 16)), kw=["bootstrap_token", "bootstrap-token", "bootstraptoken", "kubeadm", "token-secret", "discovery-token"], env="BOOTSTRAP_TOKEN", entropy=3.0, ex=["kubeadm join 10.0.0.1:6443 --token PLACE --discovery-token-ca-cert-hash sha256:1234"])
 ctx(I, "rancher-api-token", "Rancher API token", "infrastructure", "critical", [svc("rancher|cattle")], B("token-", ("lan", 5), ":", ("lan", 54)), kw=["rancher", "cattle"])
 ctx(I, "truenas-api-key", "TrueNAS API key", "infrastructure", "critical", [svc("truenas|freenas")], B(("dig", (1, 4)), "-", ("an", 64)), kw=["truenas", "freenas"])
 ctx(I, "nessus-linking-key", "Nessus / Tenable agent linking key", "infrastructure", "high", ["(?:nessus|tenable)[_.-]?(?:agent[_.-]?)?(?:linking[_.-]?)?key|--key"], B(("hex", 64)), kw=["nessus", "tenable"], env="NESSUS_LINKING_KEY")
@@ -459,7 +459,7 @@ ctx(I, "wiz-client-secret", "Wiz client secret", "infrastructure", "critical", [
 ctx(I, "detectify-api-key", "Detectify API key", "infrastructure", "high", [svc("detectify")], B(("hex", 32)))
 pref(I, "stackhawk-api-key", "StackHawk API key", "infrastructure", "high", "hawk.", B(("an", 20), ".", ("an", 20)))
 ctx(I, "trendmicro-api-key", "Trend Micro Cloud One / Vision One API key", "infrastructure", "critical", [svc("trend[_.-]?micro|cloud[_.-]?one|c1|vision[_.-]?one|deep[_.-]?security")], B(("url", (30, 60)), ":", ("url", (40, 120))), kw=["trendmicro", "trend_micro", "cloudone", "cloud_one", "c1_", "visionone", "vision_one", "deepsecurity", "deep_security"])
-ctx(I, "endorlabs-api-secret", "Endor Labs API secret", "infrastructure", "high", [svc("endor(?:labs)?")], B(("an", (32, 48))), kw=["endor"])
+ctx(I, "endorlabs-api-secret", "Endor Labs API secret", "infrastructure", "high", [svc("endor(?:labs)?")], B(("an", (32, 48))), kw=["endorlabs", "endor_labs", "endor-labs", "endor_api", "endor_namespace"])
 ctx(I, "aikido-token", "Aikido CI / client secret", "infrastructure", "high", [svc("aikido")], B("re:(?:AIK_CI_)?", ("an", (40, 64))))
 pref(I, "dependency-track-api-key", "Dependency-Track API key", "infrastructure", "high", "odt_", B(("an", 32)))
 ctx(I, "thycotic-secret-server-credentials", "Thycotic / Delinea Secret Server password", "infrastructure", "high", ["(?:thycotic|delinea|secret[_.-]?server)[_.-]?(?:password|pwd|token|secret)"], B(("url", (12, 64))), kw=["thycotic", "delinea", "secret_server", "secretserver"], env="THYCOTIC_PASSWORD", entropy=3.0, generic=True)
@@ -485,7 +485,7 @@ for ident, nm, names, body in [
     ("okx", "OKX API secret", [svc("okx|okex")], B(("HEX", 32))),
     ("huobi", "HTX (Huobi) API secret", [svc("huobi|htx")], B(("hex", 8), "-", ("hex", 8), "-", ("hex", 8), "-", ("hex", 5))),
     ("bitstamp", "Bitstamp API secret", [svc("bitstamp")], B(("an", 32))),
-    ("gateio", "Gate.io API secret", [svc("gate(?:io|_io)")], B(("hex", 64))),
+    ("gateio", "Gate.io API secret", [svc("gateio|gate_io|gate\\.io")], B(("hex", 64))),
     ("poloniex", "Poloniex API secret", [svc("poloniex")], B(("hex", 128))),
     ("alchemy", "Alchemy API key", [svc("alchemy")], B(("url", 32))),
     ("infura", "Infura project secret / key", [svc("infura")], B(("hex", 32))),
@@ -497,7 +497,7 @@ for ident, nm, names, body in [
     ("coinmarketcap", "CoinMarketCap API key", [svc("coinmarketcap|cmc")], B(("uuid",))),
     ("chainstack", "Chainstack API key", [svc("chainstack")], B(("an", 40))),
     ("finnhub", "Finnhub API token", [svc("finnhub")], B(("lan", 20))),
-    ("polygon-io", "Polygon.io (Massive) API key", [svc("polygon(?:_?io)?")], B(("url", 32))),
+    ("polygon-io", "Polygon.io (Massive) API key", [svc("polygon_?io|polygon\\.io|polygon_api")], B(("url", 32))),
     ("alpaca", "Alpaca API secret", [svc("alpaca|apca")], B(("an", 40))),
     ("databento", "Databento API key", [svc("databento")], B("db-", ("an", 29))),
 ]:
@@ -506,7 +506,7 @@ for ident, nm, names, body in [
         kw=["quiknode.pro"] if q else None, entropy=None if body.regex().startswith(UUID_RE) else "auto",
         mode="near" if q else "assign", auto=not q, end=r"(?:/|[^A-Za-z0-9_+=-]|\z)" if q else END,
         ex=["RPC_URL=https://wild-bold-river.quiknode.pro/PLACE/"] if q else [])
-ctx(X, "ethereum-private-key", "Ethereum / EVM private key", "crypto", "critical", ["(?:eth|evm|wallet|deployer|signer|mnemonic|web3|private)[_.-]?(?:private[_.-]?)?key|private_key"], B("re:(?:0x)?", ("hex", 64)), kw=["eth_", "evm_", "wallet", "deployer", "signer", "web3", "private_key", "privatekey", "private-key"], env="ETH_PRIVATE_KEY", entropy=3.0)
+ctx(X, "ethereum-private-key", "Ethereum / EVM private key", "crypto", "critical", ["(?:eth|evm|wallet|deployer|signer|web3)[_.-]?(?:priv(?:ate)?[_.-]?)?key"], B("re:(?:0x)?", ("hex", 64)), kw=["eth_priv", "ethpriv", "eth-priv", "wallet_key", "walletkey", "wallet_priv", "walletpriv", "deployer_key", "deployer_priv", "deployerkey", "signer_key", "signerkey", "signer_priv", "evm_priv", "web3_priv", "web3_key"], env="ETH_PRIVATE_KEY", entropy=3.0)
 ctx(X, "bip39-mnemonic", "BIP-39 wallet seed phrase", "crypto", "critical", ["mnemonic|seed[_.-]?phrase|recovery[_.-]?phrase|secret[_.-]?recovery[_.-]?phrase"], B("re:(?:[a-z]{3,8} ){11}[a-z]{3,8}(?: [a-z]{3,8}){0,12}", smp=lambda: " ".join(rnd.sample(BIP39_SOME, 12))), kw=["mnemonic", "seed_phrase", "seedphrase", "seed phrase", "recovery_phrase", "recovery phrase"], env="MNEMONIC", entropy=None, mode="assign", ex=[])
 
 
@@ -560,7 +560,7 @@ raw(F, {"id": "aspnet-machine-key", "name": "ASP.NET machineKey validation/decry
         "negative_examples": ['<machineKey validationKey="AutoGenerate,IsolateApps" decryptionKey="AutoGenerate,IsolateApps" />']})
 ctx(F, "fernet-key", "Fernet key (Airflow, Python cryptography)", "framework", "high", [svc("fernet")], B(("url", 43), "="), kw=["fernet"], conf="high", entropy=4.0, env="AIRFLOW__CORE__FERNET_KEY")
 ctx(F, "wordpress-auth-salt", "WordPress authentication key / salt", "framework", "high",
-    ["define\\(\\s*['\"](?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)['\"]"], B("re:[^'\"\\s]{64}", smp=lambda: rand_str("b64", 64)), kw=["_key'", "_salt'", '_key"', '_salt"'], auto=False, entropy=4.0,
+    ["define\\(\\s*['\"](?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)['\"]"], B("re:[^'\"\\s]{64}", smp=lambda: rand_str("b64", 64)), kw=["auth_key", "auth_salt", "logged_in_key", "logged_in_salt", "nonce_key", "nonce_salt"], auto=False, entropy=4.0,
     ex=["define( 'AUTH_KEY', 'PLACE' );", 'define("NONCE_SALT", "PLACE");'], neg=["define( 'AUTH_KEY', 'put your unique phrase here' );"])
 ctx(F, "drupal-hash-salt", "Drupal hash_salt", "framework", "high", ["\\$settings\\[['\"]hash_salt['\"]\\]"], B(("url", (43, 80))), kw=["hash_salt"], auto=False, entropy=4.0,
     ex=["$settings['hash_salt'] = 'PLACE';"])
@@ -650,7 +650,7 @@ pref(Q, "crossmint-server-key", "Crossmint server API key", "saas", "critical", 
 pref(C, "deno-deploy-token", "Deno Deploy access token", "cloud", "critical", ["ddp_", "ddo_"], B(("an", 36)))
 pref(Q, "gc-notify-api-key", "GC Notify API key", "saas", "high", "gcntfy-", B("re:[a-z0-9_-]{1,80}-", ("uuid",), "-", ("uuid",)), entropy=None)
 pref(Q, "inngest-signing-key", "Inngest signing key", "saas", "critical", ["signkey-prod-", "signkey-test-", "signkey-branch-"], B(("hex", 64)), kw=["signkey-"])
-pref(Q, "ionic-token", "Ionic personal access token", "saas", "high", "ion_", B(("an", 42)))
+ctx(Q, "ionic-token", "Ionic personal access token", "saas", "high", [svc("ionic")], B("ion_", ("an", 42)), mode="near")
 pref(Q, "lichess-token", "Lichess personal access token", "saas", "medium", "lip_", B(("an", 20)))
 pref(P, "mercury-api-token", "Mercury banking API token", "payments", "critical", "secret-token:mercury_", B("re:(?:production|sandbox)_(?:wma|rma)_", ("an", (30, 80))))
 pref(Q, "nightfall-api-key", "Nightfall AI API key", "saas", "high", "NF-", B(("an", (30, 40))), kw=["nf-"])
@@ -688,7 +688,7 @@ ctx(S, "gitalk-client-secret", "Gitalk OAuth client secret", "source-hosting", "
 ctx(P, "squarespace-api-key", "Squarespace API key", "payments", "high", [svc("squarespace")], B(("uuid",)), entropy=None)
 ctx(Q, "tableau-pat", "Tableau personal access token secret", "saas", "high", [svc("tableau")], B(("b64", 22), "==:", ("an", 32)))
 ctx(O, "keen-api-key", "Keen.io API key", "observability", "high", [svc("keen(?:io|_io)?")], B(("HEX", 64)), kw=["keen"])
-ctx(Q, "abstractapi-key", "AbstractAPI key", "saas", "medium", [svc("abstract(?:_?api)?")], B(("hex", 32)), kw=["abstract"])
+ctx(Q, "abstractapi-key", "AbstractAPI key", "saas", "medium", [svc("abstract(?:_?api)?")], B(("hex", 32)), kw=["abstractapi", "abstract_api", "abstract-api"])
 ctx(S, "appcenter-token", "Visual Studio App Center API token", "source-hosting", "high", [svc("appcenter|app_center")], B(("hex", 40)), kw=["appcenter", "app_center"])
 ctx(Q, "apollo-api-key", "Apollo.io / Apollo GraphOS API key", "saas", "high", [svc("apollo")], B("re:(?:service:[A-Za-z0-9_-]{1,40}:)?", ("url", 22)))
 ctx(Q, "anypoint-token", "MuleSoft Anypoint client secret / token", "saas", "high", [svc("anypoint|mulesoft")], B(("uuid",)), kw=["anypoint", "mulesoft"], entropy=None)
@@ -706,7 +706,7 @@ ctx(A, "modal-token", "Modal token secret", "ai", "high", [svc("modal")], B("re:
 ctx(A, "fal-api-key", "fal.ai API key", "ai", "high", [svc("fal")], B(("uuid",), ":", ("hex", 32)), kw=["fal_key", "fal-key", "falkey", "fal_api", "fal.ai"], env="FAL_KEY")
 ctx(A, "deepl-api-key", "DeepL API key", "ai", "high", [svc("deepl")], B(("uuid",), "re:(?::fx)?"), entropy=None)
 ctx(A, "ollama-api-key", "Ollama API key", "ai", "medium", [svc("ollama")], B(("hex", 32), ".", ("an", 24)))
-ctx(Q, "builderio-private-key", "Builder.io private API key", "saas", "high", [svc("builder(?:io|_io)?")], B("bpk-", ("hex", 32)), kw=["builder"])
+ctx(Q, "builderio-private-key", "Builder.io private API key", "saas", "high", [svc("builder(?:io|_io)?")], B("bpk-", ("hex", 32)), kw=["builderio", "builder_io", "builder.io", "builder_api", "builder_private", "builder-private"])
 ctx(Q, "instantly-api-key", "Instantly API key", "saas", "high", [svc("instantly")], B(("url", (30, 80))))
 ctx(Q, "guardian-api-key", "Guardian open platform API key", "saas", "medium", [svc("guardian")], B(("uuid",)), entropy=None)
 ctx(Q, "datagov-api-key", "api.data.gov key", "saas", "medium", [svc("data[_.-]?gov")], B(("an", 40)), kw=["datagov", "data_gov", "data.gov", "data-gov"])
