@@ -823,6 +823,17 @@ impl Engine {
                     }
                     validated = true;
                 }
+                Some(Validator::GitlabRoutable) => match validate::gitlab_routable(secret) {
+                    Some(false) => return Err(Reject::Checksum),
+                    Some(true) => validated = true,
+                    None => {}
+                },
+                Some(Validator::PypiMacaroon) => {
+                    if !validate::pypi_macaroon(secret) {
+                        return Err(Reject::Checksum);
+                    }
+                    validated = true;
+                }
                 None => {}
             }
         }

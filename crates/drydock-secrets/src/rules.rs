@@ -42,6 +42,13 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../rules/credential-files.yaml"),
     ),
     ("generic.yaml", include_str!("../rules/generic.yaml")),
+    ("crypto.yaml", include_str!("../rules/crypto.yaml")),
+    ("frameworks.yaml", include_str!("../rules/frameworks.yaml")),
+    ("system.yaml", include_str!("../rules/system.yaml")),
+    (
+        "password-hashes.yaml",
+        include_str!("../rules/password-hashes.yaml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +73,10 @@ pub enum Validator {
     KeyBody,
     /// base64 of a whole PEM private key (kubeconfig `client-key-data`).
     Base64PemKey,
+    /// GitLab routable tokens: payload length and CRC32 in base36 (older random tokens pass).
+    GitlabRoutable,
+    /// PyPI tokens: base64url of a version-2 macaroon ending in a 32-byte signature.
+    PypiMacaroon,
 }
 
 /// Where a rule looks.

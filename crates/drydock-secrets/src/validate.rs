@@ -501,6 +501,95 @@ pub fn base64_pem_key_ok(b64: &[u8]) -> bool {
     })
 }
 
+/// Base36 (`0-9a-z`), as Ruby's `Integer#to_s(36)` writes it.
+fn base36(mut n: u64) -> String {
+    const D: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(D[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// GitLab routable tokens (`glpat-<base64url payload>.<2 base36: payload length><7 base36:
+/// CRC32>`, GitLab 17.x `Authn::TokenField::Generator::RoutableToken`): the CRC32 covers
+/// everything before it, prefix included. `None` for the older random 20-character format,
+/// which has no checksum.
+pub fn gitlab_routable(token: &[u8]) -> Option<bool> {
+    let dot = memchr::memrchr(b'.', token)?;
+    let (head, tail) = (&token[..dot], &token[dot + 1..]);
+    if tail.len() != 9
+        || !tail
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    {
+        // Not the routable layout (a dot elsewhere): judged by the pattern alone.
+        return None;
+    }
+    let dash = memchr::memchr(b'-', head)?;
+    let payload = &head[dash + 1..];
+    let len = std::str::from_utf8(&tail[..2]).ok()?;
+    let crc = std::str::from_utf8(&tail[2..]).ok()?;
+    let len_ok = u64::from_str_radix(len, 36).ok() == Some(payload.len() as u64);
+    let sum = format!("{:0>7}", base36(crc32(&token[..dot + 3]) as u64));
+    Some(len_ok && sum == crc)
+}
+
+/// A PyPI API token (`pypi-` + base64url of a version-2 macaroon): must decode, start with
+/// version byte 2 and a location field, and end with a 32-byte signature field after its
+/// end-of-section markers (<https://github.com/rescrv/libmacaroons/blob/master/doc/format.txt>).
+pub fn pypi_macaroon(token: &[u8]) -> bool {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    let Some(body) = token.strip_prefix(b"pypi-") else {
+        return false;
+    };
+    let Ok(raw) = URL_SAFE_NO_PAD.decode(body) else {
+        return false;
+    };
+    if raw.first() != Some(&2) || raw.get(1) != Some(&1) {
+        return false;
+    }
+    let varint = |raw: &[u8], i: &mut usize| -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *raw.get(*i)?;
+            *i += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    };
+    let mut i = 1;
+    while i < raw.len() {
+        let Some(kind) = varint(&raw, &mut i) else {
+            return false;
+        };
+        if kind == 0 {
+            continue;
+        }
+        let Some(n) = varint(&raw, &mut i) else {
+            return false;
+        };
+        let end = i.saturating_add(n as usize);
+        if end > raw.len() {
+            return false;
+        }
+        if kind == 6 {
+            return n == 32 && end == raw.len();
+        }
+        i = end;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,6 +630,51 @@ mod tests {
         ] {
             assert!(!is_reference_or_path(v.as_bytes()), "{v}");
         }
+    }
+
+    #[test]
+    fn gitlab_routable_checksum() {
+        // Built the way GitLab's RoutableToken does: routing payload, 16 random bytes, their count.
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        let payload = URL_SAFE_NO_PAD.encode([&b"o:1f\nu:2a"[..], &[0x5a; 16], &[16]].concat());
+        let head = format!("glpat-{payload}.{:0>2}", base36(payload.len() as u64));
+        let sum = format!("{:0>7}", base36(crc32(head.as_bytes()) as u64));
+        let token = format!("{head}{sum}").into_bytes();
+        assert_eq!(gitlab_routable(&token), Some(true));
+        let mut bad = token.clone();
+        let last = bad.len() - 1;
+        bad[last] = if bad[last] == b'0' { b'1' } else { b'0' };
+        assert_eq!(gitlab_routable(&bad), Some(false));
+        // Wrong payload length field.
+        let mut badlen = token.clone();
+        let dot = badlen.iter().rposition(|&b| b == b'.').unwrap();
+        badlen[dot + 1] = b'z';
+        assert_eq!(gitlab_routable(&badlen), Some(false));
+        assert_eq!(gitlab_routable(b"glpat-DkOOJFgjW6i61rFAH1aa"), None);
+    }
+
+    #[test]
+    fn pypi_macaroon_structure() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        let field = |t: u8, d: &[u8]| [&[t, d.len() as u8][..], d].concat();
+        let mut m = vec![2u8];
+        m.extend(field(1, b"pypi.org"));
+        m.extend(field(2, b"identifier-0123456789"));
+        m.push(0);
+        m.extend(field(2, br#"{"version":1,"permissions":"user"}"#));
+        m.push(0);
+        m.push(0);
+        m.extend(field(6, &[7u8; 32]));
+        let tok = format!("pypi-{}", URL_SAFE_NO_PAD.encode(&m));
+        assert!(tok.starts_with("pypi-AgEIcHlwaS5vcmc"));
+        assert!(pypi_macaroon(tok.as_bytes()));
+        // Truncated (signature cut) and random tails are look-alikes.
+        assert!(!pypi_macaroon(&tok.as_bytes()[..tok.len() - 8]));
+        assert!(!pypi_macaroon(
+            b"pypi-AgEIcHlwaS5vcmcxE-KNKTWBHWcmM69-fb7czd-jmTK9J4jq4A"
+        ));
     }
 
     #[test]

@@ -69,6 +69,28 @@ fn pem(r: &mut Rng, label: &str, bytes: usize) -> String {
     )
 }
 
+/// A PyPI token as PyPI mints them: `pypi-` + base64url of a version-2 macaroon (location
+/// pypi.org, identifier, one caveat, 32-byte signature).
+fn pypi_token(r: &mut Rng) -> String {
+    use base64::Engine as _;
+    let field = |t: u8, d: &[u8]| [&[t, d.len() as u8][..], d].concat();
+    let caveat = format!(
+        r#"{{"version":1,"permissions":{{"projects":["{}"]}}}}"#,
+        r.s(HEX, 8)
+    );
+    let mut m = vec![2u8];
+    m.extend(field(1, b"pypi.org"));
+    m.extend(field(2, r.s(B64URL, 32).as_bytes()));
+    m.push(0);
+    m.extend(field(2, caveat.as_bytes()));
+    m.extend([0, 0]);
+    m.extend(field(6, r.s(B64URL, 32).as_bytes()));
+    format!(
+        "pypi-{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m)
+    )
+}
+
 /// (env-style name, secret value) pairs of real formats.
 fn positive_secret(r: &mut Rng, i: usize) -> (String, String) {
     let v = match i % 34 {
@@ -111,10 +133,7 @@ fn positive_secret(r: &mut Rng, i: usize) -> (String, String) {
         13 => ("DIGITALOCEAN_TOKEN", format!("dop_v1_{}", r.s(HEX, 64))),
         14 => ("SHOPIFY_TOKEN", format!("shpat_{}", r.s(HEX, 32))),
         15 => ("DOCKERHUB_TOKEN", format!("dckr_pat_{}", r.s(B64URL, 27))),
-        16 => (
-            "PYPI_TOKEN",
-            format!("pypi-AgEIcHlwaS5vcmc{}", r.s(B64URL, 80)),
-        ),
+        16 => ("PYPI_TOKEN", pypi_token(r)),
         17 => ("GEM_HOST_API_KEY", format!("rubygems_{}", r.s(HEX, 48))),
         18 => ("VAULT_TOKEN", format!("hvs.{}", r.s(B64URL, 95))),
         19 => (
