@@ -20,10 +20,12 @@ mod inspect;
 mod k8s;
 pub mod model;
 pub mod rules;
+pub mod set;
 pub mod yaml;
 
 pub use compose::interpolate;
 pub use rules::rule_metas;
+pub use set::ManifestSet;
 
 use drydock_core::{Finding, Location, Redaction};
 use std::collections::BTreeMap;
@@ -57,6 +59,9 @@ pub struct RuntimeOptions {
     pub redaction: Redaction,
     /// The secret engine for RT016 with the user's rules (drydock.toml); `None` = built-in.
     pub secrets: Option<std::sync::Arc<drydock_secrets::Engine>>,
+    /// ServiceAccounts, bindings and workloads of the other files scanned together
+    /// ([`ManifestSet::collect`]); `None` = the reviewed file stands alone.
+    pub manifest_set: Option<std::sync::Arc<ManifestSet>>,
 }
 
 impl RuntimeOptions {
@@ -273,13 +278,17 @@ fn run_rules(
     workloads: &[model::Workload],
     files: &[String],
     opts: &RuntimeOptions,
+    set: &ManifestSet,
 ) -> Vec<Finding> {
-    let cx = rules::Cx { files, opts };
+    let cx = rules::Cx { files, opts, set };
     let mut out = Vec::new();
     for w in workloads {
         for (_, check) in rules::RULES {
             check(w, &cx, &mut out);
         }
+    }
+    for (_, check) in rules::SET_RULES {
+        check(&cx, &mut out);
     }
     // Pod-level settings and Compose anchors/`extends` bases are seen once per container:
     // keep one finding per rule and place, naming the other containers it applies to.
@@ -315,7 +324,12 @@ fn images_of(
     files: &[String],
     opts: &RuntimeOptions,
 ) -> Vec<ImageUse> {
-    let cx = rules::Cx { files, opts };
+    let set = ManifestSet::default();
+    let cx = rules::Cx {
+        files,
+        opts,
+        set: &set,
+    };
     workloads
         .iter()
         .filter_map(|w| {
@@ -376,7 +390,12 @@ pub fn review_file(
             })?;
         let ws = inspect::containers(&v, &display)?;
         return Ok(RuntimeReview {
-            findings: run_rules(&ws, std::slice::from_ref(&display), opts),
+            findings: run_rules(
+                &ws,
+                std::slice::from_ref(&display),
+                opts,
+                &ManifestSet::default(),
+            ),
             images: images_of(&ws, &[display], opts),
         });
     }
@@ -387,10 +406,12 @@ pub fn review_file(
     let docs = yaml::parse_stream(text, 0).map_err(|e| yaml_err(&display, e))?;
     let mut workloads = Vec::new();
     let mut files = vec![display.clone()];
+    let mut set = ManifestSet::default();
     match kind {
         RuntimeKind::Kubernetes => {
             for d in &docs {
                 k8s::workloads(d, &mut workloads, 0);
+                set.add_objects(d, true, 0);
             }
         }
         _ => {
@@ -411,17 +432,22 @@ pub fn review_file(
                 }
                 compose::interpolate_tree(&mut doc, &env);
                 let services = compose::services_of(&doc);
+                let binds = compose::bind_volumes(&doc);
                 for (k, svc) in &services {
                     let base = ccx.base_dir.clone();
                     let resolved = ccx.resolve(svc, &services, base.as_deref(), 0)?;
-                    workloads.push(compose::service_workload(k, &resolved));
+                    workloads.push(compose::service_workload(k, &resolved, &binds));
                 }
             }
             files = ccx.files;
         }
     }
+    set.add_workloads(&workloads, &display);
+    if let Some(other) = &opts.manifest_set {
+        set.merge_from(other);
+    }
     Ok(RuntimeReview {
-        findings: run_rules(&workloads, &files, opts),
+        findings: run_rules(&workloads, &files, opts, &set),
         images: images_of(&workloads, &files, opts),
     })
 }
@@ -434,5 +460,10 @@ pub fn review_inspect(
     opts: &RuntimeOptions,
 ) -> Result<Vec<Finding>, RuntimeError> {
     let ws = inspect::containers(value, source)?;
-    Ok(run_rules(&ws, &[source.to_string()], opts))
+    Ok(run_rules(
+        &ws,
+        &[source.to_string()],
+        opts,
+        &ManifestSet::default(),
+    ))
 }

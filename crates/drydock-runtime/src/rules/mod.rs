@@ -32,10 +32,12 @@ use crate::model::{At, Workload};
 use crate::RuntimeOptions;
 use drydock_core::{Finding, Location, RuleMeta, SourceSpan};
 
-/// What a check needs besides the workload: file names for locations and the options.
+/// What a check needs besides the workload: file names for locations, the options and the
+/// facts spanning objects (service accounts, RBAC, shared volumes).
 pub struct Cx<'a> {
     pub files: &'a [String],
     pub opts: &'a RuntimeOptions,
+    pub set: &'a crate::set::ManifestSet,
 }
 
 impl Cx<'_> {
@@ -75,6 +77,8 @@ impl Cx<'_> {
 }
 
 type Check = fn(&Workload, &Cx, &mut Vec<Finding>);
+/// Checks over the file's objects rather than one container (RBAC roles).
+type SetCheck = fn(&Cx, &mut Vec<Finding>);
 
 /// Every rule with its check, in id order.
 pub const RULES: &[(&RuleMeta, Check)] = &[
@@ -132,7 +136,13 @@ pub const RULES: &[(&RuleMeta, Check)] = &[
     ),
 ];
 
+/// Rules over the file's objects, run once per file.
+pub const SET_RULES: &[(&RuleMeta, SetCheck)] = &[];
+
 /// The registry: metadata of every runtime rule.
 pub fn rule_metas() -> Vec<&'static RuleMeta> {
-    RULES.iter().map(|(m, _)| *m).collect()
+    let mut v: Vec<&'static RuleMeta> = RULES.iter().map(|(m, _)| *m).collect();
+    v.extend(SET_RULES.iter().map(|(m, _)| *m));
+    v.sort_by_key(|m| m.id);
+    v
 }
