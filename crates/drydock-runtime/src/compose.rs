@@ -652,8 +652,9 @@ pub fn service_workload(key: &Node, svc: &Node, binds: &BTreeMap<String, String>
             if let Some(port) = port {
                 w.ports.push(sp(port, At::node(p)));
             }
+            let at = At::node(p.key_node("published").unwrap_or(p));
             for hp in published_ports(p) {
-                w.published.push(sp(hp, At::node(p)));
+                w.published.push(sp(hp, at.clone()));
             }
         }
     }

@@ -321,6 +321,11 @@ fn container(
         owner_kind: String::new(),
         owner: String::new(),
         namespace: None,
+        pod_at: At::node(
+            spec.key_node("containers")
+                .or_else(|| spec.key_node("templates"))
+                .unwrap_or(spec),
+        ),
         role: ContainerRole::Main,
         long_running: false,
         service_account: str_key(Some(spec), "serviceAccountName")

@@ -117,6 +117,8 @@ pub struct K8sFacts {
     /// `Kind/name` of that object (one workload, whatever its container count).
     pub owner: String,
     pub namespace: Option<String>,
+    /// The pod spec (its `containers` key): pod-level findings point here once.
+    pub pod_at: At,
     pub role: ContainerRole,
     /// Controllers that keep pods running (not Jobs, CronJobs, `restartPolicy: Never` pods).
     pub long_running: bool,

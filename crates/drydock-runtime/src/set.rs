@@ -20,6 +20,8 @@ pub type NsName = (Option<String>, String);
 pub struct PolicyRule {
     pub verbs: Vec<String>,
     pub resources: Vec<String>,
+    /// `resourceNames` narrows the rule to named objects.
+    pub named: bool,
     pub at: At,
 }
 
@@ -134,6 +136,7 @@ impl ManifestSet {
                     .map(|r| PolicyRule {
                         verbs: strs(r.get("verbs")),
                         resources: strs(r.get("resources")),
+                        named: !strs(r.get("resourceNames")).is_empty(),
                         at: At::node(r.key_node("verbs").or(r.key_node("resources")).unwrap_or(r)),
                     })
                     .collect();
