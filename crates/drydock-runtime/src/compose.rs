@@ -386,12 +386,18 @@ fn is_volume_name(s: &str) -> bool {
 /// Host ports a `ports` entry publishes: short syntax `[ip:]host[-end]:container`, long
 /// syntax `published` (a number or a range). Ranges give their first port.
 fn published_ports(p: &Node) -> Vec<u32> {
-    let first = |s: &str| s.split('-').next().and_then(|x| x.trim().parse::<u32>().ok());
+    let first = |s: &str| {
+        s.split('-')
+            .next()
+            .and_then(|x| x.trim().parse::<u32>().ok())
+    };
     match &p.v {
         Value::Scalar { text, .. } => {
             let s = text.split('/').next().unwrap_or(text);
             let rest = match s.strip_prefix('[') {
-                Some(r) => r.split_once(']').map_or("", |(_, r)| r.trim_start_matches(':')),
+                Some(r) => r
+                    .split_once(']')
+                    .map_or("", |(_, r)| r.trim_start_matches(':')),
                 None => s,
             };
             let parts: Vec<&str> = rest.split(':').collect();
@@ -446,8 +452,12 @@ pub fn bind_volumes(doc: &Node) -> BTreeMap<String, String> {
         let o = opts.get("o").and_then(Node::as_str).unwrap_or("");
         let device = opts.get("device").and_then(Node::as_str);
         if driver == "local"
-            && o.split(',').any(|x| x.trim() == "bind" || x.trim() == "rbind")
-            && opts.get("type").and_then(Node::as_str).is_none_or(|t| t == "none")
+            && o.split(',')
+                .any(|x| x.trim() == "bind" || x.trim() == "rbind")
+            && opts
+                .get("type")
+                .and_then(Node::as_str)
+                .is_none_or(|t| t == "none")
         {
             if let Some(d) = device.filter(|d| d.starts_with('/')) {
                 out.insert(name.to_string(), norm_path(d));
@@ -532,8 +542,8 @@ pub fn service_workload(key: &Node, svc: &Node, binds: &BTreeMap<String, String>
                         .map(str::to_string);
                     let ro = mode.split(',').any(|m| m == "ro");
                     let src = parts[0];
-                    let named = (parts.len() >= 2 && is_volume_name(src))
-                        .then(|| (src.to_string(), ro));
+                    let named =
+                        (parts.len() >= 2 && is_volume_name(src)).then(|| (src.to_string(), ro));
                     let m = parse_short_volume(text).or_else(|| {
                         let host = binds.get(src)?;
                         Some(Mount {
@@ -603,6 +613,8 @@ pub fn service_workload(key: &Node, svc: &Node, binds: &BTreeMap<String, String>
     }
     for (key, ns) in [
         ("network_mode", Namespace::Network),
+        // docker-compose 1.x spelling of network_mode
+        ("net", Namespace::Network),
         ("pid", Namespace::Pid),
         ("ipc", Namespace::Ipc),
         ("uts", Namespace::Uts),

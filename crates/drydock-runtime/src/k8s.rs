@@ -10,8 +10,14 @@ use crate::yaml::Node;
 fn pod_template<'a>(doc: &'a Node, kind: &str) -> Option<&'a Node> {
     match kind {
         "Pod" => Some(doc),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
-        | "Job" | "DeploymentConfig" | "Rollout" => doc.path(&["spec", "template"]),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job"
+        | "DeploymentConfig"
+        | "Rollout" => doc.path(&["spec", "template"]),
         "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template"]),
         "PodTemplate" => doc.get("template"),
         _ => None,
@@ -193,8 +199,7 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
             spec.get("restartPolicy").and_then(Node::as_str),
             Some("Never" | "OnFailure")
         );
-        let long_running =
-            LONG_RUNNING.contains(&kind) || (kind == "Pod" && !restart_never);
+        let long_running = LONG_RUNNING.contains(&kind) || (kind == "Pod" && !restart_never);
         let who = if i == 0 {
             owner.clone()
         } else {
@@ -223,6 +228,7 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
                 w.container = format!("{who}/{cname}");
                 container(&mut w, c, spec, psc, annotations, cname);
                 if let Some(k) = w.k8s.as_mut() {
+                    k.app = app_of(doc, tpl);
                     k.owner_kind = kind.to_string();
                     k.owner = who.clone();
                     k.namespace = namespace.clone();
@@ -233,6 +239,28 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
             }
         }
     }
+}
+
+/// Application identity from the object's or the pod template's labels.
+fn app_of(doc: &Node, tpl: &Node) -> Option<String> {
+    for labels in [
+        doc.path(&["metadata", "labels"]),
+        tpl.path(&["metadata", "labels"]),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let l = |k: &str| labels.get(k).and_then(Node::as_str);
+        let name = l("app.kubernetes.io/name")
+            .or_else(|| l("app"))
+            .or_else(|| l("k8s-app"));
+        if let Some(n) = name {
+            let part = l("app.kubernetes.io/part-of").unwrap_or("");
+            let comp = l("app.kubernetes.io/component").unwrap_or("");
+            return Some(format!("{part}/{n}/{comp}"));
+        }
+    }
+    None
 }
 
 fn bool_key(n: Option<&Node>, key: &str) -> Option<Sp<bool>> {
@@ -328,6 +356,7 @@ fn container(
         ),
         role: ContainerRole::Main,
         long_running: false,
+        app: None,
         service_account: str_key(Some(spec), "serviceAccountName")
             .or_else(|| str_key(Some(spec), "serviceAccount"))
             .filter(|s| !s.v.is_empty()),

@@ -16,6 +16,7 @@
 //! ```
 
 mod compose;
+pub mod compose_schema;
 mod inspect;
 mod k8s;
 pub mod model;
@@ -104,6 +105,25 @@ pub enum RuntimeError {
     Json { path: String, msg: String },
     #[error("{path}: {msg}")]
     Input { path: String, msg: String },
+    /// A Compose file Docker Compose would refuse: one line per schema error.
+    #[error("{}", invalid_lines(.path, .errors))]
+    InvalidCompose {
+        path: String,
+        errors: Vec<compose_schema::SchemaError>,
+    },
+}
+
+fn invalid_lines(path: &str, errors: &[compose_schema::SchemaError]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{path}:{}:{}: invalid Compose file: {}",
+                e.line, e.col, e.msg
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn file_name_lower(path: &Path) -> String {
@@ -428,9 +448,23 @@ pub fn review_file(
             };
             for mut doc in docs {
                 if !doc.is_map() {
+                    let errors = compose_schema::validate(&doc);
+                    if is_compose_name(&file_name_lower(path)) && !doc.is_null() {
+                        return Err(RuntimeError::InvalidCompose {
+                            path: display,
+                            errors,
+                        });
+                    }
                     continue;
                 }
                 compose::interpolate_tree(&mut doc, &env);
+                let errors = compose_schema::validate(&doc);
+                if !errors.is_empty() {
+                    return Err(RuntimeError::InvalidCompose {
+                        path: display,
+                        errors,
+                    });
+                }
                 let services = compose::services_of(&doc);
                 let binds = compose::bind_volumes(&doc);
                 for (k, svc) in &services {

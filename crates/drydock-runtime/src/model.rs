@@ -122,6 +122,9 @@ pub struct K8sFacts {
     pub role: ContainerRole,
     /// Controllers that keep pods running (not Jobs, CronJobs, `restartPolicy: Never` pods).
     pub long_running: bool,
+    /// The application the workload belongs to, from its labels (`app.kubernetes.io/name`
+    /// + `/component`, or `app`/`k8s-app`): workloads of one application are related.
+    pub app: Option<String>,
     /// `serviceAccountName` (or the deprecated `serviceAccount`); `None` = `default`.
     pub service_account: Option<Sp<String>>,
     pub image_pull_policy: Option<Sp<String>>,

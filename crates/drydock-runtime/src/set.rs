@@ -50,8 +50,9 @@ pub struct BindingObj {
 pub struct ManifestSet {
     /// ServiceAccount objects and their `automountServiceAccountToken`.
     pub service_accounts: BTreeMap<NsName, Option<bool>>,
-    /// Which workloads (`file#Kind/name`) run as each service account (`default` included).
-    pub sa_users: BTreeMap<NsName, BTreeSet<String>>,
+    /// Which workloads (`file#Kind/name`, with their application label) run as each
+    /// service account (`default` included).
+    pub sa_users: BTreeMap<NsName, BTreeMap<String, Option<String>>>,
     pub bindings: Vec<BindingObj>,
     /// Roles of the *reviewed* file only (findings point into it).
     pub roles: Vec<RoleObj>,
@@ -200,7 +201,7 @@ impl ManifestSet {
                     self.sa_users
                         .entry((k.namespace.clone(), sa))
                         .or_default()
-                        .insert(format!("{file}#{}", k.owner));
+                        .insert(format!("{file}#{}", k.owner), k.app.clone());
                 }
                 (SourceKind::Compose, _) => {
                     for v in &w.named_volumes {
@@ -221,7 +222,10 @@ impl ManifestSet {
             self.service_accounts.entry(k.clone()).or_insert(*v);
         }
         for (k, v) in &other.sa_users {
-            self.sa_users.entry(k.clone()).or_default().extend(v.iter().cloned());
+            let users = self.sa_users.entry(k.clone()).or_default();
+            for (owner, app) in v {
+                users.entry(owner.clone()).or_insert_with(|| app.clone());
+            }
         }
         for b in &other.bindings {
             if !self
@@ -243,14 +247,22 @@ impl ManifestSet {
             .map(|(_, v)| *v)
     }
 
-    /// Workloads (other than `owner`) running as the same service account.
-    pub fn other_sa_users(&self, ns: &Option<String>, sa: &str, owner: &str) -> Vec<String> {
+    /// Unrelated workloads (other than `owner`, and not of the same application `app`)
+    /// running as the same service account.
+    pub fn other_sa_users(
+        &self,
+        ns: &Option<String>,
+        sa: &str,
+        owner: &str,
+        app: &Option<String>,
+    ) -> Vec<String> {
         let mut out: BTreeSet<String> = BTreeSet::new();
         for ((n, name), users) in &self.sa_users {
             if name == sa && ns_match(n, ns) {
-                for u in users {
+                for (u, their_app) in users {
                     let bare = u.split_once('#').map_or(u.as_str(), |(_, o)| o);
-                    if !u.ends_with(&format!("#{owner}")) {
+                    let related = app.is_some() && their_app == app;
+                    if !u.ends_with(&format!("#{owner}")) && !related {
                         out.insert(bare.to_string());
                     }
                 }

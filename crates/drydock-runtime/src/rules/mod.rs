@@ -160,7 +160,10 @@ pub const RULES: &[(&RuleMeta, Check)] = &[
         &rt023_restart_without_limit::META,
         rt023_restart_without_limit::check,
     ),
-    (&rt024_image_pull_policy::META, rt024_image_pull_policy::check),
+    (
+        &rt024_image_pull_policy::META,
+        rt024_image_pull_policy::check,
+    ),
     (
         &rt025_service_account_not_dedicated::META,
         rt025_service_account_not_dedicated::check,

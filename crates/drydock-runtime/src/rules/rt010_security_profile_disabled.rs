@@ -49,11 +49,7 @@ security_opt: ["seccomp:./seccomp-allow-perf.json", "no-new-privileges:true"]
         "CIS Docker Benchmark 5.1, 5.2, 5.21",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &[
-        "checkov:CKV_K8S_31",
-        "trivy:KSV030",
-        "trivy:KSV104",
-    ],
+    equivalents: &["checkov:CKV_K8S_31", "trivy:KSV030", "trivy:KSV104"],
     default_enabled: true,
 };
 

@@ -70,8 +70,13 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
             out.push(cx.finding(&META, w, &w.at, msg).with_fix(fix));
         }
         Some(Some(t)) if t.v => out.push(
-            cx.finding(&META, w, &t.at, "`automountServiceAccountToken: true` mounts the API token")
-                .with_fix(fix),
+            cx.finding(
+                &META,
+                w,
+                &t.at,
+                "`automountServiceAccountToken: true` mounts the API token",
+            )
+            .with_fix(fix),
         ),
         _ => {}
     }

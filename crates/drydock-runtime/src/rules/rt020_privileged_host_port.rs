@@ -49,7 +49,9 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                     &p.at,
                     format!("publishes privileged host port {}", p.v),
                 )
-                .with_fix("Publish a host port of 1024 or above and front it with a proxy or Service"),
+                .with_fix(
+                    "Publish a host port of 1024 or above and front it with a proxy or Service",
+                ),
             );
         }
     }

@@ -54,7 +54,10 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                 &META,
                 w,
                 &p.at,
-                format!("mount uses `{}` propagation: its mounts reach the host", p.v),
+                format!(
+                    "mount uses `{}` propagation: its mounts reach the host",
+                    p.v
+                ),
             )
             .with_fix("Use the default private propagation, or HostToContainer / rslave"),
         );

@@ -67,6 +67,12 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
             })
             .unwrap_or_default();
         if !others.is_empty() {
+            let n = others.len();
+            let mut others = others;
+            if n > 3 {
+                others.truncate(3);
+                others.push(format!("and {} more", n - 3));
+            }
             out.push(
                 cx.finding(
                     &META,
@@ -87,7 +93,10 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                 &META,
                 w,
                 &v.at,
-                format!("`volumes_from: {}` mounts every volume of another container", v.v),
+                format!(
+                    "`volumes_from: {}` mounts every volume of another container",
+                    v.v
+                ),
             )
             .with_fix("List the volumes needed explicitly, read-only where possible"),
         );

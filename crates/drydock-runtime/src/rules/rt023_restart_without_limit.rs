@@ -48,13 +48,14 @@ restart: "on-failure:5"
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     let fix = "Use `restart: on-failure:5` (or `deploy.restart_policy.max_attempts`)";
     if let Some(r) = &w.restart {
-        let (policy, count) = r
-            .v
-            .split_once(':')
-            .map_or((r.v.as_str(), None), |(p, c)| (p, Some(c)));
+        let (policy, count) =
+            r.v.split_once(':')
+                .map_or((r.v.as_str(), None), |(p, c)| (p, Some(c)));
         let unlimited = match policy.trim() {
             "always" | "unless-stopped" => true,
-            "on-failure" => count.and_then(|c| c.trim().parse::<u32>().ok()).is_none_or(|n| n == 0),
+            "on-failure" => count
+                .and_then(|c| c.trim().parse::<u32>().ok())
+                .is_none_or(|n| n == 0),
             _ => false,
         };
         if unlimited {

@@ -18,8 +18,10 @@ Either way, compromising one workload gives the API rights meant for others, and
 RoleBinding added for one of them silently extends to all.
 
 Reported once per workload (Deployment, Job, Pod…): when `serviceAccountName` is unset or
-`default`, and when another workload in the same file or scanned set runs as the same
-named account. Argo workflow pods and Jobs are included; ephemeral containers are not.
+`default`, and when another, unrelated workload in the same file or scanned set runs as
+the same named account. Workloads of one application (same `app.kubernetes.io/name` and
+`/component`, or `app` / `k8s-app` label) are related: an operator's install and upgrade
+Jobs may share an account. Argo workflow pods and Jobs are included; ephemeral containers are not.
 
 ## How to fix
 Create one ServiceAccount per workload, with `automountServiceAccountToken: false` unless
@@ -69,7 +71,7 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                 .with_fix(fix),
         ),
         Some(sa) => {
-            let others = cx.set.other_sa_users(&k.namespace, &sa.v, &k.owner);
+            let others = cx.set.other_sa_users(&k.namespace, &sa.v, &k.owner, &k.app);
             if !others.is_empty() {
                 out.push(
                     cx.finding(

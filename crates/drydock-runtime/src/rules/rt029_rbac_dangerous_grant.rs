@@ -85,8 +85,7 @@ fn dangers(verbs: &[String], resources: &[String], named: bool) -> Vec<String> {
             out.push(format!("`{sub}` (run commands in pods)"));
         }
     }
-    if any_of(resources, &["secrets"]) && !named && any_of(verbs, &["get", "list", "watch", "*"])
-    {
+    if any_of(resources, &["secrets"]) && !named && any_of(verbs, &["get", "list", "watch", "*"]) {
         out.push("reading `secrets`".to_string());
     }
     for v in ["escalate", "bind", "impersonate"] {
@@ -162,6 +161,9 @@ mod tests {
         assert!(dangers(&v(&["get"]), &v(&["secrets"]), true).is_empty());
         assert_eq!(dangers(&v(&["create"]), &v(&["pods/exec"]), false).len(), 1);
         assert_eq!(dangers(&v(&["*"]), &v(&["*"]), false).len(), 1);
-        assert_eq!(dangers(&v(&["bind", "escalate"]), &v(&["roles"]), false).len(), 2);
+        assert_eq!(
+            dangers(&v(&["bind", "escalate"]), &v(&["roles"]), false).len(),
+            2
+        );
     }
 }
