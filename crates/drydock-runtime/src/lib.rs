@@ -179,7 +179,7 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
         return None;
     }
     // Helm/Go templates are not YAML until rendered.
-    if text.contains("{{") && text.contains("}}") {
+    if is_go_template(text) {
         return None;
     }
     let keys = top_level_keys(text);
@@ -234,6 +234,179 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
         }
     }
     None
+}
+
+/// A Helm chart template or other Go-templated YAML: template actions on their own line
+/// (`{{- if … }}`) or as unquoted values (`name: {{ .Release.Name }}`). A `{{…}}` inside a
+/// quoted string (`test: ["CMD", "docker", "inspect", "-f", "{{.State.Status}}"]`) is data.
+pub fn is_go_template(text: &str) -> bool {
+    if !text.contains("{{") {
+        return false;
+    }
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        let t = t.strip_prefix("- ").unwrap_or(t);
+        t.starts_with("{{")
+            || l.contains(": {{")
+            || l.contains(":{{")
+            || l.contains("{{ .Values")
+            || l.contains("{{ .Release")
+            || l.contains("{{- ")
+            || l.contains("{{ include ")
+            || l.contains("{{ template ")
+    })
+}
+
+/// The one line for a structured file drydock does not review.
+pub const NOT_SUPPORTED: &str =
+    "not a Dockerfile, Compose file, Kubernetes manifest or docker inspect output";
+
+/// What a file is by its content alone (no name): `docker inspect` JSON (objects with
+/// `Config` and `HostConfig`), a Kubernetes manifest (a document with string `apiVersion`
+/// and `kind`), a Compose file (`services` mapping of mappings). `None` for anything else.
+pub fn detect_kind(bytes: &[u8]) -> Option<RuntimeKind> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.trim_start_matches('\u{feff}');
+    let t = text.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
+            let first = match &v {
+                serde_json::Value::Array(a) => a.first().cloned().unwrap_or_default(),
+                other => other.clone(),
+            };
+            if first.get("HostConfig").is_some_and(|h| h.is_object())
+                && first.get("Config").is_some()
+            {
+                return Some(RuntimeKind::InspectJson);
+            }
+        }
+    }
+    if is_go_template(text) {
+        return None;
+    }
+    let docs = yaml::parse_stream(text, 0).ok()?;
+    let is_k8s = |d: &yaml::Node| {
+        d.get("apiVersion").and_then(yaml::Node::as_str).is_some()
+            && d.get("kind").and_then(yaml::Node::as_str).is_some()
+    };
+    if docs.iter().any(is_k8s) {
+        return Some(RuntimeKind::Kubernetes);
+    }
+    let is_compose = |d: &yaml::Node| {
+        d.get("services")
+            .is_some_and(|s| s.is_map() && s.map().iter().all(|(_, v)| v.is_map() || v.is_null()))
+            && !d.get("jobs").is_some_and(|j| j.is_map())
+    };
+    docs.iter().any(is_compose).then_some(RuntimeKind::Compose)
+}
+
+/// Kubernetes-shaped files that configure a component rather than declare API objects:
+/// kubelet/kube-proxy/scheduler configs (`*.config.k8s.io`), kubeadm, audit policies,
+/// kubeconfig (`kind: Config`). Nothing runs from them; reviewing would find nothing.
+fn only_component_configs(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let Ok(docs) = yaml::parse_stream(text.trim_start_matches('\u{feff}'), 0) else {
+        return false;
+    };
+    let mut any = false;
+    for d in &docs {
+        let (Some(api), Some(kind)) = (
+            d.get("apiVersion").and_then(yaml::Node::as_str),
+            d.get("kind").and_then(yaml::Node::as_str),
+        ) else {
+            continue;
+        };
+        let group = api.split('/').next().unwrap_or("");
+        let config = group.ends_with(".config.k8s.io")
+            || matches!(
+                group,
+                "kubeadm.k8s.io" | "audit.k8s.io" | "client.authentication.k8s.io"
+            )
+            || (api == "v1" && kind == "Config");
+        if !config {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// What a file named on the command line is, for the CLI's target classification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContentKind {
+    Runtime(RuntimeKind),
+    /// Not claimed as a runtime configuration: let the Dockerfile reader have it.
+    Dockerfile,
+    /// Structured data (JSON/YAML) of another kind, or a Go template: refuse with this
+    /// one-line reason.
+    Unsupported(String),
+}
+
+/// Dockerfile instructions (a Dockerfile's first instruction line starts with one).
+const INSTRUCTIONS: &[&str] = &[
+    "FROM",
+    "ARG",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "MAINTAINER",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "SHELL",
+];
+
+/// Classify a file by name and content: a runtime configuration, a Dockerfile (the first
+/// instruction line starts with a Dockerfile keyword, or the content is not structured
+/// data), or structured data of another kind (kubelet or CNI config, package.json…).
+pub fn classify_content(path: &Path, bytes: &[u8]) -> ContentKind {
+    if let Some(k) = is_runtime_file(path, bytes).or_else(|| detect_kind(bytes)) {
+        if k == RuntimeKind::Kubernetes && only_component_configs(bytes) {
+            return ContentKind::Unsupported(NOT_SUPPORTED.into());
+        }
+        return ContentKind::Runtime(k);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    if let Some(l) = first {
+        let word = l.split_whitespace().next().unwrap_or("");
+        if INSTRUCTIONS.iter().any(|i| i.eq_ignore_ascii_case(word)) {
+            return ContentKind::Dockerfile;
+        }
+    }
+    if is_go_template(text) {
+        return ContentKind::Unsupported(
+            "a Helm/Go template (`{{ … }}`): render it first (`helm template …`) and scan the output"
+                .into(),
+        );
+    }
+    let t = text.trim_start();
+    let json = (t.starts_with('{') || t.starts_with('['))
+        && serde_json::from_str::<serde_json::Value>(t).is_ok();
+    let yaml = yaml::parse_stream(text, 0)
+        .is_ok_and(|d| d.iter().any(|n| n.is_map() || !n.seq().is_empty()));
+    if json || yaml {
+        ContentKind::Unsupported(NOT_SUPPORTED.into())
+    } else {
+        ContentKind::Dockerfile
+    }
 }
 
 /// Directories never worth descending into.
@@ -388,18 +561,14 @@ pub fn review_file(
             ),
         });
     }
-    let kind = match is_runtime_file(path, bytes) {
+    let kind = match is_runtime_file(path, bytes).or_else(|| detect_kind(bytes)) {
         Some(k) => k,
         None => {
-            // Named by the user but not recognised: decide from the content.
-            let t = String::from_utf8_lossy(bytes);
-            if t.trim_start().starts_with(['{', '[']) && t.contains("HostConfig") {
-                RuntimeKind::InspectJson
-            } else if t.contains("apiVersion") {
-                RuntimeKind::Kubernetes
-            } else {
-                RuntimeKind::Compose
-            }
+            let msg = match classify_content(path, bytes) {
+                ContentKind::Unsupported(m) => m,
+                _ => NOT_SUPPORTED.to_string(),
+            };
+            return Err(RuntimeError::Input { path: display, msg });
         }
     };
     if kind == RuntimeKind::InspectJson {
