@@ -214,3 +214,106 @@ mod tests {
         assert_eq!(foreign_tool("DF001"), None);
     }
 }
+
+/// The parts of a Hadolint configuration (`.hadolint.yaml`) drydock honours when no
+/// drydock configuration exists, so a project migrating from Hadolint keeps its decisions.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub struct HadolintConfig {
+    /// Rule codes to ignore (`DL3008`, `SC2086`).
+    #[serde(default)]
+    pub ignored: Vec<String>,
+    /// Registries base images may come from (Hadolint's DL3026).
+    #[serde(default, alias = "trustedRegistries")]
+    pub trusted_registries: Vec<String>,
+    /// Severity overrides: `error`/`warning`/`info`/`style` → list of codes.
+    #[serde(default)]
+    pub r#override: HadolintOverride,
+    /// `error`, `warning`, `info`, `style`, `ignore`/`none`.
+    #[serde(default)]
+    pub failure_threshold: Option<String>,
+    /// Everything else (`label-schema`, `strict-labels`, `format`…) is read and not used.
+    #[serde(flatten)]
+    pub other: std::collections::BTreeMap<String, serde_yaml_ng::Value>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct HadolintOverride {
+    #[serde(default)]
+    pub error: Vec<String>,
+    #[serde(default)]
+    pub warning: Vec<String>,
+    #[serde(default)]
+    pub info: Vec<String>,
+    #[serde(default)]
+    pub style: Vec<String>,
+}
+
+impl HadolintConfig {
+    pub fn parse(text: &str) -> Result<HadolintConfig, String> {
+        if text.trim().is_empty() {
+            return Ok(HadolintConfig::default());
+        }
+        serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
+            Some(l) => format!("line {}: {e}", l.line()),
+            None => e.to_string(),
+        })
+    }
+
+    /// Hadolint's severity names on drydock's scale (`ignore`/`none` → `None`).
+    pub fn severity(name: &str) -> Option<crate::Severity> {
+        use crate::Severity::*;
+        match name.trim().to_ascii_lowercase().as_str() {
+            "error" => Some(High),
+            "warning" => Some(Medium),
+            "info" => Some(Low),
+            "style" => Some(Info),
+            _ => None,
+        }
+    }
+
+    /// `(code, severity)` of every override.
+    pub fn overrides(&self) -> Vec<(String, crate::Severity)> {
+        let o = &self.r#override;
+        [
+            ("error", &o.error),
+            ("warning", &o.warning),
+            ("info", &o.info),
+            ("style", &o.style),
+        ]
+        .into_iter()
+        .flat_map(|(sev, ids)| {
+            let s = Self::severity(sev).expect("known names");
+            ids.iter().map(move |id| (id.clone(), s))
+        })
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod hadolint_tests {
+    use super::*;
+
+    #[test]
+    fn reads_hadolint_config() {
+        let c = HadolintConfig::parse(
+            "ignored:\n  - DL3008\n  - SC2086\ntrustedRegistries:\n  - docker.io\n  - my.registry:5000\noverride:\n  error: [DL3001]\n  info: [DL3032]\nfailure-threshold: warning\nlabel-schema:\n  author: text\n",
+        )
+        .unwrap();
+        assert_eq!(c.ignored, vec!["DL3008", "SC2086"]);
+        assert_eq!(c.trusted_registries.len(), 2);
+        assert_eq!(
+            c.overrides(),
+            vec![
+                ("DL3001".to_string(), crate::Severity::High),
+                ("DL3032".to_string(), crate::Severity::Low)
+            ]
+        );
+        assert_eq!(c.failure_threshold.as_deref(), Some("warning"));
+        assert!(HadolintConfig::parse("ignored: DL3008\n").is_err());
+        assert_eq!(
+            HadolintConfig::parse("").unwrap(),
+            HadolintConfig::default()
+        );
+    }
+}
