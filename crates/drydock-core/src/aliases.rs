@@ -317,3 +317,23 @@ mod hadolint_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod doc_tests {
+    #[test]
+    fn migration_doc_lists_every_missing_check() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/migration.md"
+        ))
+        .expect("docs/migration.md");
+        for m in super::missing_checks() {
+            for id in &m.ids {
+                assert!(
+                    doc.contains(&format!("`{id}`")),
+                    "docs/migration.md does not list {id} (regenerate its table from data/foreign-missing.yaml)"
+                );
+            }
+        }
+    }
+}
