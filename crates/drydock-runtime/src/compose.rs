@@ -570,7 +570,12 @@ pub fn service_workload(key: &Node, svc: &Node, binds: &BTreeMap<String, String>
                         .map(str::to_string);
                     let m = if ty == "bind" || (src.starts_with('/') && ty != "volume") {
                         Some(Mount {
-                            host: norm_path(src),
+                            // relative sources stay relative, as in the short syntax
+                            host: if src.starts_with('/') {
+                                norm_path(src)
+                            } else {
+                                src.to_string()
+                            },
                             target,
                             read_only,
                         })
@@ -589,6 +594,13 @@ pub fn service_workload(key: &Node, svc: &Node, binds: &BTreeMap<String, String>
                 }
                 _ => (None, None, None),
             };
+            // A host directory bind-mounted by several services is shared like a volume.
+            let named = named.or_else(|| {
+                let m = m.as_ref()?;
+                crate::rules::rt007_runtime_socket::runtime_socket(&m.host)
+                    .is_none()
+                    .then(|| (m.host.trim_end_matches('/').to_string(), m.read_only))
+            });
             if let Some(m) = m {
                 w.mounts.push(sp(m, At::node(v)));
             }

@@ -186,7 +186,7 @@ pub struct Workload {
     pub healthcheck: bool,
     /// Mounts with shared propagation (`shared`/`rshared`, `Bidirectional`): the mode at it.
     pub shared_propagation: Vec<Sp<String>>,
-    /// Compose named volumes (`volumes:` top-level names) mounted: `(name, read_only)`.
+    /// Compose named volumes and bind-mounted host paths: `(name or host path, read_only)`.
     pub named_volumes: Vec<Sp<(String, bool)>>,
     /// Compose `volumes_from` entries.
     pub volumes_from: Vec<Sp<String>>,

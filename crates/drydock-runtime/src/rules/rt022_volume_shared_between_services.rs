@@ -7,18 +7,22 @@ pub const META: RuleMeta = RuleMeta {
     name: "volume-shared-between-services",
     target: Target::Runtime,
     category: Category::Runtime,
-    severity: Severity::Low,
+    severity: Severity::Info,
     title: "Writable volume shared between services",
     explanation: r##"## Why is this bad?
-A named volume mounted read-write by two services, or `volumes_from` (which mounts every
-volume of another container), is a channel between containers that were meant to be
+A named volume or host directory mounted read-write by two services, or `volumes_from`
+(which mounts every volume of another container), is a channel between containers that were meant to be
 isolated: a compromised service can plant files (scripts, configuration, uploaded
 content) that the other one executes or serves.
 
-Reported for a service that mounts a named volume read-write while another service of
-the file also mounts it read-write, and for every `volumes_from`. One writer and readers
+Reported for a service that mounts a named volume or a host path (`./logic:/app`)
+read-write while another service of the file also mounts it read-write (runtime sockets are
+RT007's), and for every `volumes_from`. One writer and readers
 that mount it read-only (`:ro`, `read_only: true`) is the recommended way to share and is
 not reported.
+
+Severity info: sharing is often the design (a web server serving what the application
+writes); the finding makes the channel visible for review.
 
 ## How to fix
 Mount the volume read-only in the services that only read it; share data through an API
@@ -79,7 +83,7 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                     w,
                     &v.at,
                     format!(
-                        "mounts volume `{name}` read-write; another service writes it too: {}",
+                        "mounts `{name}` read-write; another service writes it too: {}",
                         others.join(", ")
                     ),
                 )
