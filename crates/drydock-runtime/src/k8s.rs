@@ -228,6 +228,9 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
                 w.container = format!("{who}/{cname}");
                 container(&mut w, c, spec, psc, annotations, cname);
                 if let Some(k) = w.k8s.as_mut() {
+                    k.skips.extend(crate::suppress::checkov_skips(
+                        doc.path(&["metadata", "annotations"]),
+                    ));
                     k.app = app_of(doc, tpl);
                     k.owner_kind = kind.to_string();
                     k.owner = who.clone();
@@ -366,6 +369,7 @@ fn container(
         proc_mount: str_key(csc, "procMount"),
         seccomp: seccomp.map(|(t, at)| sp(t, at)),
         apparmor: apparmor.map(|(t, at)| sp(t, at)),
+        skips: crate::suppress::checkov_skips(ann),
     });
     // SELinux type `spc_t` ("super privileged container") is unconfined.
     let selinux = |sc: Option<&Node>| -> Option<(String, At)> {

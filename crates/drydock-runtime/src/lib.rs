@@ -22,6 +22,7 @@ mod k8s;
 pub mod model;
 pub mod rules;
 pub mod set;
+pub mod suppress;
 pub mod yaml;
 
 pub use compose::interpolate;
@@ -86,6 +87,8 @@ pub struct ImageUse {
 pub struct RuntimeReview {
     pub findings: Vec<Finding>,
     pub images: Vec<ImageUse>,
+    /// `path:line: …` notes for the user (unknown ids in ignore comments).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -476,7 +479,15 @@ fn run_rules(
     let cx = rules::Cx { files, opts, set };
     let mut out = Vec::new();
     for w in workloads {
-        for (_, check) in rules::RULES {
+        let skips = w.k8s.as_ref().map_or(&[][..], |k| k.skips.as_slice());
+        for (meta, check) in rules::RULES {
+            // Checkov's `checkov.io/skipN` annotation skips a check for the whole object.
+            if skips
+                .iter()
+                .any(|s| suppress::id_matches(s, meta.id, Some(meta)))
+            {
+                continue;
+            }
             check(w, &cx, &mut out);
         }
     }
@@ -586,6 +597,7 @@ pub fn review_file(
                 &ManifestSet::default(),
             ),
             images: images_of(&ws, &[display], opts),
+            warnings: Vec::new(),
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| RuntimeError::Input {
@@ -649,9 +661,30 @@ pub fn review_file(
     if let Some(other) = &opts.manifest_set {
         set.merge_from(other);
     }
+    let mut findings = run_rules(&workloads, &files, opts, &set);
+    let sup = suppress::Suppressions::from_text(text);
+    let metas = rules::rule_metas();
+    if !sup.is_empty() {
+        findings.retain(|f| {
+            // comments of this file apply to findings in it (not to `extends` bases)
+            let here = matches!(&f.location, Location::Source(s) if s.path == display);
+            let meta = metas.iter().copied().find(|m| m.id == f.rule);
+            !(here || matches!(&f.location, Location::Container { .. })) || !sup.suppresses(f, meta)
+        });
+    }
+    let warnings = sup
+        .unknown_ids(&metas)
+        .into_iter()
+        .map(|(line, id)| {
+            format!(
+                "{display}:{line}: unknown rule `{id}` in an ignore comment (see `drydock rules`)"
+            )
+        })
+        .collect();
     Ok(RuntimeReview {
-        findings: run_rules(&workloads, &files, opts, &set),
+        findings,
         images: images_of(&workloads, &files, opts),
+        warnings,
     })
 }
 

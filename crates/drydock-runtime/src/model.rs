@@ -136,6 +136,8 @@ pub struct K8sFacts {
     pub seccomp: Option<Sp<String>>,
     /// The effective AppArmor profile type / annotation value.
     pub apparmor: Option<Sp<String>>,
+    /// Checkov skip annotations of the object or its pod template (`CKV_K8S_20`).
+    pub skips: Vec<String>,
 }
 
 /// One container as it will run.

@@ -191,3 +191,42 @@ fn service_accounts_and_bindings_count_across_the_scanned_set() {
     let f = review_file(Path::new("deploy.yaml"), over.as_bytes(), &opts).unwrap();
     assert!(f.findings.iter().any(|x| x.rule == "RT018"));
 }
+
+#[test]
+fn inline_ignores_and_checkov_skips() {
+    let p =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/k8s/suppressed.neg.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let rules = |t: &str| -> Vec<String> {
+        let mut v: Vec<String> = review_file(&p, t.as_bytes(), &RuntimeOptions::default())
+            .unwrap()
+            .findings
+            .into_iter()
+            .map(|f| f.rule)
+            .filter(|r| ["RT001", "RT009", "RT013", "RT017", "RT026"].contains(&r.as_str()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    assert!(rules(&text).is_empty());
+    // without the comments and annotations every one of them fires
+    let bare: String = text
+        .lines()
+        .filter(|l| !l.contains("checkov.io") && !l.trim_start().starts_with("# drydock"))
+        .map(|l| l.split(" # drydock").next().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(rules(&bare), ["RT001", "RT009", "RT013", "RT017", "RT026"]);
+    // unknown ids are reported, known foreign ids without a rule are not
+    let r = review_file(
+        Path::new("c.yaml"),
+        b"services:\n  a:\n    image: x:1 # drydock ignore=RT999,KSV002\n",
+        &RuntimeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        r.warnings,
+        ["c.yaml:3: unknown rule `RT999` in an ignore comment (see `drydock rules`)"]
+    );
+}

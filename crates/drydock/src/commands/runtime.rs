@@ -63,6 +63,9 @@ pub fn scan_runtime_file(path: &Path, args: &ScanArgs, env: &ScanEnv, outcome: &
             return;
         }
     };
+    for w in &review.warnings {
+        diag!("drydock: warning: {w}");
+    }
     let mut findings = review.findings;
     if args.scan_images && !review.images.is_empty() {
         // Joined view: learn each image's configured user, then review again with it.
