@@ -81,7 +81,7 @@ fn dangers(verbs: &[String], resources: &[String], named: bool) -> Vec<String> {
         out.push(format!("{} on all resources (`*`)", verbs.join(", ")));
     }
     for sub in ["pods/exec", "pods/attach"] {
-        if any_of(resources, &[sub]) && any_of(verbs, &["create", "get", "*"]) {
+        if any_of(resources, &[sub, "pods/*"]) && any_of(verbs, &["create", "get", "*"]) {
             out.push(format!("`{sub}` (run commands in pods)"));
         }
     }
@@ -160,6 +160,7 @@ mod tests {
         assert_eq!(dangers(&v(&["get"]), &v(&["secrets"]), false).len(), 1);
         assert!(dangers(&v(&["get"]), &v(&["secrets"]), true).is_empty());
         assert_eq!(dangers(&v(&["create"]), &v(&["pods/exec"]), false).len(), 1);
+        assert_eq!(dangers(&v(&["create"]), &v(&["pods/*"]), false).len(), 2);
         assert_eq!(dangers(&v(&["*"]), &v(&["*"]), false).len(), 1);
         assert_eq!(
             dangers(&v(&["bind", "escalate"]), &v(&["roles"]), false).len(),
