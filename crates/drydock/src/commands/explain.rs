@@ -27,7 +27,7 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         None if drydock_core::aliases::missing(&args.rule).is_some() => {
             let m = drydock_core::aliases::missing(&args.rule).unwrap();
             out!(
-                "{} ({} — {}): no equivalent in drydock, because {}\n",
+                "{} ({} — {}): no equivalent in drydock, on purpose. {}\n",
                 args.rule,
                 m.tool,
                 m.title,
