@@ -31,7 +31,10 @@ fn explain_answers_for_foreign_ids() {
     let out = drydock().args(["explain", "DL3059"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("no equivalent in drydock, on purpose."), "{text}");
+    assert!(
+        text.contains("no equivalent in drydock, on purpose."),
+        "{text}"
+    );
     let out = drydock().args(["explain", "DL9999"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("hadolint check"));
