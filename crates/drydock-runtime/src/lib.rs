@@ -240,24 +240,48 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
 }
 
 /// A Helm chart template or other Go-templated YAML: template actions on their own line
-/// (`{{- if … }}`) or as unquoted values (`name: {{ .Release.Name }}`). A `{{…}}` inside a
-/// quoted string (`test: ["CMD", "docker", "inspect", "-f", "{{.State.Status}}"]`) is data.
+/// (`{{- if … }}`), as unquoted values (`name: {{ .Release.Name }}`), or Helm's `.Values` /
+/// `.Release`. A `{{…}}` inside a quoted string (`test: ["CMD", "docker", "inspect", "-f",
+/// "{{.State.Status}}"]`) or a block scalar (an Alertmanager template in a ConfigMap) is data.
 pub fn is_go_template(text: &str) -> bool {
     if !text.contains("{{") {
         return false;
     }
-    text.lines().any(|l| {
+    let mut block: Option<usize> = None;
+    for l in text.lines() {
         let t = l.trim_start();
-        let t = t.strip_prefix("- ").unwrap_or(t);
-        t.starts_with("{{")
+        let indent = l.len() - t.len();
+        if let Some(b) = block {
+            if t.is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let item = t.strip_prefix("- ").unwrap_or(t);
+        if item.starts_with("{{")
             || l.contains(": {{")
-            || l.contains(":{{")
             || l.contains("{{ .Values")
             || l.contains("{{ .Release")
-            || l.contains("{{- ")
+            || l.contains("{{- include ")
             || l.contains("{{ include ")
-            || l.contains("{{ template ")
-    })
+        {
+            return true;
+        }
+        // `key: |`, `key: >-`, `- |`: the lines below, indented deeper, are text
+        let end = t.trim_end();
+        let indicator = end.rsplit([' ', ':']).next().unwrap_or("");
+        if !indicator.is_empty()
+            && indicator.len() <= 3
+            && (indicator.starts_with('|') || indicator.starts_with('>'))
+            && indicator[1..]
+                .chars()
+                .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit())
+            && (end.contains(':') || end.starts_with('-'))
+        {
+            block = Some(indent);
+        }
+    }
+    false
 }
 
 /// The one line for a structured file drydock does not review.

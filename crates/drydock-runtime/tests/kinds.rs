@@ -91,6 +91,19 @@ fn helm_templates_are_skipped_with_a_clear_line() {
     .unwrap_err()
     .to_string();
     assert!(!e.contains('\n') && e.contains("Helm"), "{e}");
+    // Go templates in a ConfigMap's block scalar are data
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: am}\ndata:\n  slack.tmpl: |\n    {{ define \"slack.title\" }}\n    {{- range .Alerts }}{{ .Labels.alertname }}{{ end }}\n    {{ end }}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: x:1\n      securityContext: {privileged: true}\n";
+    assert_eq!(
+        classify("alertmanager.yaml", cm),
+        ContentKind::Runtime(RuntimeKind::Kubernetes)
+    );
+    let r = review_file(
+        Path::new("alertmanager.yaml"),
+        cm.as_bytes(),
+        &RuntimeOptions::default(),
+    )
+    .unwrap();
+    assert!(r.findings.iter().any(|f| f.rule == "RT001"));
     // Go templates inside quoted Compose values are data, not a template file
     let c = "services:\n  db:\n    image: pg:16\n    healthcheck:\n      test: [\"CMD\", \"docker\", \"inspect\", \"-f\", \"{{.State.Status}}\"]\n";
     assert_eq!(
