@@ -7,10 +7,13 @@
 #   scripts/runtime-corpus.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d ../shared/corpus/compose ]; then
-  echo "!!! ../shared/corpus not found: runtime corpus NOT checked" >&2
+corpus="${DRYDOCK_CORPUS:-../shared/corpus}"
+if [ ! -d "$corpus/compose" ]; then
+  echo "!!! $corpus not found (set DRYDOCK_CORPUS): runtime corpus NOT checked" >&2
   exit 0
 fi
+DRYDOCK_CORPUS="$(cd "$corpus" && pwd)"
+export DRYDOCK_CORPUS
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/drydock/target}"
 out=$(cargo test --quiet -p drydock-runtime --test corpus -- --nocapture --test-threads=1 2>&1) || {
   echo "$out"

@@ -4,6 +4,7 @@
 //! Analyzers (Dockerfile, image, runtime, vulnerabilities) depend on this crate only; the
 //! reporters render `Finding`s without knowing who produced them.
 
+pub mod aliases;
 pub mod eol;
 pub mod finding;
 pub mod imageref;

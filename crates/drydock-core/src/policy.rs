@@ -20,6 +20,10 @@ impl RuleSelector {
         if s.eq_ignore_ascii_case(rule.id) || s == rule.name {
             return Some(1000);
         }
+        // A foreign id (`DL3008`, `KSV001`, `CKV_K8S_20`) names the rules listing it.
+        if crate::aliases::is_alias_of(s, rule) {
+            return Some(999);
+        }
         if s == rule.category.as_str() {
             return Some(1);
         }
@@ -86,7 +90,14 @@ impl Policy {
             .into_iter()
             .filter(|f| lookup(&f.rule).is_none_or(|m| self.is_enabled(m)))
             .map(|mut f| {
-                if let Some(s) = self.severity_overrides.get(&f.rule) {
+                let foreign = || {
+                    let m = lookup(&f.rule)?;
+                    self.severity_overrides
+                        .iter()
+                        .find(|(k, _)| crate::aliases::is_alias_of(k, m))
+                        .map(|(_, s)| s)
+                };
+                if let Some(s) = self.severity_overrides.get(&f.rule).or_else(foreign) {
                     f.severity = *s;
                 }
                 f
@@ -153,5 +164,27 @@ mod tests {
             ..Policy::default()
         };
         assert!(!p.is_enabled(&R));
+    }
+
+    #[test]
+    fn foreign_ids_select_and_ignore() {
+        const H: RuleMeta = RuleMeta {
+            equivalents: &["hadolint:DL3002", "trivy:DS002"],
+            ..R
+        };
+        let p = Policy {
+            ignore: sel(&["DL3002"]),
+            ..Policy::default()
+        };
+        assert!(!p.is_enabled(&H));
+        assert!(p.is_enabled(&R), "a rule without that equivalent stays on");
+        let p = Policy {
+            ignore: sel(&["DF"]),
+            select: sel(&["AVD-DS-0002"]),
+            ..Policy::default()
+        };
+        assert!(p.is_enabled(&H), "foreign id beats a prefix");
+        assert!(RuleSelector("DS002".into()).matches_any_rule(&[H]));
+        assert!(!RuleSelector("DS003".into()).matches_any_rule(&[H]));
     }
 }

@@ -143,6 +143,11 @@ pub fn scan_dockerfile(
     dedupe_secrets(&mut findings);
 
     let sup = Suppressions::from_dockerfile(&df);
+    for (line, id) in sup.unknown_ids(&crate::rules::rule_metas()) {
+        warnings.push(format!(
+            "{display}:{line}: unknown rule `{id}` in an ignore comment (see `drydock rules`)"
+        ));
+    }
     let before = findings.len();
     if !sup.is_empty() {
         findings.retain(|f| !sup.suppresses(f, crate::rules::find_rule(&f.rule)));

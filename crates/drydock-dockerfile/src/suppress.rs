@@ -4,8 +4,8 @@
 //! # drydock ignore=DF014,DF033      (or: # drydock ignore DF014)
 //! RUN …                             ← applies to the instruction right below the comment block
 //! # drydock global ignore=DF051     ← anywhere: the whole file
-//! # hadolint ignore=DL3008          ← Hadolint ids work too, mapped through rule equivalents
-//! ```
+//! # hadolint ignore=DL3008          ← foreign ids (Hadolint, Trivy DS…, Checkov CKV_DOCKER_…)
+//! ```                                  work too, mapped through rule equivalents
 //! Ids may also be rule names (`final-stage-root-user`).
 
 use drydock_core::{Finding, Location, RuleMeta};
@@ -26,14 +26,11 @@ impl Selector {
             Selector::Drydock(s) => {
                 s.eq_ignore_ascii_case(rule)
                     || s.eq_ignore_ascii_case("all")
-                    || meta.is_some_and(|m| m.name == s)
+                    || meta.is_some_and(|m| m.name == s || drydock_core::aliases::is_alias_of(s, m))
             }
-            Selector::Hadolint(code) => meta.is_some_and(|m| {
-                m.equivalents.iter().any(|e| {
-                    e.strip_prefix("hadolint:")
-                        .is_some_and(|c| c.eq_ignore_ascii_case(code))
-                })
-            }),
+            Selector::Hadolint(code) => {
+                meta.is_some_and(|m| drydock_core::aliases::is_alias_of(code, m))
+            }
         }
     }
 }
@@ -44,6 +41,8 @@ pub struct Suppressions {
     global: Vec<Selector>,
     /// `(first line, last line, selectors)` of each instruction with a comment block above.
     local: Vec<(usize, usize, Vec<Selector>)>,
+    /// Every id written in a suppression comment, with the comment's line.
+    ids: Vec<(usize, String)>,
 }
 
 impl Suppressions {
@@ -55,8 +54,14 @@ impl Suppressions {
         }
         let mut s = Suppressions::default();
         for c in &df.comments {
-            if let Some((true, sels)) = parse_comment(&c.text) {
-                s.global.extend(sels);
+            if let Some((global, sels)) = parse_comment(&c.text) {
+                s.ids.extend(sels.iter().map(|sel| {
+                    let (Selector::Drydock(id) | Selector::Hadolint(id)) = sel;
+                    (c.line, id.clone())
+                }));
+                if global {
+                    s.global.extend(sels);
+                }
             }
         }
         for ins in &df.instructions {
@@ -76,6 +81,25 @@ impl Suppressions {
             }
         }
         s
+    }
+
+    /// Ids in suppression comments that name no rule of `rules` (directly, by name or as a
+    /// foreign equivalent) and no deliberately missing foreign check: `(line, id)`, for a
+    /// warning like the command line gives.
+    pub fn unknown_ids(&self, rules: &[&RuleMeta]) -> Vec<(usize, String)> {
+        self.ids
+            .iter()
+            .filter(|(_, id)| {
+                !id.eq_ignore_ascii_case("all")
+                    && !rules.iter().any(|m| {
+                        m.id.eq_ignore_ascii_case(id)
+                            || m.name == id
+                            || drydock_core::aliases::is_alias_of(id, m)
+                    })
+                    && drydock_core::aliases::missing(id).is_none()
+            })
+            .cloned()
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -117,7 +141,9 @@ fn parse_comment(text: &str) -> Option<(bool, Vec<Selector>)> {
     let mut sels = Vec::new();
     for tok in rest.split([',', ' ', '\t']).filter(|t| !t.is_empty()) {
         let looks_like_id = tok.len() >= 3
-            && tok.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && tok
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':')
             && (tok.chars().any(|c| c.is_ascii_digit())
                 || tok.contains('-')
                 || tok.eq_ignore_ascii_case("all"));
@@ -166,5 +192,43 @@ mod tests {
         assert!(parse_comment("drydock is great").is_none());
         assert!(parse_comment("ignore=DF001").is_none());
         assert!(parse_comment("drydock ignore=").is_none());
+    }
+
+    #[test]
+    fn foreign_ids_and_unknown_ids() {
+        let df = crate::parser::parse_bytes(
+            b"FROM alpine:3.20\n# drydock ignore=CKV_DOCKER_3, DS002\n# hadolint ignore=DL3059,DL9999\n# drydock ignore=XX123\nUSER root\n",
+            "Dockerfile",
+        );
+        let sup = Suppressions::from_dockerfile(&df);
+        const M: RuleMeta = RuleMeta {
+            id: "DF001",
+            name: "final-stage-root-user",
+            target: drydock_core::rule::Target::Dockerfile,
+            category: drydock_core::Category::User,
+            severity: drydock_core::Severity::High,
+            title: "t",
+            explanation: "e",
+            references: &[],
+            equivalents: &["trivy:DS002", "checkov:CKV_DOCKER_3"],
+            default_enabled: true,
+        };
+        let f = Finding::from_rule(
+            &M,
+            "root",
+            Location::Source(drydock_core::SourceSpan {
+                path: "Dockerfile".into(),
+                start_line: 5,
+                end_line: 5,
+                start_column: 1,
+                end_column: 9,
+            }),
+        );
+        assert!(sup.suppresses(&f, Some(&M)), "Trivy/Checkov ids suppress");
+        // DL3059 is a deliberately missing Hadolint check: no warning; the others are unknown
+        assert_eq!(
+            sup.unknown_ids(&[&M]),
+            vec![(3, "DL9999".to_string()), (4, "XX123".to_string())]
+        );
     }
 }

@@ -376,6 +376,47 @@ fn parse_short_volume(s: &str) -> Option<Mount> {
     })
 }
 
+/// A named volume reference (not a path): Compose names start with a letter or digit.
+fn is_volume_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && !s.contains('/')
+        && !s.contains('$')
+}
+
+/// Host ports a `ports` entry publishes: short syntax `[ip:]host[-end]:container`, long
+/// syntax `published` (a number or a range). Ranges give their first port.
+fn published_ports(p: &Node) -> Vec<u32> {
+    let first = |s: &str| {
+        s.split('-')
+            .next()
+            .and_then(|x| x.trim().parse::<u32>().ok())
+    };
+    match &p.v {
+        Value::Scalar { text, .. } => {
+            let s = text.split('/').next().unwrap_or(text);
+            let rest = match s.strip_prefix('[') {
+                Some(r) => r
+                    .split_once(']')
+                    .map_or("", |(_, r)| r.trim_start_matches(':')),
+                None => s,
+            };
+            let parts: Vec<&str> = rest.split(':').collect();
+            match parts.len() {
+                2 => first(parts[0]).into_iter().collect(),
+                3 => first(parts[1]).into_iter().collect(),
+                _ => Vec::new(),
+            }
+        }
+        Value::Map(_) => p
+            .get("published")
+            .and_then(Node::as_str)
+            .and_then(first)
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn parse_short_port(s: &str) -> Option<Port> {
     let s = s.split('/').next().unwrap_or(s).trim();
     // IPv6 host IPs are written in brackets: `[::1]:8080:80`.
@@ -399,8 +440,36 @@ fn parse_short_port(s: &str) -> Option<Port> {
     })
 }
 
-/// Build the workload of one (already `extends`-resolved) service.
-pub fn service_workload(key: &Node, svc: &Node) -> Workload {
+/// Top-level named volumes that are host directories in disguise: the `local` driver with
+/// `driver_opts: {type: none, o: bind, device: /path}` mounts `/path` from the host.
+pub fn bind_volumes(doc: &Node) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in doc.get("volumes").map(Node::map).unwrap_or(&[]) {
+        let (Some(name), Some(opts)) = (k.as_str(), v.get("driver_opts")) else {
+            continue;
+        };
+        let driver = v.get("driver").and_then(Node::as_str).unwrap_or("local");
+        let o = opts.get("o").and_then(Node::as_str).unwrap_or("");
+        let device = opts.get("device").and_then(Node::as_str);
+        if driver == "local"
+            && o.split(',')
+                .any(|x| x.trim() == "bind" || x.trim() == "rbind")
+            && opts
+                .get("type")
+                .and_then(Node::as_str)
+                .is_none_or(|t| t == "none")
+        {
+            if let Some(d) = device.filter(|d| d.starts_with('/')) {
+                out.insert(name.to_string(), norm_path(d));
+            }
+        }
+    }
+    out
+}
+
+/// Build the workload of one (already `extends`-resolved) service; `binds` maps named
+/// volumes that are really host binds ([`bind_volumes`]) to their host path.
+pub fn service_workload(key: &Node, svc: &Node, binds: &BTreeMap<String, String>) -> Workload {
     let name = key.as_str().unwrap_or("?").to_string();
     let mut w = Workload::new(
         SourceKind::Compose,
@@ -463,38 +532,106 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
     }
     if let Some(vols) = svc.get("volumes") {
         for v in vols.seq() {
-            let m = match &v.v {
-                Value::Scalar { text, .. } => parse_short_volume(text),
+            let (m, named, propagation) = match &v.v {
+                Value::Scalar { text, .. } => {
+                    let parts: Vec<&str> = text.split(':').collect();
+                    let mode = if parts.len() >= 3 { parts[2] } else { "" };
+                    let prop = mode
+                        .split(',')
+                        .find(|m| matches!(*m, "shared" | "rshared"))
+                        .map(str::to_string);
+                    let ro = mode.split(',').any(|m| m == "ro");
+                    let src = parts[0];
+                    let named =
+                        (parts.len() >= 2 && is_volume_name(src)).then(|| (src.to_string(), ro));
+                    let m = parse_short_volume(text).or_else(|| {
+                        let host = binds.get(src)?;
+                        Some(Mount {
+                            host: host.clone(),
+                            target: parts.get(1)?.to_string(),
+                            read_only: ro,
+                        })
+                    });
+                    (m, named, prop)
+                }
                 Value::Map(_) => {
                     let ty = v.get("type").and_then(Node::as_str).unwrap_or("volume");
                     let src = v.get("source").and_then(Node::as_str).unwrap_or("");
-                    if ty == "bind" || (src.starts_with('/') && ty != "volume") {
+                    let target = v
+                        .get("target")
+                        .and_then(Node::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let read_only = v.get("read_only").and_then(Node::as_bool).unwrap_or(false);
+                    let prop = v
+                        .path(&["bind", "propagation"])
+                        .and_then(Node::as_str)
+                        .filter(|p| matches!(*p, "shared" | "rshared"))
+                        .map(str::to_string);
+                    let m = if ty == "bind" || (src.starts_with('/') && ty != "volume") {
                         Some(Mount {
-                            host: norm_path(src),
-                            target: v
-                                .get("target")
-                                .and_then(Node::as_str)
-                                .unwrap_or("")
-                                .to_string(),
-                            read_only: v.get("read_only").and_then(Node::as_bool).unwrap_or(false),
+                            // relative sources stay relative, as in the short syntax
+                            host: if src.starts_with('/') {
+                                norm_path(src)
+                            } else {
+                                src.to_string()
+                            },
+                            target,
+                            read_only,
+                        })
+                    } else if ty == "volume" && binds.contains_key(src) {
+                        Some(Mount {
+                            host: binds[src].clone(),
+                            target,
+                            read_only,
                         })
                     } else {
                         None
-                    }
+                    };
+                    let named = (ty == "volume" && is_volume_name(src))
+                        .then(|| (src.to_string(), read_only));
+                    (m, named, prop)
                 }
-                _ => None,
+                _ => (None, None, None),
             };
+            // A host directory bind-mounted by several services is shared like a volume.
+            let named = named.or_else(|| {
+                let m = m.as_ref()?;
+                crate::rules::rt007_runtime_socket::runtime_socket(&m.host)
+                    .is_none()
+                    .then(|| (m.host.trim_end_matches('/').to_string(), m.read_only))
+            });
             if let Some(m) = m {
                 w.mounts.push(sp(m, At::node(v)));
             }
+            if let Some(n) = named {
+                w.named_volumes.push(sp(n, At::node(v)));
+            }
+            if let Some(p) = propagation {
+                w.shared_propagation.push(sp(p, At::node(v)));
+            }
+        }
+    }
+    if let Some(vf) = svc.get("volumes_from") {
+        for v in strs(vf) {
+            w.volumes_from
+                .push(sp(v.as_str().unwrap_or("").to_string(), At::node(v)));
+        }
+    }
+    if let Some((k, v)) = svc.entry("cgroup_parent") {
+        if let Some(s) = v.as_str().filter(|s| !s.is_empty()) {
+            w.cgroup_parent = Some(sp(s.to_string(), At::node(k)));
         }
     }
     for (key, ns) in [
         ("network_mode", Namespace::Network),
+        // docker-compose 1.x spelling of network_mode
+        ("net", Namespace::Network),
         ("pid", Namespace::Pid),
         ("ipc", Namespace::Ipc),
         ("uts", Namespace::Uts),
         ("userns_mode", Namespace::User),
+        ("cgroup", Namespace::Cgroup),
     ] {
         if let Some((k, v)) = svc.entry(key) {
             if v.as_str() == Some("host") {
@@ -538,6 +675,10 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
             };
             if let Some(port) = port {
                 w.ports.push(sp(port, At::node(p)));
+            }
+            let at = At::node(p.key_node("published").unwrap_or(p));
+            for hp in published_ports(p) {
+                w.published.push(sp(hp, at.clone()));
             }
         }
     }
@@ -617,6 +758,18 @@ pub fn service_workload(key: &Node, svc: &Node) -> Workload {
     if let Some((k, v)) = svc.entry("restart") {
         if let Some(s) = v.as_str() {
             w.restart = Some(sp(s.to_string(), At::node(k)));
+        }
+    }
+    if let Some(deploy) = svc.get("deploy") {
+        if let Some((k, rp)) = deploy.entry("restart_policy") {
+            // The Compose spec's default condition is `any`.
+            let cond = rp
+                .get("condition")
+                .and_then(Node::as_str)
+                .unwrap_or("any")
+                .to_string();
+            let max = rp.get("max_attempts").and_then(Node::as_i64);
+            w.restart_policy = Some(sp((cond, max), At::node(k)));
         }
     }
     w.healthcheck = svc.get("healthcheck").is_some_and(|h| {

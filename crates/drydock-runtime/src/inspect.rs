@@ -186,6 +186,10 @@ fn container(c: &J) -> Workload {
                 .unwrap_or(0);
             for b in binds.as_array().map(Vec::as_slice).unwrap_or(&[]) {
                 let ip = s(b, &["HostIp"]).unwrap_or("");
+                if let Some(hp) = s(b, &["HostPort"]).and_then(|h| h.parse::<u32>().ok()) {
+                    w.published
+                        .push(sp(hp, f(&format!("HostConfig.PortBindings[{port}]"))));
+                }
                 w.ports.push(sp(
                     Port {
                         host_ip: Some(ip.to_string())
@@ -223,7 +227,14 @@ fn container(c: &J) -> Workload {
         }
     }
     if let Some(r) = s(hc, &["RestartPolicy", "Name"]).filter(|r| !r.is_empty()) {
-        w.restart = Some(sp(r.to_string(), f("HostConfig.RestartPolicy")));
+        // `--restart on-failure:5` is stored as the name plus MaximumRetryCount.
+        let max = num(hc, &["RestartPolicy", "MaximumRetryCount"]);
+        let r = if r == "on-failure" && max > 0 {
+            format!("on-failure:{max}")
+        } else {
+            r.to_string()
+        };
+        w.restart = Some(sp(r, f("HostConfig.RestartPolicy")));
     }
     w.healthcheck = cfg
         .get("Healthcheck")

@@ -5,8 +5,8 @@
 use crate::model::*;
 use crate::yaml::Node;
 
-/// Kinds that carry a pod template, with the path to the pod spec's parent (the object
-/// holding `metadata` + `spec` of the pod).
+/// Kinds whose pod template sits at a known path (reviewed even when a container has no
+/// `image`, e.g. a kustomize patch of a Deployment). Other kinds are searched structurally.
 fn pod_template<'a>(doc: &'a Node, kind: &str) -> Option<&'a Node> {
     match kind {
         "Pod" => Some(doc),
@@ -15,10 +15,72 @@ fn pod_template<'a>(doc: &'a Node, kind: &str) -> Option<&'a Node> {
         | "DaemonSet"
         | "ReplicaSet"
         | "ReplicationController"
-        | "Job" => doc.path(&["spec", "template"]),
+        | "Job"
+        | "DeploymentConfig"
+        | "Rollout" => doc.path(&["spec", "template"]),
         "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template"]),
         "PodTemplate" => doc.get("template"),
         _ => None,
+    }
+}
+
+/// Controllers that keep their pods running (probes matter); Jobs run to completion.
+const LONG_RUNNING: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "DeploymentConfig",
+    "Rollout",
+];
+
+/// Kinds never holding a pod template even when their schema mentions `containers`.
+const NOT_WORKLOADS: &[&str] = &[
+    "CustomResourceDefinition",
+    "ConfigMap",
+    "Secret",
+    "Template",
+];
+
+/// Is `n` shaped like a PodSpec: a `containers` list whose entries carry an `image`?
+fn is_pod_spec(n: &Node) -> bool {
+    n.get("containers").is_some_and(|c| {
+        c.seq()
+            .iter()
+            .any(|x| x.get("image").is_some_and(|i| i.as_str().is_some()))
+    })
+}
+
+/// Every PodSpec-shaped object below `n` as `(template, spec)`: the template is the map
+/// holding `spec` (its `metadata` has the pod's annotations), or the spec itself.
+fn find_pod_specs<'a>(n: &'a Node, depth: usize, out: &mut Vec<(&'a Node, &'a Node)>) {
+    if depth > 12 {
+        return;
+    }
+    match &n.v {
+        crate::yaml::Value::Map(m) => {
+            if let Some(spec) = n.get("spec").filter(|s| is_pod_spec(s)) {
+                out.push((n, spec));
+                return;
+            }
+            if is_pod_spec(n) {
+                out.push((n, n));
+                return;
+            }
+            for (k, v) in m {
+                if matches!(k.as_str(), Some("metadata" | "status")) {
+                    continue;
+                }
+                find_pod_specs(v, depth + 1, out);
+            }
+        }
+        crate::yaml::Value::Seq(items) => {
+            for it in items {
+                find_pod_specs(it, depth + 1, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -50,6 +112,10 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
         .unwrap_or("unnamed")
         .to_string();
     let owner = format!("{kind}/{obj_name}");
+    let namespace = doc
+        .path(&["metadata", "namespace"])
+        .and_then(Node::as_str)
+        .map(str::to_string);
     if ARGO_KINDS.contains(&kind) {
         let Some(spec) = doc.get("spec").map(|s| s.get("workflowSpec").unwrap_or(s)) else {
             return;
@@ -92,7 +158,19 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
                     At::node(anchor),
                 );
                 w.container = format!("{owner}/{tname}/{cname}");
+                let role = if label == "init container" {
+                    ContainerRole::Init
+                } else {
+                    ContainerRole::Main
+                };
                 container(&mut w, c, spec, psc, None, cname);
+                if let Some(k) = w.k8s.as_mut() {
+                    k.owner_kind = kind.to_string();
+                    k.owner = owner.clone();
+                    k.namespace = namespace.clone();
+                    k.role = role;
+                    k.long_running = false;
+                }
                 // The Argo executor talks to the API with the pod's token by design.
                 w.automount_token = None;
                 out.push(w);
@@ -100,36 +178,92 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
         }
         return;
     }
-    let Some(tpl) = pod_template(doc, kind) else {
+    if NOT_WORKLOADS.contains(&kind) {
         return;
-    };
-    let Some(spec) = tpl.get("spec") else {
-        return;
-    };
-    let annotations = tpl.path(&["metadata", "annotations"]);
-    let psc = spec.get("securityContext");
-
-    for (list_key, label) in [
-        ("initContainers", "init container"),
-        ("containers", "container"),
-        ("ephemeralContainers", "ephemeral container"),
-    ] {
-        let Some(list) = spec.get(list_key) else {
-            continue;
+    }
+    let mut pods: Vec<(&Node, &Node)> = Vec::new();
+    match pod_template(doc, kind) {
+        Some(tpl) => {
+            if let Some(spec) = tpl.get("spec") {
+                pods.push((tpl, spec));
+            }
+        }
+        // Knative Service/Configuration, Argo Rollout with another apiVersion, operators'
+        // CRDs…: any PodSpec-shaped object, found by its shape.
+        None => find_pod_specs(doc, 0, &mut pods),
+    }
+    for (i, (tpl, spec)) in pods.into_iter().enumerate() {
+        let annotations = tpl.path(&["metadata", "annotations"]);
+        let psc = spec.get("securityContext");
+        let restart_never = matches!(
+            spec.get("restartPolicy").and_then(Node::as_str),
+            Some("Never" | "OnFailure")
+        );
+        let long_running = LONG_RUNNING.contains(&kind) || (kind == "Pod" && !restart_never);
+        let who = if i == 0 {
+            owner.clone()
+        } else {
+            format!("{owner} (pod spec {})", i + 1)
         };
-        for c in list.seq() {
-            let cname = c.get("name").and_then(Node::as_str).unwrap_or("unnamed");
-            let anchor = c.key_node("name").unwrap_or(c);
-            let mut w = Workload::new(
-                SourceKind::Kubernetes,
-                format!("{owner} {label} `{cname}`"),
-                At::node(anchor),
-            );
-            w.container = format!("{owner}/{cname}");
-            container(&mut w, c, spec, psc, annotations, cname);
-            out.push(w);
+        for (list_key, label, role) in [
+            ("initContainers", "init container", ContainerRole::Init),
+            ("containers", "container", ContainerRole::Main),
+            (
+                "ephemeralContainers",
+                "ephemeral container",
+                ContainerRole::Ephemeral,
+            ),
+        ] {
+            let Some(list) = spec.get(list_key) else {
+                continue;
+            };
+            for c in list.seq() {
+                let cname = c.get("name").and_then(Node::as_str).unwrap_or("unnamed");
+                let anchor = c.key_node("name").unwrap_or(c);
+                let mut w = Workload::new(
+                    SourceKind::Kubernetes,
+                    format!("{who} {label} `{cname}`"),
+                    At::node(anchor),
+                );
+                w.container = format!("{who}/{cname}");
+                container(&mut w, c, spec, psc, annotations, cname);
+                if let Some(k) = w.k8s.as_mut() {
+                    k.skips.extend(crate::suppress::checkov_skips(
+                        doc.path(&["metadata", "annotations"]),
+                    ));
+                    k.app = app_of(doc, tpl);
+                    k.owner_kind = kind.to_string();
+                    k.owner = who.clone();
+                    k.namespace = namespace.clone();
+                    k.role = role;
+                    k.long_running = long_running;
+                }
+                out.push(w);
+            }
         }
     }
+}
+
+/// Application identity from the object's or the pod template's labels.
+fn app_of(doc: &Node, tpl: &Node) -> Option<String> {
+    for labels in [
+        doc.path(&["metadata", "labels"]),
+        tpl.path(&["metadata", "labels"]),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let l = |k: &str| labels.get(k).and_then(Node::as_str);
+        let name = l("app.kubernetes.io/name")
+            .or_else(|| l("app"))
+            .or_else(|| l("k8s-app"));
+        if let Some(n) = name {
+            let part = l("app.kubernetes.io/part-of").unwrap_or("");
+            let comp = l("app.kubernetes.io/component").unwrap_or("");
+            return Some(format!("{part}/{n}/{comp}"));
+        }
+    }
+    None
 }
 
 fn bool_key(n: Option<&Node>, key: &str) -> Option<Sp<bool>> {
@@ -192,9 +326,9 @@ fn container(
             ))
         })
         .or_else(|| ann_val("seccomp.security.alpha.kubernetes.io/pod"));
-    if let Some((t, at)) = seccomp {
+    if let Some((t, at)) = &seccomp {
         if t.eq_ignore_ascii_case("unconfined") {
-            w.unconfined.push(sp(Mac::Seccomp, at));
+            w.unconfined.push(sp(Mac::Seccomp, at.clone()));
         }
     }
     let apparmor = profile_type(csc, "appArmorProfile")
@@ -204,11 +338,39 @@ fn container(
                 "container.apparmor.security.beta.kubernetes.io/{cname}"
             ))
         });
-    if let Some((t, at)) = apparmor {
+    if let Some((t, at)) = &apparmor {
         if t.eq_ignore_ascii_case("unconfined") {
-            w.unconfined.push(sp(Mac::AppArmor, at));
+            w.unconfined.push(sp(Mac::AppArmor, at.clone()));
         }
     }
+    let str_key = |n: Option<&Node>, key: &str| -> Option<Sp<String>> {
+        let (k, v) = n?.entry(key)?;
+        Some(sp(v.as_str()?.to_string(), At::node(k)))
+    };
+    let has_probe = |key: &str| c.get(key).is_some_and(|p| p.is_map());
+    w.k8s = Some(K8sFacts {
+        owner_kind: String::new(),
+        owner: String::new(),
+        namespace: None,
+        pod_at: At::node(
+            spec.key_node("containers")
+                .or_else(|| spec.key_node("templates"))
+                .unwrap_or(spec),
+        ),
+        role: ContainerRole::Main,
+        long_running: false,
+        app: None,
+        service_account: str_key(Some(spec), "serviceAccountName")
+            .or_else(|| str_key(Some(spec), "serviceAccount"))
+            .filter(|s| !s.v.is_empty()),
+        image_pull_policy: str_key(Some(c), "imagePullPolicy"),
+        liveness_probe: has_probe("livenessProbe"),
+        readiness_probe: has_probe("readinessProbe"),
+        proc_mount: str_key(csc, "procMount"),
+        seccomp: seccomp.map(|(t, at)| sp(t, at)),
+        apparmor: apparmor.map(|(t, at)| sp(t, at)),
+        skips: crate::suppress::checkov_skips(ann),
+    });
     // SELinux type `spc_t` ("super privileged container") is unconfined.
     let selinux = |sc: Option<&Node>| -> Option<(String, At)> {
         let (k, t) = sc?.get("seLinuxOptions")?.entry("type")?;
@@ -259,6 +421,7 @@ fn container(
             if let Some((k, hp)) = p.entry("hostPort") {
                 if let Some(n) = hp.as_i64().filter(|n| *n > 0) {
                     w.host_ports.push(sp(n as u32, At::node(k)));
+                    w.published.push(sp(n as u32, At::node(k)));
                     let host_ip = p.get("hostIP").and_then(Node::as_str).map(str::to_string);
                     if let Some(cp) = p.get("containerPort").and_then(Node::as_i64) {
                         w.ports.push(sp(
@@ -295,6 +458,12 @@ fn container(
     let volumes = spec.get("volumes");
     if let Some(mounts) = c.get("volumeMounts") {
         for m in mounts.seq() {
+            if let Some((k, v)) = m.entry("mountPropagation") {
+                if v.as_str() == Some("Bidirectional") {
+                    w.shared_propagation
+                        .push(sp("Bidirectional".to_string(), At::node(k)));
+                }
+            }
             let Some(vname) = m.get("name").and_then(Node::as_str) else {
                 continue;
             };

@@ -16,14 +16,18 @@
 //! ```
 
 mod compose;
+pub mod compose_schema;
 mod inspect;
 mod k8s;
 pub mod model;
 pub mod rules;
+pub mod set;
+pub mod suppress;
 pub mod yaml;
 
 pub use compose::interpolate;
 pub use rules::rule_metas;
+pub use set::ManifestSet;
 
 use drydock_core::{Finding, Location, Redaction};
 use std::collections::BTreeMap;
@@ -57,6 +61,9 @@ pub struct RuntimeOptions {
     pub redaction: Redaction,
     /// The secret engine for RT016 with the user's rules (drydock.toml); `None` = built-in.
     pub secrets: Option<std::sync::Arc<drydock_secrets::Engine>>,
+    /// ServiceAccounts, bindings and workloads of the other files scanned together
+    /// ([`ManifestSet::collect`]); `None` = the reviewed file stands alone.
+    pub manifest_set: Option<std::sync::Arc<ManifestSet>>,
 }
 
 impl RuntimeOptions {
@@ -80,6 +87,8 @@ pub struct ImageUse {
 pub struct RuntimeReview {
     pub findings: Vec<Finding>,
     pub images: Vec<ImageUse>,
+    /// `path:line: …` notes for the user (unknown ids in ignore comments).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +108,25 @@ pub enum RuntimeError {
     Json { path: String, msg: String },
     #[error("{path}: {msg}")]
     Input { path: String, msg: String },
+    /// A Compose file Docker Compose would refuse: one line per schema error.
+    #[error("{}", invalid_lines(.path, .errors))]
+    InvalidCompose {
+        path: String,
+        errors: Vec<compose_schema::SchemaError>,
+    },
+}
+
+fn invalid_lines(path: &str, errors: &[compose_schema::SchemaError]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{path}:{}:{}: invalid Compose file: {}",
+                e.line, e.col, e.msg
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn file_name_lower(path: &Path) -> String {
@@ -154,7 +182,7 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
         return None;
     }
     // Helm/Go templates are not YAML until rendered.
-    if text.contains("{{") && text.contains("}}") {
+    if is_go_template(text) {
         return None;
     }
     let keys = top_level_keys(text);
@@ -209,6 +237,203 @@ pub fn is_runtime_file(path: &Path, first_bytes: &[u8]) -> Option<RuntimeKind> {
         }
     }
     None
+}
+
+/// A Helm chart template or other Go-templated YAML: template actions on their own line
+/// (`{{- if … }}`), as unquoted values (`name: {{ .Release.Name }}`), or Helm's `.Values` /
+/// `.Release`. A `{{…}}` inside a quoted string (`test: ["CMD", "docker", "inspect", "-f",
+/// "{{.State.Status}}"]`) or a block scalar (an Alertmanager template in a ConfigMap) is data.
+pub fn is_go_template(text: &str) -> bool {
+    if !text.contains("{{") {
+        return false;
+    }
+    let mut block: Option<usize> = None;
+    for l in text.lines() {
+        let t = l.trim_start();
+        let indent = l.len() - t.len();
+        if let Some(b) = block {
+            if t.is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let item = t.strip_prefix("- ").unwrap_or(t);
+        if item.starts_with("{{")
+            || l.contains(": {{")
+            || l.contains("{{ .Values")
+            || l.contains("{{ .Release")
+            || l.contains("{{- include ")
+            || l.contains("{{ include ")
+        {
+            return true;
+        }
+        // `key: |`, `key: >-`, `- |`: the lines below, indented deeper, are text
+        let end = t.trim_end();
+        let indicator = end.rsplit([' ', ':']).next().unwrap_or("");
+        if !indicator.is_empty()
+            && indicator.len() <= 3
+            && (indicator.starts_with('|') || indicator.starts_with('>'))
+            && indicator[1..]
+                .chars()
+                .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit())
+            && (end.contains(':') || end.starts_with('-'))
+        {
+            block = Some(indent);
+        }
+    }
+    false
+}
+
+/// The one line for a structured file drydock does not review.
+pub const NOT_SUPPORTED: &str =
+    "not a Dockerfile, Compose file, Kubernetes manifest or docker inspect output";
+
+/// What a file is by its content alone (no name): `docker inspect` JSON (objects with
+/// `Config` and `HostConfig`), a Kubernetes manifest (a document with string `apiVersion`
+/// and `kind`), a Compose file (`services` mapping of mappings). `None` for anything else.
+pub fn detect_kind(bytes: &[u8]) -> Option<RuntimeKind> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.trim_start_matches('\u{feff}');
+    let t = text.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
+            let first = match &v {
+                serde_json::Value::Array(a) => a.first().cloned().unwrap_or_default(),
+                other => other.clone(),
+            };
+            if first.get("HostConfig").is_some_and(|h| h.is_object())
+                && first.get("Config").is_some()
+            {
+                return Some(RuntimeKind::InspectJson);
+            }
+        }
+    }
+    if is_go_template(text) {
+        return None;
+    }
+    let docs = yaml::parse_stream(text, 0).ok()?;
+    let is_k8s = |d: &yaml::Node| {
+        d.get("apiVersion").and_then(yaml::Node::as_str).is_some()
+            && d.get("kind").and_then(yaml::Node::as_str).is_some()
+    };
+    if docs.iter().any(is_k8s) {
+        return Some(RuntimeKind::Kubernetes);
+    }
+    let is_compose = |d: &yaml::Node| {
+        d.get("services")
+            .is_some_and(|s| s.is_map() && s.map().iter().all(|(_, v)| v.is_map() || v.is_null()))
+            && !d.get("jobs").is_some_and(|j| j.is_map())
+    };
+    docs.iter().any(is_compose).then_some(RuntimeKind::Compose)
+}
+
+/// Kubernetes-shaped files that configure a component rather than declare API objects:
+/// kubelet/kube-proxy/scheduler configs (`*.config.k8s.io`), kubeadm, audit policies,
+/// kubeconfig (`kind: Config`). Nothing runs from them; reviewing would find nothing.
+fn only_component_configs(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let Ok(docs) = yaml::parse_stream(text.trim_start_matches('\u{feff}'), 0) else {
+        return false;
+    };
+    let mut any = false;
+    for d in &docs {
+        let (Some(api), Some(kind)) = (
+            d.get("apiVersion").and_then(yaml::Node::as_str),
+            d.get("kind").and_then(yaml::Node::as_str),
+        ) else {
+            continue;
+        };
+        let group = api.split('/').next().unwrap_or("");
+        let config = group.ends_with(".config.k8s.io")
+            || matches!(
+                group,
+                "kubeadm.k8s.io" | "audit.k8s.io" | "client.authentication.k8s.io"
+            )
+            || (api == "v1" && kind == "Config");
+        if !config {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// What a file named on the command line is, for the CLI's target classification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContentKind {
+    Runtime(RuntimeKind),
+    /// Not claimed as a runtime configuration: let the Dockerfile reader have it.
+    Dockerfile,
+    /// Structured data (JSON/YAML) of another kind, or a Go template: refuse with this
+    /// one-line reason.
+    Unsupported(String),
+}
+
+/// Dockerfile instructions (a Dockerfile's first instruction line starts with one).
+const INSTRUCTIONS: &[&str] = &[
+    "FROM",
+    "ARG",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "MAINTAINER",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "SHELL",
+];
+
+/// Classify a file by name and content: a runtime configuration, a Dockerfile (the first
+/// instruction line starts with a Dockerfile keyword, or the content is not structured
+/// data), or structured data of another kind (kubelet or CNI config, package.json…).
+pub fn classify_content(path: &Path, bytes: &[u8]) -> ContentKind {
+    if let Some(k) = is_runtime_file(path, bytes).or_else(|| detect_kind(bytes)) {
+        if k == RuntimeKind::Kubernetes && only_component_configs(bytes) {
+            return ContentKind::Unsupported(NOT_SUPPORTED.into());
+        }
+        return ContentKind::Runtime(k);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    if let Some(l) = first {
+        let word = l.split_whitespace().next().unwrap_or("");
+        if INSTRUCTIONS.iter().any(|i| i.eq_ignore_ascii_case(word)) {
+            return ContentKind::Dockerfile;
+        }
+    }
+    if is_go_template(text) {
+        return ContentKind::Unsupported(
+            "a Helm/Go template (`{{ … }}`): render it first (`helm template …`) and scan the output"
+                .into(),
+        );
+    }
+    let t = text.trim_start();
+    let json = (t.starts_with('{') || t.starts_with('['))
+        && serde_json::from_str::<serde_json::Value>(t).is_ok();
+    let yaml = yaml::parse_stream(text, 0)
+        .is_ok_and(|d| d.iter().any(|n| n.is_map() || !n.seq().is_empty()));
+    if json || yaml {
+        ContentKind::Unsupported(NOT_SUPPORTED.into())
+    } else {
+        ContentKind::Dockerfile
+    }
 }
 
 /// Directories never worth descending into.
@@ -273,13 +498,25 @@ fn run_rules(
     workloads: &[model::Workload],
     files: &[String],
     opts: &RuntimeOptions,
+    set: &ManifestSet,
 ) -> Vec<Finding> {
-    let cx = rules::Cx { files, opts };
+    let cx = rules::Cx { files, opts, set };
     let mut out = Vec::new();
     for w in workloads {
-        for (_, check) in rules::RULES {
+        let skips = w.k8s.as_ref().map_or(&[][..], |k| k.skips.as_slice());
+        for (meta, check) in rules::RULES {
+            // Checkov's `checkov.io/skipN` annotation skips a check for the whole object.
+            if skips
+                .iter()
+                .any(|s| suppress::id_matches(s, meta.id, Some(meta)))
+            {
+                continue;
+            }
             check(w, &cx, &mut out);
         }
+    }
+    for (_, check) in rules::SET_RULES {
+        check(&cx, &mut out);
     }
     // Pod-level settings and Compose anchors/`extends` bases are seen once per container:
     // keep one finding per rule and place, naming the other containers it applies to.
@@ -315,7 +552,12 @@ fn images_of(
     files: &[String],
     opts: &RuntimeOptions,
 ) -> Vec<ImageUse> {
-    let cx = rules::Cx { files, opts };
+    let set = ManifestSet::default();
+    let cx = rules::Cx {
+        files,
+        opts,
+        set: &set,
+    };
     workloads
         .iter()
         .filter_map(|w| {
@@ -354,18 +596,14 @@ pub fn review_file(
             ),
         });
     }
-    let kind = match is_runtime_file(path, bytes) {
+    let kind = match is_runtime_file(path, bytes).or_else(|| detect_kind(bytes)) {
         Some(k) => k,
         None => {
-            // Named by the user but not recognised: decide from the content.
-            let t = String::from_utf8_lossy(bytes);
-            if t.trim_start().starts_with(['{', '[']) && t.contains("HostConfig") {
-                RuntimeKind::InspectJson
-            } else if t.contains("apiVersion") {
-                RuntimeKind::Kubernetes
-            } else {
-                RuntimeKind::Compose
-            }
+            let msg = match classify_content(path, bytes) {
+                ContentKind::Unsupported(m) => m,
+                _ => NOT_SUPPORTED.to_string(),
+            };
+            return Err(RuntimeError::Input { path: display, msg });
         }
     };
     if kind == RuntimeKind::InspectJson {
@@ -376,8 +614,14 @@ pub fn review_file(
             })?;
         let ws = inspect::containers(&v, &display)?;
         return Ok(RuntimeReview {
-            findings: run_rules(&ws, std::slice::from_ref(&display), opts),
+            findings: run_rules(
+                &ws,
+                std::slice::from_ref(&display),
+                opts,
+                &ManifestSet::default(),
+            ),
             images: images_of(&ws, &[display], opts),
+            warnings: Vec::new(),
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| RuntimeError::Input {
@@ -387,10 +631,12 @@ pub fn review_file(
     let docs = yaml::parse_stream(text, 0).map_err(|e| yaml_err(&display, e))?;
     let mut workloads = Vec::new();
     let mut files = vec![display.clone()];
+    let mut set = ManifestSet::default();
     match kind {
         RuntimeKind::Kubernetes => {
             for d in &docs {
                 k8s::workloads(d, &mut workloads, 0);
+                set.add_objects(d, true, 0);
             }
         }
         _ => {
@@ -407,22 +653,62 @@ pub fn review_file(
             };
             for mut doc in docs {
                 if !doc.is_map() {
+                    let errors = compose_schema::validate(&doc);
+                    if is_compose_name(&file_name_lower(path)) && !doc.is_null() {
+                        return Err(RuntimeError::InvalidCompose {
+                            path: display,
+                            errors,
+                        });
+                    }
                     continue;
                 }
                 compose::interpolate_tree(&mut doc, &env);
+                let errors = compose_schema::validate(&doc);
+                if !errors.is_empty() {
+                    return Err(RuntimeError::InvalidCompose {
+                        path: display,
+                        errors,
+                    });
+                }
                 let services = compose::services_of(&doc);
+                let binds = compose::bind_volumes(&doc);
                 for (k, svc) in &services {
                     let base = ccx.base_dir.clone();
                     let resolved = ccx.resolve(svc, &services, base.as_deref(), 0)?;
-                    workloads.push(compose::service_workload(k, &resolved));
+                    workloads.push(compose::service_workload(k, &resolved, &binds));
                 }
             }
             files = ccx.files;
         }
     }
+    set.add_workloads(&workloads, &display);
+    if let Some(other) = &opts.manifest_set {
+        set.merge_from(other);
+    }
+    let mut findings = run_rules(&workloads, &files, opts, &set);
+    let sup = suppress::Suppressions::from_text(text);
+    let metas = rules::rule_metas();
+    if !sup.is_empty() {
+        findings.retain(|f| {
+            // comments of this file apply to findings in it (not to `extends` bases)
+            let here = matches!(&f.location, Location::Source(s) if s.path == display);
+            let meta = metas.iter().copied().find(|m| m.id == f.rule);
+            !(here || matches!(&f.location, Location::Container { .. })) || !sup.suppresses(f, meta)
+        });
+    }
+    let warnings = sup
+        .unknown_ids(&metas)
+        .into_iter()
+        .map(|(line, id)| {
+            format!(
+                "{display}:{line}: unknown rule `{id}` in an ignore comment (see `drydock rules`)"
+            )
+        })
+        .collect();
     Ok(RuntimeReview {
-        findings: run_rules(&workloads, &files, opts),
+        findings,
         images: images_of(&workloads, &files, opts),
+        warnings,
     })
 }
 
@@ -434,5 +720,10 @@ pub fn review_inspect(
     opts: &RuntimeOptions,
 ) -> Result<Vec<Finding>, RuntimeError> {
     let ws = inspect::containers(value, source)?;
-    Ok(run_rules(&ws, &[source.to_string()], opts))
+    Ok(run_rules(
+        &ws,
+        &[source.to_string()],
+        opts,
+        &ManifestSet::default(),
+    ))
 }

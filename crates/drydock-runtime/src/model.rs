@@ -77,6 +77,8 @@ pub enum Namespace {
     Ipc,
     Uts,
     User,
+    /// Compose `cgroup: host` (cgroup namespace).
+    Cgroup,
 }
 
 impl Namespace {
@@ -87,6 +89,7 @@ impl Namespace {
             Namespace::Ipc => "IPC",
             Namespace::Uts => "UTS",
             Namespace::User => "user",
+            Namespace::Cgroup => "cgroup",
         }
     }
 }
@@ -96,6 +99,45 @@ pub enum Mac {
     Seccomp,
     AppArmor,
     SeLinux,
+}
+
+/// Which list of the pod spec a Kubernetes container comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerRole {
+    Main,
+    Init,
+    Ephemeral,
+}
+
+/// Kubernetes-only facts about a container and its pod.
+#[derive(Clone, Debug)]
+pub struct K8sFacts {
+    /// Kind of the object holding the pod template (`Deployment`, `CronJob`, a CRD kind…).
+    pub owner_kind: String,
+    /// `Kind/name` of that object (one workload, whatever its container count).
+    pub owner: String,
+    pub namespace: Option<String>,
+    /// The pod spec (its `containers` key): pod-level findings point here once.
+    pub pod_at: At,
+    pub role: ContainerRole,
+    /// Controllers that keep pods running (not Jobs, CronJobs, `restartPolicy: Never` pods).
+    pub long_running: bool,
+    /// The application the workload belongs to, from its labels (`app.kubernetes.io/name`
+    /// + `/component`, or `app`/`k8s-app`): workloads of one application are related.
+    pub app: Option<String>,
+    /// `serviceAccountName` (or the deprecated `serviceAccount`); `None` = `default`.
+    pub service_account: Option<Sp<String>>,
+    pub image_pull_policy: Option<Sp<String>>,
+    pub liveness_probe: bool,
+    pub readiness_probe: bool,
+    /// `securityContext.procMount` as written.
+    pub proc_mount: Option<Sp<String>>,
+    /// The effective seccomp profile type (container over pod over annotations).
+    pub seccomp: Option<Sp<String>>,
+    /// The effective AppArmor profile type / annotation value.
+    pub apparmor: Option<Sp<String>>,
+    /// Checkov skip annotations of the object or its pod template (`CKV_K8S_20`).
+    pub skips: Vec<String>,
 }
 
 /// One container as it will run.
@@ -141,7 +183,20 @@ pub struct Workload {
     /// Kubernetes only: `Some(None)` = not set (the default mounts the token).
     pub automount_token: Option<Option<Sp<bool>>>,
     pub restart: Option<Sp<String>>,
+    /// Compose `deploy.restart_policy`: `(condition, max_attempts)` at the key.
+    pub restart_policy: Option<Sp<(String, Option<i64>)>>,
     pub healthcheck: bool,
+    /// Mounts with shared propagation (`shared`/`rshared`, `Bidirectional`): the mode at it.
+    pub shared_propagation: Vec<Sp<String>>,
+    /// Compose named volumes and bind-mounted host paths: `(name or host path, read_only)`.
+    pub named_volumes: Vec<Sp<(String, bool)>>,
+    /// Compose `volumes_from` entries.
+    pub volumes_from: Vec<Sp<String>>,
+    /// Compose `cgroup_parent`.
+    pub cgroup_parent: Option<Sp<String>>,
+    /// Host ports published (Compose `ports` published side, Kubernetes `hostPort`).
+    pub published: Vec<Sp<u32>>,
+    pub k8s: Option<K8sFacts>,
 }
 
 impl Workload {
@@ -176,7 +231,14 @@ impl Workload {
             env: Vec::new(),
             automount_token: None,
             restart: None,
+            restart_policy: None,
             healthcheck: false,
+            shared_propagation: Vec::new(),
+            named_volumes: Vec::new(),
+            volumes_from: Vec::new(),
+            cgroup_parent: None,
+            published: Vec::new(),
+            k8s: None,
         }
     }
 

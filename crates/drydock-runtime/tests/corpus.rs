@@ -8,10 +8,13 @@ use drydock_runtime::{is_runtime_file, review_file, RuntimeError, RuntimeKind, R
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Option<PathBuf> {
-    let p = Path::new(concat!(
+    // DRYDOCK_CORPUS overrides the location (worktrees sit deeper than `../shared`).
+    let from_env = std::env::var_os("DRYDOCK_CORPUS").map(PathBuf::from);
+    let default = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/corpus"
     ));
+    let p = from_env.as_deref().unwrap_or(default);
     if p.join("compose/sources.tsv").exists() {
         Some(p.to_path_buf())
     } else {

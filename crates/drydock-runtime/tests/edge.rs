@@ -171,13 +171,17 @@ fn legacy_v1_and_profiles() {
     )
     .unwrap();
     assert_eq!(find(&f, "RT001").len(), 1);
-    // YAML that is neither Compose nor Kubernetes, given by name: no invented services
-    let f = review_str(
+    // YAML that is neither Compose nor Kubernetes, given by name: refused in one line
+    let e = review_str(
         "values.yaml",
         "securityContext:\n  privileged: true\nimage:\n  repository: x\n",
     )
-    .unwrap();
-    assert!(f.is_empty(), "{f:#?}");
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        format!("values.yaml: {}", drydock_runtime::NOT_SUPPORTED)
+    );
     let f = review_str(
         "compose.yaml",
         "services:\n  dbg:\n    image: busybox:1\n    profiles: [debug]\n    pid: host\n",

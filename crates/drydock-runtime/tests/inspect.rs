@@ -108,7 +108,7 @@ fn docker_engine_object() {
         rules,
         set(&[
             "RT002", "RT003", "RT004", "RT005", "RT006", "RT007", "RT008", "RT009", "RT010",
-            "RT011", "RT012", "RT014", "RT015", "RT016", "RT019"
+            "RT011", "RT012", "RT014", "RT015", "RT016", "RT019", "RT023"
         ]),
         "{f:#?}"
     );

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_NAMES: [&str; 2] = ["drydock.toml", ".drydock.toml"];
+/// Read when no drydock configuration exists (migration from Hadolint).
+pub const HADOLINT_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -94,6 +96,7 @@ impl Config {
         } else {
             start.parent()
         };
+        let mut hadolint = None;
         while let Some(d) = dir {
             for name in CONFIG_NAMES {
                 let p = d.join(name);
@@ -101,9 +104,46 @@ impl Config {
                     return Config::load(&p);
                 }
             }
+            if hadolint.is_none() {
+                hadolint = HADOLINT_NAMES
+                    .iter()
+                    .map(|n| d.join(n))
+                    .find(|p| p.is_file());
+            }
             dir = d.parent();
         }
-        Ok(Config::default())
+        match hadolint {
+            Some(p) => Config::from_hadolint(&p),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// A Hadolint configuration's `ignored`, `trustedRegistries`, `override` and
+    /// `failure-threshold` as drydock settings; foreign ids are resolved by the policy step.
+    pub fn from_hadolint(path: &Path) -> Result<Config> {
+        use drydock_core::aliases::HadolintConfig;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read Hadolint configuration", path.display()))?;
+        let h = HadolintConfig::parse(&text).map_err(|e| {
+            anyhow::anyhow!("{}: invalid Hadolint configuration: {e}", path.display())
+        })?;
+        diag!(
+            "drydock: no drydock.toml found; using the Hadolint settings of {} (ignored, trustedRegistries, override, failure-threshold)",
+            path.display()
+        );
+        let fail_on = h.failure_threshold.as_deref().map(|t| {
+            HadolintConfig::severity(t)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "none".to_string())
+        });
+        Ok(Config {
+            ignore: h.ignored.clone(),
+            severities: h.overrides().into_iter().collect(),
+            fail_on,
+            trusted_registries: h.trusted_registries.clone(),
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        })
     }
 
     /// Resolve a path written in the config relative to the config file.

@@ -77,9 +77,12 @@ pub fn classify(arg: &str) -> Result<TargetKind> {
             return Ok(TargetKind::Image(arg.to_string()));
         }
         if !is_dockerfile_name(name) {
-            let head = read_head(path);
-            if drydock_runtime::is_runtime_file(path, &head).is_some() {
-                return Ok(TargetKind::Runtime(path.to_path_buf()));
+            // By content: JSON/YAML of another kind gets one line, not Dockerfile errors.
+            use drydock_runtime::ContentKind;
+            match drydock_runtime::classify_content(path, &read_head(path)) {
+                ContentKind::Runtime(_) => return Ok(TargetKind::Runtime(path.to_path_buf())),
+                ContentKind::Unsupported(why) => bail!("{arg}: {why}"),
+                ContentKind::Dockerfile => {}
             }
         }
         return Ok(TargetKind::Dockerfile(path.to_path_buf()));
@@ -118,7 +121,10 @@ fn read_head(path: &Path) -> Vec<u8> {
     use std::io::Read;
     let mut buf = Vec::new();
     if let Ok(f) = std::fs::File::open(path) {
-        let _ = f.take(64 * 1024).read_to_end(&mut buf);
+        // The whole file (runtime files are bounded): classification parses it.
+        let _ = f
+            .take(drydock_runtime::MAX_FILE_BYTES as u64)
+            .read_to_end(&mut buf);
     }
     buf
 }

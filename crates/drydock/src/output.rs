@@ -38,31 +38,36 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     // builds it on another thread while the scan runs.
     let reg = registry::get;
     let check = |what: &str, list: &[String]| -> Result<Vec<RuleSelector>> {
-        list.iter()
-            .map(|s| {
-                let sel = RuleSelector(s.trim().to_string());
-                let known_category = [
-                    "secret",
-                    "secret-exposure",
-                    "sensitive-file",
-                    "user",
-                    "base-image",
-                    "supply-chain",
-                    "permissions",
-                    "vulnerability",
-                    "runtime",
-                    "efficiency",
-                    "best-practice",
-                ]
-                .contains(&sel.0.as_str());
-                let all: Vec<RuleMeta> = reg().rules.iter().map(|r| **r).collect();
-                if known_category || sel.matches_any_rule(&all) {
-                    Ok(sel)
-                } else {
-                    anyhow::bail!("{what} `{s}`: no rule, prefix or category of that name (see `drydock rules`)")
-                }
-            })
-            .collect()
+        let mut out = Vec::new();
+        for s in list {
+            let sel = RuleSelector(s.trim().to_string());
+            let known_category = [
+                "secret",
+                "secret-exposure",
+                "sensitive-file",
+                "user",
+                "base-image",
+                "supply-chain",
+                "permissions",
+                "vulnerability",
+                "runtime",
+                "efficiency",
+                "best-practice",
+            ]
+            .contains(&sel.0.as_str());
+            let all: Vec<RuleMeta> = reg().rules.iter().map(|r| **r).collect();
+            if known_category || sel.matches_any_rule(&all) {
+                out.push(sel);
+            } else if let Some(tool) = foreign_without_rule(&sel.0) {
+                // Migrating users keep their old ids: say why nothing changes, go on.
+                diag!("drydock: warning: {what} `{s}`: {tool}");
+            } else {
+                anyhow::bail!(
+                    "{what} `{s}`: no rule, prefix or category of that name (see `drydock rules`)"
+                )
+            }
+        }
+        Ok(out)
     };
     use drydock_core::RuleMeta;
     let mut policy = Policy {
@@ -73,12 +78,25 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     policy.select.extend(check("--select", &args.select)?);
     policy.ignore.extend(check("--ignore", &args.ignore)?);
     for (id, sev) in &cfg.severities {
-        if reg().lookup(id).is_none() {
-            anyhow::bail!("configuration: severity override for unknown rule `{id}`");
+        // A foreign id (`DL3008` in a .hadolint.yaml override) stands for its equivalents.
+        let rules: Vec<&RuleMeta> = match reg().lookup(id) {
+            Some(r) => vec![r],
+            None => drydock_core::aliases::resolve(&reg().rules, id),
+        };
+        if rules.is_empty() {
+            match foreign_without_rule(id) {
+                Some(why) => {
+                    diag!("drydock: warning: severity override `{id}`: {why}");
+                    continue;
+                }
+                None => {
+                    anyhow::bail!("configuration: severity override for unknown rule `{id}`")
+                }
+            }
         }
-        policy
-            .severity_overrides
-            .insert(reg().lookup(id).unwrap().id.to_string(), *sev);
+        for r in rules {
+            policy.severity_overrides.insert(r.id.to_string(), *sev);
+        }
     }
     let mut fail_on = Some(Severity::High);
     if let Some(f) = &cfg.fail_on {
@@ -230,4 +248,20 @@ pub fn finish(
     } else {
         crate::EXIT_CLEAN
     })
+}
+
+/// For an id of another tool that no drydock rule lists as an equivalent: why (a
+/// deliberately missing check, or an id drydock does not know). `None` for ids that do not
+/// look foreign (those stay errors).
+pub fn foreign_without_rule(id: &str) -> Option<String> {
+    use drydock_core::aliases;
+    if let Some(m) = aliases::missing(id) {
+        return Some(format!(
+            "{} check `{id}` has no drydock equivalent ({}); ignored",
+            m.tool, m.reason
+        ));
+    }
+    let bare = id.split_once(':').map_or(id, |(_, i)| i);
+    aliases::foreign_tool(bare)
+        .map(|tool| format!("{tool} check `{id}` has no drydock equivalent; ignored"))
 }

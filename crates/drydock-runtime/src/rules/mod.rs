@@ -20,6 +20,16 @@ pub mod rt016_secret_in_environment;
 pub mod rt017_image_not_pinned;
 pub mod rt018_service_account_token;
 pub mod rt019_restart_without_healthcheck;
+pub mod rt020_privileged_host_port;
+pub mod rt021_shared_mount_propagation;
+pub mod rt022_volume_shared_between_services;
+pub mod rt023_restart_without_limit;
+pub mod rt024_image_pull_policy;
+pub mod rt025_service_account_not_dedicated;
+pub mod rt026_missing_probes;
+pub mod rt027_proc_mount_unmasked;
+pub mod rt028_cgroup_parent;
+pub mod rt029_rbac_dangerous_grant;
 
 pub(crate) mod prelude {
     pub use super::Cx;
@@ -32,10 +42,12 @@ use crate::model::{At, Workload};
 use crate::RuntimeOptions;
 use drydock_core::{Finding, Location, RuleMeta, SourceSpan};
 
-/// What a check needs besides the workload: file names for locations and the options.
+/// What a check needs besides the workload: file names for locations, the options and the
+/// facts spanning objects (service accounts, RBAC, shared volumes).
 pub struct Cx<'a> {
     pub files: &'a [String],
     pub opts: &'a RuntimeOptions,
+    pub set: &'a crate::set::ManifestSet,
 }
 
 impl Cx<'_> {
@@ -75,6 +87,8 @@ impl Cx<'_> {
 }
 
 type Check = fn(&Workload, &Cx, &mut Vec<Finding>);
+/// Checks over the file's objects rather than one container (RBAC roles).
+type SetCheck = fn(&Cx, &mut Vec<Finding>);
 
 /// Every rule with its check, in id order.
 pub const RULES: &[(&RuleMeta, Check)] = &[
@@ -130,9 +144,48 @@ pub const RULES: &[(&RuleMeta, Check)] = &[
         &rt019_restart_without_healthcheck::META,
         rt019_restart_without_healthcheck::check,
     ),
+    (
+        &rt020_privileged_host_port::META,
+        rt020_privileged_host_port::check,
+    ),
+    (
+        &rt021_shared_mount_propagation::META,
+        rt021_shared_mount_propagation::check,
+    ),
+    (
+        &rt022_volume_shared_between_services::META,
+        rt022_volume_shared_between_services::check,
+    ),
+    (
+        &rt023_restart_without_limit::META,
+        rt023_restart_without_limit::check,
+    ),
+    (
+        &rt024_image_pull_policy::META,
+        rt024_image_pull_policy::check,
+    ),
+    (
+        &rt025_service_account_not_dedicated::META,
+        rt025_service_account_not_dedicated::check,
+    ),
+    (&rt026_missing_probes::META, rt026_missing_probes::check),
+    (
+        &rt027_proc_mount_unmasked::META,
+        rt027_proc_mount_unmasked::check,
+    ),
+    (&rt028_cgroup_parent::META, rt028_cgroup_parent::check),
 ];
+
+/// Rules over the file's objects, run once per file.
+pub const SET_RULES: &[(&RuleMeta, SetCheck)] = &[(
+    &rt029_rbac_dangerous_grant::META,
+    rt029_rbac_dangerous_grant::check,
+)];
 
 /// The registry: metadata of every runtime rule.
 pub fn rule_metas() -> Vec<&'static RuleMeta> {
-    RULES.iter().map(|(m, _)| *m).collect()
+    let mut v: Vec<&'static RuleMeta> = RULES.iter().map(|(m, _)| *m).collect();
+    v.extend(SET_RULES.iter().map(|(m, _)| *m));
+    v.sort_by_key(|m| m.id);
+    v
 }

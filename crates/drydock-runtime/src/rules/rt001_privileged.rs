@@ -46,6 +46,7 @@ services:
     equivalents: &[
         "checkov:CKV_K8S_16",
         "kube-score:container-security-context-privileged",
+        "trivy:KSV017",
     ],
     default_enabled: true,
 };

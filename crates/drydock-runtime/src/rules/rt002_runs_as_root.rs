@@ -52,6 +52,8 @@ containers:
         "checkov:CKV_K8S_23",
         "checkov:CKV_K8S_40",
         "kube-score:container-security-context-user-group-id",
+        "trivy:KSV012",
+        "trivy:KSV105",
     ],
     default_enabled: true,
 };

@@ -40,6 +40,7 @@ services:
     equivalents: &[
         "checkov:CKV_K8S_22",
         "kube-score:container-security-context-readonlyrootfilesystem",
+        "trivy:KSV014",
     ],
     default_enabled: true,
 };

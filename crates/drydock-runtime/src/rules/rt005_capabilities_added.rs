@@ -43,7 +43,12 @@ cap_add: [NET_BIND_SERVICE]
         "CIS Docker Benchmark 5.3",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["checkov:CKV_K8S_39"],
+    equivalents: &[
+        "checkov:CKV_K8S_39",
+        "checkov:CKV_K8S_25",
+        "trivy:KSV005",
+        "trivy:KSV022",
+    ],
     default_enabled: true,
 };
 

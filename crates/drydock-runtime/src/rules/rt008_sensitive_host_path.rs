@@ -45,7 +45,7 @@ volumes:
         "CIS Docker Benchmark 5.5",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &[],
+    equivalents: &["trivy:KSV023"],
     default_enabled: true,
 };
 

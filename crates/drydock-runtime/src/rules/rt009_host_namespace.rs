@@ -8,16 +8,17 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Runtime,
     category: Category::Runtime,
     severity: Severity::High,
-    title: "Host namespace shared (network, PID, IPC, UTS, user)",
+    title: "Host namespace shared (network, PID, IPC, UTS, user, cgroup)",
     explanation: r##"## Why is this bad?
 Namespaces are what make a container a container. `network_mode: host` / `hostNetwork`
 lets it bind any host port, reach services listening on localhost and sniff host traffic;
 `pid: host` / `hostPID` lets it see and signal (with `SYS_PTRACE`, read) every host
 process; `ipc: host` / `hostIPC` shares host shared memory; `uts: host` lets it change
 the host's hostname; `userns_mode: host` disables user-namespace remapping so container
-root is host root.
+root is host root; `cgroup: host` shows the host's whole cgroup tree (and, with a writable
+cgroupfs, lets the container change other containers' limits).
 
-Severity: network and PID high, IPC and user medium, UTS low.
+Severity: network and PID high, IPC, user and cgroup medium, UTS low.
 
 ## How to fix
 Remove the setting. Publish the ports needed instead of using the host network; use a
@@ -44,6 +45,9 @@ ports: ["127.0.0.1:9100:9100"]
         "checkov:CKV_K8S_17",
         "checkov:CKV_K8S_18",
         "checkov:CKV_K8S_19",
+        "trivy:KSV008",
+        "trivy:KSV009",
+        "trivy:KSV010",
     ],
     default_enabled: true,
 };
@@ -52,7 +56,7 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     for n in &w.host_namespaces {
         let sev = match n.v {
             Namespace::Network | Namespace::Pid => Severity::High,
-            Namespace::Ipc | Namespace::User => Severity::Medium,
+            Namespace::Ipc | Namespace::User | Namespace::Cgroup => Severity::Medium,
             Namespace::Uts => Severity::Low,
         };
         out.push(

@@ -15,8 +15,18 @@ The default seccomp profile blocks ~50 dangerous system calls (`keyctl`, `bpf`,
 compromised process from touching host files even when other layers fail. `unconfined`
 / `label:disable` removes that layer.
 
-Severity: seccomp unconfined high; AppArmor unconfined and SELinux `label:disable` (or the `spc_t` type)
-medium. Privileged containers (RT001) are unconfined anyway and not reported again.
+Kubernetes differs from Docker: a pod that sets no `seccompProfile` (pod or container
+level, or the legacy annotations) runs **Unconfined** unless the kubelet was started with
+`--seccomp-default`; Pod Security Standards *restricted* requires `RuntimeDefault` or
+`Localhost`. AppArmor is different: with no profile the container runtime applies its
+default profile, so only an explicit `unconfined` (field `appArmorProfile.type:
+Unconfined` or the `container.apparmor.security.beta.kubernetes.io/NAME` annotation) is
+reported.
+
+Severity: seccomp unconfined high; seccomp not set in a Kubernetes pod low (medium
+confidence: some clusters default to RuntimeDefault); AppArmor unconfined and SELinux
+`label:disable` (or the `spc_t` type) medium. Privileged containers (RT001) are unconfined
+anyway and not reported again.
 
 ## How to fix
 Remove the option; if a syscall is missing, write a custom seccomp profile that allows
@@ -39,7 +49,7 @@ security_opt: ["seccomp:./seccomp-allow-perf.json", "no-new-privileges:true"]
         "CIS Docker Benchmark 5.1, 5.2, 5.21",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["checkov:CKV_K8S_31"],
+    equivalents: &["checkov:CKV_K8S_31", "trivy:KSV030", "trivy:KSV104"],
     default_enabled: true,
 };
 
@@ -66,5 +76,20 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                     "Remove the option; allow specific syscalls with a custom profile if needed",
                 ),
         );
+    }
+    if let Some(k) = &w.k8s {
+        if k.seccomp.is_none() && !w.unconfined.iter().any(|u| u.v == Mac::Seccomp) {
+            out.push(
+                cx.finding(
+                    &META,
+                    w,
+                    &w.at,
+                    "no seccomp profile is set: Kubernetes runs the container Unconfined by default",
+                )
+                .with_severity(Severity::Low)
+                .with_confidence(Confidence::Medium)
+                .with_fix("Set `securityContext: {seccompProfile: {type: RuntimeDefault}}` at pod level"),
+            );
+        }
     }
 }

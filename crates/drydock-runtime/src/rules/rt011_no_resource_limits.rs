@@ -41,6 +41,8 @@ services:
         "checkov:CKV_K8S_11",
         "checkov:CKV_K8S_13",
         "kube-score:container-resources",
+        "trivy:KSV011",
+        "trivy:KSV018",
     ],
     default_enabled: true,
 };

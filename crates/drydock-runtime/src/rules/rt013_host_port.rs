@@ -34,7 +34,7 @@ ports:
 - CIS Docker Benchmark 5.8: Ensure that only needed ports are open on the container
 "##,
     references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-    equivalents: &["checkov:CKV_K8S_26"],
+    equivalents: &["checkov:CKV_K8S_26", "trivy:KSV024"],
     default_enabled: true,
 };
 

@@ -40,7 +40,7 @@ sysctls:
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
         "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
     ],
-    equivalents: &[],
+    equivalents: &["trivy:KSV026"],
     default_enabled: true,
 };
 

@@ -40,6 +40,7 @@ image: redis:7.4.1@sha256:<digest>
         "checkov:CKV_K8S_14",
         "checkov:CKV_K8S_43",
         "kube-score:container-image-tag",
+        "trivy:KSV013",
     ],
     default_enabled: true,
 };

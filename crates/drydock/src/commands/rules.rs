@@ -78,6 +78,7 @@ pub fn markdown(rules: &[&'static RuleMeta]) -> String {
         ));
     }
     s.push_str(&runtime_differences());
+    s.push_str(&deliberately_missing());
     for r in rules {
         s.push_str(&format!(
             "\n## {}\n\n**{}** — {} · severity `{}` · category `{}`{}\n\n{}\n",
@@ -115,6 +116,28 @@ fn demote_headings(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Other tools' checks drydock does not have on purpose, with the reason (the data behind
+/// `drydock explain DL3059`; docs/migration.md explains foreign ids).
+fn deliberately_missing() -> String {
+    let mut s = String::from(
+        "\n### Checks of other tools that drydock deliberately does not have\n\n\
+         Foreign ids (`DL3008`, `DS002`, `KSV001`, `CKV_K8S_20`…) are accepted wherever a \
+         drydock id is, through the equivalents above; see docs/migration.md.\n\n\
+         | tool | ids | check | why drydock has none |\n|---|---|---|---|\n",
+    );
+    for m in drydock_core::aliases::missing_checks() {
+        let ids: Vec<String> = m.ids.iter().map(|i| format!("`{i}`")).collect();
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            m.tool,
+            ids.join(", "),
+            m.title.replace('|', "\\|"),
+            m.reason.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+    }
+    s
 }
 
 /// The runtime rules' comparison with KICS/Checkov/kube-score lives with their docs; the

@@ -19,8 +19,24 @@ fn options(env: &ScanEnv, base: &Path) -> RuntimeOptions {
         env: std::env::vars().collect(),
         redaction: env.redaction,
         secrets: env.custom_secrets.clone(),
+        manifest_set: env.manifest_set.get().cloned(),
         ..Default::default()
     }
+}
+
+/// The cross-file facts of the Kubernetes manifests among `paths` (named as in findings).
+pub fn manifest_set(paths: &[&Path]) -> drydock_runtime::ManifestSet {
+    let files: Vec<(String, Vec<u8>)> = paths
+        .iter()
+        .filter_map(|p| {
+            let bytes = std::fs::read(p).ok()?;
+            (bytes.len() <= drydock_runtime::MAX_FILE_BYTES
+                && drydock_runtime::is_runtime_file(p, &bytes)
+                    == Some(drydock_runtime::RuntimeKind::Kubernetes))
+            .then(|| (display_path(p), bytes))
+        })
+        .collect();
+    drydock_runtime::ManifestSet::collect(&files)
 }
 
 pub fn scan_runtime_file(path: &Path, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outcome) {
@@ -47,6 +63,9 @@ pub fn scan_runtime_file(path: &Path, args: &ScanArgs, env: &ScanEnv, outcome: &
             return;
         }
     };
+    for w in &review.warnings {
+        diag!("drydock: warning: {w}");
+    }
     let mut findings = review.findings;
     if args.scan_images && !review.images.is_empty() {
         // Joined view: learn each image's configured user, then review again with it.

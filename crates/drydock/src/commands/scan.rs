@@ -26,6 +26,9 @@ pub struct ScanEnv<'a> {
     pub custom_secrets: Option<std::sync::Arc<drydock_secrets::Engine>>,
     /// The output format shows source snippets: keep each Dockerfile's text for it.
     pub keep_sources: bool,
+    /// ServiceAccounts, bindings and workloads of all manifests of this scan (set once the
+    /// targets are known), so an object in one file counts for the others.
+    pub manifest_set: std::sync::OnceLock<std::sync::Arc<drydock_runtime::ManifestSet>>,
 }
 
 impl ScanEnv<'_> {
@@ -74,6 +77,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         trusted_registries: trusted,
         use_build_context: !args.no_build_context,
         custom_secrets: custom,
+        manifest_set: Default::default(),
         keep_sources: !matches!(
             args.output.format,
             crate::cli::OutputFormat::Json
@@ -116,6 +120,20 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             Ok(TargetKind::Image(spec)) => work.push(Work::Image(spec)),
             Ok(TargetKind::LiveContainers(kind)) => work.push(Work::Live(kind)),
         }
+    }
+    let manifests: Vec<&Path> = work
+        .iter()
+        .filter_map(|w| match w {
+            Work::Runtime(p) => Some(p.as_path()),
+            _ => None,
+        })
+        .collect();
+    if manifests.len() > 1 {
+        let _ = env
+            .manifest_set
+            .set(std::sync::Arc::new(super::runtime::manifest_set(
+                &manifests,
+            )));
     }
     let empty = || Outcome {
         targets: Vec::new(),
