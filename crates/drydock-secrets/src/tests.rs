@@ -60,11 +60,11 @@ fn positions_are_exact() {
 }
 
 #[test]
-fn documented_example_keys_are_low_with_reason() {
+fn documented_example_keys_are_info_with_reason() {
     let m = scan("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
     assert_eq!(m.len(), 2, "{m:?}");
     for x in &m {
-        assert_eq!(x.severity, Severity::Low);
+        assert_eq!(x.severity, Severity::Info);
         assert_eq!(x.confidence, Confidence::Low);
         assert!(x
             .vendor_reason
@@ -237,7 +237,7 @@ fn lab_style_values() {
     let m = Engine::builtin().scan(b"3f9a0c2e7b1d4a6f8e5c9b2a1d0e7f3c", &cx);
     assert_eq!(m[0].rule_id, "datadog-api-key");
     assert_eq!(m[0].secret, 0..32);
-    // The lab's ENV pair: AWS's documented example keys, reported low with the reason.
+    // The lab's ENV pair: AWS's documented example keys, reported at info with the reason.
     let cx = ScanContext {
         name: Some("AWS_SECRET_ACCESS_KEY"),
         kind: ContentKind::Value,
@@ -245,7 +245,7 @@ fn lab_style_values() {
     };
     let m = Engine::builtin().scan(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &cx);
     assert_eq!(m[0].rule_id, "aws-secret-access-key");
-    assert_eq!(m[0].severity, Severity::Low);
+    assert_eq!(m[0].severity, Severity::Info);
 }
 
 #[test]
