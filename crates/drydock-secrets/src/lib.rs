@@ -34,7 +34,10 @@ pub use rules::{
     parse_file as parse_rules_file, Detector, Example, RuleDef, RuleScope, RulesError, Validator,
     BUILTIN_RULE_FILES,
 };
-pub use tree::{finding_for_match, scan_tree, TreeScanError, TreeScanOptions};
+pub use tree::{
+    finding_for_match, scan_file_at, scan_tree, scan_tree_report, FileFindings, TreeScan,
+    TreeScanError, TreeScanOptions, MAX_PER_FILE, MAX_PER_RULE,
+};
 
 use drydock_core::{Confidence, Severity};
 use rules::{Rule, BACK_WINDOW, MAX_WINDOW};
@@ -516,9 +519,20 @@ impl Engine {
     /// detection uses the first window.
     pub fn scan_reader<R: Read>(
         &self,
-        mut reader: R,
+        reader: R,
         cx: &ScanContext<'_>,
         mut on_match: impl FnMut(SecretMatch),
+    ) -> std::io::Result<()> {
+        self.scan_reader_with_bytes(reader, cx, |m, _| on_match(m))
+    }
+
+    /// [`scan_reader`](Self::scan_reader), also handing over each match's secret bytes (so
+    /// callers need not read the stream again).
+    pub fn scan_reader_with_bytes<R: Read>(
+        &self,
+        mut reader: R,
+        cx: &ScanContext<'_>,
+        mut on_match: impl FnMut(SecretMatch, &[u8]),
     ) -> std::io::Result<()> {
         let mut buf: Vec<u8> = Vec::with_capacity(STREAM_CHUNK + STREAM_OVERLAP);
         let mut base_offset = 0usize; // stream offset of buf[0]
@@ -555,9 +569,10 @@ impl Engine {
                 if abs < emitted_upto || m.matched.start >= boundary {
                     continue;
                 }
+                let local = m.secret.clone();
                 m.secret = m.secret.start + base_offset..m.secret.end + base_offset;
                 m.matched = m.matched.start + base_offset..m.matched.end + base_offset;
-                on_match(m);
+                on_match(m, &buf[local]);
             }
             if eof {
                 return Ok(());
