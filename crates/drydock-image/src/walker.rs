@@ -49,6 +49,8 @@ pub struct SecretHit {
     pub line: usize,
     pub evidence: Evidence,
     pub vendor_reason: Option<String>,
+    /// Found by a generic rule (secret-named key), not a provider's token format.
+    pub generic: bool,
 }
 
 /// Something wrong with the archive itself (hostile or broken), reported as a finding.

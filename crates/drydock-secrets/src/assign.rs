@@ -413,7 +413,13 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
         {
             t += 1;
         }
-        if t > ts && t < le && data[t] == b'=' && !matches!(data.get(t + 1), Some(b'=' | b'>')) {
+        // `str =`: a type ends before a spaced `=` (`dGVzdA==` is a base64 value's padding).
+        if t > ts
+            && t < le
+            && data[t] == b'='
+            && is_space(data[t - 1])
+            && !matches!(data.get(t + 1), Some(b'=' | b'>'))
+        {
             op_at = t;
         }
     } else if j > ke && j < le && data[j].is_ascii_alphabetic() {

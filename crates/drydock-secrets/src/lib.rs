@@ -857,6 +857,21 @@ impl Engine {
             {
                 return Err(Reject::Other);
             }
+            // `password: Y2hhbmdlbWU=` (Kubernetes `data:`) is `changeme`: judge what it says.
+            if d.generic {
+                if let Some(dec) = values::printable_base64(plain) {
+                    let pass = match memchr::memchr(b':', &dec) {
+                        Some(i) => &dec[i + 1..],
+                        None => &dec[..],
+                    };
+                    if pass.is_empty()
+                        || validate::is_placeholder(pass)
+                        || validate::is_generic_non_secret(pass)
+                    {
+                        return Err(Reject::Other);
+                    }
+                }
+            }
             if let Some(min) = d.entropy {
                 if validate::entropy(secret) < min {
                     return Err(Reject::Other);

@@ -254,3 +254,27 @@ mod tests {
         assert!(!is_lockfile("app/.env"));
     }
 }
+
+/// A generic value that is base64 of printable text (a Kubernetes Secret's `data:` holds
+/// every value so): the decoded text, judged like any value. Random secrets almost never
+/// decode to printable text.
+pub(crate) fn printable_base64(s: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    if s.len() < 8 || s.len() % 4 != 0 {
+        return None;
+    }
+    let d = base64::engine::general_purpose::STANDARD.decode(s).ok()?;
+    (d.len() >= 4 && d.iter().all(|b| (0x20..0x7f).contains(b))).then_some(d)
+}
+
+#[cfg(test)]
+mod base64_tests {
+    #[test]
+    fn printable_base64() {
+        assert_eq!(
+            super::printable_base64(b"Y2hhbmdlbWU=").as_deref(),
+            Some(&b"changeme"[..])
+        );
+        assert_eq!(super::printable_base64(b"Qm3vR8xT2kLp9sWz"), None);
+    }
+}

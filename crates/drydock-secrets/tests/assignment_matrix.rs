@@ -60,11 +60,13 @@ fn value(r: &mut Rng, shape: Shape) -> String {
                 r.from(ALNUM, n - 3)
             )
         }
+        // Padded or not: `=` must not read as an operator or a type annotation's end.
         Shape::Base64 => format!(
-            "{}{}{}",
+            "{}{}{}{}",
             r.from(UPPER, 1),
-            r.from(B64, 38),
-            r.from(DIGIT, 1)
+            r.from(B64, 37),
+            r.from(DIGIT, 1),
+            ["", "=", "=="][r.below(3)]
         ),
         Shape::Hex => {
             let n = [32, 40, 64][r.below(3)];
@@ -292,6 +294,9 @@ fn syntaxes() -> Vec<(&'static str, &'static str, Template)> {
         }),
         ("dockerfile ENV space", "Dockerfile", |k, v| {
             format!("FROM alpine\nENV {} {v}\n", k.upper())
+        }),
+        ("kubernetes secret stringData", "secret.yaml", |k, v| {
+            format!("kind: Secret\nstringData:\n  {}: \"{v}\"\n", k.snake())
         }),
         ("dockerfile ARG", "Dockerfile", |k, v| {
             format!("ARG {}={v}\n", k.upper())
