@@ -69,6 +69,8 @@ const STEMS: &[&[u8]] = &[
 /// Longest key and value looked at.
 const MAX_KEY: usize = 100;
 const MAX_VALUE: usize = 1024;
+/// Longest value reported as one secret.
+const MAX_SECRET: usize = 256;
 
 fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t'
@@ -316,6 +318,10 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
     let quoted_only = source || line_is_declaration(line);
     let key = name_start..ke;
     let done = |secret: Range<usize>, end: usize| {
+        // One credential, not a blob (keys and certificates have their own rules).
+        if secret.is_empty() || secret.len() > MAX_SECRET {
+            return None;
+        }
         Some(Assignment {
             whole: ks.min(secret.start)..end.max(secret.end),
             secret,
@@ -477,7 +483,13 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
         let r = block_value(data, ls, le)?;
         return done(r.clone(), r.end);
     }
-    let (r, end) = value(data, v, le, quoted_only)?;
+    let (mut r, end) = value(data, v, le, quoted_only)?;
+    // A URL query parameter (`?api_key=…&x=1`) ends at the next parameter.
+    if matches!(before, b'?' | b'&') {
+        if let Some(p) = memchr::memchr(b'&', &data[r.clone()]) {
+            r.end = r.start + p;
+        }
+    }
     done(r, end)
 }
 
@@ -581,6 +593,7 @@ mod tests {
             format!("//registry.npmjs.org/:_authToken={v}"),
             format!("ENV API_TOKEN {v}"),
             format!("secret = b\"{v}\""),
+            format!("https://api.example.net/v1/items?api_key={v}&page=2"),
         ];
         for c in &cases {
             assert_eq!(one(c).as_deref(), Some(v), "{c}");
