@@ -73,9 +73,8 @@ pub(crate) fn in_asset_name(data: &[u8], secret: &Range<usize>) -> bool {
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
         let ext = &data[i + 1..i + 1 + e];
-        let end_ok = data
-            .get(i + 1 + e)
-            .map_or(true, |b| !b.is_ascii_alphanumeric() && *b != b'_');
+        let end_ok =
+            !matches!(data.get(i + 1 + e), Some(b) if b.is_ascii_alphanumeric() || *b == b'_');
         end_ok
             && ASSET_EXT
                 .iter()
@@ -260,7 +259,7 @@ mod tests {
 /// decode to printable text.
 pub(crate) fn printable_base64(s: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    if s.len() < 8 || s.len() % 4 != 0 {
+    if s.len() < 8 || s.len() & 3 != 0 {
         return None;
     }
     let d = base64::engine::general_purpose::STANDARD.decode(s).ok()?;
