@@ -358,11 +358,10 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
     }
 
     let mut j = ke;
-    let quoted_key = matches!(before, b'"' | b'\'' | b'`');
+    // A quoted key closes its quote; otherwise the quote opened an enclosing string
+    // (`-H "X-Api-Key: …"`, `echo "password=…"`) and the key is read as unquoted.
+    let quoted_key = matches!(before, b'"' | b'\'' | b'`') && data.get(j) == Some(&before);
     if quoted_key {
-        if data.get(j) != Some(&before) {
-            return None;
-        }
         j += 1;
     }
     // `ENV['X']`, `os.environ["X"]`, `$_ENV['X']`, `params[:token]`.
@@ -446,8 +445,9 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
     }
 
     let rest = &data[op_at..le];
+    // `<-` is R's assignment, `||:` a shell default.
     const OPS: &[&[u8]] = &[
-        b":::=", b"::=", b":=", b"?=", b"+=", b".=", b"=>", b"=", b":",
+        b":::=", b"::=", b":=", b"?=", b"+=", b".=", b"=>", b"||:", b"<-", b"=", b":",
     ];
     let op = OPS.iter().find(|o| rest.starts_with(o));
     let Some(op) = op else {
@@ -511,13 +511,18 @@ fn whitespace_form(
     }
     let lead = &data[ls..ks];
     let t = &lead[lead.iter().take_while(|b| is_space(**b)).count()..];
-    let prefixed = [&b"ENV "[..], b"setenv ", b"set -gx ", b"set -x ", b"set "]
-        .iter()
-        .any(|p| {
-            t.len() >= p.len()
-                && t.ends_with(p)
-                && t[..t.len() - p.len()].iter().all(|b| is_space(*b))
-        });
+    let prefixed = [
+        &b"ENV "[..],
+        b"setenv ",
+        b"setx ",
+        b"set -gx ",
+        b"set -x ",
+        b"set ",
+    ]
+    .iter()
+    .any(|p| {
+        t.len() >= p.len() && t.ends_with(p) && t[..t.len() - p.len()].iter().all(|b| is_space(*b))
+    });
     if !(at_line_start || prefixed) {
         return None;
     }
@@ -594,6 +599,9 @@ mod tests {
             format!("ENV API_TOKEN {v}"),
             format!("secret = b\"{v}\""),
             format!("https://api.example.net/v1/items?api_key={v}&page=2"),
+            format!("curl -H \"X-Api-Key: {v}\" https://api.example.net"),
+            format!("db_password <- \"{v}\""),
+            format!("setx API_TOKEN {v}"),
         ];
         for c in &cases {
             assert_eq!(one(c).as_deref(), Some(v), "{c}");

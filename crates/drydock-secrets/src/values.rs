@@ -160,11 +160,11 @@ pub(crate) fn generic_rejects(s: &[u8], key: Option<&[u8]>) -> bool {
         return true;
     }
     // Lower-case ids joined by separators with at most two letter/digit switches:
-    // `cmp2-qat-1208358310`, `release-2024-01`, `v1.2.3-rc1`.
-    let seps = s.iter().filter(|b| b"._-".contains(b)).count();
+    // `cmp2-qat-1208358310`, `release-2024-01`, `v1.2.3-rc1`, `shop_session-id=x-probe`.
+    let seps = s.iter().filter(|b| b"._-=:".contains(b)).count();
     if seps > 0
         && s.iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(b))
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-=:".contains(b))
         && alternations(s) <= 2
     {
         return true;
