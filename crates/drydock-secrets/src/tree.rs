@@ -107,7 +107,7 @@ impl FileFindings {
         }
         for (_, (mut f, n)) in self.over {
             f.message = format!(
-                "{n} more distinct secrets of this kind in this file are not listed (at most {MAX_PER_RULE} per rule and {MAX_PER_FILE} per file are); the first is here"
+                "{n} more matches of this kind in this file are not listed (at most {MAX_PER_RULE} distinct secrets per rule and {MAX_PER_FILE} per file are); the first is here"
             );
             out.push(f);
         }

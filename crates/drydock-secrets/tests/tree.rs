@@ -173,7 +173,7 @@ fn repeated_and_numerous_secrets_are_counted_and_capped() {
         );
         assert!(generic.iter().any(|f| f
             .message
-            .starts_with(&format!("{} more distinct secrets", MAX_PER_RULE * 2))));
+            .starts_with(&format!("{} more matches", MAX_PER_RULE * 2))));
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
