@@ -49,6 +49,8 @@ pub struct SecretHit {
     pub line: usize,
     pub evidence: Evidence,
     pub vendor_reason: Option<String>,
+    /// Found by a generic rule (secret-named key), not a provider's token format.
+    pub generic: bool,
 }
 
 /// Something wrong with the archive itself (hostile or broken), reported as a finding.
@@ -353,6 +355,17 @@ fn read_file<R: Read>(
         });
     }
     let scan_secrets = opts.secrets && size <= opts.max_secret_scan_file;
+    if opts.secrets && !scan_secrets {
+        // Never silently: a secret in a skipped file would otherwise look like a clean file.
+        sum.anomalies.push(Anomaly {
+            path: path.to_string(),
+            message: format!(
+                "{size}-byte file over the {}-byte secret-scan limit; not scanned for secrets",
+                opts.max_secret_scan_file
+            ),
+            severity: Severity::Info,
+        });
+    }
     if want_all || size as usize <= opts.max_file_buffer {
         // Whole file in memory (bounded: special files are small, sinks capped above).
         let n = size as usize;

@@ -15,12 +15,15 @@
 //! assert_eq!(m[0].rule_id, "github-pat-classic");
 //! ```
 
+mod assign;
 mod check;
+mod decode;
 mod keywords;
 mod names;
 mod rules;
 mod tree;
 pub mod validate;
+mod values;
 
 pub use check::{
     check_rule_defs, check_rules, check_rules_with, check_user_rules, engine_rule_catalog,
@@ -28,10 +31,13 @@ pub use check::{
 };
 pub use names::name_suggests_secret;
 pub use rules::{
-    parse_file as parse_rules_file, Example, RuleDef, RuleScope, RulesError, Validator,
+    parse_file as parse_rules_file, Detector, Example, RuleDef, RuleScope, RulesError, Validator,
     BUILTIN_RULE_FILES,
 };
-pub use tree::{finding_for_match, scan_tree, TreeScanError, TreeScanOptions};
+pub use tree::{
+    finding_for_match, scan_file_at, scan_tree, scan_tree_report, FileFindings, TreeScan,
+    TreeScanError, TreeScanOptions, MAX_PER_FILE, MAX_PER_RULE,
+};
 
 use drydock_core::{Confidence, Severity};
 use rules::{Rule, BACK_WINDOW, MAX_WINDOW};
@@ -82,6 +88,11 @@ pub struct SecretMatch {
     /// Set when the match is judged vendor/test content (e.g. a key shipped by a package):
     /// severity is already lowered and this says why.
     pub vendor_reason: Option<String>,
+    /// Set when the secret was found in decoded content (`"base64"`, `"JSON string escapes"`):
+    /// the ranges and lines point at the encoded text in the scanned data.
+    pub decoded: Option<&'static str>,
+    /// Found by a generic rule (a secret-named key), not by a provider's token format.
+    pub generic: bool,
 }
 
 impl SecretMatch {
@@ -129,6 +140,8 @@ struct Raw {
     reason: Option<String>,
     /// Proven by a checksum/structure validator: wins overlaps.
     validated: bool,
+    /// Found in decoded content (see `SecretMatch::decoded`).
+    decoded: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -229,6 +242,21 @@ fn close_overlaps(keywords: &[String], map: &mut [Vec<u32>]) {
                 }
             }
         }
+    }
+}
+
+/// Severity of a match in a file an OS package owns: low (vendor content, still listed); a
+/// generic hit there (a secret-named key in a package's code, docs or tests) is not something
+/// a user acts on, so it is info unless a validator proved it (confidence high).
+pub fn package_owned_severity(
+    generic: bool,
+    confidence: Confidence,
+    severity: Severity,
+) -> Severity {
+    if generic && confidence < Confidence::High {
+        Severity::Info
+    } else {
+        severity_min(severity, Severity::Low)
     }
 }
 
@@ -471,7 +499,7 @@ impl Engine {
             buf.push(b'=');
             buf.extend_from_slice(data);
             let raws = self
-                .scan_raw(&buf, cx, binary, off)
+                .scan_raw(&buf, cx, binary, off, 0)
                 .into_iter()
                 .filter(|r| r.secret.start >= off)
                 .map(|mut r| {
@@ -482,7 +510,7 @@ impl Engine {
                 .collect();
             return self.finish(data, raws, 0, 0);
         }
-        let raws = self.scan_raw(data, cx, binary, 0);
+        let raws = self.scan_raw(data, cx, binary, 0, 0);
         self.finish(data, raws, 0, 0)
     }
 
@@ -491,9 +519,20 @@ impl Engine {
     /// detection uses the first window.
     pub fn scan_reader<R: Read>(
         &self,
-        mut reader: R,
+        reader: R,
         cx: &ScanContext<'_>,
         mut on_match: impl FnMut(SecretMatch),
+    ) -> std::io::Result<()> {
+        self.scan_reader_with_bytes(reader, cx, |m, _| on_match(m))
+    }
+
+    /// [`scan_reader`](Self::scan_reader), also handing over each match's secret bytes (so
+    /// callers need not read the stream again).
+    pub fn scan_reader_with_bytes<R: Read>(
+        &self,
+        mut reader: R,
+        cx: &ScanContext<'_>,
+        mut on_match: impl FnMut(SecretMatch, &[u8]),
     ) -> std::io::Result<()> {
         let mut buf: Vec<u8> = Vec::with_capacity(STREAM_CHUNK + STREAM_OVERLAP);
         let mut base_offset = 0usize; // stream offset of buf[0]
@@ -524,15 +563,16 @@ impl Engine {
             } else {
                 buf.len() - STREAM_OVERLAP
             };
-            let raws = self.scan_raw(&buf, cx, is_bin, 0);
+            let raws = self.scan_raw(&buf, cx, is_bin, 0, 0);
             for mut m in self.finish(&buf, raws, base_line, base_col) {
                 let abs = base_offset + m.matched.start;
                 if abs < emitted_upto || m.matched.start >= boundary {
                     continue;
                 }
+                let local = m.secret.clone();
                 m.secret = m.secret.start + base_offset..m.secret.end + base_offset;
                 m.matched = m.matched.start + base_offset..m.matched.end + base_offset;
-                on_match(m);
+                on_match(m, &buf[local]);
             }
             if eof {
                 return Ok(());
@@ -558,7 +598,14 @@ impl Engine {
         }
     }
 
-    fn rule_active(&self, r: &Rule, cx: &ScanContext<'_>) -> bool {
+    fn rule_active(&self, r: &Rule, cx: &ScanContext<'_>, depth: u8) -> bool {
+        if r.def.detector == Some(Detector::Decode) && depth >= decode::MAX_DEPTH {
+            return false;
+        }
+        // Lockfiles are generated: their hashes and ids sit under names like `js-tokens`.
+        if r.def.generic && cx.path.is_some_and(values::is_lockfile) {
+            return false;
+        }
         match &r.paths {
             None => true,
             Some(set) => cx.path.is_some_and(|p| set.is_match(p)),
@@ -572,6 +619,7 @@ impl Engine {
         cx: &ScanContext<'_>,
         binary: bool,
         value_start: usize,
+        depth: u8,
     ) -> Vec<Raw> {
         let (ac, map) = if binary {
             (
@@ -590,7 +638,7 @@ impl Engine {
             for &ri in &map[m.pattern().as_usize()] {
                 let ri = ri as usize;
                 if active[ri] == 2 {
-                    active[ri] = self.rule_active(&self.rules[ri], cx) as u8;
+                    active[ri] = self.rule_active(&self.rules[ri], cx, depth) as u8;
                 }
                 if active[ri] == 0 {
                     continue;
@@ -630,25 +678,26 @@ impl Engine {
         let mut rejected: Vec<Range<usize>> = Vec::new();
         for (ri, ws) in windows.iter().enumerate() {
             for &(s, e) in ws {
-                self.run_rule(ri, data, s, e, cx, &mut raws, &mut rejected);
+                self.run_rule(ri, data, s, e, cx, depth, &mut raws, &mut rejected);
             }
         }
         if !binary {
             for &ri in &self.whole_file_rules {
-                if self.rule_active(&self.rules[ri], cx) {
-                    self.run_rule(ri, data, 0, data.len(), cx, &mut raws, &mut rejected);
+                if self.rule_active(&self.rules[ri], cx, depth) {
+                    self.run_rule(ri, data, 0, data.len(), cx, depth, &mut raws, &mut rejected);
                 }
             }
         }
         if cx.kind == ContentKind::Value && cx.name.is_some_and(name_suggests_secret) {
             for &ri in &self.named_value_rules {
-                if self.rule_active(&self.rules[ri], cx) {
+                if self.rule_active(&self.rules[ri], cx, depth) {
                     self.run_rule(
                         ri,
                         data,
                         value_start,
                         data.len(),
                         cx,
+                        depth,
                         &mut raws,
                         &mut rejected,
                     );
@@ -666,15 +715,34 @@ impl Engine {
         s: usize,
         e: usize,
         cx: &ScanContext<'_>,
+        depth: u8,
         raws: &mut Vec<Raw>,
         rejected: &mut Vec<Range<usize>>,
     ) {
         let r = &self.rules[ri];
-        let hay = &data[s..e];
         let mut found: Vec<Captured> = Vec::new();
         let short = data.len() <= SHORT_INPUT
             || (cx.kind != ContentKind::File && data.len() <= SHORT_COMMAND);
-        match r.short_pattern().filter(|_| short) {
+        // Detectors see the whole buffer (a value may run past the window); their ranges
+        // are absolute, so the "window" becomes the whole buffer below.
+        let (s, e) = match r.def.detector {
+            Some(Detector::Assignment) => {
+                let mut hits = Vec::new();
+                assign::find(data, s, e, cx.path, &mut hits);
+                found.extend(hits.into_iter().map(|a| (a.whole, a.secret, Some(a.key))));
+                (0, data.len())
+            }
+            Some(Detector::Decode) => {
+                decode::run(self, data, s, e, cx, depth, raws);
+                return;
+            }
+            None => (s, e),
+        };
+        let hay = &data[s..e];
+        match r
+            .short_pattern()
+            .filter(|_| short && r.def.detector.is_none())
+        {
             Some(pat) => {
                 for caps in pat.regex.captures_iter(hay) {
                     let (Some(whole), Some(sec)) =
@@ -686,6 +754,7 @@ impl Engine {
                     found.push((whole.range(), sec.range(), key.map(|k| k.range())));
                 }
             }
+            None if r.def.detector.is_some() => {}
             None => {
                 // A pattern that does not compile matches nothing; `check_rules` reports it.
                 let Ok(pat) = r.pattern() else { return };
@@ -708,6 +777,11 @@ impl Engine {
                 .take_while(|b| b.is_ascii_whitespace())
                 .count();
             let secret = s + sec.start + lead..s + sec.end - trail;
+            // `app-7a388b69018576d24b59331fd60aab0c.png`, `main.3f2a9c1b.js`: a content hash in
+            // a file name looks random but is not a credential (a checksum would say otherwise).
+            if r.def.checksum.is_none() && values::in_asset_name(data, &secret) {
+                continue;
+            }
             match self.validate(
                 r,
                 &data[secret.clone()],
@@ -716,6 +790,7 @@ impl Engine {
                 cx,
             ) {
                 Ok((severity, confidence, reason, validated)) => raws.push(Raw {
+                    decoded: None,
                     rule: ri,
                     secret,
                     matched: s + whole.start..s + whole.end,
@@ -754,8 +829,12 @@ impl Engine {
         let mut reason: Option<String> = None;
         let mut validated = false;
         let doc = validate::documented_example(secret);
+        // `p%40ss` in a URL is `p@ss`: judge the value, not its encoding.
+        let unescaped = values::percent_decode(secret);
+        let plain: &[u8] = unescaped.as_deref().unwrap_or(secret);
         if let Some(src) = doc {
-            severity = severity_min(severity, Severity::Low);
+            // Public values that work nowhere: shown at info (a secret counts from low up).
+            severity = Severity::Info;
             confidence = Confidence::Low;
             reason = Some(format!(
                 "documented example key ({src}): not a working credential, but it shows credentials being baked in"
@@ -770,11 +849,28 @@ impl Engine {
                 }
                 _ => false,
             };
-            if !checksum_ok && secret.len() <= 256 && validate::is_placeholder(secret) {
+            if !checksum_ok && plain.len() <= 256 && validate::is_placeholder(plain) {
                 return Err(Reject::Other);
             }
-            if d.generic && validate::is_generic_non_secret(secret) {
+            if d.generic
+                && (validate::is_generic_non_secret(plain) || values::generic_rejects(plain, key))
+            {
                 return Err(Reject::Other);
+            }
+            // `password: Y2hhbmdlbWU=` (Kubernetes `data:`) is `changeme`: judge what it says.
+            if d.generic {
+                if let Some(dec) = values::printable_base64(plain) {
+                    let pass = match memchr::memchr(b':', &dec) {
+                        Some(i) => &dec[i + 1..],
+                        None => &dec[..],
+                    };
+                    if pass.is_empty()
+                        || validate::is_placeholder(pass)
+                        || validate::is_generic_non_secret(pass)
+                    {
+                        return Err(Reject::Other);
+                    }
+                }
             }
             if let Some(min) = d.entropy {
                 if validate::entropy(secret) < min {
@@ -842,7 +938,7 @@ impl Engine {
             severity = severity_min(severity, Severity::Low);
             reason = Some(why.to_string());
         } else if let Some(pkg) = cx.owner_package {
-            severity = severity_min(severity, Severity::Low);
+            severity = package_owned_severity(d.generic, confidence, severity);
             reason = Some(format!(
                 "shipped by package {pkg} (vendor content such as a test or sample key, not added by the image build)"
             ));
@@ -942,6 +1038,8 @@ impl Engine {
                 end_line,
                 end_column,
                 vendor_reason: r.reason,
+                decoded: r.decoded,
+                generic: def.generic,
             });
         }
         out

@@ -79,6 +79,18 @@ pub enum Validator {
     PypiMacaroon,
 }
 
+/// Built-in matchers that replace a rule's regex where one regex per syntax would not do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Detector {
+    /// `KEY <operator> VALUE` in the syntaxes of config files, shells and languages, the key
+    /// named like a secret (`assign.rs`).
+    Assignment,
+    /// Encoded content decoded and scanned again (base64 JSON/JWT/PEM, JSON-escaped PEM):
+    /// matches are the inner rules' (`decode.rs`).
+    Decode,
+}
+
 /// Where a rule looks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -145,7 +157,11 @@ pub struct RuleDef {
     /// Regex over bytes. Capture `secret` (or group 1) is the secret; an optional `key`
     /// capture must pass `name_suggests_secret`.
     #[serde(alias = "regex")]
+    #[serde(default)]
     pub pattern: String,
+    /// A built-in matcher instead of `pattern` (which must then be empty).
+    #[serde(default)]
+    pub detector: Option<Detector>,
     /// Minimum Shannon entropy (bits/byte) of the secret.
     #[serde(default)]
     pub entropy: Option<f64>,
@@ -362,6 +378,15 @@ pub fn compile(def: RuleDef, origin: &str, eager: bool) -> Result<Rule, RulesErr
     }
     if def.keywords.iter().any(|k| k.len() < 2) {
         return Err(invalid("keywords must be at least 2 bytes".into()));
+    }
+    match (def.detector.is_some(), def.pattern.is_empty()) {
+        (false, true) => return Err(invalid("needs a `pattern`".into())),
+        (true, false) => {
+            return Err(invalid(
+                "a rule with a `detector` has no `pattern` (the detector matches)".into(),
+            ))
+        }
+        _ => {}
     }
     let pattern = std::sync::OnceLock::new();
     if eager {

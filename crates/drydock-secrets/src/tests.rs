@@ -60,11 +60,11 @@ fn positions_are_exact() {
 }
 
 #[test]
-fn documented_example_keys_are_low_with_reason() {
+fn documented_example_keys_are_info_with_reason() {
     let m = scan("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
     assert_eq!(m.len(), 2, "{m:?}");
     for x in &m {
-        assert_eq!(x.severity, Severity::Low);
+        assert_eq!(x.severity, Severity::Info);
         assert_eq!(x.confidence, Confidence::Low);
         assert!(x
             .vendor_reason
@@ -237,7 +237,7 @@ fn lab_style_values() {
     let m = Engine::builtin().scan(b"3f9a0c2e7b1d4a6f8e5c9b2a1d0e7f3c", &cx);
     assert_eq!(m[0].rule_id, "datadog-api-key");
     assert_eq!(m[0].secret, 0..32);
-    // The lab's ENV pair: AWS's documented example keys, reported low with the reason.
+    // The lab's ENV pair: AWS's documented example keys, reported at info with the reason.
     let cx = ScanContext {
         name: Some("AWS_SECRET_ACCESS_KEY"),
         kind: ContentKind::Value,
@@ -245,7 +245,7 @@ fn lab_style_values() {
     };
     let m = Engine::builtin().scan(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &cx);
     assert_eq!(m[0].rule_id, "aws-secret-access-key");
-    assert_eq!(m[0].severity, Severity::Low);
+    assert_eq!(m[0].severity, Severity::Info);
 }
 
 #[test]
@@ -341,4 +341,111 @@ fn match_descriptions_read_as_english() {
         describe("Zq8vN3kR7tLp2XwY9mBc", Some("DB_PASSWORD")),
         "a secret value"
     );
+}
+
+fn lcg_bytes(seed: u64, n: usize) -> Vec<u8> {
+    let mut x = seed;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as u8
+        })
+        .collect()
+}
+
+fn pem_rsa(seed: u64) -> String {
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.encode(lcg_bytes(seed, 600));
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+        lines.join("\n")
+    )
+}
+
+#[test]
+fn base64_encoded_keys_and_configs_are_decoded_and_found_at_the_encoded_text() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    // A Kubernetes TLS secret: `tls.key` holds a base64 PEM key.
+    let encoded = b64(&pem_rsa(3));
+    let text = format!(
+        "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.key: {encoded}\n"
+    );
+    let m = scan(&text);
+    let hit = m
+        .iter()
+        .find(|m| m.rule_id == "rsa-private-key-pkcs1")
+        .unwrap_or_else(|| panic!("{m:?}"));
+    assert_eq!(hit.decoded, Some("base64"));
+    assert_eq!(&text[hit.secret.clone()], encoded);
+    assert_eq!(hit.start_line, 5);
+    // A JWT base64-encoded once more.
+    let header =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(r#"{"sub":"svc-deploy","iat":1767225600}"#);
+    let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(lcg_bytes(9, 32));
+    let jwt = format!("{header}.{claims}.{sig}");
+    let text = format!("session_blob: {}\n", b64(&jwt));
+    let m = scan(&text);
+    assert!(
+        m.iter()
+            .any(|m| m.rule_id == "jwt" && m.decoded == Some("base64")),
+        "{m:?}"
+    );
+    // Base64 of harmless JSON yields nothing.
+    assert!(scan(&format!(
+        "data: {}\n",
+        b64(r#"{"kind":"Config","replicas":3}"#)
+    ))
+    .is_empty());
+}
+
+#[test]
+fn json_escaped_pem_keys_are_found() {
+    let pem = pem_rsa(5).replace('\n', "\\n");
+    let text = format!("{{\"type\": \"service_account\", \"private_key\": \"{pem}\"}}\n");
+    let m = scan(&text);
+    assert!(
+        m.iter()
+            .any(|m| m.rule_id == "rsa-private-key-pkcs1" && m.severity >= Severity::High),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn url_encoded_passwords_are_judged_decoded() {
+    let m = scan("DATABASE_URL=postgres://app:Zq8%40vR2m%21Lp7x@db.internal:5432/app\n");
+    assert!(
+        m.iter().any(|m| m.rule_id == "postgres-url-password"),
+        "{m:?}"
+    );
+    // `${DB_PASSWORD}` URL-encoded is still a reference.
+    assert!(scan("DATABASE_URL=postgres://app:%24%7BDB_PASSWORD%7D@db.internal/app\n").is_empty());
+}
+
+#[test]
+fn package_owned_generic_hits_are_info_and_provider_hits_low() {
+    let cx = ScanContext {
+        path: Some("usr/lib/python3/dist-packages/oauthlib/client.py"),
+        owner_package: Some("python3-oauthlib"),
+        ..Default::default()
+    };
+    let m = Engine::builtin().scan(b"client_secret = 'Zq8vR2mLp7xWk4Tn9Bc3'\n", &cx);
+    assert_eq!(m[0].rule_id, "generic-secret-assignment");
+    assert_eq!(m[0].severity, Severity::Info);
+    assert!(m[0]
+        .vendor_reason
+        .as_deref()
+        .unwrap()
+        .contains("python3-oauthlib"));
+    let m = Engine::builtin().scan(b"token = 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\n", &cx);
+    assert_eq!(m[0].severity, Severity::Low);
 }

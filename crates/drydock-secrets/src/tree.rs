@@ -9,7 +9,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct TreeScanOptions {
     pub redaction: Redaction,
-    /// Files larger than this are skipped (bytes).
+    /// Files larger than this are skipped, each with a warning (bytes). No limit by default:
+    /// large files are streamed in bounded memory.
     pub max_file_size: u64,
     /// Files larger than this are streamed in windows instead of read whole.
     pub stream_above: u64,
@@ -21,11 +22,18 @@ impl Default for TreeScanOptions {
     fn default() -> Self {
         TreeScanOptions {
             redaction: Redaction::Redact,
-            max_file_size: 256 << 20,
-            stream_above: 32 << 20,
+            max_file_size: u64::MAX,
+            stream_above: 8 << 20,
             engine: None,
         }
     }
+}
+
+/// What a tree scan found, and the files it could not look at (one line each, naming the file).
+#[derive(Debug, Default)]
+pub struct TreeScan {
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +44,75 @@ pub enum TreeScanError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Distinct secrets listed per rule in one file; more are summed up in one finding.
+pub const MAX_PER_RULE: usize = 50;
+/// Distinct secrets listed per file.
+pub const MAX_PER_FILE: usize = 200;
+
+/// Per file: the same secret (rule and bytes) found again is counted on its first finding;
+/// past the caps, one summary finding per rule says how many more there are. Memory and
+/// report size stay bounded whatever a file holds (millions of tokens in a dump).
+#[derive(Default)]
+pub struct FileFindings {
+    findings: Vec<Finding>,
+    occurrences: Vec<usize>,
+    seen: std::collections::HashMap<(String, u64, usize), usize>,
+    per_rule: std::collections::HashMap<String, usize>,
+    /// rule id → (summary finding, count)
+    over: std::collections::BTreeMap<String, (Finding, usize)>,
+}
+
+impl FileFindings {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add one match; `make` builds its finding (called only when it will be listed).
+    pub fn add(&mut self, m: &SecretMatch, secret: &[u8], make: impl FnOnce() -> Finding) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        secret.hash(&mut h);
+        let key = (m.rule_id.clone(), h.finish(), secret.len());
+        if let Some(&i) = self.seen.get(&key) {
+            self.occurrences[i] += 1;
+            return;
+        }
+        let n = self.per_rule.entry(m.rule_id.clone()).or_default();
+        if *n >= MAX_PER_RULE || self.findings.len() >= MAX_PER_FILE {
+            let e = self.over.entry(m.rule_id.clone()).or_insert_with(|| {
+                let mut f = make();
+                f.evidence = None;
+                (f, 0)
+            });
+            e.1 += 1;
+            e.0.severity = e.0.severity.max(m.severity);
+            return;
+        }
+        *n += 1;
+        self.seen.insert(key, self.findings.len());
+        self.findings.push(make());
+        self.occurrences.push(1);
+    }
+
+    /// The listed findings (with their occurrence counts) and the summaries.
+    pub fn finish(self) -> Vec<Finding> {
+        let mut out = self.findings;
+        for (f, n) in out.iter_mut().zip(self.occurrences) {
+            if n > 1 {
+                f.message
+                    .push_str(&format!(" ({n} occurrences in this file)"));
+            }
+        }
+        for (_, (mut f, n)) in self.over {
+            f.message = format!(
+                "{n} more matches of this kind in this file are not listed (at most {MAX_PER_RULE} distinct secrets per rule and {MAX_PER_FILE} per file are); the first is here"
+            );
+            out.push(f);
+        }
+        out
+    }
 }
 
 /// What to tell the user to do about a secret found in a file.
@@ -50,6 +127,9 @@ pub fn finding_for_match(
     mode: Redaction,
 ) -> Finding {
     let mut message = format!("{} found", m.rule_name);
+    if let Some(how) = m.decoded {
+        message.push_str(&format!(" (decoded from {how})"));
+    }
     if let Some(r) = &m.vendor_reason {
         message.push_str(" (");
         message.push_str(r);
@@ -70,14 +150,31 @@ pub fn finding_for_match(
 /// Scan files and directories for secrets. Directories are walked without following
 /// symlinks; `.git` internals are skipped; files are scanned in parallel.
 pub fn scan_tree(paths: &[PathBuf], opts: &TreeScanOptions) -> Result<Vec<Finding>, TreeScanError> {
-    let mut files: Vec<PathBuf> = Vec::new();
+    scan_tree_report(paths, opts).map(|r| r.findings)
+}
+
+/// [`scan_tree`] with the warnings: files skipped (over `max_file_size`) or unreadable.
+///
+/// Path heuristics (test and example directories, credential file names) see each file's path
+/// relative to the root it was found under, as in an image (paths from the image root) and a
+/// build context (paths from the context): `drydock secrets examples/` and
+/// `drydock scan examples/` judge `examples/app/.env` alike.
+pub fn scan_tree_report(
+    paths: &[PathBuf],
+    opts: &TreeScanOptions,
+) -> Result<TreeScan, TreeScanError> {
+    // (file, path relative to its root)
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
     for root in paths {
         let meta = std::fs::symlink_metadata(root).map_err(|source| TreeScanError::Io {
             path: root.display().to_string(),
             source,
         })?;
         if meta.is_file() {
-            files.push(root.clone());
+            let name = root
+                .file_name()
+                .map_or_else(|| display_path(root), |n| n.to_string_lossy().to_string());
+            files.push((root.clone(), name));
             continue;
         }
         let walker = walkdir::WalkDir::new(root)
@@ -90,7 +187,12 @@ pub fn scan_tree(paths: &[PathBuf], opts: &TreeScanOptions) -> Result<Vec<Findin
             // Unreadable directories are skipped: one bad subtree must not stop the scan.
             let Ok(entry) = entry else { continue };
             if entry.file_type().is_file() {
-                files.push(entry.into_path());
+                let rel = entry
+                    .path()
+                    .strip_prefix(root)
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_else(|_| display_path(entry.path()));
+                files.push((entry.into_path(), rel));
             }
         }
     }
@@ -99,12 +201,17 @@ pub fn scan_tree(paths: &[PathBuf], opts: &TreeScanOptions) -> Result<Vec<Findin
         Some(e) => e,
         None => Engine::builtin(),
     };
-    let mut findings: Vec<Finding> = files
+    let results: Vec<(Vec<Finding>, Option<String>)> = files
         .par_iter()
-        .flat_map_iter(|p| scan_file(engine, p, opts))
+        .map(|(p, rel)| scan_file_at(engine, p, rel, &display_path(p), opts))
         .collect();
-    drydock_core::finding::sort_findings(&mut findings);
-    Ok(findings)
+    let mut report = TreeScan::default();
+    for (f, w) in results {
+        report.findings.extend(f);
+        report.warnings.extend(w);
+    }
+    drydock_core::finding::sort_findings(&mut report.findings);
+    Ok(report)
 }
 
 fn display_path(p: &Path) -> String {
@@ -122,72 +229,78 @@ fn char_column(data: &[u8], at: usize) -> usize {
         .count()
 }
 
-fn scan_file(engine: &Engine, path: &Path, opts: &TreeScanOptions) -> Vec<Finding> {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Vec::new();
+/// Scan one file: `rel` is its path relative to the scanned root (what path heuristics see),
+/// `shown` the path findings name. Any size: files above `stream_above` are streamed. Returns
+/// the findings and, when the file was not (wholly) scanned, a warning naming it.
+pub fn scan_file_at(
+    engine: &Engine,
+    path: &Path,
+    rel: &str,
+    shown: &str,
+    opts: &TreeScanOptions,
+) -> (Vec<Finding>, Option<String>) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return (Vec::new(), Some(format!("{shown}: not scanned: {e}"))),
     };
     if meta.len() > opts.max_file_size {
-        return Vec::new();
+        return (
+            Vec::new(),
+            Some(format!(
+                "{shown}: not scanned for secrets: {} bytes, over the {}-byte limit",
+                meta.len(),
+                opts.max_file_size
+            )),
+        );
     }
-    let shown = display_path(path);
     let cx = ScanContext {
-        path: Some(&shown),
+        path: Some(rel),
         name: None,
         owner_package: None,
         kind: ContentKind::File,
     };
     let span = |m: &SecretMatch, sc: usize, ec: usize| {
         Location::Source(SourceSpan {
-            path: shown.clone(),
+            path: shown.to_string(),
             start_line: m.start_line,
             end_line: m.end_line,
             start_column: sc,
             end_column: ec,
         })
     };
-    let mut out = Vec::new();
+    let mut out = FileFindings::new();
     if meta.len() > opts.stream_above {
-        let Ok(f) = std::fs::File::open(path) else {
-            return Vec::new();
+        let f = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return (Vec::new(), Some(format!("{shown}: not scanned: {e}"))),
         };
-        // Streamed: secrets are re-read from the match's own bytes, columns are in bytes.
-        let mut pending: Vec<SecretMatch> = Vec::new();
-        let _ = engine.scan_reader(std::io::BufReader::new(f), &cx, |m| pending.push(m));
-        if pending.is_empty() {
-            return out;
-        }
-        let Ok(mut f) = std::fs::File::open(path) else {
-            return out;
-        };
-        for m in pending {
-            use std::io::{Read, Seek, SeekFrom};
-            let mut secret = vec![0u8; m.secret.len()];
-            if f.seek(SeekFrom::Start(m.secret.start as u64)).is_err()
-                || f.read_exact(&mut secret).is_err()
-            {
-                continue;
-            }
-            out.push(finding_for_match(
-                &m,
-                &secret,
-                span(&m, m.start_column, m.end_column),
-                opts.redaction,
-            ));
-        }
-        return out;
+        // Streamed: columns are in bytes.
+        let res = engine.scan_reader_with_bytes(std::io::BufReader::new(f), &cx, |m, secret| {
+            out.add(&m, secret, || {
+                finding_for_match(
+                    &m,
+                    secret,
+                    span(&m, m.start_column, m.end_column),
+                    opts.redaction,
+                )
+            })
+        });
+        let warning = res
+            .err()
+            .map(|e| format!("{shown}: read error after a partial secret scan: {e}"));
+        return (out.finish(), warning);
     }
-    let Ok(data) = std::fs::read(path) else {
-        return Vec::new();
+    let data = match std::fs::read(path) {
+        Ok(d) => d,
+        Err(e) => return (Vec::new(), Some(format!("{shown}: not scanned: {e}"))),
     };
     for m in engine.scan(&data, &cx) {
-        let sc = char_column(&data, m.secret.start);
-        let ec = char_column(&data, m.secret.end.saturating_sub(1).max(m.secret.start));
-        out.push(finding_for_match(
-            &m,
-            &data[m.secret.clone()],
-            span(&m, sc, ec),
-            opts.redaction,
-        ));
+        let secret = &data[m.secret.clone()];
+        out.add(&m, secret, || {
+            let sc = char_column(&data, m.secret.start);
+            let ec = char_column(&data, m.secret.end.saturating_sub(1).max(m.secret.start));
+            finding_for_match(&m, secret, span(&m, sc, ec), opts.redaction)
+        });
     }
-    out
+    (out.finish(), None)
 }

@@ -277,11 +277,20 @@ pub fn is_generic_non_secret(s: &[u8]) -> bool {
     {
         return true;
     }
-    // dotted identifiers: `settings.DB_PASSWORD`, `this.token`, `a.b.c`
+    // dotted identifiers: `settings.DB_PASSWORD`, `this.token`, `a.b.c` (names switch
+    // between letters and digits rarely; `p3FEhURxeJC346r8.D` is a random password)
     let ident = |p: &[u8]| {
         !p.is_empty()
             && (p[0].is_ascii_alphabetic() || p[0] == b'_')
             && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && p.windows(2)
+                .filter(|w| {
+                    let class = |b: u8| (b.is_ascii_digit(), b.is_ascii_uppercase());
+                    w[0] != b'_' && w[1] != b'_' && class(w[0]) != class(w[1])
+                })
+                .count()
+                * 3
+                <= p.len()
     };
     if s.split(|&b| b == b'.').all(ident) && s.contains(&b'.') {
         return true;

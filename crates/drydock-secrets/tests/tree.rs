@@ -1,7 +1,8 @@
 //! `scan_tree` over a real directory: locations, redaction, `.git` and symlink handling.
 
+use drydock_core::Severity;
 use drydock_core::{Category, Location, Redaction};
-use drydock_secrets::{scan_tree, TreeScanOptions};
+use drydock_secrets::{scan_tree, scan_tree_report, TreeScanOptions, MAX_PER_RULE};
 use std::path::PathBuf;
 
 const TOKEN: &str = "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";
@@ -81,7 +82,8 @@ fn large_files_are_streamed_and_missing_paths_are_errors() {
         panic!()
     };
     assert_eq!(span.start_line, 40_001);
-    let skipped = scan_tree(
+    // A file over a configured limit is not dropped silently: it comes back as a warning.
+    let skipped = scan_tree_report(
         std::slice::from_ref(&dir),
         &TreeScanOptions {
             max_file_size: 1024,
@@ -89,7 +91,9 @@ fn large_files_are_streamed_and_missing_paths_are_errors() {
         },
     )
     .unwrap();
-    assert!(skipped.is_empty());
+    assert!(skipped.findings.is_empty());
+    assert_eq!(skipped.warnings.len(), 1, "{:?}", skipped.warnings);
+    assert!(skipped.warnings[0].contains("big.log"));
     let err = scan_tree(&[dir.join("nope")], &TreeScanOptions::default())
         .unwrap_err()
         .to_string();
@@ -97,5 +101,79 @@ fn large_files_are_streamed_and_missing_paths_are_errors() {
         err.starts_with("cannot scan ") && err.contains("nope"),
         "{err}"
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn path_heuristics_see_the_path_below_the_scanned_root() {
+    let dir = std::env::temp_dir().join(format!("drydock-secrets-rel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("examples/app")).unwrap();
+    std::fs::write(
+        dir.join("examples/app/config.env"),
+        format!("GITHUB_TOKEN={TOKEN}\n"),
+    )
+    .unwrap();
+    // Scanned from above, the file is under `examples/`: a sample, lowered.
+    let above = scan_tree(std::slice::from_ref(&dir), &TreeScanOptions::default()).unwrap();
+    assert_eq!(above[0].severity, Severity::Low, "{above:?}");
+    // Scanned as the root itself (what `drydock scan examples/` sends as a build context),
+    // the same file is `app/config.env`: the same verdict as in an image or a context.
+    let root = scan_tree(&[dir.join("examples")], &TreeScanOptions::default()).unwrap();
+    assert_eq!(root[0].severity, Severity::Critical, "{root:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn repeated_and_numerous_secrets_are_counted_and_capped() {
+    let dir = std::env::temp_dir().join(format!("drydock-secrets-many-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = format!("GITHUB_TOKEN={TOKEN}\n").repeat(1000);
+    // Many distinct generic secrets: listed up to the cap, then one summary.
+    let mut x: u64 = 7;
+    for i in 0..(MAX_PER_RULE * 3) {
+        let mut v = String::new();
+        for _ in 0..20 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            v.push(
+                b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+                    [(x >> 33) as usize % 57] as char,
+            );
+        }
+        text.push_str(&format!("SERVICE_{i}_PASSWORD=Q7{v}\n"));
+    }
+    std::fs::write(dir.join("dump.env.txt"), &text).unwrap();
+    for stream_above in [u64::MAX, 1024] {
+        let opts = TreeScanOptions {
+            stream_above,
+            ..Default::default()
+        };
+        let f = scan_tree(std::slice::from_ref(&dir), &opts).unwrap();
+        let gh: Vec<_> = f
+            .iter()
+            .filter(|f| f.rule == "github-pat-classic")
+            .collect();
+        assert_eq!(gh.len(), 1, "{gh:?}");
+        assert!(
+            gh[0].message.contains("(1000 occurrences in this file)"),
+            "{}",
+            gh[0].message
+        );
+        let generic: Vec<_> = f
+            .iter()
+            .filter(|f| f.rule == "generic-secret-assignment")
+            .collect();
+        assert_eq!(
+            generic.len(),
+            MAX_PER_RULE + 1,
+            "stream_above {stream_above}"
+        );
+        assert!(generic.iter().any(|f| f
+            .message
+            .starts_with(&format!("{} more matches", MAX_PER_RULE * 2))));
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -363,13 +363,23 @@ pub fn scan_secrets(
         owner_package: None,
         kind: ContentKind::File,
     };
+    // This file's hits so far sit at the end of `out` (files are scanned one at a time).
+    let first = out
+        .iter()
+        .rposition(|h| h.path != path)
+        .map_or(0, |i| i + 1);
     for m in engine.scan(data, &cx) {
+        // Bounded per file (a dump with millions of tokens): as `drydock secrets` lists.
+        if out.len() - first >= drydock_secrets::MAX_PER_FILE {
+            break;
+        }
         let secret = data.get(m.secret.clone()).unwrap_or_default();
         let evidence = redact(secret, redaction);
-        // Windows overlap: the same secret may be seen twice.
-        if out.iter().any(|h| {
-            h.path == path && h.rule_id == m.rule_id && h.evidence.sha256 == evidence.sha256
-        }) {
+        // Windows overlap and secrets repeat: one hit per distinct secret.
+        if out[first..]
+            .iter()
+            .any(|h| h.rule_id == m.rule_id && h.evidence.sha256 == evidence.sha256)
+        {
             continue;
         }
         out.push(SecretHit {
@@ -381,6 +391,7 @@ pub fn scan_secrets(
             line: m.start_line + line_offset,
             evidence,
             vendor_reason: m.vendor_reason,
+            generic: m.generic,
         });
     }
 }

@@ -92,12 +92,13 @@ pub(crate) fn report(cx: &ImageContext<'_>, out: &mut Vec<Finding>, deleted: boo
                 removal_note(cx, layer, &s.path)
             );
             if let Some(pkg) = cx.owner(&s.path) {
-                sev = sev.min(Severity::Low);
+                // A generic hit in a package's file is info (kept in JSON with this reason).
+                sev = drydock_secrets::package_owned_severity(s.generic, s.confidence, sev);
                 msg.push_str(&format!(
                     "; vendor content: the file belongs to OS package `{pkg}`"
                 ));
             } else if let Some(area) = package_data_area(&s.path) {
-                sev = sev.min(Severity::Low);
+                sev = drydock_secrets::package_owned_severity(s.generic, s.confidence, sev);
                 msg.push_str(&format!(
                     "; vendor content: {area} (package-manager data, not application files)"
                 ));
