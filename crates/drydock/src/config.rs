@@ -30,6 +30,9 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub vulnerabilities: VulnConfig,
+    /// Registry request deadline in seconds (`--timeout` overrides it).
+    #[serde(default)]
+    pub timeout: Option<u64>,
     /// Where the file was read from (for messages and relative paths).
     #[serde(skip)]
     pub path: Option<PathBuf>,
