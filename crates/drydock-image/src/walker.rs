@@ -148,8 +148,9 @@ fn is_binary(head: &[u8]) -> bool {
 /// Longest entry name tracked (Linux `PATH_MAX`): no extractor can create a longer path.
 pub const MAX_PATH_BYTES: usize = 4096;
 /// Entries tracked per layer. Real layers hold up to a few hundred thousand files; each
-/// tracked entry costs memory for the whole scan, so beyond this the rest are only scanned.
-pub const MAX_ENTRIES_PER_LAYER: usize = 1_000_000;
+/// tracked entry costs memory for the whole scan (~300 bytes through the merge and the
+/// rules), so beyond this the rest are only scanned for secrets.
+pub const MAX_ENTRIES_PER_LAYER: usize = 500_000;
 /// Anomalies listed per layer; the rest are counted in one summary anomaly.
 pub const MAX_ANOMALIES_PER_LAYER: usize = 1000;
 
