@@ -704,9 +704,17 @@ pub fn read_limited(
         .reader()
         .take(limit + 1)
         .read_to_end(&mut out)
-        .map_err(|e| RegistryError::Transport {
-            url: what.to_string(),
-            detail: e.to_string(),
+        .map_err(|e| {
+            let m = e.to_string();
+            let detail = if m.contains("imeout") {
+                format!("the response did not arrive in full before the deadline (--timeout; {m}), after 1 attempt")
+            } else {
+                m
+            };
+            RegistryError::Transport {
+                url: what.to_string(),
+                detail,
+            }
         })?;
     if out.len() as u64 > limit {
         return Err(RegistryError::Invalid {

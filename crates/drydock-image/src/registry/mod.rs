@@ -77,7 +77,8 @@ impl Default for RegistryOptions {
             credential_helper_dir: None,
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(15),
-            read_timeout: Duration::from_secs(60),
+            // A stalled blob is resumed once, then fails: two of these bound a stall.
+            read_timeout: Duration::from_secs(30),
             timeout: DEFAULT_TIMEOUT,
             limits: Limits::default(),
         }
@@ -453,21 +454,31 @@ impl Read for ResumingReader {
         loop {
             let start = std::time::Instant::now();
             let r = self.inner.read(buf);
-            let got = *r.as_ref().unwrap_or(&0);
-            self.watch(start.elapsed(), got)?;
+            if let Ok(n) = &r {
+                self.watch(start.elapsed(), *n)?;
+            }
             match r {
                 Ok(n) => {
                     self.pos += n as u64;
                     return Ok(n);
                 }
                 Err(e) if resumable(&e) && self.attempt < self.client.retry_policy().retries => {
+                    // The first break is resumed whatever it cost; after that a stall
+                    // must not eat the window again and again (each costs a read timeout).
+                    if self.attempt >= 1 {
+                        self.watch(self.window, 0)?;
+                    }
                     let start = std::time::Instant::now();
                     std::thread::sleep(self.client.retry_policy().delay(self.attempt, None));
                     self.attempt += 1;
                     let reopened = open_at(&self.client, &self.url, self.pos, &self.input);
                     self.watch(start.elapsed(), 0)?;
                     match reopened {
-                        Ok(r) => self.inner = r,
+                        Ok(r) => {
+                            self.inner = r;
+                            self.window_waited = Duration::ZERO;
+                            self.window_bytes = 0;
+                        }
                         Err(e2) => {
                             return Err(std::io::Error::other(ImageError::Transport {
                                 input: self.input.clone(),
