@@ -565,12 +565,10 @@ fn read_file<R: Read>(
         s.iter().any(|s| s.wants(path, size))
     };
     let want_all = special || (sink_wants && size <= opts.max_sink_file);
+    // An executable too large to hold: the Go build info is found in the stream instead.
+    let mut go_info = false;
     if sink_wants && size > opts.max_sink_file {
-        sum.anomalies.push(Anomaly {
-            path: path.to_string(),
-            message: format!("{size}-byte file too large for the package inventory; skipped"),
-            severity: Severity::Info,
-        });
+        go_info = true;
     }
     let scan_secrets = opts.secrets && size <= opts.max_secret_scan_file;
     if want_all || size as usize <= opts.max_file_buffer {
@@ -604,6 +602,31 @@ fn read_file<R: Read>(
         // The tar crate skips the stored rest itself; reading would walk the made-up zeros.
         return Ok(());
     }
+    if go_info && !w[..filled].starts_with(b"\x7fELF") {
+        go_info = false;
+        sum.anomalies.push(Anomaly {
+            path: path.to_string(),
+            message: format!("{size}-byte file too large for the package inventory; skipped"),
+            severity: Severity::Info,
+        });
+    }
+    if go_info {
+        match go_buildinfo_in_stream(entry, w, filled)? {
+            Some(info) => {
+                if let Ok(mut s) = sinks.lock() {
+                    for s in s.iter_mut() {
+                        if s.wants(path, size) {
+                            s.file(layer, path, &info);
+                        }
+                    }
+                }
+            }
+            None => sum.notes.push(format!(
+                "{path}: {size}-byte executable too large to read whole for the package inventory; no Go build info found in it"
+            )),
+        }
+        return Ok(());
+    }
     if !scan_secrets || is_binary(&w[..filled]) {
         // Nothing more to look at: skip the rest in big reads (tar would use 8 KiB ones).
         while read_full(entry, w)? > 0 {}
@@ -630,6 +653,68 @@ fn read_file<R: Read>(
         filled = keep + n;
     }
     Ok(())
+}
+
+/// Magic of Go's build info record (`.go.buildinfo`, 16-byte aligned).
+const GO_BUILDINFO_MAGIC: &[u8] = b"\xff Go buildinf:";
+/// Most bytes kept from the build info record on (version + module list; terraform's 213
+/// modules take ~25 KiB).
+const MAX_GO_BUILDINFO: usize = 1 << 20;
+
+/// Stream the rest of an executable looking for Go's build info record; returns the record
+/// (from its magic, at most [`MAX_GO_BUILDINFO`] bytes). Inventory sinks read it like the
+/// section of a whole binary, so executables of any size are inventoried in bounded memory.
+/// `w[..filled]` holds the first bytes already read; the entry is read to its end.
+fn go_buildinfo_in_stream(
+    entry: &mut impl Read,
+    w: &mut [u8],
+    mut filled: usize,
+) -> std::io::Result<Option<Vec<u8>>> {
+    // The string literal also appears in programs that read build info (the `go` command
+    // itself): a real record is 16-byte aligned and says "inline strings, version go1…".
+    fn is_record(b: &[u8]) -> bool {
+        b.len() >= 48 && matches!(b[14], 4 | 8) && b[15] & 2 != 0 && b[33..].starts_with(b"go")
+    }
+    let mut found: Option<Vec<u8>> = None;
+    // File offset of `w[0]`.
+    let mut base = 0u64;
+    loop {
+        let mut keep_from = filled;
+        if let Some(info) = &mut found {
+            if info.len() < MAX_GO_BUILDINFO {
+                let k = filled.min(MAX_GO_BUILDINFO - info.len());
+                info.extend_from_slice(&w[..k]);
+            }
+        } else {
+            let mut at = 0;
+            while let Some(i) = memchr::memmem::find(&w[at..filled], GO_BUILDINFO_MAGIC) {
+                let i = at + i;
+                if filled - i < 48 {
+                    // Too close to the end to check: look again with more data.
+                    keep_from = i;
+                    break;
+                }
+                if (base + i as u64) % 16 == 0 && is_record(&w[i..filled]) {
+                    let end = filled.min(i + MAX_GO_BUILDINFO);
+                    found = Some(w[i..end].to_vec());
+                    break;
+                }
+                at = i + 1;
+            }
+            if found.is_none() && keep_from == filled {
+                // A magic split between two reads is seen whole next time.
+                keep_from = filled - filled.min(GO_BUILDINFO_MAGIC.len() - 1);
+            }
+        }
+        let keep = filled - keep_from;
+        w.copy_within(keep_from..filled, 0);
+        base += keep_from as u64;
+        let n = read_full(entry, &mut w[keep..])?;
+        if n == 0 {
+            return Ok(found);
+        }
+        filled = keep + n;
+    }
 }
 
 /// `buf` as a slice of exactly `n` bytes. The buffer only ever grows (zeroed once), so the

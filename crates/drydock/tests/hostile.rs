@@ -759,3 +759,71 @@ fn a_gzipped_docker_save_is_not_reread_per_layer() {
         took[1]
     );
 }
+
+// ---------------------------------------------------------------- inventory of large files
+
+/// Go's build info record (Go 1.18+ inline form) for `modules` (path, version).
+fn go_buildinfo(go: &str, modules: &[(&str, &str)]) -> Vec<u8> {
+    let mut mi = String::from("path\texample.com/tool\nmod\texample.com/tool\t(devel)\t\n");
+    for (p, v) in modules {
+        mi.push_str(&format!("dep\t{p}\t{v}\th1:AAAA=\n"));
+    }
+    let sentinel = "0123456789abcdef";
+    let modinfo = format!("{sentinel}{mi}{sentinel}");
+    let mut b = b"\xff Go buildinf:".to_vec();
+    b.push(8);
+    b.push(2);
+    b.resize(32, 0);
+    for s in [go.as_bytes(), modinfo.as_bytes()] {
+        let mut n = s.len();
+        while n >= 0x80 {
+            b.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        b.push(n as u8);
+        b.extend_from_slice(s);
+    }
+    b
+}
+
+#[test]
+fn go_executables_over_64_mib_are_inventoried() {
+    let mut l = LayerOut::gzip();
+    let size: u64 = 300 << 20;
+    l.put(&header(b"usr/local/bin/tool", b'0', size, false));
+    // An ELF header, the string literal a build-info reader holds (not a record), then the
+    // record itself at a 16-byte aligned offset far into the file.
+    let mut head = b"\x7fELF\x02\x01\x01".to_vec();
+    head.resize(64, 0);
+    head.extend_from_slice(b"\xff Go buildinf:");
+    l.put(&head);
+    let at: u64 = 200 << 20;
+    l.fill(0, at - head.len() as u64);
+    let rec = go_buildinfo(
+        "go1.22.1",
+        &[
+            ("github.com/hashicorp/go-version", "v1.6.0"),
+            ("golang.org/x/net", "v0.17.0"),
+        ],
+    );
+    l.put(&rec);
+    l.fill(0, size - at - rec.len() as u64);
+    l.pad(size);
+    let dir = tempfile::tempdir().unwrap();
+    layout(dir.path(), &[l.finish()], GZ);
+    let r = run(&[
+        "sbom",
+        "--format",
+        "cyclonedx-json",
+        &format!("oci:{}", dir.path().display()),
+    ]);
+    bounded(&r, "300 MiB Go executable");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for needle in [
+        "golang.org/x/net",
+        "github.com/hashicorp/go-version",
+        "stdlib",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle} missing:\n{}", r.stdout);
+    }
+}
