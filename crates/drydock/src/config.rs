@@ -130,6 +130,7 @@ mod tests {
             ignore = ["DF010"]
             fail-on = "medium"
             trusted-registries = ["docker.io/library", "ghcr.io/acme"]
+            timeout = 90
             [severities]
             DF003 = "low"
             [secrets]
@@ -142,6 +143,7 @@ mod tests {
         assert_eq!(cfg.severities["DF003"], Severity::Low);
         assert_eq!(cfg.trusted_registries.len(), 2);
         assert_eq!(cfg.vulnerabilities.max_age_days, Some(3));
+        assert_eq!(cfg.timeout, Some(90));
     }
 
     #[test]
