@@ -53,8 +53,11 @@ pub struct TarIndex {
     /// Streams left open after a member read, by position: the next member at or after
     /// that position continues from there instead of decompressing from the start again
     /// (otherwise N layers cost N passes over the archive).
-    cursors: Arc<Mutex<Vec<(u64, Box<dyn Read + Send>)>>>,
+    cursors: CursorPool,
 }
+
+/// Open streams by position (see [`TarIndex`]).
+type CursorPool = Arc<Mutex<Vec<(u64, Box<dyn Read + Send>)>>>;
 
 /// Open streams kept for reuse (each holds a decoder's state, ~300 KiB).
 const MAX_CURSORS: usize = 8;
@@ -64,7 +67,7 @@ struct StreamMember {
     inner: Option<Box<dyn Read + Send>>,
     pos: u64,
     left: u64,
-    pool: Arc<Mutex<Vec<(u64, Box<dyn Read + Send>)>>>,
+    pool: CursorPool,
 }
 
 impl Read for StreamMember {

@@ -694,7 +694,7 @@ fn go_buildinfo_in_stream(
                     keep_from = i;
                     break;
                 }
-                if (base + i as u64) % 16 == 0 && is_record(&w[i..filled]) {
+                if (base + i as u64) & 15 == 0 && is_record(&w[i..filled]) {
                     let end = filled.min(i + MAX_GO_BUILDINFO);
                     found = Some(w[i..end].to_vec());
                     break;

@@ -26,6 +26,8 @@ struct Run {
 
 /// Run drydock with `args`; killed (and the test failed) after [`DEADLINE`]. Output goes to
 /// files so a chatty child cannot block on a full pipe.
+// The child is reaped by `wait4` (std's `wait` does not report its resource usage).
+#[allow(clippy::zombie_processes)]
 fn run(args: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let out = std::fs::File::create(dir.path().join("out")).unwrap();
