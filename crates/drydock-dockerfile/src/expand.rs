@@ -7,10 +7,56 @@
 //! and `/` are converted to a regex the same way BuildKit converts them, so shortest/longest
 //! and first-match semantics are identical (the `regex` crate is leftmost-first like Go's).
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 /// Nesting limit for `${a:-${b:-…}}`: deeper input is rejected instead of exhausting the stack.
 const MAX_DEPTH: usize = 64;
+
+/// Most bytes one word may expand to. `ARG A1=${A0}${A0}`, `ARG A2=${A1}${A1}`… doubles per
+/// line, so without a cap 40 lines need terabytes; real values are far below this.
+pub const MAX_EXPANSION_BYTES: usize = 1 << 20;
+
+/// Default budget for all expanded values stored while modelling one Dockerfile
+/// ([`with_file_budget`]): many lines each expanding to just under the per-word cap must
+/// not add up to gigabytes either.
+pub const MAX_FILE_EXPANSION_BYTES: usize = 16 << 20;
+
+thread_local! {
+    /// Bytes left in the budget of the file being modelled; `None` outside [`with_file_budget`].
+    static FILE_BUDGET: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Run `f` with a budget of `bytes` for everything [`expand_full`] produces on this thread;
+/// once it is spent, expansions fail with an error that says so. Budgets do not nest: an
+/// inner call replaces the outer budget for its duration.
+pub fn with_file_budget<T>(bytes: usize, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<usize>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FILE_BUDGET.with(|b| b.set(self.0));
+        }
+    }
+    let _restore = Restore(FILE_BUDGET.with(|b| b.replace(Some(bytes))));
+    f()
+}
+
+/// Take `n` bytes from the file budget, if one is active.
+fn charge_file_budget(n: usize) -> Result<(), String> {
+    FILE_BUDGET.with(|b| match b.get() {
+        Some(left) if n > left => {
+            b.set(Some(0));
+            Err(format!(
+                "variable expansions in this Dockerfile exceed {MAX_FILE_EXPANSION_BYTES} bytes in total; expansion stopped"
+            ))
+        }
+        Some(left) => {
+            b.set(Some(left - n));
+            Ok(())
+        }
+        None => Ok(()),
+    })
+}
 
 /// A syntax error in a word, e.g. an unterminated quote or `${`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -96,13 +142,16 @@ pub fn expand_full(
         matched: BTreeSet::new(),
         unresolved: BTreeSet::new(),
         depth: 0,
+        budget: MAX_EXPANSION_BYTES,
+    };
+    let err = |message| ExpandError {
+        word: word.to_string(),
+        message,
     };
     let (result, words) = lexer
         .process_stop_on(None, options.raw_escapes)
-        .map_err(|message| ExpandError {
-            word: word.to_string(),
-            message,
-        })?;
+        .map_err(err)?;
+    charge_file_budget(result.len()).map_err(err)?;
     Ok(Expansion {
         result,
         words,
@@ -165,6 +214,9 @@ struct Lexer<'a> {
     matched: BTreeSet<String>,
     unresolved: BTreeSet<String>,
     depth: usize,
+    /// Bytes the word may still produce from variable values and replacements
+    /// ([`MAX_EXPANSION_BYTES`]); charged before the text is built.
+    budget: usize,
 }
 
 type Res<T> = Result<T, String>;
@@ -182,15 +234,32 @@ impl Lexer<'_> {
         c
     }
 
-    fn get_env(&mut self, name: &str) -> Option<String> {
+    fn get_env(&mut self, name: &str) -> Res<Option<String>> {
         match (self.vars)(name) {
             Some(v) => {
                 self.matched.insert(name.to_string());
-                Some(v)
+                self.charge(v.len())?;
+                Ok(Some(v))
             }
             None => {
                 self.unresolved.insert(name.to_string());
-                None
+                Ok(None)
+            }
+        }
+    }
+
+    /// Account for `n` more bytes of output; fails once the word would exceed the cap.
+    fn charge(&mut self, n: usize) -> Res<()> {
+        match self.budget.checked_sub(n) {
+            Some(left) => {
+                self.budget = left;
+                Ok(())
+            }
+            None => {
+                self.budget = 0;
+                Err(format!(
+                    "expands to more than {MAX_EXPANSION_BYTES} bytes (exponential or runaway variable expansion); expansion stopped"
+                ))
             }
         }
     }
@@ -343,7 +412,7 @@ impl Lexer<'_> {
             if name.is_empty() {
                 return Ok("$".into());
             }
-            let value = self.get_env(&name);
+            let value = self.get_env(&name)?;
             return Ok(match value {
                 Some(v) => v,
                 None if self.options.skip_unset_env => format!("${name}"),
@@ -363,7 +432,7 @@ impl Lexer<'_> {
         let mut modifier = ch.to_string();
         match ch {
             '}' => {
-                let value = self.get_env(&name);
+                let value = self.get_env(&name)?;
                 Ok(match value {
                     Some(v) => v,
                     None if self.options.skip_unset_env => format!("${{{name}}}"),
@@ -384,12 +453,12 @@ impl Lexer<'_> {
                 let raw = ch == '#' || ch == '%';
                 let word = match self.process_stop_on(Some('}'), raw) {
                     Ok((w, _)) => w,
-                    Err(e) if self.peek().is_none() && !e.contains("nested deeper") => {
+                    Err(e) if self.peek().is_none() && !is_limit(&e) => {
                         return Err("syntax error: missing '}'".into())
                     }
                     Err(e) => return Err(e),
                 };
-                let value = self.get_env(&name);
+                let value = self.get_env(&name)?;
                 if self.options.skip_unset_env && value.is_none() {
                     return Ok(format!("${{{name}{modifier}{word}}}"));
                 }
@@ -447,19 +516,19 @@ impl Lexer<'_> {
                 }
                 let pattern = match self.process_stop_on(Some('/'), true) {
                     Ok((p, _)) => p,
-                    Err(_) if self.peek().is_none() => {
+                    Err(e) if self.peek().is_none() && !is_limit(&e) => {
                         return Err("syntax error: missing '/' in ${}".into())
                     }
                     Err(e) => return Err(e),
                 };
                 let replacement = match self.process_stop_on(Some('}'), true) {
                     Ok((r, _)) => r,
-                    Err(_) if self.peek().is_none() => {
+                    Err(e) if self.peek().is_none() && !is_limit(&e) => {
                         return Err("syntax error: missing '}'".into())
                     }
                     Err(e) => return Err(e),
                 };
-                let value = self.get_env(&name);
+                let value = self.get_env(&name)?;
                 if self.options.skip_unset_env && value.is_none() {
                     return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
                 }
@@ -467,6 +536,9 @@ impl Lexer<'_> {
                 let re = shell_pattern_to_regex(&pattern, true, false)
                     .map_err(|e| format!("invalid pattern ({pattern}) in substitution: {e}"))?;
                 if replace_all {
+                    // Each match may add the whole replacement: charge before building it.
+                    let matches = re.find_iter(&value).count();
+                    self.charge(matches.saturating_mul(replacement.len()))?;
                     // Go's ReplaceAllString expands `$name` in the replacement; so does this.
                     Ok(re.replace_all(&value, replacement.as_str()).into_owned())
                 } else if let Some(m) = re.find(&value) {
@@ -507,6 +579,12 @@ impl Lexer<'_> {
         }
         name
     }
+}
+
+/// A limit error (depth, size) must surface as itself, not as the syntax error a cut-off
+/// word would otherwise be reported as.
+fn is_limit(e: &str) -> bool {
+    e.contains("nested deeper") || e.contains("expansion stopped")
 }
 
 /// BuildKit's `convertShellPatternToRegex`: `*` (lazy unless greedy), `?`, `\` escapes

@@ -14,6 +14,11 @@ mod words;
 
 use crate::ast::{Comment, Directive, Dockerfile, Instruction, ParseError, Span};
 
+/// Most instructions parsed from one file (real Dockerfiles have a few hundred at most).
+pub const MAX_INSTRUCTIONS: usize = 10_000;
+/// Most comments kept (for suppressions and rules); later ones are ignored.
+pub const MAX_COMMENTS: usize = 100_000;
+
 /// Parse a Dockerfile from bytes: a UTF-8 BOM is dropped and invalid UTF-8 becomes U+FFFD
 /// (Go keeps such bytes in strings, but BuildKit's word and JSON parsers decode them to
 /// U+FFFD as well).
@@ -199,6 +204,9 @@ impl<'a> Parser<'a> {
     }
 
     fn comment(&mut self, line: usize, raw: &str) {
+        if self.df.comments.len() >= MAX_COMMENTS {
+            return;
+        }
         let t = trim_newline(raw).trim_start_matches(is_go_space);
         let text = t.strip_prefix('#').unwrap_or(t).trim_matches(is_go_space);
         self.df.comments.push(Comment {
@@ -271,6 +279,15 @@ impl<'a> Parser<'a> {
         self.check_line_lengths();
         while let Some(raw) = self.next_line() {
             let line_no = self.next;
+            if self.df.instructions.len() >= MAX_INSTRUCTIONS {
+                // Every instruction costs a few KiB in the model and the rules: a generated
+                // file of a million `RUN a` lines would need gigabytes.
+                self.error(
+                    line_no,
+                    format!("more than {MAX_INSTRUCTIONS} instructions: the rest of the file is not parsed (limit for hostile or generated files)"),
+                );
+                break;
+            }
             let token = trim_newline(raw).trim_start_matches(is_go_space);
             let is_directive = self.possible_directive(token, line_no);
             if is_comment(token) {

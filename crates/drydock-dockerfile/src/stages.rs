@@ -216,6 +216,14 @@ pub struct StageModel {
 impl StageModel {
     /// Build the model. `build_args` are the `--build-arg K=V` values of the build.
     pub fn build(df: &Dockerfile, build_args: &BTreeMap<String, String>) -> StageModel {
+        // Stored ARG/ENV values share one budget so a hostile file cannot make them add up
+        // to gigabytes (see docs/security.md).
+        crate::expand::with_file_budget(crate::expand::MAX_FILE_EXPANSION_BYTES, || {
+            Self::build_model(df, build_args)
+        })
+    }
+
+    fn build_model(df: &Dockerfile, build_args: &BTreeMap<String, String>) -> StageModel {
         let escape = escape_of(df);
         let instrs = &df.instructions;
         let from_idx: Vec<usize> = instrs

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Annotation carrying the tar member a docker-archive layer is stored in.
 pub const MEMBER_ANNOTATION: &str = "io.drydock.archive.member";
@@ -50,6 +50,63 @@ pub struct TarIndex {
     members: HashMap<String, Member>,
     source: TarSource,
     label: String,
+    /// Streams left open after a member read, by position: the next member at or after
+    /// that position continues from there instead of decompressing from the start again
+    /// (otherwise N layers cost N passes over the archive).
+    cursors: CursorPool,
+}
+
+/// Open streams by position (see [`TarIndex`]).
+type CursorPool = Arc<Mutex<Vec<(u64, Box<dyn Read + Send>)>>>;
+
+/// Open streams kept for reuse (each holds a decoder's state, ~300 KiB).
+const MAX_CURSORS: usize = 8;
+
+/// A member of a stream-only archive; gives its stream back to the pool when dropped.
+struct StreamMember {
+    inner: Option<Box<dyn Read + Send>>,
+    pos: u64,
+    left: u64,
+    pool: CursorPool,
+}
+
+impl Read for StreamMember {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(r) = self.inner.as_mut() else {
+            return Ok(0);
+        };
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        if want == 0 {
+            return Ok(0);
+        }
+        match r.read(&mut buf[..want]) {
+            Ok(n) => {
+                self.pos += n as u64;
+                self.left -= n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                // A failed stream is not reusable.
+                self.inner = None;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for StreamMember {
+    fn drop(&mut self) {
+        let Some(r) = self.inner.take() else { return };
+        let Ok(mut pool) = self.pool.lock() else {
+            return;
+        };
+        pool.push((self.pos, r));
+        if pool.len() > MAX_CURSORS {
+            // Keep the furthest ones: members are mostly read front to back.
+            pool.sort_by_key(|(p, _)| std::cmp::Reverse(*p));
+            pool.truncate(MAX_CURSORS);
+        }
+    }
 }
 
 /// Normalise a member name: strip `./` and leading `/`, collapse `//`.
@@ -69,7 +126,7 @@ pub fn normalize_member(name: &str) -> String {
 
 fn open_maybe_compressed(path: &Path) -> Result<(Box<dyn Read + Send>, Compression), ImageError> {
     let input = path.display().to_string();
-    let mut f = File::open(path).map_err(|e| ImageError::io(&input, e))?;
+    let mut f = open_regular(path)?;
     let mut head = [0u8; 6];
     let n = read_full(&mut f, &mut head).map_err(|e| ImageError::io(&input, e))?;
     f.seek(SeekFrom::Start(0))
@@ -83,6 +140,22 @@ fn open_maybe_compressed(path: &Path) -> Result<(Box<dyn Read + Send>, Compressi
         }
     };
     Ok((r, c))
+}
+
+/// Open an archive that must be a regular file (after symlinks): a FIFO would block and a
+/// device never ends (a `docker save` stream is read with `scan_docker_archive_stream`).
+fn open_regular(path: &Path) -> Result<File, ImageError> {
+    let input = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ImageError::io(&input, e))?;
+    if !meta.is_file() {
+        return Err(ImageError::Unsupported {
+            input,
+            message:
+                "not a regular file (a FIFO, device or directory cannot be read as an archive)"
+                    .into(),
+        });
+    }
+    File::open(path).map_err(|e| ImageError::io(&input, e))
 }
 
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -141,7 +214,7 @@ impl TarIndex {
         let file_len = std::fs::metadata(path)
             .map_err(|e| ImageError::io(&input, e))?
             .len();
-        let f = File::open(path).map_err(|e| ImageError::io(&input, e))?;
+        let f = open_regular(path)?;
         let mut ar = tar::Archive::new(f);
         let mut members = HashMap::new();
         for e in ar.entries_with_seek().map_err(|e| tar_err(&input, e))? {
@@ -182,6 +255,7 @@ impl TarIndex {
             members,
             source,
             label,
+            cursors: Arc::default(),
         })
     }
 
@@ -230,16 +304,39 @@ impl TarIndex {
                 Ok(Box::new(BufReader::with_capacity(256 << 10, f).take(size)))
             }
             TarSource::Stream(reopen) => {
-                let mut r = reopen()?;
-                let skipped = io::copy(&mut (&mut r).take(offset), &mut io::sink())
+                // The open stream closest before the member, else a fresh one.
+                let reuse = {
+                    let mut pool = self
+                        .cursors
+                        .lock()
+                        .map_err(|_| ImageError::format(&input, "archive reader poisoned"))?;
+                    let best = pool
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (p, _))| *p <= offset)
+                        .max_by_key(|(_, (p, _))| *p)
+                        .map(|(i, _)| i);
+                    best.map(|i| pool.swap_remove(i))
+                };
+                let (pos, mut r) = match reuse {
+                    Some(c) => c,
+                    None => (0, reopen()?),
+                };
+                let gap = offset - pos;
+                let skipped = io::copy(&mut (&mut r).take(gap), &mut io::sink())
                     .map_err(|e| ImageError::io(&input, e))?;
-                if skipped != offset {
+                if skipped != gap {
                     return Err(ImageError::Truncated {
                         blob: input,
                         message: format!("member `{name}` lies past the end of the stream"),
                     });
                 }
-                Ok(Box::new(r.take(size)))
+                Ok(Box::new(StreamMember {
+                    inner: Some(r),
+                    pos: offset,
+                    left: size,
+                    pool: self.cursors.clone(),
+                }))
             }
         }
     }

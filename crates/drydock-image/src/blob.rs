@@ -48,6 +48,48 @@ impl std::fmt::Display for LimitExceeded {
 }
 impl std::error::Error for LimitExceeded {}
 
+/// Sentinel for errors of the decompressor itself (corrupt gzip/zstd data), so that they
+/// are not mistaken for tar problems once they come out of the tar crate.
+#[derive(Debug)]
+pub struct DecodeError(pub String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for DecodeError {}
+
+/// Sentinel for errors reading the stored blob, forwarded from the decoding thread.
+#[derive(Debug)]
+pub struct ReadError(pub String);
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for ReadError {}
+
+/// zstd's default window limit (2^27 = 128 MiB, `ZSTD_WINDOWLOG_LIMIT_DEFAULT`): a frame
+/// asking for more would make the decoder allocate that much.
+const ZSTD_WINDOW_LOG_MAX: u32 = 27;
+
+fn zstd_error(e: io::Error) -> io::Error {
+    let m = e.to_string();
+    let msg = if m.contains("too much memory") || m.contains("indow") {
+        format!(
+            "zstd window too large: the frame needs more than {} MiB of decoder window (limit)",
+            (1u64 << ZSTD_WINDOW_LOG_MAX) >> 20
+        )
+    } else if m.contains("checksum") {
+        "zstd checksum mismatch: the decompressed data is corrupt".to_string()
+    } else {
+        format!("corrupt zstd data: {m}")
+    };
+    io::Error::new(io::ErrorKind::InvalidData, DecodeError(msg))
+}
+
 /// Counts and hashes every byte that passes through.
 pub struct HashingReader<R> {
     inner: R,
@@ -322,11 +364,11 @@ fn decode(mut input: Input, compression: Compression, out: &mut Output) -> PipeR
 
 /// The stored stream ended early (mapped to `ImageError::Truncated`).
 fn truncated(msg: impl Into<String>) -> io::Error {
-    io::Error::new(io::ErrorKind::UnexpectedEof, msg.into())
+    io::Error::new(io::ErrorKind::UnexpectedEof, DecodeError(msg.into()))
 }
 
 fn corrupt(msg: impl Into<String>) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, msg.into())
+    io::Error::new(io::ErrorKind::InvalidData, DecodeError(msg.into()))
 }
 
 /// gzip members (RFC 1952), one after another like `gzip -dc`: the member header is parsed
@@ -389,7 +431,9 @@ fn gzip_header(input: &mut Input) -> io::Result<()> {
     let what = "header";
     let (id1, id2) = (input.byte(what)?, input.byte(what)?);
     if (id1, id2) != (0x1f, 0x8b) {
-        return Err(corrupt("invalid gzip header (data after the gzip stream?)"));
+        return Err(corrupt(
+            "gzip: data after the end of the compressed stream (trailing garbage)",
+        ));
     }
     if input.byte(what)? != 8 {
         return Err(corrupt("gzip member uses an unknown compression method"));
@@ -428,14 +472,15 @@ fn gzip_header(input: &mut Input) -> io::Result<()> {
 
 /// zstd frames one after another (skippable frames included), like `zstd -dc`.
 fn decode_zstd(input: &mut Input, out: &mut Output) -> io::Result<()> {
-    use zstd::stream::raw::{Decoder, Operation};
+    use zstd::stream::raw::{DParameter, Decoder, Operation};
     let mut d = Decoder::new()?;
+    d.set_parameter(DParameter::WindowLogMax(ZSTD_WINDOW_LOG_MAX))?;
     let mut in_frame = false;
     while input.fill()? {
         let st = {
             let src = &input.buf[input.pos..input.end];
             let dst = &mut out.cur.buf[out.cur.len..];
-            d.run_on_buffers(src, dst)?
+            d.run_on_buffers(src, dst).map_err(zstd_error)?
         };
         input.pos += st.bytes_read;
         in_frame = st.remaining != 0;
@@ -443,7 +488,7 @@ fn decode_zstd(input: &mut Input, out: &mut Output) -> io::Result<()> {
     }
     // Everything read: let the decoder flush what it still holds from the last frame.
     while in_frame {
-        let st = d.run_on_buffers(&[], out.space())?;
+        let st = d.run_on_buffers(&[], out.space()).map_err(zstd_error)?;
         in_frame = st.remaining != 0;
         out.advance(st.bytes_written)?;
         if st.bytes_written == 0 {
@@ -512,7 +557,18 @@ fn spawn_pipe(input: Input, compression: Compression) -> io::Result<PipeReader> 
             };
             let r = decode(input, compression, &mut out);
             if let Err(e) = &r {
-                let _ = out.tx.send(Err(io::Error::new(e.kind(), e.to_string())));
+                let copy = match e.get_ref() {
+                    Some(i) if i.is::<DecodeError>() => {
+                        io::Error::new(e.kind(), DecodeError(e.to_string()))
+                    }
+                    Some(i) if i.is::<LimitExceeded>() => {
+                        io::Error::new(e.kind(), LimitExceeded(e.to_string()))
+                    }
+                    // Reading the stored blob failed (a registry fault, an I/O error): keep
+                    // it recognisable so it is not reported as a tar problem.
+                    _ => io::Error::new(e.kind(), ReadError(e.to_string())),
+                };
+                let _ = out.tx.send(Err(copy));
             }
             r
         })?;
@@ -603,6 +659,11 @@ impl LayerReader {
             desc: desc.clone(),
             diff_id: diff_id.to_string(),
         })
+    }
+
+    /// The per-layer uncompressed byte limit (`Limits::max_layer_bytes`).
+    pub fn max_layer_bytes(&self) -> u64 {
+        self.limits.limits.max_layer_bytes
     }
 
     /// Drain what the consumer did not read (tar padding, trailing blocks), then verify the
@@ -713,6 +774,22 @@ pub fn map_read_error(blob: &str, e: io::Error) -> ImageError {
             blob: blob.into(),
             message: l.0.clone(),
         };
+    }
+    if let Some(d) = e.get_ref().and_then(|i| i.downcast_ref::<DecodeError>()) {
+        if e.kind() != io::ErrorKind::UnexpectedEof {
+            return ImageError::Format {
+                input: blob.into(),
+                message: d.0.clone(),
+            };
+        }
+    }
+    if let Some(r) = e.get_ref().and_then(|i| i.downcast_ref::<ReadError>()) {
+        if e.kind() != io::ErrorKind::UnexpectedEof {
+            return ImageError::Transport {
+                input: blob.into(),
+                message: r.0.clone(),
+            };
+        }
     }
     if e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("unexpected EOF") {
         return ImageError::Truncated {

@@ -8,14 +8,14 @@ use crate::manifest::{check_digest_syntax, resolve, ResolveRequest};
 use crate::source::{BlobStore, Descriptor, ImageError, OpenOptions, ResolvedImage};
 use sha2::{Digest as _, Sha256};
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Does `dir` look like a `dir:` image (`manifest.json` and skopeo's `version` file)?
 pub fn is_dir_image(dir: &Path) -> bool {
     dir.join("manifest.json").is_file()
-        && std::fs::read(dir.join("version"))
+        && crate::oci::read_small_file(&dir.join("version"), "", "version", 4096)
             .is_ok_and(|v| v.starts_with(b"Directory Transport Version"))
 }
 
@@ -48,7 +48,7 @@ impl BlobStore for Store {
     fn open_blob(&self, desc: &Descriptor) -> Result<Box<dyn Read + Send>, ImageError> {
         let p = self.path(&desc.digest, "")?;
         let f = self.open(&p, &format!("blob {}", desc.digest))?;
-        Ok(Box::new(BufReader::with_capacity(256 << 10, f)))
+        Ok(crate::oci::bounded_blob(f, desc))
     }
 }
 
@@ -59,18 +59,12 @@ pub fn open_dir(dir: &Path, opts: &OpenOptions) -> Result<Vec<ResolvedImage>, Im
         label: label.clone(),
     });
     let top = dir.join("manifest.json");
-    let mut raw = Vec::new();
-    store
-        .open(&top, "manifest.json (not a `skopeo copy … dir:` directory)")?
-        .take(opts.limits.max_document_bytes + 1)
-        .read_to_end(&mut raw)
-        .map_err(|e| ImageError::io(top.display().to_string(), e))?;
-    if raw.len() as u64 > opts.limits.max_document_bytes {
-        return Err(ImageError::Limit {
-            blob: format!("{label}/manifest.json"),
-            message: format!("larger than {} bytes", opts.limits.max_document_bytes),
-        });
-    }
+    let raw = crate::oci::read_small_file(
+        &top,
+        &label,
+        "manifest.json (not a `skopeo copy … dir:` directory)",
+        opts.limits.max_document_bytes,
+    )?;
     // Manifests an index names are stored beside it as `<hex>.manifest.json`; verified
     // against their digest like any blob.
     let fetch_store = store.clone();

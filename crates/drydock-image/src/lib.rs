@@ -20,6 +20,7 @@ pub mod registry;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod targuard;
 pub mod walker;
 
 pub use scan::{scan, scan_docker_archive_stream, ImageScan, ImageSummary, LayerInfo, ScanOptions};

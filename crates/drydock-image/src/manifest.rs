@@ -444,7 +444,12 @@ fn resolve_inner(
     match parse_document(raw, media_hint, &input)? {
         Document::Index(index) => {
             let mut out = Vec::new();
+            // Each manifest once: an index may list the same digest thousands of times.
+            let mut done = std::collections::HashSet::new();
             for d in select_platforms(&index, req.choice, &input)? {
+                if !done.insert(d.digest.clone()) {
+                    continue;
+                }
                 let (bytes, mt) = (req.fetch_manifest)(&d)?;
                 let hint = if d.media_type.is_empty() {
                     mt

@@ -30,13 +30,26 @@ impl BlobStore for DirStore {
         let (alg, hex) = desc.digest.split_once(':').unwrap_or(("", ""));
         let p = self.dir.join("blobs").join(alg).join(hex);
         let f = open_file(&p, &self.label, &format!("blob {}", desc.digest))?;
-        Ok(Box::new(BufReader::with_capacity(256 << 10, f)))
+        Ok(bounded_blob(f, desc))
+    }
+}
+
+/// A blob file read through its descriptor: at most `size + 1` bytes, so a blob that is
+/// larger than declared fails the size check without being read to its end.
+pub(crate) fn bounded_blob(f: File, desc: &Descriptor) -> Box<dyn Read + Send> {
+    let r = BufReader::with_capacity(256 << 10, f);
+    if desc.size > 0 {
+        Box::new(r.take(desc.size.saturating_add(1)))
+    } else {
+        Box::new(r)
     }
 }
 
 /// Open a file of an image directory: a missing one is "`what` not found" in `label`.
+/// Only regular files (after symlinks) are opened: a FIFO would block forever and
+/// `/dev/zero` never ends.
 pub(crate) fn open_file(p: &Path, label: &str, what: &str) -> Result<File, ImageError> {
-    File::open(p).map_err(|e| {
+    let not_found = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::NotFound {
             ImageError::NotFound {
                 input: label.to_string(),
@@ -45,7 +58,45 @@ pub(crate) fn open_file(p: &Path, label: &str, what: &str) -> Result<File, Image
         } else {
             ImageError::io(p.display().to_string(), e)
         }
-    })
+    };
+    let meta = std::fs::metadata(p).map_err(not_found)?;
+    if !meta.is_file() {
+        return Err(ImageError::Unsupported {
+            input: label.to_string(),
+            message: format!("{what} (`{}`) is not a regular file", p.display()),
+        });
+    }
+    let f = File::open(p).map_err(not_found)?;
+    // Checked again on the open file: the path may have been swapped in between.
+    match f.metadata() {
+        Ok(m) if m.is_file() => Ok(f),
+        Ok(_) => Err(ImageError::Unsupported {
+            input: label.to_string(),
+            message: format!("{what} (`{}`) is not a regular file", p.display()),
+        }),
+        Err(e) => Err(ImageError::io(p.display().to_string(), e)),
+    }
+}
+
+/// Read a small file of an image directory through the document size limit.
+pub(crate) fn read_small_file(
+    p: &Path,
+    label: &str,
+    what: &str,
+    max: u64,
+) -> Result<Vec<u8>, ImageError> {
+    let mut raw = Vec::new();
+    open_file(p, label, what)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(|e| ImageError::io(p.display().to_string(), e))?;
+    if raw.len() as u64 > max {
+        return Err(ImageError::Limit {
+            blob: p.display().to_string(),
+            message: format!("larger than {max} bytes (limit max_document_bytes)"),
+        });
+    }
+    Ok(raw)
 }
 
 pub fn open_layout(
@@ -61,16 +112,12 @@ pub fn open_layout(
         });
     }
     let index_path = dir.join("index.json");
-    let raw = std::fs::read(&index_path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            ImageError::NotFound {
-                input: label.clone(),
-                what: "index.json (this directory is not an OCI image layout)".into(),
-            }
-        } else {
-            ImageError::io(index_path.display().to_string(), e)
-        }
-    })?;
+    let raw = read_small_file(
+        &index_path,
+        &label,
+        "index.json (this directory is not an OCI image layout)",
+        opts.limits.max_document_bytes,
+    )?;
     let store: Arc<dyn BlobStore> = Arc::new(DirStore {
         dir: dir.to_path_buf(),
         label: label.clone(),
@@ -179,9 +226,14 @@ fn open_from_index(
         };
         return resolve(&req, raw, Some(crate::manifest::OCI_INDEX), None);
     }
-    // Several tagged images (a combined layout): every one of them.
+    // Several tagged images (a combined layout): every one of them, each digest once (an
+    // index may list the same manifest thousands of times).
     let mut out = Vec::new();
+    let mut done = std::collections::HashSet::new();
     for d in named {
+        if !done.insert(d.digest.as_str()) {
+            continue;
+        }
         let n = format!("{label}:{}", ref_name(d).unwrap_or_default());
         out.extend(resolve_one(d, &n)?);
     }

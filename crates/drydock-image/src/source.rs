@@ -266,6 +266,8 @@ pub struct TransportOptions {
     pub auth_file: Option<PathBuf>,
     /// Docker/podman API endpoint (`unix:///run/podman/podman.sock`); default: `DOCKER_HOST`.
     pub docker_host: Option<String>,
+    /// `--timeout`: deadline of one registry request with its retries (default 60 s).
+    pub timeout: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug, Default)]

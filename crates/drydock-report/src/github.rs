@@ -8,11 +8,21 @@ use crate::{RenderOptions, View};
 use drydock_core::{Finding, Location, Severity};
 use std::io::{self, Write};
 
-/// Escape a command's message per the runner's rules (`%`, CR, LF).
+/// Escape a command's message per the runner's rules (`%`, CR, LF); other control
+/// characters (ESC of terminal escape codes from hostile file names) and bidi controls
+/// become visible `\u{1b}` escapes, as in the other formats: the runner's log is a terminal.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    let mut one = [0u8; 4];
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push_str(&crate::util::clean(c.encode_utf8(&mut one))),
+        }
+    }
+    out
 }
 
 /// Escape a property value: as data, plus `:` and `,` that delimit properties.
@@ -100,6 +110,20 @@ mod tests {
         assert_eq!(escape_data("100%\r\nnext"), "100%25%0D%0Anext");
         // `:` and `,` are legal in data.
         assert_eq!(escape_data("a: b, c"), "a: b, c");
+        // Terminal escapes and bidi controls from hostile names are shown, not obeyed.
+        let e = escape_data("etc/\u{1b}]0;pwned\u{7}\u{1b}[2Jx\u{202e}y");
+        assert!(
+            !e.contains('\u{1b}') && !e.contains('\u{7}') && !e.contains('\u{202e}'),
+            "{e}"
+        );
+        assert!(e.contains("\\u{1b}]0;pwned"), "{e}");
+    }
+
+    #[test]
+    fn property_escaping_cleans_control_characters() {
+        let p = escape_property("app/\u{1b}[31mred.env");
+        assert!(!p.contains('\u{1b}'), "{p}");
+        assert!(p.contains("\\u{1b}[31mred.env"), "{p}");
     }
 
     #[test]

@@ -536,4 +536,27 @@ mod tests {
         };
         assert_eq!(in_range(Scheme::Dpkg, &r4, "1.0-1"), Some(None));
     }
+
+    #[test]
+    fn pypi_events_out_of_order_keep_pre_releases() {
+        // As some PyPI advisories list them: fixes first, introductions after.
+        let r = Range {
+            kind: "ECOSYSTEM".into(),
+            repo: None,
+            events: vec![
+                ev(None, Some("2.1.0"), None),
+                ev(None, Some("1.2.0"), None),
+                ev(Some("2.0.0rc1"), None, None),
+                ev(Some("0"), None, None),
+            ],
+        };
+        let hit = |v| in_range(Scheme::Pep440, &r, v);
+        assert_eq!(hit("1.2.0rc2"), Some(Some("1.2.0".into())));
+        assert_eq!(hit("1.2.0"), None);
+        assert_eq!(hit("1.9.9"), None);
+        assert_eq!(hit("2.0.0b1"), None);
+        assert_eq!(hit("2.0.0rc1"), Some(Some("2.1.0".into())));
+        assert_eq!(hit("2.1.0rc3"), Some(Some("2.1.0".into())));
+        assert_eq!(hit("2.1.0"), None);
+    }
 }

@@ -147,6 +147,10 @@ pub struct SourceArgs {
     /// Registry credentials file (podman auth.json / docker config.json format).
     #[arg(long, value_name = "FILE")]
     pub authfile: Option<PathBuf>,
+    /// Deadline of one registry request with its retries, in seconds (default 60; config
+    /// `timeout`). Blob downloads must also keep up 1 KiB/s.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Args, Debug)]

@@ -32,6 +32,9 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub vulnerabilities: VulnConfig,
+    /// Registry request deadline in seconds (`--timeout` overrides it).
+    #[serde(default)]
+    pub timeout: Option<u64>,
     /// Where the file was read from (for messages and relative paths).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -167,6 +170,7 @@ mod tests {
             ignore = ["DF010"]
             fail-on = "medium"
             trusted-registries = ["docker.io/library", "ghcr.io/acme"]
+            timeout = 90
             [severities]
             DF003 = "low"
             [secrets]
@@ -179,6 +183,7 @@ mod tests {
         assert_eq!(cfg.severities["DF003"], Severity::Low);
         assert_eq!(cfg.trusted_registries.len(), 2);
         assert_eq!(cfg.vulnerabilities.max_age_days, Some(3));
+        assert_eq!(cfg.timeout, Some(90));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn parse_os_release(data: &[u8], source: &str) -> Option<OsInfo> {
         source: source.to_string(),
         ..Default::default()
     };
+    let mut name = String::new();
     for line in text.lines() {
         let Some((k, v)) = line.split_once('=') else {
             continue;
@@ -30,8 +31,15 @@ pub fn parse_os_release(data: &[u8], source: &str) -> Option<OsInfo> {
             "ID" => info.id = v.to_ascii_lowercase(),
             "VERSION_ID" => info.version_id = v,
             "PRETTY_NAME" => info.pretty_name = v,
+            "NAME" => name = v,
             _ => {}
         }
+    }
+    if info.pretty_name.is_empty() {
+        // os-release(5) makes PRETTY_NAME optional (minimal images drop it): name the OS
+        // from NAME (or ID) and VERSION_ID rather than leave reports without one.
+        let base = if name.is_empty() { &info.id } else { &name };
+        info.pretty_name = format!("{base} {}", info.version_id).trim().to_string();
     }
     (!info.id.is_empty()).then_some(info)
 }
@@ -74,6 +82,25 @@ pub fn parse_release_file(path: &str, data: &[u8]) -> Option<OsInfo> {
         version_id,
         source: path.into(),
     })
+}
+
+#[cfg(test)]
+mod os_release_tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_pretty_name_is_filled_from_name_and_version() {
+        let o = parse_os_release(
+            b"NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\n",
+            "etc/os-release",
+        )
+        .unwrap();
+        assert_eq!(o.pretty_name, "Alpine Linux 3.20.3");
+        let o = parse_os_release(b"ID=alpine\nVERSION_ID=3.20.3\n", "etc/os-release").unwrap();
+        assert_eq!(o.pretty_name, "alpine 3.20.3");
+        let o = parse_os_release(b"ID=alpine\nPRETTY_NAME=\"Alpine Linux v3.20\"\n", "x").unwrap();
+        assert_eq!(o.pretty_name, "Alpine Linux v3.20");
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

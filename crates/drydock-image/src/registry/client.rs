@@ -6,6 +6,7 @@
 
 use std::io::Read;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use ureq::http::Response;
@@ -110,6 +111,18 @@ pub struct Client {
     retry: RetryPolicy,
     plain_http: bool,
     insecure: bool,
+    /// `--timeout`: the deadline of one request including its retries (blob bodies are
+    /// held to a minimum throughput instead, see `registry::ResumingReader`).
+    timeout: Duration,
+}
+
+/// How long a request may take, across its retries and redirects.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    pub until: Instant,
+    /// A blob: only the response headers are under the deadline; the body is watched for
+    /// throughput by the reader (a large layer legitimately takes longer than `--timeout`).
+    pub blob: bool,
 }
 
 impl Client {
@@ -139,6 +152,7 @@ impl Client {
             retry: opts.retry.clone(),
             plain_http: opts.plain_http,
             insecure: opts.insecure,
+            timeout: opts.timeout,
         }))
     }
 
@@ -190,6 +204,30 @@ impl Client {
         accept: &[&str],
         range_from: Option<u64>,
     ) -> Result<Response<Body>, RegistryError> {
+        let deadline = self.deadline(false);
+        self.get_until(url, accept, range_from, deadline)
+    }
+
+    /// `--timeout` from now.
+    pub fn deadline(&self, blob: bool) -> Deadline {
+        Deadline {
+            until: Instant::now() + self.timeout,
+            blob,
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// [`Client::get_with`] under a deadline shared by all attempts.
+    pub fn get_until(
+        &self,
+        url: &Url,
+        accept: &[&str],
+        range_from: Option<u64>,
+        deadline: Deadline,
+    ) -> Result<Response<Body>, RegistryError> {
         let mut url = url.clone();
         let mut redirects = 0;
         let mut authenticated = false;
@@ -202,8 +240,25 @@ impl Client {
             } else {
                 None
             };
-            let resp = self.with_retries(&url, || {
-                let mut req = self.agent.get(url.to_string());
+            let resp = self.with_retries(&url, deadline, || {
+                let left = deadline
+                    .until
+                    .saturating_duration_since(Instant::now())
+                    .max(Duration::from_millis(1));
+                let mut req = if deadline.blob {
+                    self.agent
+                        .get(url.to_string())
+                        .config()
+                        .timeout_global(None)
+                        .timeout_recv_response(Some(left))
+                        .build()
+                } else {
+                    self.agent
+                        .get(url.to_string())
+                        .config()
+                        .timeout_global(Some(left))
+                        .build()
+                };
                 if !accept.is_empty() {
                     req = req.header("Accept", accept.join(", "));
                 }
@@ -278,31 +333,71 @@ impl Client {
         &self.retry
     }
 
+    /// Retries stop at the deadline: a wait that would end after it is not started, and the
+    /// error says how many attempts were made.
     fn with_retries(
         &self,
         url: &Url,
+        deadline: Deadline,
         mut send: impl FnMut() -> Result<Response<Body>, ureq::Error>,
     ) -> Result<Response<Body>, RegistryError> {
         let mut attempt = 0;
+        let fits = |wait: Duration| Instant::now() + wait < deadline.until;
         loop {
+            let tries = attempt + 1;
+            let plural = if tries == 1 { "" } else { "s" };
             match send() {
-                Err(e) if retryable_transport(&e) && attempt < self.retry.retries => {
+                Err(e)
+                    if retryable_transport(&e)
+                        && attempt < self.retry.retries
+                        && fits(self.retry.delay(attempt, None)) =>
+                {
                     std::thread::sleep(self.retry.delay(attempt, None));
                 }
                 Err(e) => {
+                    let over =
+                        Instant::now() >= deadline.until || matches!(e, ureq::Error::Timeout(_));
+                    let why = if over {
+                        format!(
+                            "; gave up at the {}-second deadline (--timeout)",
+                            self.timeout.as_secs()
+                        )
+                    } else {
+                        String::new()
+                    };
                     return Err(RegistryError::Transport {
                         url: url.to_string(),
-                        detail: transport_detail(&e),
-                    })
+                        detail: format!(
+                            "{} (after {tries} attempt{plural}{why})",
+                            transport_detail(&e)
+                        ),
+                    });
                 }
                 Ok(resp)
-                    if retryable_status(resp.status().as_u16()) && attempt < self.retry.retries =>
+                    if retryable_status(resp.status().as_u16())
+                        && attempt < self.retry.retries
+                        && fits(
+                            self.retry
+                                .delay(attempt, header(&resp, "retry-after").as_deref()),
+                        ) =>
                 {
                     let wait = self
                         .retry
                         .delay(attempt, header(&resp, "retry-after").as_deref());
                     drain(resp);
                     std::thread::sleep(wait);
+                }
+                Ok(resp) if retryable_status(resp.status().as_u16()) => {
+                    let status = resp.status().as_u16();
+                    let body = read_small(resp).unwrap_or_default();
+                    let detail = error_summary(&body)
+                        .map(|s| format!("{s}; "))
+                        .unwrap_or_default();
+                    return Err(RegistryError::Status {
+                        url: url.to_string(),
+                        status,
+                        detail: format!("{detail}after {tries} attempt{plural}"),
+                    });
                 }
                 Ok(resp) => return Ok(resp),
             }
@@ -424,7 +519,7 @@ impl Client {
                     ("client_id", "drydock".to_string()),
                 ];
                 form.push(("scope", scopes.join(" ")));
-                self.with_retries(&realm_url, || {
+                self.with_retries(&realm_url, self.deadline(false), || {
                     self.agent
                         .post(realm_url.to_string())
                         .send_form(form.iter().map(|(k, v)| (*k, v.as_str())))
@@ -458,7 +553,7 @@ impl Client {
                     )),
                     _ => None,
                 };
-                self.with_retries(&url, || {
+                self.with_retries(&url, self.deadline(false), || {
                     let mut req = self.agent.get(url.to_string());
                     if let Some(b) = &basic {
                         req = req.header("Authorization", b);
@@ -545,10 +640,12 @@ fn build_agent(opts: &RegistryOptions) -> Result<ureq::Agent, RegistryError> {
         .max_redirects(0)
         .user_agent(USER_AGENT)
         .tls_config(tls.build())
-        .timeout_connect(Some(opts.connect_timeout))
-        .timeout_recv_response(Some(opts.read_timeout))
+        .timeout_connect(Some(opts.connect_timeout.min(opts.timeout)))
+        .timeout_recv_response(Some(opts.read_timeout.min(opts.timeout)))
+        // Token and other small requests: one call never outlasts --timeout.
+        .timeout_global(Some(opts.timeout))
         // A stalled blob stream fails instead of hanging the scan.
-        .timeout_per_read(Some(opts.read_timeout))
+        .timeout_per_read(Some(opts.read_timeout.min(opts.timeout)))
         .build();
     Ok(config.new_agent())
 }
@@ -607,9 +704,17 @@ pub fn read_limited(
         .reader()
         .take(limit + 1)
         .read_to_end(&mut out)
-        .map_err(|e| RegistryError::Transport {
-            url: what.to_string(),
-            detail: e.to_string(),
+        .map_err(|e| {
+            let m = e.to_string();
+            let detail = if m.contains("imeout") {
+                format!("the response did not arrive in full before the deadline (--timeout; {m}), after 1 attempt")
+            } else {
+                m
+            };
+            RegistryError::Transport {
+                url: what.to_string(),
+                detail,
+            }
         })?;
     if out.len() as u64 > limit {
         return Err(RegistryError::Invalid {

@@ -52,8 +52,17 @@ pub struct RegistryOptions {
     pub connect_timeout: Duration,
     /// Max wait for a response and for each read of a body (a stalled stream fails).
     pub read_timeout: Duration,
+    /// `--timeout`: deadline of one request with its retries; blob bodies must keep up
+    /// [`MIN_BLOB_RATE`] over every window of this length (or 30 s if shorter).
+    pub timeout: Duration,
     pub limits: Limits,
 }
+
+/// Default `--timeout`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Slowest blob download accepted (bytes per second of waiting for the network, measured
+/// over windows of `min(--timeout, 30 s)`): a registry that drips a byte a second fails.
+pub const MIN_BLOB_RATE: u64 = 1024;
 
 impl Default for RegistryOptions {
     fn default() -> Self {
@@ -68,7 +77,9 @@ impl Default for RegistryOptions {
             credential_helper_dir: None,
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(15),
-            read_timeout: Duration::from_secs(60),
+            // A stalled blob is resumed once, then fails: two of these bound a stall.
+            read_timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
             limits: Limits::default(),
         }
     }
@@ -85,6 +96,7 @@ impl RegistryOptions {
             password: t.password.clone(),
             auth_file: t.auth_file.clone(),
             limits: o.limits.clone(),
+            timeout: t.timeout.unwrap_or(DEFAULT_TIMEOUT),
             ..RegistryOptions::default()
         }
     }
@@ -324,6 +336,7 @@ impl BlobStore for RegistryStore {
             .map_err(|e| e.into_image_error(&input))?;
         let inner =
             open_at(&self.client, &url, 0, &input).map_err(|e| e.into_image_error(&input))?;
+        let window = self.client.timeout().min(Duration::from_secs(30));
         Ok(Box::new(ResumingReader {
             client: self.client.clone(),
             url,
@@ -331,6 +344,9 @@ impl BlobStore for RegistryStore {
             inner,
             pos: 0,
             attempt: 0,
+            window,
+            window_waited: Duration::ZERO,
+            window_bytes: 0,
         }))
     }
 }
@@ -343,7 +359,7 @@ fn open_at(
     from: u64,
     input: &str,
 ) -> Result<Box<dyn Read + Send>, RegistryError> {
-    let resp = client.get_with(url, &[], (from > 0).then_some(from))?;
+    let resp = client.get_until(url, &[], (from > 0).then_some(from), client.deadline(true))?;
     let status = resp.status().as_u16();
     let partial_ok = from > 0
         && status == 206
@@ -383,6 +399,43 @@ struct ResumingReader {
     inner: Box<dyn Read + Send>,
     pos: u64,
     attempt: u32,
+    /// Throughput watch: time spent waiting on the network and bytes received in the
+    /// current window; a window below [`MIN_BLOB_RATE`] ends the download.
+    window: Duration,
+    window_waited: Duration,
+    window_bytes: u64,
+}
+
+impl ResumingReader {
+    /// Account one wait; an error once a whole window went by too slowly.
+    fn watch(&mut self, waited: Duration, got: usize) -> std::io::Result<()> {
+        self.window_waited += waited;
+        self.window_bytes += got as u64;
+        if self.window_waited < self.window {
+            return Ok(());
+        }
+        let rate = self.window_bytes as f64 / self.window_waited.as_secs_f64();
+        if rate < MIN_BLOB_RATE as f64 {
+            let tries = self.attempt + 1;
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                ImageError::Transport {
+                    input: self.input.clone(),
+                    message: format!(
+                        "registry too slow: {} bytes in {:.0} s (minimum {MIN_BLOB_RATE} bytes/s; --timeout {} s), {} bytes received in total, after {tries} attempt{}",
+                        self.window_bytes,
+                        self.window_waited.as_secs_f64(),
+                        self.client.timeout().as_secs(),
+                        self.pos,
+                        if tries == 1 { "" } else { "s" }
+                    ),
+                },
+            ));
+        }
+        self.window_waited = Duration::ZERO;
+        self.window_bytes = 0;
+        Ok(())
+    }
 }
 
 fn resumable(e: &std::io::Error) -> bool {
@@ -399,25 +452,56 @@ fn resumable(e: &std::io::Error) -> bool {
 impl Read for ResumingReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
-            match self.inner.read(buf) {
+            let start = std::time::Instant::now();
+            let r = self.inner.read(buf);
+            if let Ok(n) = &r {
+                self.watch(start.elapsed(), *n)?;
+            }
+            match r {
                 Ok(n) => {
                     self.pos += n as u64;
                     return Ok(n);
                 }
                 Err(e) if resumable(&e) && self.attempt < self.client.retry_policy().retries => {
+                    // The first break is resumed whatever it cost; after that a stall
+                    // must not eat the window again and again (each costs a read timeout).
+                    if self.attempt >= 1 {
+                        self.watch(self.window, 0)?;
+                    }
+                    let start = std::time::Instant::now();
                     std::thread::sleep(self.client.retry_policy().delay(self.attempt, None));
                     self.attempt += 1;
-                    match open_at(&self.client, &self.url, self.pos, &self.input) {
-                        Ok(r) => self.inner = r,
+                    let reopened = open_at(&self.client, &self.url, self.pos, &self.input);
+                    self.watch(start.elapsed(), 0)?;
+                    match reopened {
+                        Ok(r) => {
+                            self.inner = r;
+                            self.window_waited = Duration::ZERO;
+                            self.window_bytes = 0;
+                        }
                         Err(e2) => {
-                            return Err(std::io::Error::other(format!(
-                                "{e}; resuming at byte {} failed: {e2}",
-                                self.pos
-                            )))
+                            return Err(std::io::Error::other(ImageError::Transport {
+                                input: self.input.clone(),
+                                message: format!(
+                                    "{e}; resuming at byte {} failed: {e2} (after {} attempts)",
+                                    self.pos,
+                                    self.attempt + 1
+                                ),
+                            }))
                         }
                     }
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    let tries = self.attempt + 1;
+                    return Err(std::io::Error::other(ImageError::Transport {
+                        input: self.input.clone(),
+                        message: format!(
+                            "{e} at byte {} (after {tries} attempt{})",
+                            self.pos,
+                            if tries == 1 { "" } else { "s" }
+                        ),
+                    }));
+                }
             }
         }
     }

@@ -144,7 +144,8 @@ fn uvarint(b: &[u8]) -> Option<(u64, usize)> {
 }
 
 /// (Go version, module info text) from a `.go.buildinfo` blob.
-fn go_buildinfo(elf: &Elf, blob: &[u8]) -> Option<(String, String)> {
+/// `elf` is needed for the pointer form of Go < 1.18 only (`None`: a bare record).
+fn go_buildinfo(elf: Option<&Elf>, blob: &[u8]) -> Option<(String, String)> {
     let start = blob.windows(GO_MAGIC.len()).position(|w| w == GO_MAGIC)?;
     let b = &blob[start..];
     let ptr_size = *b.get(14)? as usize;
@@ -176,6 +177,7 @@ fn go_buildinfo(elf: &Elf, blob: &[u8]) -> Option<(String, String)> {
         })
     };
     let read_string = |hdr_addr: u64| -> Option<String> {
+        let elf = elf?;
         let hdr = elf.at_vaddr(hdr_addr, 2 * ptr_size as u64)?;
         let (p, n) = (read_ptr(hdr)?, read_ptr(&hdr[ptr_size..])?);
         if n > 1 << 20 {
@@ -257,20 +259,27 @@ fn parse_auditable(blob: &[u8], path: &str, layer: usize) -> Vec<Package> {
         .collect()
 }
 
-/// Packages compiled into an ELF executable (empty for anything else).
+/// Packages compiled into an ELF executable (empty for anything else). `data` may also be
+/// just the Go build info record (from its magic on): the image walker sends that for
+/// executables too large to hold in memory.
 pub fn parse_binary(data: &[u8], path: &str, layer: usize) -> Vec<Package> {
+    if data.starts_with(GO_MAGIC) {
+        return go_buildinfo(None, data)
+            .map(|(v, mi)| parse_go(&v, &mi, path, layer))
+            .unwrap_or_default();
+    }
     let Some(elf) = Elf::parse(data) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     if let Some(blob) = elf.section(".go.buildinfo") {
-        if let Some((v, mi)) = go_buildinfo(&elf, blob) {
+        if let Some((v, mi)) = go_buildinfo(Some(&elf), blob) {
             out.extend(parse_go(&v, &mi, path, layer));
         }
     } else if elf.sections.is_empty() {
         // Section headers stripped: the build info still starts with its magic.
         if let Some(start) = data.windows(GO_MAGIC.len()).position(|w| w == GO_MAGIC) {
-            if let Some((v, mi)) = go_buildinfo(&elf, &data[start..]) {
+            if let Some((v, mi)) = go_buildinfo(Some(&elf), &data[start..]) {
                 out.extend(parse_go(&v, &mi, path, layer));
             }
         }

@@ -381,7 +381,9 @@ impl FileSink for Inventory {
         match classify(path.trim_start_matches("./").trim_start_matches('/')) {
             None => false,
             Some(FileKind::Jar) => size <= MAX_BINARY,
-            Some(FileKind::Binary) => (MIN_BINARY..=MAX_BINARY).contains(&size),
+            // No upper bound: the walker hands over only the Go build info record of an
+            // executable too large to hold (see `parse_binary`).
+            Some(FileKind::Binary) => size >= MIN_BINARY,
             Some(FileKind::DpkgStatus | FileKind::Apk | FileKind::RpmDb) => size <= MAX_DB,
             Some(_) => size <= MAX_MANIFEST,
         }

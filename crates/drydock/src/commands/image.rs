@@ -40,6 +40,7 @@ pub fn open_options(s: &SourceArgs) -> Result<OpenOptions> {
             username: s.username.clone(),
             password,
             auth_file: s.authfile.clone(),
+            timeout: s.timeout.map(std::time::Duration::from_secs),
             ..Default::default()
         },
         ..Default::default()
@@ -54,7 +55,10 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
             anyhow::bail!("`{reference}` is a registry image and --offline forbids network access");
         }
     }
-    let opts = open_options(&args.source)?;
+    let mut opts = open_options(&args.source)?;
+    if opts.transport.timeout.is_none() {
+        opts.transport.timeout = env.cfg.timeout.map(std::time::Duration::from_secs);
+    }
     let db = if args.no_vulns {
         None
     } else {
