@@ -11,6 +11,7 @@ pub mod policy;
 pub mod redact;
 pub mod rule;
 pub mod sink;
+pub mod warning;
 
 pub use finding::{
     Category, Confidence, Evidence, Finding, Location, Severity, SourceSpan, VulnerabilityInfo,
@@ -19,3 +20,4 @@ pub use policy::{Policy, RuleSelector};
 pub use redact::{redact, Redaction};
 pub use rule::RuleMeta;
 pub use sink::FileSink;
+pub use warning::{Warning, WarningKind};
