@@ -6,6 +6,7 @@
 
 pub mod eol;
 pub mod finding;
+pub mod ignore;
 pub mod imageref;
 pub mod policy;
 pub mod redact;
