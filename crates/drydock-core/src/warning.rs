@@ -23,6 +23,8 @@ pub enum WarningKind {
     SecretsLimit,
     /// Platforms of a multi-platform index that were not scanned.
     PlatformSkipped,
+    /// `--show-secrets`: the report holds secret values in clear.
+    SecretsShown,
     /// Anything else worth telling the reader.
     Other,
 }
@@ -37,6 +39,7 @@ impl WarningKind {
             WarningKind::Unreadable => "unreadable",
             WarningKind::SecretsLimit => "secrets-limit",
             WarningKind::PlatformSkipped => "platform-skipped",
+            WarningKind::SecretsShown => "secrets-shown",
             WarningKind::Other => "other",
         }
     }
