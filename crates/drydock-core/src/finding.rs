@@ -3,8 +3,9 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
 
-/// Ordered from least to most severe so `>=` means "at least as bad as".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Ordered from least to most severe so `>=` means "at least as bad as". Written lowercase;
+/// read in any case (`HIGH` in a config file, as Trivy users write it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -53,6 +54,13 @@ impl FromStr for Severity {
                 "unknown severity `{other}` (expected critical, high, medium, low or info)"
             )),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -465,6 +473,9 @@ mod tests {
         assert!(Severity::Critical > Severity::High);
         assert!(Severity::Low > Severity::Info);
         assert_eq!("HIGH".parse::<Severity>().unwrap(), Severity::High);
+        let s: Severity = serde_json::from_str("\"Critical\"").unwrap();
+        assert_eq!(s, Severity::Critical);
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"critical\"");
         assert!("severe".parse::<Severity>().is_err());
     }
 

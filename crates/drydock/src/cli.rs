@@ -36,6 +36,8 @@ pub enum Command {
     Sbom(SbomArgs),
     /// Manage the offline vulnerability database (OSV).
     Db(DbArgs),
+    /// Check an ignore file: syntax, expired entries and entries that match nothing.
+    Ignore(IgnoreArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +56,8 @@ pub enum OutputFormat {
     Markdown,
     /// A self-contained HTML report.
     Html,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -85,11 +89,50 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit with status 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
     /// Report only findings at or above this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
     pub min_severity: Option<SeverityArg>,
+    /// Report only findings of these severities (comma-separated, any case: HIGH,CRITICAL),
+    /// as Trivy's --severity does.
+    #[arg(long, short = 's', value_delimiter = ',', value_name = "SEVERITIES")]
+    pub severity: Vec<String>,
+    /// Exit with status N when any reported finding remains (after --severity, ignores and
+    /// the baseline); with --fail-on, only findings at or above it count. 0: never fail on
+    /// findings. Errors still exit 2.
+    #[arg(long, value_name = "N")]
+    pub exit_code: Option<u8>,
+    /// Do not report vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Ignore file (default: .drydockignore.yaml, .drydockignore.yml or .drydockignore found
+    /// upward from the first target). YAML entries with reasons and expiry dates, or a
+    /// .trivyignore-style list of ids.
+    #[arg(long, value_name = "FILE")]
+    pub ignorefile: Option<PathBuf>,
+    /// Skip files, directories and image paths matching GLOB (`vendor/**`, `*.md`,
+    /// `usr/share/doc/**`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub skip: Vec<String>,
+    /// Treat unreadable files found in directory scans as errors (exit 2), not warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Image gate (dive's lowestEfficiency): a finding when an image's efficiency (0-1) is
+    /// below this.
+    #[arg(long, value_name = "RATIO")]
+    pub min_efficiency: Option<f64>,
+    /// Image gate (dive's highestWastedBytes): a finding when an image wastes more than this
+    /// (bytes, or 20MB, 1.5GiB…).
+    #[arg(long, value_name = "SIZE")]
+    pub max_wasted_bytes: Option<String>,
+    /// Image gate (dive's highestUserWastedPercent): a finding when wasted bytes exceed this
+    /// share of the image (0.1 or 10%).
+    #[arg(long, value_name = "RATIO")]
+    pub max_wasted_percent: Option<String>,
+    /// Set by `drydock ignore check`: list stale ignore entries instead of the report.
+    #[arg(skip)]
+    pub ignore_check: bool,
     /// Enable rules: ids (DF001), prefixes (DF, SE), names, categories (secret) or ALL.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
@@ -289,4 +332,17 @@ pub enum DbAction {
     },
     /// Show what the database holds and how old it is.
     Status,
+}
+
+#[derive(Args, Debug)]
+pub struct IgnoreArgs {
+    #[command(subcommand)]
+    pub action: IgnoreAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IgnoreAction {
+    /// Scan the targets as `drydock scan` would and list the ignore entries that suppressed
+    /// nothing (stale) or have expired. Exit 1 when there is one, 0 when every entry is used.
+    Check(Box<ScanArgs>),
 }
