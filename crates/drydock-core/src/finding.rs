@@ -400,7 +400,7 @@ impl Location {
 /// and reordered files keep fingerprints; the index tells identical instructions apart.
 pub fn assign_stable_fingerprints(
     findings: &mut [Finding],
-    source_text: impl Fn(&Finding) -> Option<String>,
+    mut source_text: impl FnMut(&Finding) -> Option<String>,
 ) {
     // Occurrences count in file order, so they are stable when unrelated lines move.
     let mut order: Vec<usize> = (0..findings.len()).collect();

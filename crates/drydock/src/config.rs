@@ -92,7 +92,11 @@ pub struct ImageConfig {
     #[serde(default, alias = "max_wasted_bytes", alias = "highestWastedBytes")]
     pub max_wasted_bytes: Option<toml::Value>,
     /// dive `highestUserWastedPercent`: 0–1 (or `"10%"`).
-    #[serde(default, alias = "max_wasted_percent", alias = "highestUserWastedPercent")]
+    #[serde(
+        default,
+        alias = "max_wasted_percent",
+        alias = "highestUserWastedPercent"
+    )]
     pub max_wasted_percent: Option<toml::Value>,
     /// Severity of a gate breach (default high, so the default --fail-on fails the run).
     #[serde(default, alias = "gate_severity")]

@@ -134,7 +134,9 @@ pub fn evaluate(
                     field: "rootfs".into(),
                 },
             )
-            .with_fix("Clean up in the same RUN step that creates files; see `drydock explain IM015`");
+            .with_fix(
+                "Clean up in the same RUN step that creates files; see `drydock explain IM015`",
+            );
             if let Some(p) = platform {
                 f = f.with_platform(p);
             }
@@ -151,9 +153,9 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid size `{s}` (expected bytes, or a number with KB, MB, GB, KiB, MiB, GiB)"))?;
+    let n: f64 = num.parse().map_err(|_| {
+        format!("invalid size `{s}` (expected bytes, or a number with KB, MB, GB, KiB, MiB, GiB)")
+    })?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" => 1e3,
@@ -179,7 +181,9 @@ pub fn parse_ratio(s: &str) -> Result<f64, String> {
         .map_err(|_| format!("invalid ratio `{s}` (expected 0.1 or 10%)"))?;
     let r = if pct || v > 1.0 { v / 100.0 } else { v };
     if !(0.0..=1.0).contains(&r) {
-        return Err(format!("invalid ratio `{s}`: must be between 0 and 1 (or 0% and 100%)"));
+        return Err(format!(
+            "invalid ratio `{s}`: must be between 0 and 1 (or 0% and 100%)"
+        ));
     }
     Ok(r)
 }
@@ -197,9 +201,18 @@ mod tests {
             severity: Some(Severity::Medium),
         };
         assert!(evaluate("app:1", None, 0.99, 1_000, 100_000_000, &g).is_empty());
-        let f = evaluate("app:1", Some("linux/amd64"), 0.90, 30_000_000, 100_000_000, &g);
+        let f = evaluate(
+            "app:1",
+            Some("linux/amd64"),
+            0.90,
+            30_000_000,
+            100_000_000,
+            &g,
+        );
         assert_eq!(f.len(), 3);
-        assert!(f.iter().all(|f| f.severity == Severity::Medium && f.rule == "IM017"));
+        assert!(f
+            .iter()
+            .all(|f| f.severity == Severity::Medium && f.rule == "IM017"));
         assert!(f[0].message.contains("90.00%"), "{}", f[0].message);
         // Exactly at a limit passes, as in dive.
         let at = evaluate("app:1", None, 0.95, 20_000_000, 200_000_000, &g);

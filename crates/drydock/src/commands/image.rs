@@ -198,7 +198,7 @@ fn record(
             db_max_age(env),
         ) {
             for m in f.messages() {
-                diag!("drydock: warning: {m}");
+                crate::output::warn(crate::output::db_stale(m, &result.summary.name));
             }
         }
         let mopts = drydock_vuln::MatchOptions {
