@@ -13,7 +13,16 @@ use std::path::PathBuf;
 vulnerable packages — in Dockerfiles, built images (archives, OCI layouts, registries, the Docker/Podman \
 daemon) and run-time settings. Every finding names its rule; `drydock explain RULE` says why it \
 matters and how to fix it.",
-    after_help = "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 error."
+    after_help = "Examples:
+  drydock scan .                                   Dockerfiles, Compose files and manifests below .
+  drydock scan Dockerfile --severity HIGH,CRITICAL --exit-code 1
+  drydock scan oci-archive:app.tar -f sarif -o drydock.sarif
+  drydock scan . -f json -o baseline.json          then later: drydock scan . --baseline baseline.json
+  drydock ignore check .                           ignore-file entries that matched nothing or expired
+  drydock explain DF014                            why a rule matters and how to fix it
+
+Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or --exit-code N),
+2 error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,20 +32,55 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan Dockerfiles, directories, images (archives, OCI layouts, registries, daemons).
+    #[command(after_help = "Examples:
+  drydock scan .                                    every Dockerfile, Compose file and manifest below .
+  drydock scan Dockerfile --fail-on medium          fail the build on medium and worse
+  drydock scan . --severity HIGH,CRITICAL --exit-code 1 --ignore-unfixed
+  drydock scan . -f json -o baseline.json           adopt: record today's findings once …
+  drydock scan . --baseline baseline.json           … and report only new ones from then on
+  drydock scan . --skip 'vendor/**' --ignorefile .drydockignore.yaml
+  drydock scan docker-daemon:app:latest --min-efficiency 0.95 --max-wasted-bytes 20MB
+  drydock scan ghcr.io/acme/app:1.4 -f sarif -o drydock.sarif
+  drydock scan . -f gitlab -o gl-code-quality-report.json")]
     Scan(Box<ScanArgs>),
     /// Scan files and directories for secrets only.
+    #[command(after_help = "Examples:
+  drydock secrets .                                 every file below .
+  drydock secrets config/ .env -f json -o secrets.json
+  drydock secrets . --skip 'testdata/**'")]
     Secrets(SecretsArgs),
     /// Print the parsed instructions of a Dockerfile.
+    #[command(after_help = "Examples:
+  drydock parse Dockerfile
+  cat Dockerfile | drydock parse - -f text")]
     Parse(ParseArgs),
     /// List every rule, or check the secret rules' examples (`drydock rules check`).
+    #[command(after_help = "Examples:
+  drydock rules                                     the catalogue
+  drydock rules -f markdown > rules.md
+  drydock rules check --rules-file my-secrets.yaml  test custom secret rules' examples")]
     Rules(RulesArgs),
     /// Explain a rule: why it matters, how to fix it, an example and references.
+    #[command(after_help = "Examples:
+  drydock explain DF014
+  drydock explain final-stage-root-user")]
     Explain(ExplainArgs),
     /// Write a software bill of materials for an image.
+    #[command(after_help = "Examples:
+  drydock sbom oci-archive:app.tar -o app.cdx.json
+  drydock sbom docker-daemon:app:latest -f spdx-json")]
     Sbom(SbomArgs),
     /// Manage the offline vulnerability database (OSV).
+    #[command(after_help = "Examples:
+  drydock db update                                 download the common ecosystems
+  drydock db update Debian PyPI
+  drydock db import Debian-all.zip                  air-gapped: import a downloaded OSV zip
+  drydock db status")]
     Db(DbArgs),
     /// Check an ignore file: syntax, expired entries and entries that match nothing.
+    #[command(after_help = "Examples:
+  drydock ignore check .
+  drydock ignore check --ignorefile .trivyignore oci-archive:app.tar")]
     Ignore(IgnoreArgs),
 }
 
@@ -281,7 +325,7 @@ pub enum RulesAction {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// Rule id or name (DF001, final-stage-root).
+    /// Rule id or name (DF014, final-stage-root-user).
     pub rule: String,
 }
 
