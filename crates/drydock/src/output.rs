@@ -335,6 +335,12 @@ pub fn too_large(path: &Path, size: u64, limit: u64) -> Warning {
     .with_target(norm_rel(&path.to_string_lossy()))
 }
 
+/// What an image scan could not fully read (a package database above its size limit, an
+/// unknown format): the report must say so, not only the terminal.
+pub fn image_note(message: impl std::fmt::Display, image: &str) -> Warning {
+    Warning::new(WarningKind::Other, message.to_string()).with_target(image)
+}
+
 /// The warning for a vulnerability database older than the configured age.
 pub fn db_stale(message: impl std::fmt::Display, image: &str) -> Warning {
     Warning::new(WarningKind::VulnDbStale, message.to_string()).with_target(image)

@@ -186,11 +186,11 @@ fn record(
         ..Default::default()
     });
     for n in &result.notes {
-        diag!("drydock: note: {}: {n}", result.summary.name);
+        crate::output::warn(crate::output::image_note(n, &result.summary.name));
     }
     let inv = inventory.finish_all();
     for n in &inv.notes {
-        diag!("drydock: note: {}: {n}", result.summary.name);
+        crate::output::warn(crate::output::image_note(n, &result.summary.name));
     }
     if let Some(db) = db {
         if let Ok(f) = db.freshness(
