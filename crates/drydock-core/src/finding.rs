@@ -3,8 +3,9 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
 
-/// Ordered from least to most severe so `>=` means "at least as bad as".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Ordered from least to most severe so `>=` means "at least as bad as". Written lowercase;
+/// read in any case (`HIGH` in a config file, as Trivy users write it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -53,6 +54,13 @@ impl FromStr for Severity {
                 "unknown severity `{other}` (expected critical, high, medium, low or info)"
             )),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -216,7 +224,8 @@ pub struct Finding {
     /// Platform (`linux/arm64`) when an index was scanned per platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
-    /// Stable across runs: rule + location identity + hash of the secret (if any).
+    /// Stable across runs and edits: see [`assign_stable_fingerprints`] (version 2). Until
+    /// that runs (the CLI does before reporting) it holds the version-1 value.
     pub fingerprint: String,
 }
 
@@ -287,7 +296,8 @@ impl Finding {
         self
     }
 
-    /// Recompute after changing rule, location, evidence, vulnerability or platform.
+    /// The version-1 fingerprint (rule + location with line + secret hash/advisory):
+    /// recompute after changing those. Kept to read baselines written before version 2.
     pub fn refresh_fingerprint(&mut self) {
         let mut h = Sha256::new();
         h.update(self.rule.as_bytes());
@@ -304,6 +314,132 @@ impl Finding {
             h.update(p.as_bytes());
         }
         self.fingerprint = hex::encode(&h.finalize()[..16]);
+    }
+}
+
+/// Version of the fingerprints in reports. 1: rule + location with line numbers (broke
+/// when a line moved); 2: rule + file or image identity + triggering content + occurrence
+/// index ([`assign_stable_fingerprints`]). Baselines record it as `fingerprint_version`.
+pub const FINGERPRINT_VERSION: u32 = 2;
+
+/// The repository of an image name as it appears in locations, so fingerprints survive a
+/// new tag or digest: `ghcr.io/acme/app:1.2@sha256:…` → `ghcr.io/acme/app`. File-based
+/// transports (`docker-archive:`, `oci-archive:`, `oci:`, `dir:`) and plain paths are kept
+/// as written: the file is the identity.
+pub fn image_repository(image: &str) -> String {
+    for keep in ["docker-archive:", "oci-archive:", "oci:", "dir:"] {
+        if image.starts_with(keep) {
+            return image.to_string();
+        }
+    }
+    if image.starts_with('/') || image.starts_with('.') || image.ends_with(".tar") {
+        return image.to_string();
+    }
+    let (prefix, rest) = ["docker-daemon:", "podman:", "docker://"]
+        .iter()
+        .find_map(|p| image.strip_prefix(p).map(|r| (*p, r)))
+        .unwrap_or(("", image));
+    match crate::imageref::ImageRef::parse(rest) {
+        Ok(r) => format!("{prefix}{}/{}", r.registry, r.repository),
+        Err(_) => image.to_string(),
+    }
+}
+
+/// `history[7]` → `history`: positions move when a step is added.
+fn strip_index(field: &str) -> &str {
+    match field.find('[') {
+        Some(i) if field.ends_with(']') => &field[..i],
+        _ => field,
+    }
+}
+
+/// Whitespace-insensitive text, so reindenting or re-wrapping an instruction keeps its
+/// fingerprint (line continuations are whitespace here).
+pub fn normalize_content(text: &str) -> String {
+    text.replace("\\\r\n", " ")
+        .replace("\\\n", " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Location {
+    /// Identity for stable fingerprints: no line numbers, layer positions or tags.
+    pub fn stable_identity(&self) -> String {
+        let norm = |p: &str| p.trim_start_matches("./").replace('\\', "/");
+        match self {
+            Location::Source(s) => format!("file:{}", norm(&s.path)),
+            Location::Layer { image, path, .. } => {
+                format!("layer:{}:{}", image_repository(image), norm(path))
+            }
+            Location::Config { image, field } => {
+                format!("config:{}#{}", image_repository(image), strip_index(field))
+            }
+            Location::Package {
+                image,
+                package,
+                path,
+                ..
+            } => format!(
+                "package:{}!{}!{package}",
+                image_repository(image),
+                norm(path)
+            ),
+            Location::Container { container, field } => {
+                format!("container:{container}#{}", strip_index(field))
+            }
+        }
+    }
+}
+
+/// Give every finding its version-2 fingerprint: sha256 of rule, [`Location::stable_identity`],
+/// the content that triggered it and an occurrence index among findings that agree on all
+/// three. Content is the secret's hash, the package + advisory, else what `source_text`
+/// returns for the finding (the normalized text of its source lines), else the config
+/// field's finding message. Line numbers never enter, so inserted lines, moved instructions
+/// and reordered files keep fingerprints; the index tells identical instructions apart.
+pub fn assign_stable_fingerprints(
+    findings: &mut [Finding],
+    mut source_text: impl FnMut(&Finding) -> Option<String>,
+) {
+    // Occurrences count in file order, so they are stable when unrelated lines move.
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    let line = |f: &Finding| match &f.location {
+        Location::Source(s) => (s.start_line, s.start_column),
+        _ => (0, 0),
+    };
+    order.sort_by(|a, b| line(&findings[*a]).cmp(&line(&findings[*b])));
+    let mut seen: std::collections::HashMap<[u8; 32], usize> = std::collections::HashMap::new();
+    for i in order {
+        let f = &findings[i];
+        let content = if let Some(e) = &f.evidence {
+            format!("secret:{}", e.sha256)
+        } else if let Some(v) = &f.vulnerability {
+            format!("vuln:{}:{}", v.package, v.id)
+        } else if let Some(t) = source_text(f) {
+            format!("text:{}", normalize_content(&t))
+        } else if let Location::Config { .. } | Location::Container { .. } = &f.location {
+            // History/config findings carry the step in the message; digits are positions.
+            let m: String = f.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+            format!("msg:{}", normalize_content(&m))
+        } else {
+            String::new()
+        };
+        let mut h = Sha256::new();
+        for part in [
+            f.rule.as_str(),
+            &f.location.stable_identity(),
+            &content,
+            f.platform.as_deref().unwrap_or(""),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        let key: [u8; 32] = h.clone().finalize().into();
+        let n = seen.entry(key).or_insert(0);
+        h.update(n.to_string().as_bytes());
+        *n += 1;
+        findings[i].fingerprint = hex::encode(&h.finalize()[..16]);
     }
 }
 
@@ -337,6 +473,9 @@ mod tests {
         assert!(Severity::Critical > Severity::High);
         assert!(Severity::Low > Severity::Info);
         assert_eq!("HIGH".parse::<Severity>().unwrap(), Severity::High);
+        let s: Severity = serde_json::from_str("\"Critical\"").unwrap();
+        assert_eq!(s, Severity::Critical);
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"critical\"");
         assert!("severe".parse::<Severity>().is_err());
     }
 
@@ -397,5 +536,96 @@ mod tests {
         assert_eq!(a.fingerprint, b.fingerprint);
         assert_ne!(a.fingerprint, c.fingerprint);
         assert_eq!(a.fingerprint.len(), 32);
+    }
+
+    fn src(path: &str, line: usize) -> Location {
+        Location::Source(SourceSpan {
+            path: path.into(),
+            start_line: line,
+            end_line: line,
+            start_column: 1,
+            end_column: 2,
+        })
+    }
+
+    /// Fingerprints of findings over `text`, each pointing at the line holding its needle.
+    fn prints(path: &str, text: &str, needles: &[(&str, &str)]) -> Vec<(String, String)> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut fs: Vec<Finding> = Vec::new();
+        for (rule, needle) in needles {
+            for (i, l) in lines.iter().enumerate() {
+                if l.contains(needle) {
+                    fs.push(Finding::new(
+                        *rule,
+                        Severity::High,
+                        Category::User,
+                        "m",
+                        src(path, i + 1),
+                    ));
+                }
+            }
+        }
+        assign_stable_fingerprints(&mut fs, |f| match &f.location {
+            Location::Source(s) => Some(lines[s.start_line - 1].to_string()),
+            _ => None,
+        });
+        let mut out: Vec<(String, String)> =
+            fs.into_iter().map(|f| (f.rule, f.fingerprint)).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn stable_fingerprints_survive_inserted_and_moved_lines() {
+        let a = "FROM debian\nRUN curl x | sh\nUSER root\nRUN curl x | sh\n";
+        let inserted = "# comment\n\nFROM debian\nRUN curl x | sh\nUSER root\nRUN curl x | sh\n";
+        let moved = "FROM debian\nUSER root\nRUN   curl x | sh\nRUN curl x | sh\n";
+        let needles = [("DF020", "curl"), ("DF001", "USER")];
+        let base = prints("Dockerfile", a, &needles);
+        assert_eq!(base.len(), 3);
+        assert_ne!(base[1].1, base[2].1, "identical lines differ by occurrence");
+        assert_eq!(prints("Dockerfile", inserted, &needles), base);
+        assert_eq!(prints("Dockerfile", moved, &needles), base);
+        assert_ne!(prints("other/Dockerfile", a, &needles), base);
+        let changed = "FROM debian\nRUN curl y | sh\nUSER root\nRUN curl x | sh\n";
+        assert_ne!(prints("Dockerfile", changed, &needles), base);
+    }
+
+    #[test]
+    fn image_identity_ignores_tag_digest_and_layer_position() {
+        assert_eq!(image_repository("ghcr.io/acme/app:1.2"), "ghcr.io/acme/app");
+        assert_eq!(
+            image_repository(
+                "app@sha256:0123456789012345678901234567890123456789012345678901234567890123"
+            ),
+            "docker.io/library/app"
+        );
+        assert_eq!(
+            image_repository("docker-archive:x.tar"),
+            "docker-archive:x.tar"
+        );
+        let layer = |image: &str, layer| Location::Layer {
+            image: image.into(),
+            layer,
+            layer_digest: "sha256:aa".into(),
+            path: "root/.ssh/id_rsa".into(),
+            created_by: None,
+            deleted_in: None,
+        };
+        assert_eq!(
+            layer("app:1", 2).stable_identity(),
+            layer("app:2", 5).stable_identity()
+        );
+        let pkg = |version: &str| Location::Package {
+            image: "app:1".into(),
+            package: "openssl".into(),
+            version: version.into(),
+            path: "var/lib/dpkg/status".into(),
+            layer: Some(1),
+        };
+        assert_eq!(
+            pkg("3.0.1").stable_identity(),
+            pkg("3.0.2").stable_identity()
+        );
     }
 }

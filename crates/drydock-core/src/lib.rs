@@ -7,11 +7,13 @@
 pub mod aliases;
 pub mod eol;
 pub mod finding;
+pub mod ignore;
 pub mod imageref;
 pub mod policy;
 pub mod redact;
 pub mod rule;
 pub mod sink;
+pub mod warning;
 
 pub use finding::{
     Category, Confidence, Evidence, Finding, Location, Severity, SourceSpan, VulnerabilityInfo,
@@ -20,3 +22,4 @@ pub use policy::{Policy, RuleSelector};
 pub use redact::{redact, Redaction};
 pub use rule::RuleMeta;
 pub use sink::FileSink;
+pub use warning::{Warning, WarningKind};

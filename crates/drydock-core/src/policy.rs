@@ -6,7 +6,7 @@ use crate::{Finding, RuleMeta, Severity};
 use std::collections::BTreeMap;
 
 /// One `--select`/`--ignore` entry: an exact id (`DF001`), an id prefix (`DF`, `SE1`),
-/// a rule name (`final-stage-root`), a category (`secret`), or `ALL`.
+/// a rule name (`final-stage-root-user`), a category (`secret`), or `ALL`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleSelector(pub String);
 

@@ -42,11 +42,18 @@ fn command(f: &Finding, fail_on: Option<Severity>) -> &'static str {
 
 pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let r = view.report;
-    if opts.show_secrets_warning {
+    for w in view.warnings(opts) {
         writeln!(
             out,
             "::warning title=drydock::{}",
-            escape_data(crate::SECRETS_WARNING)
+            escape_data(&w.to_string())
+        )?;
+    }
+    for s in view.suppression_lines() {
+        writeln!(
+            out,
+            "::notice title=drydock ignore entry::{}",
+            escape_data(&s)
         )?;
     }
     for e in &r.errors {

@@ -47,6 +47,7 @@ main{max-width:1180px;margin:0 auto;padding:24px 32px 48px}
 .toolbar input{flex:1;min-width:160px}.toolbar .count{color:var(--mut);font-size:13px}
 .banner{border-radius:8px;padding:10px 14px;margin-bottom:14px;font-weight:500}
 .banner.warn{background:#fff7ed;border:1px solid #fdba74;color:#9a3412}.banner.err{background:#fef2f2;border:1px solid #fca5a5;color:#991b1b}
+.banner.note{background:#f1f5f9;border:1px solid #cbd5e1;color:#334155;font-weight:400}
 section.target{background:var(--card);border:1px solid var(--line);border-radius:12px;margin-bottom:22px;overflow:hidden}
 section.target>h2{margin:0;padding:14px 18px;font-size:17px;border-bottom:1px solid var(--line);display:flex;gap:10px;align-items:center;flex-wrap:wrap}
 .kind{font-size:11px;text-transform:uppercase;letter-spacing:.8px;background:#eef0f4;color:var(--mut);border-radius:4px;padding:2px 7px}
@@ -285,11 +286,18 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
     }
     o.push_str("</select><input id=\"q\" type=\"search\" placeholder=\"filter text: rule, path, message…\" aria-label=\"filter\"><span class=\"count\" id=\"count\"></span></div>\n");
 
-    if opts.show_secrets_warning {
+    for w in view.warnings(opts) {
         let _ = writeln!(
             o,
             "<div class=\"banner warn\">{}</div>",
-            escape(crate::SECRETS_WARNING)
+            escape(&w.to_string())
+        );
+    }
+    for s in view.suppression_lines() {
+        let _ = writeln!(
+            o,
+            "<div class=\"banner note\">Ignore entry {}</div>",
+            escape(&s)
         );
     }
     for e in &r.errors {

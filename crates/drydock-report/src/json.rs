@@ -2,7 +2,8 @@
 //! Findings are serialized exactly by drydock-core's serde (the `{"findings":[…]}` interface).
 
 use crate::{RenderOptions, Target, View};
-use drydock_core::Finding;
+use drydock_core::ignore::EntryOutcome;
+use drydock_core::{Finding, Warning};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -54,8 +55,13 @@ struct Doc<'a> {
     fail_on: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     secrets_shown: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    warnings: Vec<&'a str>,
+    /// How `fingerprint`s were computed (drydock_core::finding::FINGERPRINT_VERSION):
+    /// baselines compare it.
+    fingerprint_version: u32,
+    /// Always present, so "no warnings" is stated rather than implied.
+    warnings: Vec<Warning>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suppressed: &'a [EntryOutcome],
     targets: Vec<Value>,
     findings: Vec<&'a Finding>,
     errors: Vec<Value>,
@@ -71,11 +77,9 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         scan_date: &r.scan_date,
         fail_on: r.fail_on_str(),
         secrets_shown: opts.show_secrets_warning,
-        warnings: if opts.show_secrets_warning {
-            vec![crate::SECRETS_WARNING]
-        } else {
-            Vec::new()
-        },
+        fingerprint_version: drydock_core::finding::FINGERPRINT_VERSION,
+        warnings: view.warnings(opts),
+        suppressed: &r.suppressions,
         targets: view.targets.iter().map(target_json).collect(),
         findings: view.findings().collect(),
         errors: r

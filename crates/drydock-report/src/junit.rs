@@ -40,8 +40,8 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         if let Some(t) = &g.target {
             suite.add_property(("kind", t.kind()));
         }
-        if opts.show_secrets_warning {
-            suite.add_property(("warning", crate::SECRETS_WARNING));
+        for w in view.warnings(opts) {
+            suite.add_property(("warning", w.to_string().as_str()));
         }
         for f in &g.findings {
             let status = if threshold.is_some_and(|t| f.severity >= t) {
@@ -71,6 +71,24 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             case.set_classname("drydock");
             suite.add_test_case(case);
         }
+        report.add_test_suite(suite);
+    }
+    // The run's warnings and exceptions as one suite's system-out: CI test views show it.
+    let warnings = view.warnings(opts);
+    let supp = view.suppression_lines();
+    if !warnings.is_empty() || !supp.is_empty() {
+        let mut suite = TestSuite::new("drydock run");
+        let mut text = String::new();
+        for w in &warnings {
+            text.push_str(&format!("warning: {w}\n"));
+        }
+        for s in &supp {
+            text.push_str(&format!("ignore entry {s}\n"));
+        }
+        suite.set_system_out(text);
+        let mut case = TestCase::new("warnings", TestCaseStatus::success());
+        case.set_classname("drydock");
+        suite.add_test_case(case);
         report.add_test_suite(suite);
     }
     for e in &view.report.errors {

@@ -6,12 +6,14 @@
 //! analyzers redact secrets), nothing is re-read from disk or images, and every string that
 //! came from a scanned artefact is escaped for the output it goes to.
 
-use drydock_core::{Finding, Location, RuleMeta, Severity};
+use drydock_core::ignore::EntryOutcome;
+use drydock_core::{Finding, Location, RuleMeta, Severity, Warning, WarningKind};
 use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 
 mod github;
+mod gitlab;
 mod html;
 mod json;
 mod junit;
@@ -44,6 +46,11 @@ pub struct Report<'a> {
     pub fail_on: Option<Severity>,
     /// Targets that could not be scanned.
     pub errors: Vec<TargetError>,
+    /// What the reader must know to trust the result: no vulnerability database, skipped
+    /// files, expired exceptions… Every format carries them.
+    pub warnings: Vec<Warning>,
+    /// What each ignore-file entry did (how many findings it suppressed, expired or not).
+    pub suppressions: Vec<EntryOutcome>,
 }
 
 /// One scanned thing.
@@ -156,10 +163,12 @@ pub enum Format {
     Github,
     Markdown,
     Html,
+    /// GitLab Code Quality report (a JSON array of issues).
+    Gitlab,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
@@ -167,6 +176,7 @@ impl Format {
         Format::Github,
         Format::Markdown,
         Format::Html,
+        Format::Gitlab,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +188,7 @@ impl Format {
             Format::Github => "github",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Gitlab => "gitlab",
         }
     }
 }
@@ -202,7 +213,7 @@ impl FromStr for Format {
             .find(|f| f.as_str() == lower)
             .ok_or_else(|| {
                 format!(
-                    "unknown format `{s}` (expected text, json, sarif, junit, github, markdown or html)"
+                    "unknown format `{s}` (expected text, json, sarif, junit, github, markdown, html or gitlab)"
                 )
             })
     }
@@ -219,6 +230,9 @@ pub struct RenderOptions {
     pub width: Option<usize>,
     /// `--show-secrets` is on: every format carries a warning that evidence is unredacted.
     pub show_secrets_warning: bool,
+    /// Text: the caller prints scan errors on standard error, so the report does not repeat
+    /// them on the same terminal.
+    pub errors_on_stderr: bool,
 }
 
 impl RenderOptions {
@@ -243,6 +257,7 @@ pub fn render(
         Format::Github => github::render(&view, opts, out),
         Format::Markdown => markdown::render(&view, opts, out),
         Format::Html => html::render(&view, opts, out),
+        Format::Gitlab => gitlab::render(&view, opts, out),
     }
 }
 
@@ -519,6 +534,43 @@ impl<'r, 'a> View<'r, 'a> {
             summary: report.summary(),
             masker,
         }
+    }
+
+    /// The run's warnings, `--show-secrets` first: what every format must carry.
+    pub fn warnings(&self, opts: &RenderOptions) -> Vec<Warning> {
+        let mut w = Vec::new();
+        if opts.show_secrets_warning {
+            w.push(Warning::new(WarningKind::SecretsShown, SECRETS_WARNING));
+        }
+        w.extend(self.report.warnings.iter().cloned());
+        w
+    }
+
+    /// One line per ignore-file entry: `.drydockignore.yaml:3 (rule DF001): 2 findings suppressed — reason`.
+    pub fn suppression_lines(&self) -> Vec<String> {
+        self.report
+            .suppressions
+            .iter()
+            .map(|s| {
+                let what = if s.expired {
+                    format!(
+                        "expired on {}, suppresses nothing",
+                        s.expires.as_deref().unwrap_or("?")
+                    )
+                } else {
+                    format!(
+                        "{} finding{} suppressed",
+                        s.suppressed,
+                        util::plural(s.suppressed)
+                    )
+                };
+                let mut l = format!("{} ({}): {what}", s.entry, s.selects);
+                if let Some(r) = &s.reason {
+                    l.push_str(&format!(" — {r}"));
+                }
+                l
+            })
+            .collect()
     }
 
     pub fn rule(&self, id: &str) -> Option<&'a RuleMeta> {

@@ -65,8 +65,16 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         "| critical | high | medium | low | info |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |\n",
         s.critical, s.high, s.medium, s.low, s.info
     )?;
-    if opts.show_secrets_warning {
-        writeln!(out, "> [!WARNING]\n> {}\n", escape(crate::SECRETS_WARNING))?;
+    for w in view.warnings(opts) {
+        writeln!(out, "> [!WARNING]\n> {}\n", escape(&w.to_string()))?;
+    }
+    let supp = view.suppression_lines();
+    if !supp.is_empty() {
+        writeln!(out, "**Ignore file entries**\n")?;
+        for s in supp {
+            writeln!(out, "- {}", escape(&s))?;
+        }
+        writeln!(out)?;
     }
     for e in &r.errors {
         writeln!(

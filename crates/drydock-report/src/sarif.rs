@@ -293,9 +293,19 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             })
         })
         .collect();
-    if opts.show_secrets_warning {
-        notifications
-            .push(json!({"level": "warning", "message": {"text": crate::SECRETS_WARNING}}));
+    for w in view.warnings(opts) {
+        let mut n = json!({
+            "level": "warning",
+            "message": {"text": w.to_string()},
+            "descriptor": {"id": w.kind.as_str()},
+        });
+        if let Some(t) = &w.target {
+            n["properties"] = json!({"target": t});
+        }
+        notifications.push(n);
+    }
+    for s in view.suppression_lines() {
+        notifications.push(json!({"level": "note", "message": {"text": format!("ignore entry {s}")}, "descriptor": {"id": "ignore-entry"}}));
     }
     let mut run_props = json!({
         "scanDate": r.scan_date,

@@ -4,7 +4,7 @@
 use crate::snippet::snippet;
 use crate::util::{clean, clean_multiline, fix_text, human_size, instruction_of, plural};
 use crate::util::{location_text_with, short_digest, truncate};
-use crate::{Group, ImageSummaryView, LayerView, RenderOptions, Target, View, SECRETS_WARNING};
+use crate::{Group, ImageSummaryView, LayerView, RenderOptions, Target, View};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Element, Level, Origin, Renderer, Snippet};
 use anstyle::{AnsiColor, Effects, Style};
@@ -56,15 +56,21 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
     .term_width(opts.width());
     let cx = Ctx { opts, renderer };
 
-    if opts.show_secrets_warning {
-        let w = AnsiColor::BrightRed.on_default().effects(Effects::BOLD);
+    for w in view.warnings(opts) {
+        let style = AnsiColor::BrightRed.on_default().effects(Effects::BOLD);
         writeln!(
             out,
-            "{}\n",
-            cx.style(w, &format!("warning: {SECRETS_WARNING}"))
+            "{}: {}\n",
+            cx.style(style, "warning"),
+            clean(&w.to_string())
         )?;
     }
-    for e in &view.report.errors {
+    let errors: &[crate::TargetError] = if opts.errors_on_stderr {
+        &[]
+    } else {
+        &view.report.errors
+    };
+    for e in errors {
         let red = AnsiColor::BrightRed.on_default().effects(Effects::BOLD);
         writeln!(
             out,
@@ -94,6 +100,9 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         }
     }
 
+    for s in view.suppression_lines() {
+        writeln!(out, "ignored: {}", clean(&s))?;
+    }
     let s = &view.summary;
     let mut parts = Vec::new();
     for sev in Severity::ALL {

@@ -181,7 +181,10 @@ fn evidence_given_unredacted_is_not_re_redacted_and_warning_is_shown() {
             GITHUB_TOKEN.to_string()
         };
         assert!(text.contains(&shown), "{format} hides a value it was given");
-        assert!(text.contains("show-secrets"), "{format} lacks the warning");
+        // GitLab Code Quality is a bare array of issues: no place for a warning.
+        if format != Format::Gitlab {
+            assert!(text.contains("show-secrets"), "{format} lacks the warning");
+        }
     }
 }
 
@@ -244,7 +247,7 @@ fn github_commands_stay_one_line_and_escape_properties() {
     let commands = gh.lines().filter(|l| l.starts_with("::")).count();
     assert_eq!(
         commands,
-        hostile_report().findings.len() + 1 /* scan error */
+        hostile_report().findings.len() + 1 /* scan error */ + 2 /* warning, ignore entry */
     );
     // Image findings have no file property, Dockerfile findings do.
     assert!(gh.contains("::error file=Dockerfile,line=4,endLine=4,col=5,endColumn=56,title=DF010 (critical)%3A Secret value in ENV::"));
@@ -424,6 +427,8 @@ fn empty_report_renders_everywhere() {
         rules: &lookup,
         fail_on: Some(Severity::High),
         errors: vec![],
+        warnings: vec![],
+        suppressions: vec![],
     };
     for format in Format::ALL {
         let s = render_to_string(format, &report, &plain());
@@ -483,4 +488,130 @@ fn sarif_line_hashes_tell_apart_findings_in_one_image_file() {
         .collect();
     assert_eq!(hashes.len(), 2, "{hashes:?}");
     assert_ne!(hashes[0], hashes[1]);
+}
+
+#[test]
+fn run_warnings_and_ignore_counts_reach_every_format_that_can_hold_them() {
+    let report = sample();
+    for format in Format::ALL {
+        let text = render_to_string(format, &report, &plain());
+        if format == Format::Gitlab {
+            continue;
+        }
+        assert!(
+            text.contains("no vulnerability database"),
+            "{format} does not say the database was missing"
+        );
+        // JSON carries the count as data (checked below).
+        assert!(
+            format == Format::Json || text.contains("2 findings suppressed"),
+            "{format} does not say what the ignore entry suppressed"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&render_to_string(Format::Json, &report, &plain())).unwrap();
+    assert_eq!(json["warnings"][0]["kind"], "vuln-db-missing");
+    assert_eq!(json["warnings"][0]["target"], IMAGE);
+    assert_eq!(json["suppressed"][0]["suppressed"], 2);
+    assert_eq!(json["fingerprint_version"], 2);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render_to_string(Format::Sarif, &report, &plain())).unwrap();
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(notes.iter().any(|n| n["level"] == "warning"
+        && n["descriptor"]["id"] == "vuln-db-missing"
+        && n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("no vulnerability database")));
+    let junit = render_to_string(Format::Junit, &report, &plain());
+    let out = junit
+        .split("<system-out>")
+        .nth(1)
+        .expect("junit system-out");
+    assert!(out.contains("no vulnerability database"), "{junit}");
+    let gh = render_to_string(Format::Github, &report, &plain());
+    assert!(gh
+        .lines()
+        .any(|l| l.starts_with("::warning title=drydock::")
+            && l.contains("no vulnerability database")));
+}
+
+#[test]
+fn text_leaves_errors_to_stderr_when_asked() {
+    let report = sample();
+    let with = render_to_string(Format::Text, &report, &plain());
+    assert!(with.contains("cannot scan docker-daemon:missing:latest"));
+    let opts = RenderOptions {
+        errors_on_stderr: true,
+        ..plain()
+    };
+    let without = render_to_string(Format::Text, &report, &opts);
+    assert!(!without.contains("cannot scan docker-daemon:missing:latest"));
+    assert!(
+        without.contains("could not be scanned"),
+        "the verdict still says so"
+    );
+}
+
+#[test]
+fn gitlab_code_quality_has_the_required_fields_and_types() {
+    let report = sample();
+    let text = render_to_string(Format::Gitlab, &report, &plain());
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let issues = v.as_array().expect("top level is an array");
+    assert_eq!(issues.len(), report.findings.len());
+    let mut prints = std::collections::HashSet::new();
+    for i in issues {
+        assert!(
+            i["description"].as_str().is_some_and(|s| !s.is_empty()),
+            "{i}"
+        );
+        assert!(
+            i["check_name"].as_str().is_some_and(|s| !s.is_empty()),
+            "{i}"
+        );
+        let fp = i["fingerprint"].as_str().unwrap();
+        assert!(prints.insert(fp.to_string()), "fingerprint {fp} repeats");
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&i["severity"].as_str().unwrap()),
+            "{i}"
+        );
+        assert!(
+            i["location"]["path"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+            "{i}"
+        );
+        assert!(
+            i["location"]["lines"]["begin"]
+                .as_u64()
+                .is_some_and(|n| n >= 1),
+            "{i}"
+        );
+    }
+    let df = issues
+        .iter()
+        .find(|i| i["location"]["path"] == "Dockerfile" && i["check_name"] == "DF010")
+        .expect("Dockerfile finding");
+    let line = report
+        .findings
+        .iter()
+        .find_map(|f| match (&f.location, f.rule.as_str()) {
+            (Location::Source(s), "DF010") => Some(s.start_line as u64),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(df["location"]["lines"]["begin"], line);
+    let critical = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Critical)
+        .count();
+    assert_eq!(
+        issues.iter().filter(|i| i["severity"] == "blocker").count(),
+        critical
+    );
 }

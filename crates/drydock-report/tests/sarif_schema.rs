@@ -8,10 +8,13 @@ use serde_json::Value;
 use std::path::Path;
 
 fn schema() -> Option<Value> {
-    let p = Path::new(concat!(
+    // A worktree checkout sits deeper than ../shared: DRYDOCK_SARIF_SCHEMA names the file.
+    let env = std::env::var_os("DRYDOCK_SARIF_SCHEMA").map(std::path::PathBuf::from);
+    let default = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/schemas/sarif-2.1.0.json"
     ));
+    let p = env.as_deref().unwrap_or(default);
     if !p.exists() {
         if std::env::var_os("DRYDOCK_REQUIRE_INTEGRATION").is_some_and(|v| v == "1") {
             panic!(

@@ -132,6 +132,53 @@ struct Matcher<'a> {
     all_ecosystems: Vec<String>,
     candidates: HashMap<String, Vec<String>>,
     cache: HashMap<(String, String), std::rc::Rc<Vec<Hit>>>,
+    /// Every id, alias and upstream id of a record with a CVSS score → (best score, the
+    /// record's id). Loaded on first need: only advisories without any severity ask.
+    rated: Option<HashMap<String, (f64, String)>>,
+}
+
+impl Matcher<'_> {
+    /// The highest CVSS score of any record in the database that shares one of `ids`, and
+    /// that record's id (a GHSA with a CVSS vector rates the CVE a DSA is about).
+    fn rated_alias(&mut self, ids: &BTreeSet<String>) -> Result<Option<(f64, String)>> {
+        if self.rated.is_none() {
+            let mut map: HashMap<String, (f64, String)> = HashMap::new();
+            let mut st = self
+                .db
+                .conn
+                .prepare("SELECT id, aliases, upstream, cvss FROM vulns WHERE cvss IS NOT NULL AND withdrawn = 0")
+                .ctx(|| "cannot query advisory database".into())?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, f64>(3)?,
+                    ))
+                })
+                .ctx(|| "cannot query advisory database".into())?;
+            for row in rows {
+                let (id, aliases, upstream, score) =
+                    row.ctx(|| "cannot query advisory database".into())?;
+                let aliases: Vec<String> = serde_json::from_str(&aliases).unwrap_or_default();
+                let upstream: Vec<String> = serde_json::from_str(&upstream).unwrap_or_default();
+                for key in std::iter::once(id.clone()).chain(aliases).chain(upstream) {
+                    let e = map.entry(key).or_insert((score, id.clone()));
+                    if score > e.0 || (score == e.0 && id < e.1) {
+                        *e = (score, id.clone());
+                    }
+                }
+            }
+            self.rated = Some(map);
+        }
+        let map = self.rated.as_ref().expect("loaded above");
+        Ok(ids
+            .iter()
+            .filter_map(|i| map.get(i))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
+            .cloned())
+    }
 }
 
 impl Matcher<'_> {
@@ -221,6 +268,7 @@ pub fn match_packages(db: &Db, packages: &[Package], opts: &MatchOptions) -> Res
         all_ecosystems: db.ecosystems()?,
         candidates: HashMap::new(),
         cache: HashMap::new(),
+        rated: None,
     };
     // Look every (ecosystem, name) up once, in index order: the B-tree pages are then
     // visited sequentially instead of at random, which matters for thousands of packages.
@@ -261,7 +309,15 @@ pub fn match_packages(db: &Db, packages: &[Package], opts: &MatchOptions) -> Res
             }
         }
         for group in merge_aliases(hits) {
-            out.push(finding(p, &version, scheme, &group, opts));
+            let unrated = group
+                .iter()
+                .all(|(h, _)| h.cvss.is_none() && h.affected.rating.is_none());
+            let borrowed = if unrated {
+                m.rated_alias(&group_ids(&group))?
+            } else {
+                None
+            };
+            out.push(finding(p, &version, scheme, &group, opts, borrowed));
         }
     }
     Ok(out)
@@ -342,13 +398,8 @@ fn merge_aliases(hits: Vec<(Hit, Option<String>)>) -> Vec<Vec<(Hit, Option<Strin
     out
 }
 
-fn finding(
-    p: &Package,
-    version: &str,
-    scheme: Scheme,
-    group: &[(Hit, Option<String>)],
-    opts: &MatchOptions,
-) -> Finding {
+/// Every id a group is known by: ids, aliases and (single) upstream ids.
+fn group_ids(group: &[(Hit, Option<String>)]) -> BTreeSet<String> {
     let mut ids: BTreeSet<String> = BTreeSet::new();
     for (h, _) in group {
         ids.insert(h.id.clone());
@@ -357,6 +408,20 @@ fn finding(
             ids.extend(h.upstream.iter().cloned());
         }
     }
+    ids
+}
+
+/// `borrowed`: for a group no record of which rates, the best CVSS score of another record
+/// sharing an alias, and that record's id.
+fn finding(
+    p: &Package,
+    version: &str,
+    scheme: Scheme,
+    group: &[(Hit, Option<String>)],
+    opts: &MatchOptions,
+    borrowed: Option<(f64, String)>,
+) -> Finding {
+    let ids = group_ids(group);
     // Report the CVE when the group is about exactly one: it is the name users search for.
     let cves: Vec<&String> = ids.iter().filter(|i| is_cve(i)).collect();
     let id = match cves.as_slice() {
@@ -375,12 +440,21 @@ fn finding(
         .min_by(|a, b| scheme.compare(a, b));
     let vendor = group.iter().filter_map(|(h, _)| h.affected.rating).max();
     let cvss = group.iter().filter_map(|(h, _)| h.cvss).reduce(f64::max);
-    let (severity, confidence) = match (p.origin, vendor, cvss) {
-        (Origin::Os, Some(v), _) => (v, Confidence::High),
-        (_, _, Some(s)) => (crate::cvss::severity_of(s), Confidence::High),
-        (_, Some(v), None) => (v, Confidence::High),
+    let (severity, confidence, rated_by) = match (p.origin, vendor, cvss, &borrowed) {
+        (Origin::Os, Some(v), _, _) => (v, Confidence::High, String::new()),
+        (_, _, Some(s), _) => (crate::cvss::severity_of(s), Confidence::High, String::new()),
+        (_, Some(v), None, _) => (v, Confidence::High, String::new()),
+        (_, None, None, Some((score, from))) => (
+            crate::cvss::severity_of(*score),
+            Confidence::High,
+            format!(" [severity from {from}, CVSS {score:.1}]"),
+        ),
         // No rating anywhere: medium, and say that it is a default.
-        (_, None, None) => (Severity::Medium, Confidence::Medium),
+        (_, None, None, None) => (
+            Severity::Medium,
+            Confidence::Medium,
+            " [no record rates it: medium by default]".to_string(),
+        ),
     };
     let ecosystem = group
         .first()
@@ -421,12 +495,12 @@ fn finding(
     let (rule, message, fix) = match &fixed {
         Some(f) => (
             &VU001,
-            format!("{} {}{src} is affected by {id}{also}{summary} — fixed in {f}{base}", p.name, p.version),
+            format!("{} {}{src} is affected by {id}{also}{summary} — fixed in {f}{base}{rated_by}", p.name, p.version),
             upgrade_hint(p, f),
         ),
         None => (
             &VU002,
-            format!("{} {}{src} is affected by {id}{also}{summary} — no fixed version in {ecosystem} yet{base}", p.name, p.version),
+            format!("{} {}{src} is affected by {id}{also}{summary} — no fixed version in {ecosystem} yet{base}{rated_by}", p.name, p.version),
             "no fixed version yet: remove the package if unused, or move to a base/release that fixed it".to_string(),
         ),
     };

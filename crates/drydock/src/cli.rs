@@ -13,7 +13,16 @@ use std::path::PathBuf;
 vulnerable packages — in Dockerfiles, built images (archives, OCI layouts, registries, the Docker/Podman \
 daemon) and run-time settings. Every finding names its rule; `drydock explain RULE` says why it \
 matters and how to fix it.",
-    after_help = "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 error."
+    after_help = "Examples:
+  drydock scan .                                   Dockerfiles, Compose files and manifests below .
+  drydock scan Dockerfile --severity HIGH,CRITICAL --exit-code 1
+  drydock scan oci-archive:app.tar -f sarif -o drydock.sarif
+  drydock scan . -f json -o baseline.json          then later: drydock scan . --baseline baseline.json
+  drydock ignore check .                           ignore-file entries that matched nothing or expired
+  drydock explain DF014                            why a rule matters and how to fix it
+
+Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or --exit-code N),
+2 error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,19 +32,56 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan Dockerfiles, directories, images (archives, OCI layouts, registries, daemons).
+    #[command(after_help = "Examples:
+  drydock scan .                                    every Dockerfile, Compose file and manifest below .
+  drydock scan Dockerfile --fail-on medium          fail the build on medium and worse
+  drydock scan . --severity HIGH,CRITICAL --exit-code 1 --ignore-unfixed
+  drydock scan . -f json -o baseline.json           adopt: record today's findings once …
+  drydock scan . --baseline baseline.json           … and report only new ones from then on
+  drydock scan . --skip 'vendor/**' --ignorefile .drydockignore.yaml
+  drydock scan docker-daemon:app:latest --min-efficiency 0.95 --max-wasted-bytes 20MB
+  drydock scan ghcr.io/acme/app:1.4 -f sarif -o drydock.sarif
+  drydock scan . -f gitlab -o gl-code-quality-report.json")]
     Scan(Box<ScanArgs>),
     /// Scan files and directories for secrets only.
+    #[command(after_help = "Examples:
+  drydock secrets .                                 every file below .
+  drydock secrets config/ .env -f json -o secrets.json
+  drydock secrets . --skip 'testdata/**'")]
     Secrets(SecretsArgs),
     /// Print the parsed instructions of a Dockerfile.
+    #[command(after_help = "Examples:
+  drydock parse Dockerfile
+  cat Dockerfile | drydock parse - -f text")]
     Parse(ParseArgs),
     /// List every rule, or check the secret rules' examples (`drydock rules check`).
+    #[command(after_help = "Examples:
+  drydock rules                                     the catalogue
+  drydock rules -f markdown > rules.md
+  drydock rules check --rules-file my-secrets.yaml  test custom secret rules' examples")]
     Rules(RulesArgs),
     /// Explain a rule: why it matters, how to fix it, an example and references.
+    #[command(after_help = "Examples:
+  drydock explain DF014
+  drydock explain final-stage-root-user")]
     Explain(ExplainArgs),
     /// Write a software bill of materials for an image.
+    #[command(after_help = "Examples:
+  drydock sbom oci-archive:app.tar -o app.cdx.json
+  drydock sbom docker-daemon:app:latest -f spdx-json")]
     Sbom(SbomArgs),
     /// Manage the offline vulnerability database (OSV).
+    #[command(after_help = "Examples:
+  drydock db update                                 download the common ecosystems
+  drydock db update Debian PyPI
+  drydock db import Debian-all.zip                  air-gapped: import a downloaded OSV zip
+  drydock db status")]
     Db(DbArgs),
+    /// Check an ignore file: syntax, expired entries and entries that match nothing.
+    #[command(after_help = "Examples:
+  drydock ignore check .
+  drydock ignore check --ignorefile .trivyignore oci-archive:app.tar")]
+    Ignore(IgnoreArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +100,8 @@ pub enum OutputFormat {
     Markdown,
     /// A self-contained HTML report.
     Html,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -85,11 +133,50 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit with status 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
     /// Report only findings at or above this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
     pub min_severity: Option<SeverityArg>,
+    /// Report only findings of these severities (comma-separated, any case: HIGH,CRITICAL),
+    /// as Trivy's --severity does.
+    #[arg(long, short = 's', value_delimiter = ',', value_name = "SEVERITIES")]
+    pub severity: Vec<String>,
+    /// Exit with status N when any reported finding remains (after --severity, ignores and
+    /// the baseline); with --fail-on, only findings at or above it count. 0: never fail on
+    /// findings. Errors still exit 2.
+    #[arg(long, value_name = "N")]
+    pub exit_code: Option<u8>,
+    /// Do not report vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Ignore file (default: .drydockignore.yaml, .drydockignore.yml or .drydockignore found
+    /// upward from the first target). YAML entries with reasons and expiry dates, or a
+    /// .trivyignore-style list of ids.
+    #[arg(long, value_name = "FILE")]
+    pub ignorefile: Option<PathBuf>,
+    /// Skip files, directories and image paths matching GLOB (`vendor/**`, `*.md`,
+    /// `usr/share/doc/**`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub skip: Vec<String>,
+    /// Treat unreadable files found in directory scans as errors (exit 2), not warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Image gate (dive's lowestEfficiency): a finding when an image's efficiency (0-1) is
+    /// below this.
+    #[arg(long, value_name = "RATIO")]
+    pub min_efficiency: Option<f64>,
+    /// Image gate (dive's highestWastedBytes): a finding when an image wastes more than this
+    /// (bytes, or 20MB, 1.5GiB…).
+    #[arg(long, value_name = "SIZE")]
+    pub max_wasted_bytes: Option<String>,
+    /// Image gate (dive's highestUserWastedPercent): a finding when wasted bytes exceed this
+    /// share of the image (0.1 or 10%).
+    #[arg(long, value_name = "RATIO")]
+    pub max_wasted_percent: Option<String>,
+    /// Set by `drydock ignore check`: list stale ignore entries instead of the report.
+    #[arg(skip)]
+    pub ignore_check: bool,
     /// Enable rules: ids (DF001), prefixes (DF, SE), names, categories (secret) or ALL.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
@@ -242,7 +329,7 @@ pub enum RulesAction {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// Rule id or name (DF001, final-stage-root).
+    /// Rule id or name (DF014, final-stage-root-user).
     pub rule: String,
 }
 
@@ -293,4 +380,17 @@ pub enum DbAction {
     },
     /// Show what the database holds and how old it is.
     Status,
+}
+
+#[derive(Args, Debug)]
+pub struct IgnoreArgs {
+    #[command(subcommand)]
+    pub action: IgnoreAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IgnoreAction {
+    /// Scan the targets as `drydock scan` would and list the ignore entries that suppressed
+    /// nothing (stale) or have expired. Exit 1 when there is one, 0 when every entry is used.
+    Check(Box<ScanArgs>),
 }

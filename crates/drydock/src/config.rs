@@ -35,6 +35,23 @@ pub struct Config {
     /// Registry request deadline in seconds (`--timeout` overrides it).
     #[serde(default)]
     pub timeout: Option<u64>,
+    /// Globs of files, directories and image paths not to scan or report (`--skip`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Ignore file, relative to the config file (`--ignorefile`).
+    #[serde(default, alias = "ignorefile", alias = "ignore_file")]
+    pub ignore_file: Option<PathBuf>,
+    /// Report only these severities (`--severity`), any case.
+    #[serde(default, alias = "report_severity")]
+    pub report_severity: Vec<String>,
+    /// Exit status when findings remain (`--exit-code`).
+    #[serde(default, alias = "exit_code")]
+    pub exit_code: Option<u8>,
+    /// Drop vulnerabilities without a fixed version (`--ignore-unfixed`).
+    #[serde(default, alias = "ignore_unfixed")]
+    pub ignore_unfixed: bool,
+    #[serde(default)]
+    pub image: ImageConfig,
     /// Where the file was read from (for messages and relative paths).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -67,6 +84,28 @@ pub struct VulnConfig {
     /// Base URL for `db update`.
     #[serde(default, alias = "base_url")]
     pub base_url: Option<String>,
+}
+
+/// `[image]`: efficiency gates with dive's `.dive-ci` meanings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImageConfig {
+    /// dive `lowestEfficiency`: 0–1.
+    #[serde(default, alias = "min_efficiency", alias = "lowestEfficiency")]
+    pub min_efficiency: Option<f64>,
+    /// dive `highestWastedBytes`: a number of bytes or `"20MB"`, `"1GiB"`.
+    #[serde(default, alias = "max_wasted_bytes", alias = "highestWastedBytes")]
+    pub max_wasted_bytes: Option<toml::Value>,
+    /// dive `highestUserWastedPercent`: 0–1 (or `"10%"`).
+    #[serde(
+        default,
+        alias = "max_wasted_percent",
+        alias = "highestUserWastedPercent"
+    )]
+    pub max_wasted_percent: Option<toml::Value>,
+    /// Severity of a gate breach (default high, so the default --fail-on fails the run).
+    #[serde(default, alias = "gate_severity")]
+    pub gate_severity: Option<Severity>,
 }
 
 impl Config {

@@ -5,11 +5,13 @@ use crate::cli::{ColorChoice, OutputArgs, OutputFormat, SeverityArg};
 use crate::config::Config;
 use crate::registry;
 use anyhow::{Context, Result};
-use drydock_core::{Finding, Policy, RuleSelector, Severity};
+use drydock_core::{Finding, Location, Policy, RuleSelector, Severity, Warning, WarningKind};
 use drydock_report::{Format, RenderOptions, Report, Target, TargetError};
-use std::collections::HashSet;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::Mutex;
 
 pub fn severity_arg(s: SeverityArg) -> Option<Severity> {
     match s {
@@ -29,6 +31,29 @@ pub struct PolicySetup {
     pub policy: Policy,
     /// `None` = never fail on findings.
     pub fail_on: Option<Severity>,
+    /// `--severity`: only these are reported (`None`: all).
+    pub report_severities: Option<Vec<Severity>>,
+    /// `--exit-code`: the status for "findings remain" (default 1).
+    pub exit_code: u8,
+    pub ignore_unfixed: bool,
+    pub gates: drydock_image::rules::im017_efficiency_gate::Gates,
+    /// Explicit ignore file (flag, else config); else discovered from the first target.
+    pub ignore_file: Option<std::path::PathBuf>,
+}
+
+/// `HIGH,critical` → severities; `unknown`/`negligible` (Trivy's words) read as info.
+fn parse_severities(what: &str, list: &[String]) -> Result<Vec<Severity>> {
+    list.iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.to_ascii_lowercase().as_str() {
+            "unknown" | "negligible" => Ok(Severity::Info),
+            _ => s
+                .parse::<Severity>()
+                .map_err(|e| anyhow::anyhow!("{what}: {e}")),
+        })
+        .collect()
 }
 
 /// Config file first, then flags (flags win). Unknown selectors are an error, so a typo in
@@ -115,12 +140,88 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     if let Some(m) = args.min_severity.and_then(severity_arg) {
         policy.min_severity = m;
     }
+    let fail_on_explicit = args.fail_on.is_some() || cfg.fail_on.is_some();
+    let exit_code = args.exit_code.or(cfg.exit_code);
+    if let Some(n) = exit_code {
+        // Trivy: `--exit-code N` fails on any finding left after filtering; 0 never fails.
+        if n == 0 {
+            fail_on = NEVER;
+        } else if !fail_on_explicit {
+            fail_on = Some(Severity::Info);
+        }
+    }
     policy.fail_on = fail_on.unwrap_or(Severity::Critical);
-    Ok(PolicySetup { policy, fail_on })
+    let mut sev_list = parse_severities("configuration report-severity", &cfg.report_severity)?;
+    if !args.severity.is_empty() {
+        sev_list = parse_severities("--severity", &args.severity)?;
+    }
+    use drydock_image::rules::im017_efficiency_gate as gate;
+    let img = &cfg.image;
+    let value_str = |v: &toml::Value| match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let bad = |what: &str, e: String| anyhow::anyhow!("{what}: {e}");
+    let mut gates = gate::Gates {
+        min_efficiency: img.min_efficiency,
+        max_wasted_bytes: img
+            .max_wasted_bytes
+            .as_ref()
+            .map(|v| gate::parse_size(&value_str(v)))
+            .transpose()
+            .map_err(|e| bad("configuration [image] max-wasted-bytes", e))?,
+        max_wasted_ratio: img
+            .max_wasted_percent
+            .as_ref()
+            .map(|v| gate::parse_ratio(&value_str(v)))
+            .transpose()
+            .map_err(|e| bad("configuration [image] max-wasted-percent", e))?,
+        severity: img.gate_severity,
+    };
+    if let Some(v) = args.min_efficiency {
+        gates.min_efficiency = Some(v);
+    }
+    if let Some(v) = &args.max_wasted_bytes {
+        gates.max_wasted_bytes =
+            Some(gate::parse_size(v).map_err(|e| bad("--max-wasted-bytes", e))?);
+    }
+    if let Some(v) = &args.max_wasted_percent {
+        gates.max_wasted_ratio =
+            Some(gate::parse_ratio(v).map_err(|e| bad("--max-wasted-percent", e))?);
+    }
+    if let Some(e) = gates.min_efficiency {
+        if !(0.0..=1.0).contains(&e) {
+            anyhow::bail!("min-efficiency {e}: must be between 0 and 1");
+        }
+    }
+    let mut skip = cfg.exclude.clone();
+    skip.extend(args.skip.iter().cloned());
+    set_skip(&skip)?;
+    set_strict(args.strict);
+    Ok(PolicySetup {
+        policy,
+        fail_on,
+        report_severities: (!sev_list.is_empty()).then_some(sev_list),
+        exit_code: exit_code
+            .filter(|n| *n != 0)
+            .unwrap_or(crate::EXIT_FINDINGS),
+        ignore_unfixed: args.ignore_unfixed || cfg.ignore_unfixed,
+        gates,
+        ignore_file: args
+            .ignorefile
+            .clone()
+            .or_else(|| cfg.ignore_file.as_deref().map(|p| cfg.resolve(p))),
+    })
 }
 
-/// Fingerprints of an earlier `--format json` report.
-pub fn load_baseline(path: &Path) -> Result<HashSet<String>> {
+/// Fingerprints of an earlier `--format json` report, and the fingerprint version it used.
+pub struct Baseline {
+    pub fingerprints: HashSet<String>,
+    /// 1: written before stable fingerprints (line-based); 2: current.
+    pub version: u32,
+}
+
+pub fn load_baseline(path: &Path) -> Result<Baseline> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read baseline", path.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text)
@@ -129,14 +230,146 @@ pub fn load_baseline(path: &Path) -> Result<HashSet<String>> {
         .get("findings")
         .and_then(|f| f.as_array())
         .with_context(|| format!("{}: baseline has no `findings` array", path.display()))?;
-    Ok(list
-        .iter()
-        .filter_map(|f| {
-            f.get("fingerprint")
-                .and_then(|x| x.as_str())
-                .map(String::from)
-        })
-        .collect())
+    let version = v
+        .get("fingerprint_version")
+        .and_then(|x| x.as_u64())
+        .unwrap_or(1) as u32;
+    if version > drydock_core::finding::FINGERPRINT_VERSION {
+        anyhow::bail!(
+            "{}: baseline uses fingerprint version {version}, newer than this drydock understands ({}); upgrade drydock or regenerate the baseline",
+            path.display(),
+            drydock_core::finding::FINGERPRINT_VERSION
+        );
+    }
+    Ok(Baseline {
+        version,
+        fingerprints: list
+            .iter()
+            .filter_map(|f| {
+                f.get("fingerprint")
+                    .and_then(|x| x.as_str())
+                    .map(String::from)
+            })
+            .collect(),
+    })
+}
+
+// Run-wide state the scan's many call sites feed without threading it through every
+// signature (the scan driver is shared by several commands): warnings, the skip globs and
+// the files a directory walk found.
+static WARNINGS: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
+static SKIP: Mutex<Option<GlobSet>> = Mutex::new(None);
+static WALKED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+static STRICT: Mutex<bool> = Mutex::new(false);
+
+/// Record a run warning for the report (duplicates are kept once).
+pub fn warn(w: Warning) {
+    let mut v = WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
+    if !v.contains(&w) {
+        v.push(w);
+    }
+}
+
+fn set_strict(on: bool) {
+    *STRICT.lock().unwrap_or_else(|e| e.into_inner()) = on;
+}
+
+fn norm_rel(p: &str) -> String {
+    let p = p.replace('\\', "/");
+    let mut s = p.as_str();
+    while let Some(r) = s.strip_prefix("./") {
+        s = r;
+    }
+    s.trim_start_matches('/').to_string()
+}
+
+fn set_skip(globs: &[String]) -> Result<()> {
+    let set = if globs.is_empty() {
+        None
+    } else {
+        let mut b = GlobSetBuilder::new();
+        for g in globs {
+            let norm = norm_rel(g.trim_end_matches('/'));
+            // `dir/` or `dir` also skips everything below it.
+            for pat in [norm.clone(), format!("{norm}/**")] {
+                b.add(
+                    GlobBuilder::new(&pat)
+                        .literal_separator(true)
+                        .build()
+                        .with_context(|| format!("--skip/exclude `{g}`: invalid glob"))?,
+                );
+            }
+        }
+        Some(
+            b.build()
+                .with_context(|| "--skip/exclude: invalid globs".to_string())?,
+        )
+    };
+    *SKIP.lock().unwrap_or_else(|e| e.into_inner()) = set;
+    Ok(())
+}
+
+/// Does `--skip`/`exclude` match this file, directory or image path? Relative globs match
+/// at any depth (`vendor/**` skips `app/vendor/x`), as in `.gitignore`.
+pub fn is_skipped(path: &str) -> bool {
+    let guard = SKIP.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(set) = guard.as_ref() else {
+        return false;
+    };
+    let p = norm_rel(path);
+    let mut rest = p.as_str();
+    loop {
+        if set.is_match(rest) {
+            return true;
+        }
+        match rest.split_once('/') {
+            Some((_, r)) => rest = r,
+            None => return false,
+        }
+    }
+}
+
+/// Files a directory walk found: drops skipped ones and remembers the rest, so that one
+/// unreadable file among them is a warning rather than a failed run (unless `--strict`).
+pub fn walked(files: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
+    let kept: Vec<std::path::PathBuf> = files
+        .into_iter()
+        .filter(|p| !is_skipped(&p.to_string_lossy()))
+        .collect();
+    let mut w = WALKED.lock().unwrap_or_else(|e| e.into_inner());
+    let set = w.get_or_insert_with(HashSet::new);
+    for p in &kept {
+        set.insert(norm_rel(&p.to_string_lossy()));
+    }
+    kept
+}
+
+/// The warning for a file not read because of a size limit.
+pub fn too_large(path: &Path, size: u64, limit: u64) -> Warning {
+    Warning::new(
+        WarningKind::FileTooLarge,
+        format!("not scanned for secrets: {size} bytes is above the {limit}-byte limit"),
+    )
+    .with_target(norm_rel(&path.to_string_lossy()))
+}
+
+/// What an image scan could not fully read (a package database above its size limit, an
+/// unknown format): the report must say so, not only the terminal.
+pub fn image_note(message: impl std::fmt::Display, image: &str) -> Warning {
+    Warning::new(WarningKind::Other, message.to_string()).with_target(image)
+}
+
+/// The warning for a vulnerability database older than the configured age.
+pub fn db_stale(message: impl std::fmt::Display, image: &str) -> Warning {
+    Warning::new(WarningKind::VulnDbStale, message.to_string()).with_target(image)
+}
+
+fn take_walked() -> HashSet<String> {
+    WALKED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .unwrap_or_default()
 }
 
 pub fn use_color(args: &OutputArgs) -> bool {
@@ -162,6 +395,7 @@ fn format_of(f: OutputFormat) -> Format {
         OutputFormat::Github => Format::Github,
         OutputFormat::Markdown => Format::Markdown,
         OutputFormat::Html => Format::Html,
+        OutputFormat::Gitlab => Format::Gitlab,
     }
 }
 
@@ -171,7 +405,124 @@ pub struct Outcome {
     pub errors: Vec<TargetError>,
 }
 
-/// Apply the policy and baseline, render, and return the exit code.
+/// The text of the source lines a finding points at, for stable fingerprints: from the
+/// report's copy of the file, else read again from disk (JSON output keeps no sources).
+struct SourceLines {
+    files: HashMap<String, Option<Vec<String>>>,
+}
+
+/// Files above this are not re-read for fingerprint content (the scanners skip them too).
+const MAX_REREAD: u64 = 16 * 1024 * 1024;
+
+impl SourceLines {
+    fn new(targets: &[Target]) -> Self {
+        let mut files = HashMap::new();
+        for t in targets {
+            if let Target::Dockerfile { path, source }
+            | Target::Runtime {
+                path,
+                source: Some(source),
+            } = t
+            {
+                if !source.is_empty() {
+                    files.insert(
+                        norm_rel(path),
+                        Some(source.lines().map(String::from).collect()),
+                    );
+                }
+            }
+        }
+        SourceLines { files }
+    }
+
+    fn text(&mut self, f: &Finding) -> Option<String> {
+        let Location::Source(s) = &f.location else {
+            return None;
+        };
+        let lines = self
+            .files
+            .entry(norm_rel(&s.path))
+            .or_insert_with(|| {
+                let p = Path::new(&s.path);
+                let meta = std::fs::metadata(p).ok()?;
+                if !meta.is_file() || meta.len() > MAX_REREAD {
+                    return None;
+                }
+                let bytes = std::fs::read(p).ok()?;
+                Some(
+                    String::from_utf8_lossy(&bytes)
+                        .lines()
+                        .map(String::from)
+                        .collect(),
+                )
+            })
+            .as_ref()?;
+        let from = s.start_line.max(1) - 1;
+        let to = s.end_line.max(s.start_line).min(lines.len());
+        (from < to).then(|| lines[from..to].join("\n"))
+    }
+}
+
+/// IM017 findings for every scanned image that breaches a configured gate.
+fn gate_findings(
+    targets: &[Target],
+    gates: &drydock_image::rules::im017_efficiency_gate::Gates,
+) -> Vec<Finding> {
+    if !gates.any() {
+        return Vec::new();
+    }
+    targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::Image { name, summary } => {
+                Some(drydock_image::rules::im017_efficiency_gate::evaluate(
+                    name,
+                    summary.platform.as_deref(),
+                    summary.efficiency,
+                    summary.waste_bytes,
+                    summary.size,
+                    gates,
+                ))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The directory the ignore file is looked up from: the first local target, else here.
+fn first_local_target(targets: &[Target]) -> std::path::PathBuf {
+    targets
+        .iter()
+        .find_map(|t| match t {
+            Target::Dockerfile { path, .. } | Target::Runtime { path, .. } => Some(path.clone()),
+            Target::Files { root } => Some(root.clone()),
+            Target::Image { .. } => None,
+        })
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+}
+
+fn load_ignore_file(
+    setup: &PolicySetup,
+    targets: &[Target],
+) -> Result<Option<drydock_core::ignore::IgnoreFile>> {
+    let path = match &setup.ignore_file {
+        Some(p) => p.clone(),
+        None => match drydock_core::ignore::IgnoreFile::discover(&first_local_target(targets)) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    let reg = registry::get();
+    let resolve = |r: &str| reg.lookup(r).map(|m| m.id.to_string());
+    drydock_core::ignore::IgnoreFile::load(&path, &resolve)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Apply the policy, filters, baseline and ignore file, render, and return the exit code.
 pub fn finish(
     args: &OutputArgs,
     setup: &PolicySetup,
@@ -179,11 +530,45 @@ pub fn finish(
     outcome: Outcome,
 ) -> Result<u8> {
     let reg = registry::get();
-    let mut findings = setup.policy.apply(outcome.findings, |id| reg.lookup(id));
+    let mut all = outcome.findings;
+    all.extend(gate_findings(&outcome.targets, &setup.gates));
+    let mut findings = setup.policy.apply(all, |id| reg.lookup(id));
+    findings.retain(|f| !f.location.path().is_some_and(is_skipped));
+    if setup.ignore_unfixed {
+        findings.retain(|f| {
+            f.vulnerability
+                .as_ref()
+                .is_none_or(|v| v.fixed_version.is_some())
+        });
+    }
+    if let Some(sevs) = &setup.report_severities {
+        findings.retain(|f| sevs.contains(&f.severity));
+    }
+    // Version-1 fingerprints (set at construction) stay readable for old baselines.
+    let legacy: Vec<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
+    let mut lines = SourceLines::new(&outcome.targets);
+    drydock_core::finding::assign_stable_fingerprints(&mut findings, |f| lines.text(f));
     if let Some(b) = &args.baseline {
         let known = load_baseline(b)?;
         let before = findings.len();
-        findings.retain(|f| !known.contains(&f.fingerprint));
+        if known.version < drydock_core::finding::FINGERPRINT_VERSION {
+            warn(Warning::new(
+                WarningKind::Other,
+                format!(
+                    "baseline {} was written by an older drydock (fingerprint version {}, based on line numbers): it still applies but breaks when lines move; regenerate it with `drydock scan … --format json -o {}`",
+                    b.display(),
+                    known.version,
+                    b.display()
+                ),
+            ));
+            let mut i = 0;
+            findings.retain(|_| {
+                i += 1;
+                !known.fingerprints.contains(&legacy[i - 1])
+            });
+        } else {
+            findings.retain(|f| !known.fingerprints.contains(&f.fingerprint));
+        }
         let dropped = before - findings.len();
         if dropped > 0 {
             diag!(
@@ -193,8 +578,40 @@ pub fn finish(
             );
         }
     }
+    let today = drydock_core::eol::Date::parse(&scan_date)
+        .unwrap_or_else(|_| drydock_core::eol::Date::today());
+    let mut suppressions = Vec::new();
+    let ignore = load_ignore_file(setup, &outcome.targets)?;
+    if let Some(file) = &ignore {
+        let (outcomes, ws) = file.apply(&mut findings, today);
+        suppressions = outcomes;
+        for w in ws {
+            warn(w);
+        }
+    }
     drydock_core::finding::sort_findings(&mut findings);
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.message == b.message);
+    // An unreadable file that a directory walk found is a warning, not a failed run.
+    let walked = take_walked();
+    let strict = *STRICT.lock().unwrap_or_else(|e| e.into_inner());
+    let mut errors = Vec::new();
+    for e in outcome.errors {
+        if !strict && walked.contains(&norm_rel(&e.target)) {
+            warn(
+                Warning::new(
+                    WarningKind::Unreadable,
+                    format!("skipped: {} (--strict makes this an error)", e.message),
+                )
+                .with_target(e.target),
+            );
+        } else {
+            errors.push(e);
+        }
+    }
+    let warnings = std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(|e| e.into_inner()));
+    if args.ignore_check {
+        return ignore_check_report(ignore.as_ref(), &suppressions, &errors);
+    }
     let lookup = |id: &str| reg.lookup(id);
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -204,15 +621,20 @@ pub fn finish(
         findings,
         rules: &lookup,
         fail_on: setup.fail_on,
-        errors: outcome.errors,
+        errors,
+        warnings,
+        suppressions,
     };
+    let format = format_of(args.format);
+    // Text on the terminal: errors go to stderr only, so each appears once there.
+    let text_on_terminal = format == Format::Text && args.output.is_none();
     let opts = RenderOptions {
         color: use_color(args),
         quiet: args.quiet,
         width: None,
         show_secrets_warning: args.show_secrets,
+        errors_on_stderr: text_on_terminal,
     };
-    let format = format_of(args.format);
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
@@ -236,6 +658,12 @@ pub fn finish(
             }
         }
     }
+    // The text report on the terminal already shows warnings; elsewhere people read stderr.
+    if !text_on_terminal {
+        for w in &report.warnings {
+            diag!("drydock: warning: {w}");
+        }
+    }
     for e in &report.errors {
         diag!("drydock: error: {}: {}", e.target, e.message);
     }
@@ -244,6 +672,54 @@ pub fn finish(
     }
     let failing = setup.fail_on.is_some() && setup.policy.fails(&report.findings);
     Ok(if failing {
+        setup.exit_code
+    } else {
+        crate::EXIT_CLEAN
+    })
+}
+
+/// `drydock ignore check`: the entries that suppressed nothing or have expired.
+fn ignore_check_report(
+    file: Option<&drydock_core::ignore::IgnoreFile>,
+    outcomes: &[drydock_core::ignore::EntryOutcome],
+    errors: &[TargetError],
+) -> Result<u8> {
+    let Some(file) = file else {
+        anyhow::bail!("no ignore file: give --ignorefile FILE or create .drydockignore.yaml");
+    };
+    for e in errors {
+        diag!("drydock: error: {}: {}", e.target, e.message);
+    }
+    let mut problems = 0;
+    for o in outcomes {
+        let why = o
+            .reason
+            .as_deref()
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default();
+        if o.expired {
+            problems += 1;
+            outln!(
+                "{}: expired on {} ({}){why}",
+                o.entry,
+                o.expires.as_deref().unwrap_or("?"),
+                o.selects
+            );
+        } else if o.suppressed == 0 {
+            problems += 1;
+            outln!("{}: stale, matched nothing ({}){why}", o.entry, o.selects);
+        }
+    }
+    let used = outcomes.len() - problems;
+    outln!(
+        "{}: {} entr{}, {used} in use, {problems} stale or expired",
+        file.path.display(),
+        outcomes.len(),
+        if outcomes.len() == 1 { "y" } else { "ies" }
+    );
+    Ok(if !errors.is_empty() {
+        crate::EXIT_ERROR
+    } else if problems > 0 {
         crate::EXIT_FINDINGS
     } else {
         crate::EXIT_CLEAN

@@ -20,6 +20,7 @@ pub mod im013_duplicate_uid0;
 pub mod im014_eol_os;
 pub mod im015_wasted_space;
 pub mod im016_archive_anomaly;
+pub mod im017_efficiency_gate;
 
 mod util;
 
@@ -47,7 +48,14 @@ const RULES: &[(&RuleMeta, Check)] = &[
 /// Every image rule's metadata, in id order.
 pub fn rule_metas() -> &'static [&'static RuleMeta] {
     static METAS: std::sync::OnceLock<Vec<&'static RuleMeta>> = std::sync::OnceLock::new();
-    METAS.get_or_init(|| RULES.iter().map(|(m, _)| *m).collect())
+    METAS.get_or_init(|| {
+        RULES
+            .iter()
+            .map(|(m, _)| *m)
+            // Evaluated by the caller against the user's thresholds (im017's `evaluate`).
+            .chain([&im017_efficiency_gate::META])
+            .collect()
+    })
 }
 
 /// Run every rule (policy selection happens later, in drydock-core's policy step).
@@ -64,7 +72,7 @@ mod tests {
     #[test]
     fn registry_is_complete_and_documented() {
         let metas = rule_metas();
-        assert_eq!(metas.len(), 16);
+        assert_eq!(metas.len(), 17);
         for (i, m) in metas.iter().enumerate() {
             assert_eq!(m.id, format!("IM{:03}", i + 1));
             for section in [

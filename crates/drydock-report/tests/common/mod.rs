@@ -382,5 +382,18 @@ pub fn sample() -> Report<'static> {
             target: "docker-daemon:missing:latest".into(),
             message: "no such image in the Docker daemon".into(),
         }],
+        warnings: vec![drydock_core::Warning::new(
+            drydock_core::WarningKind::VulnDbMissing,
+            "no vulnerability database: packages were not checked for known vulnerabilities (run `drydock db update`)",
+        )
+        .with_target(IMAGE)],
+        suppressions: vec![drydock_core::ignore::EntryOutcome {
+            entry: ".drydockignore.yaml:1".into(),
+            selects: "rule DF010".into(),
+            reason: Some("pinned by digest upstream".into()),
+            expires: Some("2027-01-01".into()),
+            expired: false,
+            suppressed: 2,
+        }],
     }
 }

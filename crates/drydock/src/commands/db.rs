@@ -49,18 +49,26 @@ pub fn open_for_scan(
     offline: bool,
 ) -> Option<drydock_vuln::Db> {
     let o = db_options(explicit, cfg, offline);
+    use drydock_core::{Warning, WarningKind};
+    // A report must not read "0 vulnerabilities" when none were looked for.
     if !o.db_path.exists() {
-        diag!(
-            "drydock: warning: no vulnerability database at {} — package vulnerabilities are not checked (run `drydock db update`, or `drydock db import FILE.zip` offline)",
-            o.db_path.display()
-        );
+        crate::output::warn(Warning::new(
+            WarningKind::VulnDbMissing,
+            format!(
+                "no vulnerability database at {}: package vulnerabilities were not checked (run `drydock db update`, or `drydock db import FILE.zip` offline)",
+                o.db_path.display()
+            ),
+        ));
         return None;
     }
     match drydock_vuln::Db::open_existing(&o.db_path) {
         // Freshness is checked per image, once its inventory says which ecosystems it needs.
         Ok(db) => Some(db),
         Err(e) => {
-            diag!("drydock: warning: {e} — package vulnerabilities are not checked");
+            crate::output::warn(Warning::new(
+                WarningKind::VulnDbMissing,
+                format!("{e}: package vulnerabilities were not checked"),
+            ));
             None
         }
     }

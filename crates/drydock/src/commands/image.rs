@@ -190,11 +190,11 @@ fn record(
         ..Default::default()
     });
     for n in &result.notes {
-        diag!("drydock: note: {}: {n}", result.summary.name);
+        crate::output::warn(crate::output::image_note(n, &result.summary.name));
     }
     let inv = inventory.finish_all();
     for n in &inv.notes {
-        diag!("drydock: note: {}: {n}", result.summary.name);
+        crate::output::warn(crate::output::image_note(n, &result.summary.name));
     }
     if let Some(db) = db {
         if let Ok(f) = db.freshness(
@@ -202,7 +202,7 @@ fn record(
             db_max_age(env),
         ) {
             for m in f.messages() {
-                diag!("drydock: warning: {m}");
+                crate::output::warn(crate::output::db_stale(m, &result.summary.name));
             }
         }
         let mopts = drydock_vuln::MatchOptions {

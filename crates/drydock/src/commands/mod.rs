@@ -1,5 +1,6 @@
 mod db;
 mod explain;
+mod ignore;
 mod image;
 mod parse;
 mod rules;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(a) => explain::run(a),
         Command::Sbom(a) => sbom::run(a),
         Command::Db(a) => db::run(a),
+        Command::Ignore(a) => ignore::run(a),
     }
 }
 

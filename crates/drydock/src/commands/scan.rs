@@ -104,8 +104,8 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             })),
             Ok(TargetKind::Dockerfile(p)) => work.push(Work::Dockerfile(p)),
             Ok(TargetKind::Directory(d)) => {
-                let files = discover::find_dockerfiles(&d);
-                let runtime = drydock_runtime::find_runtime_files(&d);
+                let files = output::walked(discover::find_dockerfiles(&d));
+                let runtime = output::walked(drydock_runtime::find_runtime_files(&d));
                 if files.is_empty() && runtime.is_empty() {
                     work.push(Work::Error(TargetError {
                         target: arg.clone(),
@@ -331,6 +331,9 @@ fn context_secrets(
         let Ok(meta) = std::fs::metadata(&abs) else {
             continue;
         };
+        if meta.is_file() && meta.len() > MAX_CONTEXT_FILE {
+            output::warn(output::too_large(&abs, meta.len(), MAX_CONTEXT_FILE));
+        }
         if !meta.is_file() || meta.len() > MAX_CONTEXT_FILE {
             continue;
         }

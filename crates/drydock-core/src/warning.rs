@@ -1,0 +1,103 @@
+//! Run warnings: things a report must say so it does not read as "all clear" when part of
+//! the scan did not happen (no vulnerability database, a file skipped, an expired exception).
+//! Analyzers and the scan driver return them as data; every report format carries them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What kind of gap a warning reports; the spelling is part of the JSON interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// No vulnerability database: packages were inventoried but not matched.
+    VulnDbMissing,
+    /// The vulnerability database is older than the staleness limit.
+    VulnDbStale,
+    /// An ignore-file entry is past its `expires` date and no longer suppresses.
+    IgnoreExpired,
+    /// A file was not scanned because it exceeds a size limit.
+    FileTooLarge,
+    /// A file or directory could not be read (permissions, I/O) and was skipped.
+    Unreadable,
+    /// The secrets engine stopped early on a file (match, line or time limit).
+    SecretsLimit,
+    /// Platforms of a multi-platform index that were not scanned.
+    PlatformSkipped,
+    /// `--show-secrets`: the report holds secret values in clear.
+    SecretsShown,
+    /// Anything else worth telling the reader.
+    Other,
+}
+
+impl WarningKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::VulnDbMissing => "vuln-db-missing",
+            WarningKind::VulnDbStale => "vuln-db-stale",
+            WarningKind::IgnoreExpired => "ignore-expired",
+            WarningKind::FileTooLarge => "file-too-large",
+            WarningKind::Unreadable => "unreadable",
+            WarningKind::SecretsLimit => "secrets-limit",
+            WarningKind::PlatformSkipped => "platform-skipped",
+            WarningKind::SecretsShown => "secrets-shown",
+            WarningKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One run warning. `message` is a full sentence for people; `target` names the scanned
+/// thing (path or image reference) it concerns, when it concerns one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+impl Warning {
+    pub fn new(kind: WarningKind, message: impl Into<String>) -> Self {
+        Warning {
+            kind,
+            message: message.into(),
+            target: None,
+        }
+    }
+
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.target {
+            Some(t) => write!(f, "{t}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_with_kebab_kind_and_optional_target() {
+        let w = Warning::new(WarningKind::VulnDbMissing, "no database").with_target("app:1");
+        assert_eq!(
+            serde_json::to_value(&w).unwrap(),
+            serde_json::json!({"kind":"vuln-db-missing","message":"no database","target":"app:1"})
+        );
+        let w = Warning::new(WarningKind::IgnoreExpired, "x");
+        assert!(serde_json::to_value(&w).unwrap().get("target").is_none());
+        assert_eq!(w.to_string(), "x");
+    }
+}
