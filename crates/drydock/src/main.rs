@@ -26,9 +26,7 @@ macro_rules! outln {
 mod cli;
 mod commands;
 mod config;
-mod discover;
 mod output;
-mod registry;
 
 use clap::Parser;
 use std::process::ExitCode;

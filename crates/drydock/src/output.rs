@@ -3,10 +3,10 @@
 
 use crate::cli::{ColorChoice, OutputArgs, OutputFormat, SeverityArg};
 use crate::config::Config;
-use crate::registry;
 use anyhow::{Context, Result};
 use drydock_core::{Finding, Policy, RuleSelector, Severity};
 use drydock_report::{Format, RenderOptions, Report, Target, TargetError};
+use drydock_scan::registry;
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::Path;

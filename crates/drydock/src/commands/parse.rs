@@ -1,26 +1,13 @@
 use crate::cli::{ParseArgs, ParseFormat};
-use anyhow::{Context, Result};
-use std::io::Read;
-
-pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .context("standard input: cannot read")?;
-        return Ok(buf);
-    }
-    std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))
-}
+use anyhow::Result;
 
 pub fn run(args: ParseArgs) -> Result<u8> {
-    let bytes = read_input(&args.file)?;
+    let bytes = drydock_scan::read_input(&args.file)?;
     let name = args.file.display().to_string();
-    let df = drydock_dockerfile::parse_bytes(&bytes, &name);
+    let df = drydock_scan::parse_dockerfile(&bytes, &name);
     match args.format {
         ParseFormat::Json => {
-            let v = drydock_dockerfile::to_parse_json(&df);
-            outln!("{}", serde_json::to_string_pretty(&v)?);
+            outln!("{}", serde_json::to_string_pretty(&df.json)?);
         }
         ParseFormat::Text => {
             for i in &df.instructions {
@@ -41,12 +28,12 @@ pub fn run(args: ParseArgs) -> Result<u8> {
                     flags,
                     i.value
                 );
-                for h in &i.heredocs {
-                    outln!("          <<{} ({} bytes)", h.name, h.content.len());
+                for (name, len) in &i.heredocs {
+                    outln!("          <<{name} ({len} bytes)");
                 }
             }
-            for e in &df.errors {
-                diag!("{name}:{}: error: {}", e.line, e.message);
+            for (line, message) in &df.errors {
+                diag!("{name}:{line}: error: {message}");
             }
         }
     }
