@@ -7,8 +7,11 @@ mod scan;
 mod secrets;
 
 use crate::cli::{Cli, Command};
+use crate::output::Outcome;
 use anyhow::Result;
 use drydock_core::eol::Date;
+use drydock_core::Redaction;
+use drydock_scan::ScanResult;
 
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
@@ -29,6 +32,28 @@ pub fn scan_date(arg: Option<&str>) -> Result<Date> {
             Date::parse(d).map_err(|_| anyhow::anyhow!("--scan-date `{d}`: expected YYYY-MM-DD"))
         }
         None => Ok(Date::today()),
+    }
+}
+
+/// `--show-secrets` shows them, with a warning; else they are redacted.
+pub fn redaction(show: bool) -> Redaction {
+    if show {
+        diag!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
+        Redaction::Show
+    } else {
+        Redaction::Redact
+    }
+}
+
+/// Warnings go to standard error; the rest is the report's.
+pub fn outcome(result: ScanResult) -> Outcome {
+    for w in &result.warnings {
+        diag!("drydock: {w}");
+    }
+    Outcome {
+        targets: result.targets,
+        findings: result.findings,
+        errors: result.errors,
     }
 }
 

@@ -3,10 +3,9 @@
 
 use crate::cli::{ScanArgs, SourceArgs};
 use crate::config::Config;
-use crate::output::{self, Outcome};
+use crate::output;
 use anyhow::{Context, Result};
-use drydock_core::Redaction;
-use drydock_scan::{ImageAccess, ScanOptions, ScanResult, Scanner};
+use drydock_scan::{ImageAccess, ScanOptions, Scanner};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -30,7 +29,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let cfg = Config::discover(args.output.config.as_deref(), first_path.as_deref())?;
     let setup = output::build_policy(&args.output, &cfg)?;
     let build_args = parse_build_args(&args.build_args)?;
-    let redaction = redaction(args.output.show_secrets);
+    let redaction = super::redaction(args.output.show_secrets);
     let mut trusted = cfg.trusted_registries.clone();
     trusted.extend(args.trusted_registries.iter().cloned());
     let mut vulnerabilities = super::db::vuln_options(args.db.as_deref(), &cfg);
@@ -57,19 +56,12 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let scanner = Scanner::new(opts)?;
     let work = scanner.plan(&args.targets);
     let result = scanner.scan_many(&work);
-    output::finish(&args.output, &setup, scan_date.to_string(), outcome(result))
-}
-
-/// Warnings go to standard error; the rest is the report's.
-pub fn outcome(result: ScanResult) -> Outcome {
-    for w in &result.warnings {
-        diag!("drydock: {w}");
-    }
-    Outcome {
-        targets: result.targets,
-        findings: result.findings,
-        errors: result.errors,
-    }
+    output::finish(
+        &args.output,
+        &setup,
+        scan_date.to_string(),
+        super::outcome(result),
+    )
 }
 
 pub fn image_access(s: &SourceArgs) -> Result<ImageAccess> {
@@ -117,14 +109,4 @@ fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
         }
     }
     Ok(out)
-}
-
-/// `--show-secrets` shows them, with a warning; else they are redacted.
-pub fn redaction(show: bool) -> Redaction {
-    if show {
-        diag!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
-        Redaction::Show
-    } else {
-        Redaction::Redact
-    }
 }

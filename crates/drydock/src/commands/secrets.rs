@@ -45,7 +45,7 @@ pub fn run(args: SecretsArgs) -> Result<u8> {
     let cfg = Config::discover(args.output.config.as_deref(), first.as_deref())?;
     let setup = output::build_policy(&args.output, &cfg)?;
     let secret_rules = secret_rules(&cfg)?;
-    let redaction = super::scan::redaction(args.output.show_secrets);
+    let redaction = super::redaction(args.output.show_secrets);
     let scanner = Scanner::new(ScanOptions {
         redaction,
         secret_rules,
@@ -56,6 +56,6 @@ pub fn run(args: SecretsArgs) -> Result<u8> {
         &args.output,
         &setup,
         super::scan_date(None)?.to_string(),
-        super::scan::outcome(result),
+        super::outcome(result),
     )
 }
