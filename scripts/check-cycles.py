@@ -15,6 +15,7 @@ is enough, because the project does not use glob re-exports across sibling modul
 dependencies (a `use crate::x::*` still counts as depending on `x`).
 
 Usage: scripts/check-cycles.py [CRATE_DIR…]   (default: every crates/*/ with src/)
+       scripts/check-cycles.py --self-test     (the checker against small made-up crates)
 """
 
 import os
@@ -277,7 +278,56 @@ def name(mp):
     return "::".join(mp) or "crate"
 
 
+def self_test():
+    """Made-up crates with and without cycles: the checker must tell them apart."""
+    import tempfile
+
+    cases = {
+        # name: ({file: text}, expected cycle members or None)
+        "siblings via use group": ({
+            "lib.rs": "mod a;\nmod b;\n",
+            "a.rs": "use crate::{b::{B, C as D}, x};\npub struct A;\n",
+            "b.rs": "pub struct B;\npub fn f() { let _ = crate::a::A; }\n",
+        }, ["a", "b"]),
+        "through super in a nested dir": ({
+            "lib.rs": "pub mod rules;\n",
+            "rules/mod.rs": "mod one;\nmod two;\npub use one::X;\nuse self::two::Y;\n",
+            "rules/one.rs": "use super::two::Y;\npub struct X;\n",
+            "rules/two.rs": "pub struct Y;\n#[cfg(test)]\nmod tests {\n    use super::super::one::X;\n}\n",
+        }, ["rules::one", "rules::two"]),
+        "parent and children only": ({
+            "main.rs": "mod a;\nuse a::inner::I;\nfn main() {}\npub struct Root;\n",
+            "a.rs": "pub mod inner;\nuse crate::Root;\n",
+            "a/inner.rs": "use super::super::Root;\nuse crate::a::*;\npub struct I;\n",
+        }, None),
+        "paths in comments and strings": ({
+            "lib.rs": "mod a;\nmod b;\n",
+            "a.rs": "use crate::b::B;\n",
+            "b.rs": "// crate::a::x\n/* use crate::a::y; */\npub const S: &str = \"crate::a::z\";\n"
+                    "pub const R: &str = r#\"crate::a::w\"#;\npub struct B;\n",
+        }, None),
+    }
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for case, (files, want) in cases.items():
+            src = os.path.join(tmp, case.replace(" ", "_"), "src")
+            for f, text in files.items():
+                os.makedirs(os.path.dirname(os.path.join(src, f)), exist_ok=True)
+                with open(os.path.join(src, f), "w") as fh:
+                    fh.write(text)
+            got = cycles(graph(src))
+            got = [[name(m) for m in c] for c in got]
+            expect = [want] if want else []
+            if got != expect:
+                ok = False
+                print(f"self-test {case!r}: expected {expect}, got {got}")
+    print("self-test " + ("passed" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
 def main(argv):
+    if argv == ["--self-test"]:
+        return self_test()
     root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     crates = argv or sorted(
         os.path.join(root, "crates", d) for d in os.listdir(os.path.join(root, "crates"))

@@ -19,9 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::source::{
-    BlobStore, Descriptor, ImageError, OpenOptions, PlatformChoice, ResolvedImage,
-};
+use crate::model::{BlobStore, Descriptor, ImageError, OpenOptions, PlatformChoice, ResolvedImage};
 
 /// Newest API version this client speaks; older daemons are asked for their own version.
 const CLIENT_API_VERSION: (u32, u32) = (1, 43);
@@ -647,7 +645,7 @@ impl std::str::FromStr for DaemonKind {
     }
 }
 
-/// Entry point for `crate::source::open`: `transport` is `docker-daemon` or `podman`; the
+/// Entry point for `crate::model::open`: `transport` is `docker-daemon` or `podman`; the
 /// endpoint is `opts.transport.docker_host`, else the environment's / the default socket.
 pub fn open(
     transport: &str,

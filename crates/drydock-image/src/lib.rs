@@ -11,10 +11,13 @@ pub mod analyze;
 pub mod archive;
 pub mod auth;
 pub mod blob;
+pub mod context;
 pub mod daemon;
 pub mod dirtransport;
+pub mod layer;
 pub mod layerfs;
 pub mod manifest;
+pub mod model;
 pub mod oci;
 pub mod registry;
 pub mod rules;
@@ -22,8 +25,9 @@ pub mod scan;
 pub mod source;
 pub mod walker;
 
-pub use scan::{scan, scan_docker_archive_stream, ImageScan, ImageSummary, LayerInfo, ScanOptions};
-pub use source::{
-    open, BlobStore, Descriptor, ImageError, Limits, OpenOptions, Platform, PlatformChoice,
+pub use model::{
+    BlobStore, Descriptor, ImageError, Limits, OpenOptions, Platform, PlatformChoice,
     ResolvedImage, TransportOptions,
 };
+pub use scan::{scan, scan_docker_archive_stream, ImageScan, ImageSummary, LayerInfo, ScanOptions};
+pub use source::open;
