@@ -7,6 +7,8 @@
 //! Entry points: [`source::open`] → [`scan::scan`] (or [`scan::scan_docker_archive_stream`]
 //! for a `docker save` stream that cannot be re-read at random).
 
+#![forbid(unsafe_code)]
+
 pub mod analyze;
 pub mod archive;
 pub mod auth;

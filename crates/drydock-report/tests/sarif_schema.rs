@@ -13,7 +13,7 @@ fn schema() -> Option<Value> {
         "/../../../shared/schemas/sarif-2.1.0.json"
     ));
     if !p.exists() {
-        if std::env::var_os("DRYDOCK_REQUIRE_INTEGRATION").is_some_and(|v| v == "1") {
+        if drydock_core::env::require_integration() {
             panic!(
                 "{} is missing and DRYDOCK_REQUIRE_INTEGRATION=1",
                 p.display()

@@ -46,7 +46,7 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
             .transport
             .docker_host
             .clone()
-            .or_else(|| std::env::var("DOCKER_HOST").ok());
+            .or_else(drydock_core::env::docker_host);
         let stream = drydock_image::daemon::export_stream(kind, &name, host.as_deref())?;
         let mut inventory = drydock_vuln::Inventory::new();
         let scans = {

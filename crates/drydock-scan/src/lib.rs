@@ -16,6 +16,8 @@
 //! Nothing here prints: run-time warnings (no or stale database, skipped files, partial
 //! inventories) come back in [`ScanResult::warnings`]; the caller renders them.
 
+#![forbid(unsafe_code)]
+
 mod dockerfile;
 mod image;
 mod runtime;

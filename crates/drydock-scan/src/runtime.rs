@@ -14,7 +14,7 @@ fn options(scanner: &Scanner) -> RuntimeOptions {
     // Interpolation sees the process environment, like `docker compose` does; the `.env`
     // beside the file is read by the runtime crate.
     RuntimeOptions {
-        env: std::env::vars().collect(),
+        env: drydock_core::env::all(),
         redaction: scanner.opts.redaction,
         secrets: scanner.custom_secrets.clone(),
         ..Default::default()
@@ -72,7 +72,7 @@ pub(crate) fn scan_file(scanner: &Scanner, path: &Path) -> ScanResult {
 }
 
 pub(crate) fn scan_live(scanner: &Scanner, kind: DaemonKind, out: &mut ScanResult) -> Result<()> {
-    let host = std::env::var("DOCKER_HOST").ok();
+    let host = drydock_core::env::docker_host();
     let list = drydock_image::daemon::list_containers(kind, host.as_deref(), false)?;
     let mut inspected = Vec::new();
     for c in &list {

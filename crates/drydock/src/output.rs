@@ -128,10 +128,7 @@ pub fn use_color(args: &OutputArgs) -> bool {
     match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => !drydock_core::env::no_color() && std::io::stdout().is_terminal(),
     }
 }
 

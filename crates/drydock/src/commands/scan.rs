@@ -101,7 +101,7 @@ fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
             }
             _ => {
                 // `--build-arg NAME` takes the value from the environment, as docker build does.
-                let v = std::env::var(a).with_context(|| {
+                let v = drydock_core::env::raw(a).with_context(|| {
                     format!("--build-arg `{a}`: expected K=V (or NAME set in the environment)")
                 })?;
                 out.insert(a.clone(), v);
