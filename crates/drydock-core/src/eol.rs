@@ -281,6 +281,15 @@ mod tests {
             Date::from_days_since_epoch(19_723).to_string(),
             "2024-01-01"
         );
+        assert_eq!(
+            Date::from_days_since_epoch(20_784).to_string(),
+            "2026-11-27"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(11_016).to_string(),
+            "2000-02-29"
+        );
+        assert_eq!(Date::from_days_since_epoch(-1).to_string(), "1969-12-31");
         assert!(Date::parse("2024-02-30").is_err());
         assert!(Date::parse("2024-2-3").is_err());
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");

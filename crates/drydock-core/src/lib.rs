@@ -4,7 +4,10 @@
 //! Analyzers (Dockerfile, image, runtime, vulnerabilities) depend on this crate only; the
 //! reporters render `Finding`s without knowing who produced them.
 
+#![forbid(unsafe_code)]
+
 pub mod aliases;
+pub mod env;
 pub mod eol;
 pub mod finding;
 pub mod ignore;

@@ -1,6 +1,8 @@
 //! Dockerfile parsing (BuildKit-compatible), the stage/ARG model, `.dockerignore` and
 //! build-context resolution, and the Dockerfile rules.
 
+#![forbid(unsafe_code)]
+
 pub mod ast;
 pub mod context;
 pub mod dockerignore;

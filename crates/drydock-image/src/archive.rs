@@ -8,7 +8,7 @@
 
 use crate::blob::{read_verified, sniff_compression, Compression};
 use crate::manifest::{check_digest_syntax, ImageConfig};
-use crate::source::{BlobStore, Descriptor, ImageError, OpenOptions, ResolvedImage};
+use crate::model::{BlobStore, Descriptor, ImageError, OpenOptions, ResolvedImage};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fs::File;

@@ -94,15 +94,15 @@ impl CredentialSources {
             return out;
         }
         if self.auth_file.is_none() {
-            if let Some(p) = env_path("REGISTRY_AUTH_FILE") {
+            if let Some(p) = env_path(drydock_core::env::REGISTRY_AUTH_FILE) {
                 out.push(p);
             }
         }
-        if let Some(run) = env_path("XDG_RUNTIME_DIR") {
+        if let Some(run) = env_path(drydock_core::env::XDG_RUNTIME_DIR) {
             out.push(run.join("containers/auth.json"));
         }
-        let home = env_path("HOME");
-        match env_path("XDG_CONFIG_HOME") {
+        let home = env_path(drydock_core::env::HOME);
+        match env_path(drydock_core::env::XDG_CONFIG_HOME) {
             Some(cfg) => out.push(cfg.join("containers/auth.json")),
             None => {
                 if let Some(h) = &home {
@@ -110,7 +110,7 @@ impl CredentialSources {
                 }
             }
         }
-        match env_path("DOCKER_CONFIG") {
+        match env_path(drydock_core::env::DOCKER_CONFIG) {
             Some(dir) => out.push(dir.join("config.json")),
             None => {
                 if let Some(h) = &home {
@@ -160,9 +160,7 @@ impl CredentialSources {
 }
 
 fn env_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
+    drydock_core::env::path(name)
 }
 
 /// `Ok(None)` when the file does not exist.

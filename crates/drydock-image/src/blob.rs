@@ -1,7 +1,7 @@
 //! Reading blobs safely: digest verification while streaming, decompression chosen by magic
 //! bytes (gzip, zstd or none), and limits against decompression bombs.
 
-use crate::source::{BlobStore, Descriptor, ImageError, Limits};
+use crate::model::{BlobStore, Descriptor, ImageError, Limits};
 use sha2::{Digest, Sha256, Sha512};
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};

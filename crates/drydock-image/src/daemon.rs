@@ -19,9 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::source::{
-    BlobStore, Descriptor, ImageError, OpenOptions, PlatformChoice, ResolvedImage,
-};
+use crate::model::{BlobStore, Descriptor, ImageError, OpenOptions, PlatformChoice, ResolvedImage};
 
 /// Newest API version this client speaks; older daemons are asked for their own version.
 const CLIENT_API_VERSION: (u32, u32) = (1, 43);
@@ -84,7 +82,7 @@ impl Endpoint {
             if a.is_empty() {
                 return Err(bad("empty TCP address"));
             }
-            if std::env::var_os("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty()) {
+            if drydock_core::env::is_set(drydock_core::env::DOCKER_TLS_VERIFY) {
                 return Err(bad(
                     "TLS-protected daemon endpoints (DOCKER_TLS_VERIFY) are not supported; use the unix socket",
                 ));
@@ -110,17 +108,17 @@ impl Endpoint {
         if let Some(h) = host.filter(|h| !h.is_empty()) {
             return Endpoint::parse(h);
         }
-        let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+        let env = drydock_core::env::var;
         match kind {
-            DaemonKind::Docker => match env("DOCKER_HOST") {
+            DaemonKind::Docker => match env(drydock_core::env::DOCKER_HOST) {
                 Some(h) => Endpoint::parse(&h),
                 None => Ok(Endpoint::Unix("/var/run/docker.sock".into())),
             },
             DaemonKind::Podman => {
-                if let Some(h) = env("CONTAINER_HOST") {
+                if let Some(h) = env(drydock_core::env::CONTAINER_HOST) {
                     return Endpoint::parse(&h);
                 }
-                if let Some(run) = env("XDG_RUNTIME_DIR") {
+                if let Some(run) = env(drydock_core::env::XDG_RUNTIME_DIR) {
                     let p = Path::new(&run).join("podman/podman.sock");
                     if p.exists() {
                         return Ok(Endpoint::Unix(p));
@@ -647,7 +645,7 @@ impl std::str::FromStr for DaemonKind {
     }
 }
 
-/// Entry point for `crate::source::open`: `transport` is `docker-daemon` or `podman`; the
+/// Entry point for `crate::model::open`: `transport` is `docker-daemon` or `podman`; the
 /// endpoint is `opts.transport.docker_host`, else the environment's / the default socket.
 pub fn open(
     transport: &str,

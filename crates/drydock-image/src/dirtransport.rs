@@ -5,7 +5,7 @@
 
 use crate::blob::read_blob_verified;
 use crate::manifest::{check_digest_syntax, resolve, ResolveRequest};
-use crate::source::{BlobStore, Descriptor, ImageError, OpenOptions, ResolvedImage};
+use crate::model::{BlobStore, Descriptor, ImageError, OpenOptions, ResolvedImage};
 use sha2::{Digest as _, Sha256};
 use std::fs::File;
 use std::io::Read;

@@ -7,7 +7,7 @@
 //! that is finally kept is *not* waste; Dive counts it too). Efficiency = 1 − waste / (bytes
 //! of all regular files in all layers); 1.0 for an image without files.
 
-use crate::walker::{EntryKind, FileEntry, LayerSummary};
+use crate::layer::{EntryKind, FileEntry, LayerSummary};
 use std::collections::{BTreeMap, HashMap};
 
 /// A file version present in the final filesystem.

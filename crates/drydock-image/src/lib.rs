@@ -7,14 +7,19 @@
 //! Entry points: [`source::open`] → [`scan::scan`] (or [`scan::scan_docker_archive_stream`]
 //! for a `docker save` stream that cannot be re-read at random).
 
+#![forbid(unsafe_code)]
+
 pub mod analyze;
 pub mod archive;
 pub mod auth;
 pub mod blob;
+pub mod context;
 pub mod daemon;
 pub mod dirtransport;
+pub mod layer;
 pub mod layerfs;
 pub mod manifest;
+pub mod model;
 pub mod oci;
 pub mod registry;
 pub mod rules;
@@ -23,8 +28,9 @@ pub mod source;
 pub mod targuard;
 pub mod walker;
 
-pub use scan::{scan, scan_docker_archive_stream, ImageScan, ImageSummary, LayerInfo, ScanOptions};
-pub use source::{
-    open, BlobStore, Descriptor, ImageError, Limits, OpenOptions, Platform, PlatformChoice,
+pub use model::{
+    BlobStore, Descriptor, ImageError, Limits, OpenOptions, Platform, PlatformChoice,
     ResolvedImage, TransportOptions,
 };
+pub use scan::{scan, scan_docker_archive_stream, ImageScan, ImageSummary, LayerInfo, ScanOptions};
+pub use source::open;

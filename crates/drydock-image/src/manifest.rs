@@ -4,9 +4,11 @@
 //! document's shape (podman import and umoci omit the optional `mediaType`).
 
 use crate::blob::read_blob_verified;
-use crate::source::{
+use crate::model::null_default;
+use crate::model::{
     BlobStore, Descriptor, ImageError, Limits, Platform, PlatformChoice, ResolvedImage,
 };
+pub use crate::model::{ContainerConfig, Healthcheck, History, ImageConfig, RootFs};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,129 +23,6 @@ pub const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
 pub const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
 /// Every manifest media type drydock reads, for an HTTP `Accept` header.
 pub const ACCEPT_MANIFESTS: &[&str] = &[OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
-
-/// The image config (`application/vnd.oci.image.config.v1+json` and Docker's equivalent).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct ImageConfig {
-    #[serde(default)]
-    pub architecture: Option<String>,
-    #[serde(default)]
-    pub os: Option<String>,
-    #[serde(default)]
-    pub variant: Option<String>,
-    #[serde(default)]
-    pub created: Option<String>,
-    #[serde(default, deserialize_with = "null_default")]
-    pub config: ContainerConfig,
-    #[serde(default, deserialize_with = "null_default")]
-    pub rootfs: RootFs,
-    #[serde(default, deserialize_with = "null_default")]
-    pub history: Vec<History>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct ContainerConfig {
-    #[serde(rename = "User", default, deserialize_with = "null_default")]
-    pub user: String,
-    #[serde(rename = "Env", default, deserialize_with = "null_default")]
-    pub env: Vec<String>,
-    #[serde(rename = "Labels", default, deserialize_with = "null_default")]
-    pub labels: BTreeMap<String, String>,
-    #[serde(rename = "ExposedPorts", default, deserialize_with = "null_default")]
-    pub exposed_ports: BTreeMap<String, serde_json::Value>,
-    #[serde(rename = "Healthcheck", default)]
-    pub healthcheck: Option<Healthcheck>,
-    #[serde(rename = "Entrypoint", default, deserialize_with = "null_default")]
-    pub entrypoint: Vec<String>,
-    #[serde(rename = "Cmd", default, deserialize_with = "null_default")]
-    pub cmd: Vec<String>,
-    #[serde(rename = "WorkingDir", default, deserialize_with = "null_default")]
-    pub working_dir: String,
-}
-
-impl ContainerConfig {
-    /// `Env` as (key, value) pairs; an entry without `=` has an empty value.
-    pub fn env_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.env
-            .iter()
-            .map(|e| e.split_once('=').unwrap_or((e.as_str(), "")))
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct Healthcheck {
-    #[serde(rename = "Test", default, deserialize_with = "null_default")]
-    pub test: Vec<String>,
-}
-
-impl Healthcheck {
-    /// `HEALTHCHECK NONE` is stored as `Test: ["NONE"]`.
-    pub fn is_disabled(&self) -> bool {
-        self.test.is_empty() || self.test.first().map(|s| s.as_str()) == Some("NONE")
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct RootFs {
-    #[serde(rename = "type", default)]
-    pub kind: String,
-    #[serde(default, deserialize_with = "null_default")]
-    pub diff_ids: Vec<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct History {
-    #[serde(default)]
-    pub created: Option<String>,
-    #[serde(default)]
-    pub created_by: Option<String>,
-    #[serde(default)]
-    pub author: Option<String>,
-    #[serde(default)]
-    pub comment: Option<String>,
-    #[serde(default)]
-    pub empty_layer: bool,
-}
-
-impl ImageConfig {
-    pub fn parse(raw: &[u8], input: &str) -> Result<ImageConfig, ImageError> {
-        serde_json::from_slice(raw)
-            .map_err(|e| ImageError::format(input, format!("invalid image config: {e}")))
-    }
-
-    /// The platform the config declares, if it names os and architecture.
-    pub fn platform(&self) -> Option<Platform> {
-        Some(Platform {
-            os: self.os.clone().filter(|s| !s.is_empty())?,
-            architecture: self.architecture.clone().filter(|s| !s.is_empty())?,
-            variant: self.variant.clone().filter(|s| !s.is_empty()),
-        })
-    }
-
-    /// For each layer (in `rootfs.diff_ids` order) the index of its `history` entry,
-    /// skipping `empty_layer` entries. `None` when the history is shorter than the layers.
-    pub fn layer_history(&self) -> Vec<Option<usize>> {
-        let mut out = Vec::with_capacity(self.rootfs.diff_ids.len());
-        let mut it = self
-            .history
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| !h.empty_layer)
-            .map(|(i, _)| i);
-        for _ in &self.rootfs.diff_ids {
-            out.push(it.next());
-        }
-        out
-    }
-}
-
-fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 struct RawPlatform {

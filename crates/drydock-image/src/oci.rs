@@ -5,7 +5,7 @@
 use crate::archive::{TarIndex, TarStore};
 use crate::blob::read_blob_verified;
 use crate::manifest::{check_digest_syntax, parse_document, resolve, Document, ResolveRequest};
-use crate::source::{BlobStore, Descriptor, ImageError, OpenOptions, ResolvedImage};
+use crate::model::{BlobStore, Descriptor, ImageError, OpenOptions, ResolvedImage};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};

@@ -3,11 +3,13 @@
 
 use crate::analyze::system::{parse_os_release, parse_release_file, OsInfo};
 use crate::blob::{LayerDigests, LayerLimits, LayerReader};
-use crate::layerfs::{merge, MergedFs};
-use crate::source::{ImageError, Limits, ResolvedImage};
+pub use crate::context::ImageContext;
+pub use crate::layer::LayerInfo;
+use crate::layerfs::merge;
+use crate::model::{ImageError, Limits, ResolvedImage};
 use crate::walker::{walk_layer, LayerSummary, SharedSinks, WalkOptions};
 use drydock_core::eol::Date;
-use drydock_core::{FileSink, Finding, Location, Redaction};
+use drydock_core::{FileSink, Finding, Redaction};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,23 +27,6 @@ pub struct ScanOptions {
     /// Secret evidence in findings: redacted (default) or shown whole (`--show-secrets`).
     /// Applies to file contents, config values and history alike.
     pub redaction: Redaction,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LayerInfo {
-    pub index: usize,
-    /// The blob digest (for docker-archive layers: the diff_id).
-    pub digest: String,
-    pub diff_id: String,
-    /// Stored (compressed) size.
-    pub size: u64,
-    pub uncompressed_size: u64,
-    pub compression: String,
-    pub created_by: Option<String>,
-    /// Index into the config's `history`.
-    pub history_index: Option<usize>,
-    /// The layer adds no file, directory or whiteout.
-    pub empty: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -68,57 +53,6 @@ pub struct ImageScan {
     /// Warnings that are not findings, one line each (e.g. an rpm Berkeley DB that is not
     /// read, so rpm-owned files are not recognised as vendor content).
     pub notes: Vec<String>,
-}
-
-/// Everything the rules look at.
-pub struct ImageContext<'a> {
-    pub image: &'a ResolvedImage,
-    pub layers: &'a [LayerSummary],
-    pub infos: &'a [LayerInfo],
-    pub fs: &'a MergedFs,
-    pub owners: &'a HashMap<String, String>,
-    pub os: Option<&'a OsInfo>,
-    pub scan_date: Date,
-    /// Run the secret engine on config values and history (`WalkOptions::secrets`).
-    pub secrets: bool,
-    /// How secret evidence is shown (`ScanOptions::redaction`).
-    pub redaction: Redaction,
-    /// The secret engine (`WalkOptions::secret_engine`).
-    pub engine: &'a drydock_secrets::Engine,
-}
-
-impl ImageContext<'_> {
-    /// A `Location::Layer` for a file version added in `layer`.
-    pub fn layer_loc(&self, layer: usize, path: &str) -> Location {
-        let info = self.infos.get(layer);
-        Location::Layer {
-            image: self.image.name.clone(),
-            layer,
-            layer_digest: info.map(|i| i.diff_id.clone()).unwrap_or_default(),
-            path: format!("/{path}"),
-            created_by: info.and_then(|i| i.created_by.clone()),
-            deleted_in: self.fs.deleted_in(layer, path),
-        }
-    }
-
-    pub fn config_loc(&self, field: impl Into<String>) -> Location {
-        Location::Config {
-            image: self.image.name.clone(),
-            field: field.into(),
-        }
-    }
-
-    /// The final content of a small system file (following symlinks), if captured.
-    pub fn final_special(&self, path: &str) -> Option<(&str, &[u8])> {
-        let e = self.fs.resolve(path)?;
-        let data = self.layers.get(e.layer)?.special.get(&e.entry.path)?;
-        Some((e.entry.path.as_str(), data.as_slice()))
-    }
-
-    /// The package owning a path (any layer's dpkg/apk database).
-    pub fn owner(&self, path: &str) -> Option<&str> {
-        self.owners.get(path).map(|s| s.as_str())
-    }
 }
 
 /// Scan one image: every layer, the merged filesystem and the config.
@@ -367,13 +301,13 @@ const STREAM_SINK_BUDGET: usize = 256 << 20;
 /// A store for images whose stream has been consumed: every layer is already walked.
 struct ConsumedStream(String);
 
-impl crate::source::BlobStore for ConsumedStream {
+impl crate::model::BlobStore for ConsumedStream {
     fn describe(&self) -> String {
         self.0.clone()
     }
     fn open_blob(
         &self,
-        desc: &crate::source::Descriptor,
+        desc: &crate::model::Descriptor,
     ) -> Result<Box<dyn std::io::Read + Send>, ImageError> {
         Err(ImageError::Unsupported {
             input: self.0.clone(),
@@ -497,7 +431,7 @@ pub fn scan_docker_archive_stream(
                     cur: Vec::new(),
                     pos: 0,
                 };
-                let desc = crate::source::Descriptor::default();
+                let desc = crate::model::Descriptor::default();
                 let lr = LayerReader::from_reader(Box::new(reader), blob2, &desc, "", limits)?;
                 let mut rec = Recorder {
                     real: shared,
@@ -641,7 +575,7 @@ pub fn scan_docker_archive_stream(
                     }
                 }
             }
-            layers.push(crate::source::Descriptor {
+            layers.push(crate::model::Descriptor {
                 media_type: crate::archive::DOCKER_LAYER_TAR.into(),
                 digest: if m.starts_with("blobs/") {
                     d.digest.clone()

@@ -6,6 +6,8 @@
 //! analyzers redact secrets), nothing is re-read from disk or images, and every string that
 //! came from a scanned artefact is escaped for the output it goes to.
 
+#![forbid(unsafe_code)]
+
 use drydock_core::ignore::EntryOutcome;
 use drydock_core::{Finding, Location, RuleMeta, Severity, Warning, WarningKind};
 use std::fmt;

@@ -16,7 +16,7 @@ fn schema() -> Option<Value> {
     ));
     let p = env.as_deref().unwrap_or(default);
     if !p.exists() {
-        if std::env::var_os("DRYDOCK_REQUIRE_INTEGRATION").is_some_and(|v| v == "1") {
+        if drydock_core::env::require_integration() {
             panic!(
                 "{} is missing and DRYDOCK_REQUIRE_INTEGRATION=1",
                 p.display()

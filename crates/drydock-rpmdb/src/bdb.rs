@@ -107,7 +107,11 @@ impl<'a> Db<'a> {
 
 /// Every value of a Berkeley DB hash database (rpm's `Packages`: header blobs, plus a
 /// 4-byte record counter under key 0), in page order.
-pub fn bdb_values(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+pub fn bdb_values(data: &[u8]) -> Result<Vec<Vec<u8>>, crate::Error> {
+    values(data).map_err(crate::Error::BerkeleyDb)
+}
+
+fn values(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let magic: [u8; 4] = data
         .get(12..16)
         .and_then(|m| m.try_into().ok())

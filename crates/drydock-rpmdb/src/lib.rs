@@ -5,11 +5,42 @@
 //! without rpm's C library; shared by the image walker (which files a package owns) and the
 //! vulnerability inventory (name, version, source package).
 
+#![forbid(unsafe_code)]
+
 mod bdb;
 mod ndb;
 
 pub use bdb::{bdb_values, is_bdb_hash};
 pub use ndb::{is_ndb, ndb_blobs};
+
+/// Why an rpm database or header could not be read. The message says what is wrong; the
+/// variant says where (the format's reader, or the header blob inside it).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The bytes are none of the three database formats.
+    #[error("not an rpm database (neither SQLite, Berkeley DB hash nor ndb)")]
+    NotRpmDatabase,
+    /// A Berkeley DB `Packages` file that is malformed or uses an unsupported feature
+    /// (encryption, page checksums).
+    #[error("{0}")]
+    BerkeleyDb(String),
+    /// An ndb `Packages.db` that is malformed (bad slot, blob or checksum).
+    #[error("{0}")]
+    Ndb(String),
+    /// An `rpmdb.sqlite` that SQLite cannot open or that has no readable Packages table.
+    #[error("{0}")]
+    Sqlite(String),
+    /// A package header blob that is malformed.
+    #[error("{0}")]
+    Header(String),
+}
+
+/// Callers that report errors as text (`Result<_, String>`) keep using `?`.
+impl From<Error> for String {
+    fn from(e: Error) -> String {
+        e.to_string()
+    }
+}
 
 // RPM header tags (rpmtag.h).
 pub const TAG_NAME: u32 = 1000;
@@ -52,7 +83,11 @@ pub struct Header<'a> {
 }
 
 impl<'a> Header<'a> {
-    pub fn parse(blob: &'a [u8]) -> Result<Header<'a>, String> {
+    pub fn parse(blob: &'a [u8]) -> Result<Header<'a>, Error> {
+        Self::parse_raw(blob).map_err(Error::Header)
+    }
+
+    fn parse_raw(blob: &'a [u8]) -> Result<Header<'a>, String> {
         let il = be32(blob, 0).ok_or("header too short")? as usize;
         let dl = be32(blob, 4).ok_or("header too short")? as usize;
         if il > 100_000 || dl > 256 << 20 {
@@ -114,7 +149,11 @@ impl<'a> Header<'a> {
     }
 
     /// A STRING_ARRAY tag (`Ok(None)` when absent or of another type).
-    pub fn string_array(&self, tag: u32) -> Result<Option<Vec<&'a [u8]>>, String> {
+    pub fn string_array(&self, tag: u32) -> Result<Option<Vec<&'a [u8]>>, Error> {
+        self.string_array_raw(tag).map_err(Error::Header)
+    }
+
+    fn string_array_raw(&self, tag: u32) -> Result<Option<Vec<&'a [u8]>>, String> {
         match self.entry(tag) {
             Some(e) if e.ty == TYPE_STRING_ARRAY => self.strings_at(e.off, e.count).map(Some),
             _ => Ok(None),
@@ -122,7 +161,11 @@ impl<'a> Header<'a> {
     }
 
     /// An INT32 tag's values (`Ok(None)` when absent or of another type).
-    pub fn int32s(&self, tag: u32) -> Result<Option<Vec<u32>>, String> {
+    pub fn int32s(&self, tag: u32) -> Result<Option<Vec<u32>>, Error> {
+        self.int32s_raw(tag).map_err(Error::Header)
+    }
+
+    fn int32s_raw(&self, tag: u32) -> Result<Option<Vec<u32>>, String> {
         match self.entry(tag) {
             Some(e) if e.ty == TYPE_INT32 => (0..e.count as usize)
                 .map(|k| {
@@ -137,15 +180,19 @@ impl<'a> Header<'a> {
 
     /// The files the package owns, absolute paths without the leading `/`
     /// (BASENAMES + DIRNAMES + DIRINDEXES, or the old OLDFILENAMES list).
-    pub fn files(&self) -> Result<Vec<String>, String> {
+    pub fn files(&self) -> Result<Vec<String>, Error> {
+        self.files_raw().map_err(Error::Header)
+    }
+
+    fn files_raw(&self) -> Result<Vec<String>, String> {
         let clean = |p: &[u8]| {
             String::from_utf8_lossy(p)
                 .trim_start_matches('/')
                 .to_string()
         };
-        let base = self.string_array(TAG_BASENAMES)?;
-        let dirs = self.string_array(TAG_DIRNAMES)?;
-        let idx = self.int32s(TAG_DIRINDEXES)?;
+        let base = self.string_array_raw(TAG_BASENAMES)?;
+        let dirs = self.string_array_raw(TAG_DIRNAMES)?;
+        let idx = self.int32s_raw(TAG_DIRINDEXES)?;
         Ok(match (base, dirs, idx) {
             (Some(b), Some(d), Some(x)) => {
                 if b.len() != x.len() {
@@ -165,7 +212,7 @@ impl<'a> Header<'a> {
                 }
                 out
             }
-            _ => match self.string_array(TAG_OLDFILENAMES)? {
+            _ => match self.string_array_raw(TAG_OLDFILENAMES)? {
                 Some(o) => o.iter().map(|p| clean(p)).collect(),
                 // Packages such as gpg-pubkey own no file.
                 None => Vec::new(),
@@ -175,7 +222,7 @@ impl<'a> Header<'a> {
 }
 
 /// Every header blob of an rpm database in any of the three formats, told apart by content.
-pub fn database_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+pub fn database_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
     if data.starts_with(b"SQLite format 3\0") {
         sqlite_blobs(data)
     } else if is_ndb(data) {
@@ -187,13 +234,17 @@ pub fn database_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             .filter(|v| v.len() >= 8)
             .collect())
     } else {
-        Err("not an rpm database (neither SQLite, Berkeley DB hash nor ndb)".into())
+        Err(Error::NotRpmDatabase)
     }
 }
 
 /// Every header blob of an `rpmdb.sqlite` given as bytes (SQLite needs a file, so it is
 /// written to a private temporary file first).
-pub fn sqlite_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+pub fn sqlite_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
+    sqlite_blobs_raw(data).map_err(Error::Sqlite)
+}
+
+fn sqlite_blobs_raw(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut tmp =
         tempfile::NamedTempFile::new().map_err(|e| format!("cannot create temporary file: {e}"))?;
     std::io::Write::write_all(&mut tmp, data)
@@ -280,6 +331,20 @@ mod tests {
             .unwrap()
             .string_array(TAG_BASENAMES)
             .is_err());
-        assert!(sqlite_blobs(b"not a database").is_err());
+        assert!(matches!(
+            sqlite_blobs(b"not a database"),
+            Err(Error::Sqlite(_))
+        ));
+    }
+
+    #[test]
+    fn errors_name_the_format_that_failed() {
+        assert_eq!(database_blobs(b"junk"), Err(Error::NotRpmDatabase));
+        assert!(matches!(bdb_values(b"junk"), Err(Error::BerkeleyDb(_))));
+        assert!(matches!(ndb_blobs(b"junk"), Err(Error::Ndb(_))));
+        assert!(matches!(Header::parse(b""), Err(Error::Header(_))));
+        // Text callers keep the old messages.
+        let text: String = Error::NotRpmDatabase.into();
+        assert!(text.starts_with("not an rpm database"), "{text}");
     }
 }

@@ -35,7 +35,11 @@ pub fn is_ndb(data: &[u8]) -> bool {
 }
 
 /// Every header blob of an ndb `Packages.db`, in slot order; checksums are verified.
-pub fn ndb_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+pub fn ndb_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, crate::Error> {
+    blobs(data).map_err(crate::Error::Ndb)
+}
+
+fn blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     if !is_ndb(data) {
         return Err("not an rpm ndb database".into());
     }

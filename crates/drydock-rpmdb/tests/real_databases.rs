@@ -190,7 +190,7 @@ fn ndb_packages_with_real_headers() {
     let mut g = f.clone();
     let last = g.len() - 40;
     g[last] ^= 0x55;
-    assert!(ndb_blobs(&g).unwrap_err().contains("checksum"));
+    assert!(ndb_blobs(&g).unwrap_err().to_string().contains("checksum"));
     let mut g = f.clone();
     g[48] = b'X';
     assert!(ndb_blobs(&g).is_err());

@@ -15,6 +15,8 @@
 //! assert!(r.findings.iter().any(|f| f.rule == "RT001"));
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod compose;
 pub mod compose_schema;
 mod inspect;

@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn skip(why: &str) {
-    if std::env::var("DRYDOCK_REQUIRE_INTEGRATION").as_deref() == Ok("1") {
+    if drydock_core::env::require_integration() {
         panic!("live podman test required but cannot run: {why}");
     }
     eprintln!("\n*** SKIPPED live podman test: {why} ***\n");

@@ -412,6 +412,7 @@ impl Fdr {
 
     /// Flagged positions, ascending, as (one past the byte where some keyword may end, the
     /// longest keyword that may end there): every real keyword end and some more.
+    #[allow(unsafe_code)] // calls the AVX2 path once the CPU is known to have AVX2
     fn ends(&self, data: &[u8], out: &mut Vec<(usize, usize)>) {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
@@ -499,6 +500,7 @@ impl Fdr {
     /// gathers measured slower). Returns where it stopped and the state there.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
+    #[allow(unsafe_code)] // `target_feature` functions are unsafe to call; SIMD intrinsics
     unsafe fn ends_avx2(&self, data: &[u8], out: &mut Vec<(usize, usize)>) -> (usize, u64) {
         use std::arch::x86_64::*;
         let t: &[u64; 1 << HASH_BITS] = (&self.table[..]).try_into().expect("table size");

@@ -15,6 +15,9 @@
 //! assert_eq!(m[0].rule_id, "github-pat-classic");
 //! ```
 
+// Only the keyword filter's AVX2 path (keywords.rs) may use `unsafe`, where it allows it.
+#![deny(unsafe_code)]
+
 mod assign;
 mod check;
 mod decode;

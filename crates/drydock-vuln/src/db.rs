@@ -49,11 +49,7 @@ impl Default for DbOptions {
 
 /// `$XDG_CACHE_HOME/drydock/osv.sqlite`, else `~/.cache/drydock/osv.sqlite`.
 pub fn default_db_path() -> PathBuf {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(|| PathBuf::from(".cache"));
+    let base = drydock_core::env::cache_dir().unwrap_or_else(|| PathBuf::from(".cache"));
     base.join("drydock").join("osv.sqlite")
 }
 

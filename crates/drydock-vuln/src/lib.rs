@@ -5,6 +5,8 @@
 //! [`Inventory::finish`] gives the [`Package`] list; [`match_packages`] checks it against
 //! a [`Db`] filled by [`db::update`] or [`Db::import_path`]; [`sbom`] renders the same list.
 
+#![forbid(unsafe_code)]
+
 pub mod base;
 pub mod cvss;
 pub mod db;

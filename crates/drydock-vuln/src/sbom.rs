@@ -19,23 +19,17 @@ pub struct ImageMeta {
 const TOOL: &str = "drydock";
 const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// RFC 3339 UTC timestamp of now (no date crate needed: civil-from-days).
+/// RFC 3339 UTC timestamp of now.
 pub fn now_rfc3339() -> String {
-    let secs = crate::db::now();
-    let days = secs.div_euclid(86_400);
+    rfc3339(crate::db::now())
+}
+
+/// RFC 3339 UTC timestamp of a Unix time; the date part is drydock-core's one `Date`.
+fn rfc3339(secs: i64) -> String {
+    let date = drydock_core::eol::Date::from_days_since_epoch(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        "{date}T{:02}:{:02}:{:02}Z",
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
@@ -217,4 +211,17 @@ pub fn spdx_json(packages: &[Package], image: &ImageMeta) -> Value {
         "packages": pkgs,
         "relationships": rels,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_timestamps() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        // 2000-02-29 (leap day) 23:59:59
+        assert_eq!(super::rfc3339(951_868_799), "2000-02-29T23:59:59Z");
+        assert_eq!(super::rfc3339(1_795_780_800), "2026-11-27T12:00:00Z");
+        // Before the epoch.
+        assert_eq!(super::rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn require() -> bool {
-    std::env::var("DRYDOCK_REQUIRE_INTEGRATION").as_deref() == Ok("1")
+    drydock_core::env::require_integration()
 }
 
 fn skip(why: &str) {

@@ -69,7 +69,7 @@ pub struct SecretsConfig {
     /// Inline rules (`[[secrets.rules]]` tables): the schema of the YAML rule files, checked
     /// like them (examples must match, negative examples must not).
     #[serde(default)]
-    pub rules: Vec<drydock_secrets::RuleDef>,
+    pub rules: Vec<drydock_scan::RuleDef>,
 }
 
 #[derive(Debug, Default, Deserialize)]

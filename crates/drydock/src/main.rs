@@ -1,6 +1,8 @@
 //! The `drydock` binary: argument parsing and wiring of the library crates. No analysis
 //! logic lives here.
 
+#![forbid(unsafe_code)]
+
 /// `eprintln!` for diagnostics, which quote untrusted text (Dockerfile lines, paths and
 /// strings from images): control characters are shown escaped so they cannot drive the
 /// terminal.
@@ -26,9 +28,7 @@ macro_rules! outln {
 mod cli;
 mod commands;
 mod config;
-mod discover;
 mod output;
-mod registry;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -3,12 +3,12 @@
 
 use crate::cli::{ColorChoice, OutputArgs, OutputFormat, SeverityArg};
 use crate::config::Config;
-use crate::registry;
 use anyhow::{Context, Result};
-use drydock_core::{Finding, Location, Policy, RuleSelector, Severity, Warning, WarningKind};
+use drydock_core::{Finding, Policy, RuleSelector, Severity, Warning, WarningKind};
 use drydock_report::{Format, RenderOptions, Report, Target, TargetError};
+use drydock_scan::registry;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Mutex;
@@ -36,7 +36,7 @@ pub struct PolicySetup {
     /// `--exit-code`: the status for "findings remain" (default 1).
     pub exit_code: u8,
     pub ignore_unfixed: bool,
-    pub gates: drydock_image::rules::im017_efficiency_gate::Gates,
+    pub gates: drydock_scan::efficiency_gate::Gates,
     /// Explicit ignore file (flag, else config); else discovered from the first target.
     pub ignore_file: Option<std::path::PathBuf>,
 }
@@ -155,7 +155,7 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     if !args.severity.is_empty() {
         sev_list = parse_severities("--severity", &args.severity)?;
     }
-    use drydock_image::rules::im017_efficiency_gate as gate;
+    use drydock_scan::efficiency_gate as gate;
     let img = &cfg.image;
     let value_str = |v: &toml::Value| match v {
         toml::Value::String(s) => s.clone(),
@@ -344,26 +344,6 @@ pub fn walked(files: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
     kept
 }
 
-/// The warning for a file not read because of a size limit.
-pub fn too_large(path: &Path, size: u64, limit: u64) -> Warning {
-    Warning::new(
-        WarningKind::FileTooLarge,
-        format!("not scanned for secrets: {size} bytes is above the {limit}-byte limit"),
-    )
-    .with_target(norm_rel(&path.to_string_lossy()))
-}
-
-/// What an image scan could not fully read (a package database above its size limit, an
-/// unknown format): the report must say so, not only the terminal.
-pub fn image_note(message: impl std::fmt::Display, image: &str) -> Warning {
-    Warning::new(WarningKind::Other, message.to_string()).with_target(image)
-}
-
-/// The warning for a vulnerability database older than the configured age.
-pub fn db_stale(message: impl std::fmt::Display, image: &str) -> Warning {
-    Warning::new(WarningKind::VulnDbStale, message.to_string()).with_target(image)
-}
-
 fn take_walked() -> HashSet<String> {
     WALKED
         .lock()
@@ -379,10 +359,7 @@ pub fn use_color(args: &OutputArgs) -> bool {
     match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => !drydock_core::env::no_color() && std::io::stdout().is_terminal(),
     }
 }
 
@@ -405,85 +382,22 @@ pub struct Outcome {
     pub errors: Vec<TargetError>,
 }
 
-/// The text of the source lines a finding points at, for stable fingerprints: from the
-/// report's copy of the file, else read again from disk (JSON output keeps no sources).
-struct SourceLines {
-    files: HashMap<String, Option<Vec<String>>>,
-}
-
-/// Files above this are not re-read for fingerprint content (the scanners skip them too).
-const MAX_REREAD: u64 = 16 * 1024 * 1024;
-
-impl SourceLines {
-    fn new(targets: &[Target]) -> Self {
-        let mut files = HashMap::new();
-        for t in targets {
-            if let Target::Dockerfile { path, source }
-            | Target::Runtime {
-                path,
-                source: Some(source),
-            } = t
-            {
-                if !source.is_empty() {
-                    files.insert(
-                        norm_rel(path),
-                        Some(source.lines().map(String::from).collect()),
-                    );
-                }
-            }
-        }
-        SourceLines { files }
-    }
-
-    fn text(&mut self, f: &Finding) -> Option<String> {
-        let Location::Source(s) = &f.location else {
-            return None;
-        };
-        let lines = self
-            .files
-            .entry(norm_rel(&s.path))
-            .or_insert_with(|| {
-                let p = Path::new(&s.path);
-                let meta = std::fs::metadata(p).ok()?;
-                if !meta.is_file() || meta.len() > MAX_REREAD {
-                    return None;
-                }
-                let bytes = std::fs::read(p).ok()?;
-                Some(
-                    String::from_utf8_lossy(&bytes)
-                        .lines()
-                        .map(String::from)
-                        .collect(),
-                )
-            })
-            .as_ref()?;
-        let from = s.start_line.max(1) - 1;
-        let to = s.end_line.max(s.start_line).min(lines.len());
-        (from < to).then(|| lines[from..to].join("\n"))
-    }
-}
-
 /// IM017 findings for every scanned image that breaches a configured gate.
-fn gate_findings(
-    targets: &[Target],
-    gates: &drydock_image::rules::im017_efficiency_gate::Gates,
-) -> Vec<Finding> {
+fn gate_findings(targets: &[Target], gates: &drydock_scan::efficiency_gate::Gates) -> Vec<Finding> {
     if !gates.any() {
         return Vec::new();
     }
     targets
         .iter()
         .filter_map(|t| match t {
-            Target::Image { name, summary } => {
-                Some(drydock_image::rules::im017_efficiency_gate::evaluate(
-                    name,
-                    summary.platform.as_deref(),
-                    summary.efficiency,
-                    summary.waste_bytes,
-                    summary.size,
-                    gates,
-                ))
-            }
+            Target::Image { name, summary } => Some(drydock_scan::efficiency_gate::evaluate(
+                name,
+                summary.platform.as_deref(),
+                summary.efficiency,
+                summary.waste_bytes,
+                summary.size,
+                gates,
+            )),
             _ => None,
         })
         .flatten()
@@ -546,8 +460,7 @@ pub fn finish(
     }
     // Version-1 fingerprints (set at construction) stay readable for old baselines.
     let legacy: Vec<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
-    let mut lines = SourceLines::new(&outcome.targets);
-    drydock_core::finding::assign_stable_fingerprints(&mut findings, |f| lines.text(f));
+    drydock_scan::stable_fingerprints(&mut findings, &outcome.targets);
     if let Some(b) = &args.baseline {
         let known = load_baseline(b)?;
         let before = findings.len();

@@ -2,21 +2,11 @@
 //! files by name and content, and capture of the small system files the image-level checks
 //! need (`etc/passwd`, `etc/shadow`, `os-release`, package ownership lists).
 
-use crate::walker::{EntryKind, LayerSummary, SecretHit};
+pub use crate::layer::SensitiveHit;
+use crate::layer::{EntryKind, LayerSummary, SecretHit};
 use drydock_core::redact::{redact, Redaction};
 use drydock_core::Severity;
 use drydock_secrets::{ContentKind, Engine, ScanContext};
-
-/// A sensitive file (credential store, key, history, VCS metadata) found in a layer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SensitiveHit {
-    pub path: String,
-    /// Short kind: `ssh private key`, `npm credentials`, `.git directory`, …
-    pub kind: String,
-    /// Why it matters for this occurrence.
-    pub detail: String,
-    pub severity: Severity,
-}
 
 fn hit(path: &str, kind: &str, detail: &str, severity: Severity) -> Option<SensitiveHit> {
     Some(SensitiveHit {

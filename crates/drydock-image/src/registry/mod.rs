@@ -20,7 +20,7 @@ use drydock_core::imageref::ImageRef;
 
 use crate::blob::Hasher;
 use crate::manifest::{resolve, ResolveRequest, ACCEPT_MANIFESTS};
-use crate::source::{
+use crate::model::{
     BlobStore, Descriptor, ImageError, Limits, OpenOptions, PlatformChoice, ResolvedImage,
 };
 use client::{header, read_limited, status_error, Client};
@@ -201,7 +201,7 @@ impl RegistryError {
     }
 }
 
-/// Entry point for `crate::source::open` (registry references, `docker://` stripped).
+/// Entry point for `crate::model::open` (registry references, `docker://` stripped).
 pub fn open_source(reference: &str, opts: &OpenOptions) -> Result<Vec<ResolvedImage>, ImageError> {
     open(
         reference,

@@ -1,7 +1,7 @@
 //! IM001: a secret in a file of the final filesystem.
 
-use super::util::removal_note;
-use crate::scan::ImageContext;
+use super::util::report;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 
@@ -48,81 +48,5 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 };
 
 pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
-    report(cx, out, false);
-}
-
-/// Package-manager data and documentation trees: text written by distributions, not by
-/// the image's author (apt's Translation files quote `--password` examples, man pages…).
-pub(crate) fn package_data_area(path: &str) -> Option<&'static str> {
-    const AREAS: &[(&str, &str)] = &[
-        ("var/lib/apt/lists/", "apt package lists"),
-        ("var/cache/apt/", "apt cache"),
-        ("var/lib/dpkg/", "dpkg database"),
-        ("lib/apk/db/", "apk database"),
-        ("var/lib/rpm/", "rpm database"),
-        ("usr/share/doc/", "package documentation"),
-        ("usr/share/man/", "manual pages"),
-        ("usr/share/info/", "info pages"),
-        ("usr/share/locale/", "translations"),
-    ];
-    AREAS
-        .iter()
-        .find(|(p, _)| path.starts_with(p))
-        .map(|(_, a)| *a)
-}
-
-/// Shared by IM001 (present) and IM002 (deleted/overwritten).
-pub(crate) fn report(cx: &ImageContext<'_>, out: &mut Vec<Finding>, deleted: bool) {
-    let meta = if deleted {
-        &super::im002_deleted_secret::META
-    } else {
-        &META
-    };
-    for (layer, sum) in cx.layers.iter().enumerate() {
-        for s in &sum.secrets {
-            if cx.fs.deleted_in(layer, &s.path).is_some() != deleted {
-                continue;
-            }
-            let mut sev = s.severity;
-            let mut msg = format!(
-                "{} in /{} (line {}){}",
-                s.rule_name,
-                s.path,
-                s.line,
-                removal_note(cx, layer, &s.path)
-            );
-            if let Some(pkg) = cx.owner(&s.path) {
-                // A generic hit in a package's file is info (kept in JSON with this reason).
-                sev = drydock_secrets::package_owned_severity(s.generic, s.confidence, sev);
-                msg.push_str(&format!(
-                    "; vendor content: the file belongs to OS package `{pkg}`"
-                ));
-            } else if let Some(area) = package_data_area(&s.path) {
-                sev = drydock_secrets::package_owned_severity(s.generic, s.confidence, sev);
-                msg.push_str(&format!(
-                    "; vendor content: {area} (package-manager data, not application files)"
-                ));
-            } else if let Some(r) = &s.vendor_reason {
-                sev = sev.min(Severity::Low);
-                msg.push_str(&format!("; vendor content: {r}"));
-            }
-            let fix = if deleted {
-                "Rotate the secret, then rebuild so it never enters a layer (a later `rm` does not remove it from the earlier layer)"
-            } else {
-                "Rotate the secret and provide it at run time instead of baking it into the image"
-            };
-            out.push(
-                Finding::new(
-                    meta.id,
-                    sev,
-                    meta.category,
-                    msg,
-                    cx.layer_loc(layer, &s.path),
-                )
-                .with_confidence(s.confidence)
-                .with_evidence(s.evidence.clone())
-                .with_fix(fix),
-            );
-        }
-    }
+    report(cx, out, &META, false);
 }

@@ -1,6 +1,6 @@
 //! IM002: a secret in a file that a later layer deleted or overwrote.
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 
@@ -46,5 +46,5 @@ RUN --mount=type=ssh git clone git@example.com:org/repo.git
 };
 
 pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
-    super::im001_secret_in_file::report(cx, out, true);
+    super::util::report(cx, out, &META, true);
 }

@@ -1,7 +1,7 @@
 //! IM003: sensitive files (keys, credential stores, histories, `.git`) in any layer.
 
 use super::util::removal_note;
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

@@ -1,6 +1,6 @@
 //! IM004: the image runs as root (config `User` empty, `root` or `0`).
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

@@ -1,7 +1,7 @@
 //! IM005: secrets in the config's `Env`.
 
 use super::util::{named_secret_finding, value_secrets};
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 use drydock_secrets::ContentKind;
@@ -66,5 +66,55 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
                 out.push(f);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drydock_core::{Location, Redaction};
+    use drydock_secrets::Engine;
+
+    #[test]
+    fn secret_named_env_with_example_value_is_at_least_medium() {
+        let loc = Location::Config {
+            image: "img".into(),
+            field: "Env".into(),
+        };
+        let meta = &META;
+        let mut out = Vec::new();
+        let text = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        value_secrets(
+            meta,
+            Engine::builtin(),
+            Redaction::Redact,
+            text,
+            Some("AWS_SECRET_ACCESS_KEY"),
+            ContentKind::Value,
+            &loc,
+            "Env",
+            &mut out,
+        );
+        assert!(
+            !out.is_empty(),
+            "documented example key not reported at all"
+        );
+        assert!(
+            out.iter().all(|f| f.severity >= Severity::Medium),
+            "{out:?}"
+        );
+        let mut plain = Vec::new();
+        value_secrets(
+            meta,
+            Engine::builtin(),
+            Redaction::Redact,
+            text,
+            Some("EXAMPLE_TEXT"),
+            ContentKind::Value,
+            &loc,
+            "Env",
+            &mut plain,
+        );
+        assert!(plain.iter().all(|f| f.severity <= out[0].severity));
     }
 }

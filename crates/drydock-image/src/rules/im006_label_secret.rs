@@ -1,7 +1,7 @@
 //! IM006: secrets in the config's `Labels`.
 
 use super::util::{named_secret_finding, value_secrets};
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 use drydock_secrets::ContentKind;

@@ -1,7 +1,7 @@
 //! IM007: build arguments and secrets recorded in `history[].created_by`.
 
 use super::util::{named_secret_finding, value_secrets};
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 use drydock_secrets::ContentKind;

@@ -1,6 +1,6 @@
 //! IM008: no HEALTHCHECK in the image config.
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

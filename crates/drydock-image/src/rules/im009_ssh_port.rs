@@ -1,6 +1,6 @@
 //! IM009: the image exposes port 22 (SSH).
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

@@ -1,7 +1,7 @@
 //! IM010: setuid/setgid files outside the expected system binaries.
 
-use crate::scan::ImageContext;
-use crate::walker::EntryKind;
+use crate::context::ImageContext;
+use crate::layer::EntryKind;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

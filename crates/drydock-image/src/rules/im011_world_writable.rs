@@ -1,7 +1,7 @@
 //! IM011: world-writable files and directories (directories without the sticky bit).
 
-use crate::scan::ImageContext;
-use crate::walker::EntryKind;
+use crate::context::ImageContext;
+use crate::layer::EntryKind;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

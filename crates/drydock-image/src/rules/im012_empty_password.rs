@@ -1,7 +1,7 @@
 //! IM012: `/etc/shadow` entries with an empty password.
 
 use crate::analyze::system::empty_shadow_passwords;
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

@@ -1,7 +1,7 @@
 //! IM013: more than one user with UID 0 in `/etc/passwd`.
 
 use crate::analyze::system::parse_passwd;
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

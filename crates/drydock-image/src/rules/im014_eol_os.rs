@@ -1,6 +1,6 @@
 //! IM014: the base OS release is past its end of life on the scan date.
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::eol::{table, EolProduct, EolRelease};
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, Location, RuleMeta, Severity};

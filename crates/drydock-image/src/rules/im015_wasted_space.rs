@@ -1,6 +1,6 @@
 //! IM015: bytes added in one layer and deleted or overwritten in a later one.
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, RuleMeta, Severity};
 

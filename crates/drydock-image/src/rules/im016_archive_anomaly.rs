@@ -1,6 +1,6 @@
 //! IM016: hostile or broken layer archive entries.
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::rule::Target;
 use drydock_core::{Category, Finding, Location, RuleMeta, Severity};
 

@@ -1,7 +1,7 @@
 //! The image rules (`IM…`): one file per rule, each with its [`RuleMeta`] documentation and
 //! a `check` over the [`ImageContext`]. This module is the registry.
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::{Finding, RuleMeta};
 
 pub mod im001_secret_in_file;

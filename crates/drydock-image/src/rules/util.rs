@@ -1,6 +1,6 @@
 //! Helpers shared by the rules: secret findings from engine matches, values in config.
 
-use crate::scan::ImageContext;
+use crate::context::ImageContext;
 use drydock_core::redact::{redact, Redaction};
 use drydock_core::{Finding, Location, RuleMeta, Severity};
 use drydock_secrets::{ContentKind, Engine, ScanContext};
@@ -106,50 +106,78 @@ pub fn removal_note(cx: &ImageContext<'_>, layer: usize, path: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Package-manager data and documentation trees: text written by distributions, not by
+/// the image's author (apt's Translation files quote `--password` examples, man pages…).
+pub(crate) fn package_data_area(path: &str) -> Option<&'static str> {
+    const AREAS: &[(&str, &str)] = &[
+        ("var/lib/apt/lists/", "apt package lists"),
+        ("var/cache/apt/", "apt cache"),
+        ("var/lib/dpkg/", "dpkg database"),
+        ("lib/apk/db/", "apk database"),
+        ("var/lib/rpm/", "rpm database"),
+        ("usr/share/doc/", "package documentation"),
+        ("usr/share/man/", "manual pages"),
+        ("usr/share/info/", "info pages"),
+        ("usr/share/locale/", "translations"),
+    ];
+    AREAS
+        .iter()
+        .find(|(p, _)| path.starts_with(p))
+        .map(|(_, a)| *a)
+}
 
-    #[test]
-    fn secret_named_env_with_example_value_is_at_least_medium() {
-        let loc = Location::Config {
-            image: "img".into(),
-            field: "Env".into(),
-        };
-        let meta = &crate::rules::im005_env_secret::META;
-        let mut out = Vec::new();
-        let text = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        value_secrets(
-            meta,
-            Engine::builtin(),
-            Redaction::Redact,
-            text,
-            Some("AWS_SECRET_ACCESS_KEY"),
-            ContentKind::Value,
-            &loc,
-            "Env",
-            &mut out,
-        );
-        assert!(
-            !out.is_empty(),
-            "documented example key not reported at all"
-        );
-        assert!(
-            out.iter().all(|f| f.severity >= Severity::Medium),
-            "{out:?}"
-        );
-        let mut plain = Vec::new();
-        value_secrets(
-            meta,
-            Engine::builtin(),
-            Redaction::Redact,
-            text,
-            Some("EXAMPLE_TEXT"),
-            ContentKind::Value,
-            &loc,
-            "Env",
-            &mut plain,
-        );
-        assert!(plain.iter().all(|f| f.severity <= out[0].severity));
+/// Shared by IM001 (present, `meta` IM001's) and IM002 (deleted/overwritten, IM002's).
+pub(crate) fn report(
+    cx: &ImageContext<'_>,
+    out: &mut Vec<Finding>,
+    meta: &RuleMeta,
+    deleted: bool,
+) {
+    for (layer, sum) in cx.layers.iter().enumerate() {
+        for s in &sum.secrets {
+            if cx.fs.deleted_in(layer, &s.path).is_some() != deleted {
+                continue;
+            }
+            let mut sev = s.severity;
+            let mut msg = format!(
+                "{} in /{} (line {}){}",
+                s.rule_name,
+                s.path,
+                s.line,
+                removal_note(cx, layer, &s.path)
+            );
+            if let Some(pkg) = cx.owner(&s.path) {
+                // A generic hit in a package's file is info (kept in JSON with this reason).
+                sev = drydock_secrets::package_owned_severity(s.generic, s.confidence, sev);
+                msg.push_str(&format!(
+                    "; vendor content: the file belongs to OS package `{pkg}`"
+                ));
+            } else if let Some(area) = package_data_area(&s.path) {
+                sev = drydock_secrets::package_owned_severity(s.generic, s.confidence, sev);
+                msg.push_str(&format!(
+                    "; vendor content: {area} (package-manager data, not application files)"
+                ));
+            } else if let Some(r) = &s.vendor_reason {
+                sev = sev.min(Severity::Low);
+                msg.push_str(&format!("; vendor content: {r}"));
+            }
+            let fix = if deleted {
+                "Rotate the secret, then rebuild so it never enters a layer (a later `rm` does not remove it from the earlier layer)"
+            } else {
+                "Rotate the secret and provide it at run time instead of baking it into the image"
+            };
+            out.push(
+                Finding::new(
+                    meta.id,
+                    sev,
+                    meta.category,
+                    msg,
+                    cx.layer_loc(layer, &s.path),
+                )
+                .with_confidence(s.confidence)
+                .with_evidence(s.evidence.clone())
+                .with_fix(fix),
+            );
+        }
     }
 }

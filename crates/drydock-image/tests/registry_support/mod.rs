@@ -30,7 +30,7 @@ pub fn tool_missing(what: &str) -> bool {
             .unwrap_or(true),
     };
     if missing {
-        if std::env::var("DRYDOCK_REQUIRE_INTEGRATION").as_deref() == Ok("1") {
+        if drydock_core::env::require_integration() {
             panic!("{what} is not installed and DRYDOCK_REQUIRE_INTEGRATION=1 (apt-get install docker-registry podman)");
         }
         eprintln!(

@@ -1,6 +1,6 @@
 use crate::cli::ExplainArgs;
-use crate::registry;
 use anyhow::Result;
+use drydock_scan::registry;
 
 pub fn run(args: ExplainArgs) -> Result<u8> {
     let reg = registry::get();

@@ -1,16 +1,18 @@
 mod db;
 mod explain;
 mod ignore;
-mod image;
 mod parse;
 mod rules;
-mod runtime;
 mod sbom;
 mod scan;
 mod secrets;
 
 use crate::cli::{Cli, Command};
+use crate::output::Outcome;
 use anyhow::Result;
+use drydock_core::eol::Date;
+use drydock_core::Redaction;
+use drydock_scan::ScanResult;
 
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
@@ -25,40 +27,40 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, or the `--scan-date` given; validated.
-pub fn scan_date(arg: Option<&str>) -> Result<String> {
-    if let Some(d) = arg {
-        let ok = d.len() == 10
-            && d.as_bytes()[4] == b'-'
-            && d.as_bytes()[7] == b'-'
-            && d[..4].parse::<u32>().is_ok()
-            && d[5..7].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-            && d[8..].parse::<u32>().is_ok_and(|x| (1..=31).contains(&x));
-        if !ok {
-            anyhow::bail!("--scan-date `{d}`: expected YYYY-MM-DD");
+/// Today's date (UTC), or the `--scan-date` given; validated.
+pub fn scan_date(arg: Option<&str>) -> Result<Date> {
+    match arg {
+        Some(d) => {
+            Date::parse(d).map_err(|_| anyhow::anyhow!("--scan-date `{d}`: expected YYYY-MM-DD"))
         }
-        return Ok(d.to_string());
+        None => Ok(Date::today()),
     }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Ok(civil_from_days((secs / 86_400) as i64))
 }
 
-/// Howard Hinnant's days-to-civil algorithm: no date crate needed for one conversion.
-fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
+/// `--show-secrets` shows them, with a warning; else they are redacted.
+pub fn redaction(show: bool) -> Redaction {
+    if show {
+        diag!("drydock: warning: --show-secrets: the report contains secrets in full; do not share or store it");
+        Redaction::Show
+    } else {
+        Redaction::Redact
+    }
+}
+
+/// Warnings and notes are the report's (every format carries them); summary lines go to
+/// standard error only.
+pub fn outcome(result: ScanResult) -> Outcome {
+    for w in &result.warnings {
+        match w.to_report() {
+            Some(rw) => crate::output::warn(rw),
+            None => diag!("drydock: {w}"),
+        }
+    }
+    Outcome {
+        targets: result.targets,
+        findings: result.findings,
+        errors: result.errors,
+    }
 }
 
 #[cfg(test)]
@@ -66,17 +68,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), "1970-01-01");
-        assert_eq!(civil_from_days(20_784), "2026-11-27");
-        assert_eq!(civil_from_days(11_016), "2000-02-29");
-    }
-
-    #[test]
     fn scan_date_validation() {
-        assert_eq!(scan_date(Some("2025-06-30")).unwrap(), "2025-06-30");
+        assert_eq!(
+            scan_date(Some("2025-06-30")).unwrap().to_string(),
+            "2025-06-30"
+        );
+        assert!(scan_date(Some("2025-02-30")).is_err());
         assert!(scan_date(Some("2025-13-01")).is_err());
         assert!(scan_date(Some("yesterday")).is_err());
-        assert_eq!(scan_date(None).unwrap().len(), 10);
+        assert_eq!(scan_date(None).unwrap().to_string().len(), 10);
     }
 }

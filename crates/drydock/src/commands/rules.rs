@@ -1,7 +1,7 @@
 use crate::cli::{RulesAction, RulesArgs, RulesFormat};
-use crate::registry;
 use anyhow::{Context, Result};
 use drydock_core::RuleMeta;
+use drydock_scan::registry;
 
 pub fn run(args: RulesArgs) -> Result<u8> {
     if let Some(RulesAction::Check { rules_file }) = args.action {
@@ -44,7 +44,7 @@ fn check(extra: Option<&std::path::Path>) -> Result<u8> {
     let cwd = std::env::current_dir().context("current directory")?;
     let cfg = crate::config::Config::discover(None, Some(&cwd))?;
     let defs = super::secrets::user_rules(&cfg, extra)?;
-    let report = drydock_secrets::check_rule_defs(defs, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = drydock_scan::secrets::check_rules(defs)?;
     outln!(
         "secret rules ok: {} rules, {} examples and {} negative examples checked",
         report.rules,

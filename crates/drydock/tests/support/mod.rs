@@ -1,5 +1,5 @@
 //! Image and archive builders shared by the CLI tests (no extra dev-dependencies: tar, zip
-//! and OCI layouts are written by hand; digests come from drydock-image).
+//! and OCI layouts are written by hand; digests from sha2).
 #![allow(dead_code)]
 use assert_cmd::Command;
 use serde_json::{json, Value};
@@ -139,8 +139,14 @@ pub fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
+/// `sha256:HEX` of `data`, as OCI descriptors spell digests.
+pub fn sha256_digest(data: &[u8]) -> String {
+    use sha2::Digest;
+    format!("sha256:{}", hex::encode(sha2::Sha256::digest(data)))
+}
+
 pub fn put_blob(dir: &Path, data: &[u8]) -> String {
-    let digest = drydock_image::blob::sha256_digest(data);
+    let digest = sha256_digest(data);
     let p = dir.join("blobs/sha256").join(&digest["sha256:".len()..]);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, data).unwrap();
@@ -149,10 +155,7 @@ pub fn put_blob(dir: &Path, data: &[u8]) -> String {
 
 /// An OCI layout of uncompressed layers, with this config history and manifest annotations.
 pub fn oci_layout(dir: &Path, layers: &[Vec<u8>], history: Value, annotations: Value) {
-    let diff_ids: Vec<String> = layers
-        .iter()
-        .map(|l| drydock_image::blob::sha256_digest(l))
-        .collect();
+    let diff_ids: Vec<String> = layers.iter().map(|l| sha256_digest(l)).collect();
     let layer_descs: Vec<Value> = layers
         .iter()
         .map(|l| {

@@ -1,31 +1,30 @@
 //! Run-time settings: Compose files, Kubernetes manifests, `docker inspect` JSON and live
-//! containers. With `--scan-images`, the images they reference are scanned too and their
+//! containers. With `scan_images`, the images they reference are opened too and their
 //! configured user joins the verdict (image non-root but the manifest forces root, …).
 
-use super::scan::{display_path, strip_prefix, ScanEnv};
-use crate::cli::ScanArgs;
-use crate::output::Outcome;
+use crate::{display_path, strip_prefix, ScanResult, Scanner, Warning, WarningLevel};
 use anyhow::Result;
-use drydock_report::{Target, TargetError};
+use drydock_core::WarningKind;
+use drydock_image::daemon::DaemonKind;
+use drydock_report::Target;
 use drydock_runtime::{ImageFacts, RuntimeOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn options(env: &ScanEnv, base: &Path) -> RuntimeOptions {
+fn options(scanner: &Scanner) -> RuntimeOptions {
     // Interpolation sees the process environment, like `docker compose` does; the `.env`
     // beside the file is read by the runtime crate.
-    let _ = base;
     RuntimeOptions {
-        env: std::env::vars().collect(),
-        redaction: env.redaction,
-        secrets: env.custom_secrets.clone(),
-        manifest_set: env.manifest_set.get().cloned(),
+        env: drydock_core::env::all(),
+        redaction: scanner.opts.redaction,
+        secrets: scanner.custom_secrets.clone(),
+        manifest_set: scanner.manifest_set.get().cloned(),
         ..Default::default()
     }
 }
 
 /// The cross-file facts of the Kubernetes manifests among `paths` (named as in findings).
-pub fn manifest_set(paths: &[&Path]) -> drydock_runtime::ManifestSet {
+pub(crate) fn manifest_set(paths: &[&Path]) -> drydock_runtime::ManifestSet {
     let files: Vec<(String, Vec<u8>)> = paths
         .iter()
         .filter_map(|p| {
@@ -39,50 +38,48 @@ pub fn manifest_set(paths: &[&Path]) -> drydock_runtime::ManifestSet {
     drydock_runtime::ManifestSet::collect(&files)
 }
 
-pub fn scan_runtime_file(path: &Path, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outcome) {
+pub(crate) fn scan_file(scanner: &Scanner, path: &Path) -> ScanResult {
+    let mut out = ScanResult::default();
     let name = display_path(path);
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            outcome.errors.push(TargetError {
-                target: name,
-                message: format!("cannot read: {e}"),
-            });
-            return;
-        }
+        Err(e) => return ScanResult::error(name, format!("cannot read: {e}")),
     };
     let shown = Path::new(&name);
-    let mut opts = options(env, path.parent().unwrap_or(Path::new(".")));
+    let mut opts = options(scanner);
     let review = match drydock_runtime::review_file(shown, &bytes, &opts) {
         Ok(r) => r,
         Err(e) => {
-            outcome.errors.push(TargetError {
-                target: name.clone(),
-                message: strip_prefix(&e.to_string(), &name),
-            });
-            return;
+            let message = strip_prefix(&e.to_string(), &name);
+            return ScanResult::error(name, message);
         }
     };
-    for w in &review.warnings {
-        diag!("drydock: warning: {w}");
-    }
+    out.warnings.extend(review.warnings.iter().map(|w| {
+        Warning::new(
+            WarningLevel::Warning,
+            WarningKind::Other,
+            None,
+            w.to_string(),
+        )
+    }));
     let mut findings = review.findings;
-    if args.scan_images && !review.images.is_empty() {
+    if scanner.opts.scan_images && !review.images.is_empty() {
         // Joined view: learn each image's configured user, then review again with it.
         let mut facts = BTreeMap::new();
         for use_ in &review.images {
             if facts.contains_key(&use_.image) {
                 continue;
             }
-            match super::image::image_user(&use_.image, args) {
+            match crate::image::image_user(scanner, &use_.image) {
                 Ok(user) => {
                     facts.insert(use_.image.clone(), ImageFacts { user: Some(user) });
                 }
-                Err(e) => diag!(
-                    "drydock: warning: {}: image `{}` not scanned: {e:#}",
-                    name,
-                    use_.image
-                ),
+                Err(e) => out.warnings.push(Warning::new(
+                    WarningLevel::Warning,
+                    WarningKind::Other,
+                    Some(&name),
+                    format!("image `{}` not scanned: {e:#}", use_.image),
+                )),
             }
         }
         if !facts.is_empty() {
@@ -92,19 +89,16 @@ pub fn scan_runtime_file(path: &Path, args: &ScanArgs, env: &ScanEnv, outcome: &
             }
         }
     }
-    outcome.findings.extend(findings);
-    outcome.targets.push(Target::Runtime {
+    out.findings.extend(findings);
+    out.targets.push(Target::Runtime {
         path: name,
         source: Some(String::from_utf8_lossy(&bytes).into_owned()),
     });
+    out
 }
 
-pub fn scan_live(
-    kind: drydock_image::daemon::DaemonKind,
-    env: &ScanEnv,
-    outcome: &mut Outcome,
-) -> Result<()> {
-    let host = std::env::var("DOCKER_HOST").ok();
+pub(crate) fn scan_live(scanner: &Scanner, kind: DaemonKind, out: &mut ScanResult) -> Result<()> {
+    let host = drydock_core::env::docker_host();
     let list = drydock_image::daemon::list_containers(kind, host.as_deref(), false)?;
     let mut inspected = Vec::new();
     for c in &list {
@@ -120,10 +114,10 @@ pub fn scan_live(
     let findings = drydock_runtime::review_inspect(
         &serde_json::Value::Array(inspected),
         &source,
-        &options(env, Path::new(".")),
+        &options(scanner),
     )?;
-    outcome.findings.extend(findings);
-    outcome.targets.push(Target::Runtime {
+    out.findings.extend(findings);
+    out.targets.push(Target::Runtime {
         path: source,
         source: None,
     });

@@ -1,79 +1,37 @@
 //! Image targets: open (any transport), walk every layer once with the inventory plugged
-//! in, then the vulnerability match against the local advisory database.
+//! in, then the vulnerability match against the local advisory database, the base-image
+//! verdict and VU003 (outdated base).
 
-use super::scan::ScanEnv;
-use crate::cli::{ScanArgs, SourceArgs};
-use crate::output::Outcome;
+use crate::{ScanResult, Scanner, Warning, WarningLevel};
 use anyhow::{Context, Result};
+use drydock_core::WarningKind;
 use drydock_image::daemon::DaemonKind;
-use drydock_image::{OpenOptions, PlatformChoice, TransportOptions};
 use drydock_report::{ImageSummaryView, LayerView, Target};
-use std::io::Read;
 
-pub fn open_options(s: &SourceArgs) -> Result<OpenOptions> {
-    let platform = match &s.platform {
-        Some(p) => PlatformChoice::parse(p).map_err(|e| anyhow::anyhow!("--platform: {e}"))?,
-        None => PlatformChoice::Host,
-    };
-    let password = if s.password_stdin {
-        let mut buf = String::new();
-        std::io::stdin()
-            .read_to_string(&mut buf)
-            .context("--password-stdin: cannot read standard input")?;
-        Some(buf.trim_end_matches(['\r', '\n']).to_string())
-    } else {
-        None
-    };
-    if password.is_some() && s.username.is_none() {
-        anyhow::bail!("--password-stdin needs --username");
-    }
-    if s.ca_cert.len() > 1 {
-        anyhow::bail!(
-            "--ca-cert: give one CA bundle file (concatenate several PEM certificates into it)"
-        );
-    }
-    Ok(OpenOptions {
-        platform,
-        transport: TransportOptions {
-            insecure: s.insecure || s.tls_verify == Some(false),
-            ca_cert: s.ca_cert.first().cloned(),
-            username: s.username.clone(),
-            password,
-            auth_file: s.authfile.clone(),
-            timeout: s.timeout.map(std::time::Duration::from_secs),
-            ..Default::default()
-        },
-        ..Default::default()
-    })
-}
-
-pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outcome) -> Result<()> {
+pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Result<()> {
     use drydock_image::source::SourceSpec;
+    let env = &scanner.opts;
     let parsed = SourceSpec::parse(spec).ok();
-    if args.offline {
+    if env.offline {
         if let Some(SourceSpec::Registry { reference }) = &parsed {
             anyhow::bail!("`{reference}` is a registry image and --offline forbids network access");
         }
     }
-    let mut opts = open_options(&args.source)?;
-    if opts.transport.timeout.is_none() {
-        opts.transport.timeout = env.cfg.timeout.map(std::time::Duration::from_secs);
-    }
-    let db = if args.no_vulns {
+    let opts = env.image_access.open_options()?;
+    let no_vulns = !env.vulnerabilities.enabled;
+    let db = if no_vulns {
         None
     } else {
-        super::db::open_for_scan(args.db.as_deref(), env.cfg, args.offline)
+        let (db, warning) = env.vulnerabilities.open_for_scan(env.offline);
+        out.warnings.extend(warning);
+        db
     };
     let scan_opts = |multi: bool| drydock_image::ScanOptions {
-        scan_date: drydock_core::eol::Date::parse(&env.scan_date).ok(),
+        scan_date: Some(env.scan_date),
         tag_platform: multi,
-        redaction: if args.output.show_secrets {
-            drydock_core::Redaction::Show
-        } else {
-            drydock_core::Redaction::Redact
-        },
+        redaction: env.redaction,
         walk: drydock_image::walker::WalkOptions {
-            secret_engine: env.custom_secrets.clone(),
+            secret_engine: scanner.custom_secrets.clone(),
             ..Default::default()
         },
         ..Default::default()
@@ -89,14 +47,14 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
             .transport
             .docker_host
             .clone()
-            .or_else(|| std::env::var("DOCKER_HOST").ok());
+            .or_else(drydock_core::env::docker_host);
         let stream = drydock_image::daemon::export_stream(kind, &name, host.as_deref())?;
         let mut inventory = drydock_vuln::Inventory::new();
         let scans = {
             let mut sink: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
             // `--no-vulns`: no package inventory either, the scan reads only what the rules need.
             let sinks: &mut [&mut dyn drydock_core::FileSink] =
-                if args.no_vulns { &mut [] } else { &mut sink };
+                if no_vulns { &mut [] } else { &mut sink };
             drydock_image::scan_docker_archive_stream(stream, spec, None, &scan_opts(false), sinks)?
         };
         // The export holds exactly the named image, so one scan and one inventory.
@@ -114,13 +72,13 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
                 .collect();
             let base = drydock_vuln::detect_base(&history, result.summary.layers.len(), &|_| None);
             record(
+                scanner,
                 result,
                 None,
                 base,
                 std::mem::take(&mut inventory),
                 db.as_ref(),
-                env,
-                outcome,
+                out,
             )?;
         }
         return Ok(());
@@ -132,18 +90,18 @@ pub fn scan_image(spec: &str, args: &ScanArgs, env: &ScanEnv, outcome: &mut Outc
         let result = {
             let mut sink: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
             let sinks: &mut [&mut dyn drydock_core::FileSink] =
-                if args.no_vulns { &mut [] } else { &mut sink };
+                if no_vulns { &mut [] } else { &mut sink };
             drydock_image::scan(&img, &scan_opts(multi), sinks)?
         };
         let base = base_of(&img);
         record(
+            scanner,
             result,
             img.manifest_digest.clone(),
             base,
             inventory,
             db.as_ref(),
-            env,
-            outcome,
+            out,
         )?;
     }
     Ok(())
@@ -172,16 +130,18 @@ fn base_of(img: &drydock_image::ResolvedImage) -> Option<drydock_vuln::BaseImage
     drydock_vuln::detect_base(&history, img.config.rootfs.diff_ids.len(), &lookup)
 }
 
-/// Vulnerability matching for one scanned image, then its findings and summary into the outcome.
+/// Vulnerability matching for one scanned image, then its findings and summary into `out`.
 fn record(
+    scanner: &Scanner,
     result: drydock_image::ImageScan,
     digest: Option<String>,
     base: Option<drydock_vuln::BaseImage>,
     inventory: drydock_vuln::Inventory,
     db: Option<&drydock_vuln::Db>,
-    env: &ScanEnv,
-    outcome: &mut Outcome,
+    out: &mut ScanResult,
 ) -> Result<()> {
+    let env = &scanner.opts;
+    let name = result.summary.name.as_str();
     let mut findings = result.findings;
     let mut base_view = base.as_ref().map(|b| drydock_report::BaseImageView {
         name: b.name.clone(),
@@ -189,53 +149,61 @@ fn record(
         layers: b.layers,
         ..Default::default()
     });
-    for n in &result.notes {
-        crate::output::warn(crate::output::image_note(n, &result.summary.name));
-    }
+    let note = |n: &String| {
+        Warning::new(
+            WarningLevel::Note,
+            WarningKind::Other,
+            Some(name),
+            n.clone(),
+        )
+    };
+    out.warnings.extend(result.notes.iter().map(note));
     let inv = inventory.finish_all();
-    for n in &inv.notes {
-        crate::output::warn(crate::output::image_note(n, &result.summary.name));
-    }
+    out.warnings.extend(inv.notes.iter().map(note));
     if let Some(db) = db {
         if let Ok(f) = db.freshness(
             &drydock_vuln::needed_sources(&inv.packages),
-            db_max_age(env),
+            Some(env.vulnerabilities.max_age()),
         ) {
-            for m in f.messages() {
-                crate::output::warn(crate::output::db_stale(m, &result.summary.name));
-            }
+            out.warnings.extend(f.messages().into_iter().map(|m| {
+                Warning::new(
+                    WarningLevel::Warning,
+                    WarningKind::VulnDbStale,
+                    Some(name),
+                    m,
+                )
+            }));
         }
         let mopts = drydock_vuln::MatchOptions {
-            image: result.summary.name.clone(),
+            image: name.to_string(),
             base_layers: base.as_ref().map(|b| b.layers),
         };
         let vulns = drydock_vuln::match_packages(db, &inv.packages, &mopts)?;
-        let today = drydock_core::eol::Date::parse(&env.scan_date)
-            .unwrap_or_else(|_| drydock_core::eol::Date::today());
         let eol = inv
             .os
             .as_ref()
-            .and_then(|os| drydock_vuln::eol_info(os, today));
+            .and_then(|os| drydock_vuln::eol_info(os, env.scan_date));
         let verdict = drydock_vuln::base_image_verdict(&vulns, mopts.base_layers, eol.as_ref());
         let line = drydock_vuln::base_summary(base.as_ref(), &verdict);
-        diag!("drydock: {}: {line}", result.summary.name);
+        out.warnings.push(Warning::new(
+            WarningLevel::Info,
+            WarningKind::Other,
+            Some(name),
+            line.clone(),
+        ));
         if let Some(v) = base_view.as_mut() {
             v.vulnerabilities = Some(verdict.in_base);
             v.fixable_by_rebuild = Some(verdict.fixable_in_base);
             v.verdict = Some(line);
         }
         if let Some(b) = &base {
-            findings.extend(drydock_vuln::outdated_base_finding(
-                &result.summary.name,
-                b,
-                &verdict,
-            ));
+            findings.extend(drydock_vuln::outdated_base_finding(name, b, &verdict));
         }
         findings.extend(vulns);
     }
-    outcome.findings.extend(findings);
+    out.findings.extend(findings);
     let s = &result.summary;
-    outcome.targets.push(Target::Image {
+    out.targets.push(Target::Image {
         name: s.name.clone(),
         summary: ImageSummaryView {
             os: s.os.as_ref().map(|o| o.pretty_name.clone()),
@@ -267,20 +235,14 @@ fn record(
 }
 
 /// The configured user of an image (`""` = root by default), for the run-time joined view.
-pub fn image_user(reference: &str, args: &ScanArgs) -> Result<String> {
-    if args.offline {
+pub(crate) fn image_user(scanner: &Scanner, reference: &str) -> Result<String> {
+    if scanner.opts.offline {
         anyhow::bail!("--offline forbids fetching `{reference}`");
     }
-    let opts = open_options(&args.source)?;
+    let opts = scanner.opts.image_access.open_options()?;
     let images = drydock_image::open(reference, &opts)?;
     let img = images
         .first()
         .with_context(|| format!("{reference}: no image for this platform"))?;
     Ok(img.config.config.user.clone())
-}
-
-fn db_max_age(env: &ScanEnv) -> Option<std::time::Duration> {
-    Some(std::time::Duration::from_secs(
-        env.cfg.vulnerabilities.max_age_days.unwrap_or(7) * 86_400,
-    ))
 }
