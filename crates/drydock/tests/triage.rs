@@ -566,14 +566,28 @@ fn vulnerable_image_and_db(dir: &Path) -> (String, std::path::PathBuf) {
     std::fs::write(
         &zip,
         support::zip_of(&[
-            rec("DEBIAN-CVE-2023-4911", "CVE-2023-4911", "glibc", Some("2.36-9+deb12u3")),
+            rec(
+                "DEBIAN-CVE-2023-4911",
+                "CVE-2023-4911",
+                "glibc",
+                Some("2.36-9+deb12u3"),
+            ),
             rec("DEBIAN-CVE-2024-0001", "CVE-2024-0001", "curl", None),
         ]),
     )
     .unwrap();
     let db = dir.join("osv.sqlite");
-    let out = drydock().args(["db", "import", "--db"]).arg(&db).arg(&zip).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = drydock()
+        .args(["db", "import", "--db"])
+        .arg(&db)
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let entry = |name: &str, source: &str, version: &str| {
         format!("Package: {name}\nStatus: install ok installed\nArchitecture: amd64\nSource: {source}\nVersion: {version}\n\n")
     };
@@ -586,7 +600,10 @@ fn vulnerable_image_and_db(dir: &Path) -> (String, std::path::PathBuf) {
     support::oci_layout(
         &image,
         &[support::tar_of(&[
-            ("etc/os-release", b"ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"),
+            (
+                "etc/os-release",
+                b"ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+            ),
             ("var/lib/dpkg/status", status.as_bytes()),
         ])],
         json!([{"created_by": "ADD rootfs.tar /"}]),
@@ -603,7 +620,15 @@ fn ignore_unfixed_and_advisory_aliases_in_ignore_files() {
     let vulns = |extra: &[&str]| -> Vec<String> {
         let out = drydock()
             .current_dir(d)
-            .args(["scan", "-f", "json", "--fail-on", "none", "--offline", "--db"])
+            .args([
+                "scan",
+                "-f",
+                "json",
+                "--fail-on",
+                "none",
+                "--offline",
+                "--db",
+            ])
             .arg(&db)
             .args(extra)
             .arg(&target)
@@ -611,7 +636,11 @@ fn ignore_unfixed_and_advisory_aliases_in_ignore_files() {
             .unwrap();
         let v = json_of(&out.stdout);
         assert!(
-            v["warnings"].as_array().unwrap().iter().all(|w| w["kind"] != "vuln-db-missing"),
+            v["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|w| w["kind"] != "vuln-db-missing"),
             "{}",
             v["warnings"]
         );
