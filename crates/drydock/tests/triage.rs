@@ -663,3 +663,36 @@ fn ignore_unfixed_and_advisory_aliases_in_ignore_files() {
     );
     assert_eq!(vulns(&["--ignorefile", "vex.yaml"]), ["CVE-2024-0001"]);
 }
+
+#[test]
+fn a_file_without_read_permission_in_a_directory_scan_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "app/Dockerfile", "FROM debian:12\nUSER 10001\n");
+    let locked = write(d, "svc/Dockerfile", "FROM debian:12\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        eprintln!("\n!!!! SKIPPED: running as root, permissions do not stop reads !!!!\n");
+        return;
+    }
+    let (v, code, err) = scan_json(d, &["--fail-on", "none", "."]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["kind"] == "unreadable" && w["target"] == "svc/Dockerfile"));
+    let (_, code, _) = scan_json(d, &["--fail-on", "none", "--strict", "."]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn a_malformed_file_found_in_a_directory_scan_is_still_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "app/Dockerfile", "FROM debian:12\nUSER 10001\n");
+    write(d, "deploy/compose.yaml", "services:\n  web: [unclosed\n");
+    let (v, code, _) = scan_json(d, &["--fail-on", "none", "."]);
+    assert_eq!(code, Some(2), "{v}");
+}
