@@ -366,9 +366,21 @@ pub fn normalize_content(text: &str) -> String {
 impl Location {
     /// Identity for stable fingerprints: no line numbers, layer positions or tags.
     pub fn stable_identity(&self) -> String {
+        self.stable_identity_under(None)
+    }
+
+    /// [`Location::stable_identity`], with an absolute file path under `root` taken relative
+    /// to it: the same checkout scanned at another place (a CI workspace) keeps fingerprints.
+    pub fn stable_identity_under(&self, root: Option<&str>) -> String {
         let norm = |p: &str| p.trim_start_matches("./").replace('\\', "/");
         match self {
-            Location::Source(s) => format!("file:{}", norm(&s.path)),
+            Location::Source(s) => {
+                let rel = root
+                    .and_then(|r| s.path.strip_prefix(r))
+                    .and_then(|p| p.strip_prefix('/'))
+                    .unwrap_or(&s.path);
+                format!("file:{}", norm(rel))
+            }
             Location::Layer { image, path, .. } => {
                 format!("layer:{}:{}", image_repository(image), norm(path))
             }
@@ -409,6 +421,9 @@ pub fn assign_stable_fingerprints(
         _ => (0, 0),
     };
     order.sort_by(|a, b| line(&findings[*a]).cmp(&line(&findings[*b])));
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|d| d.to_string_lossy().trim_end_matches('/').to_string());
     let mut seen: std::collections::HashMap<[u8; 32], usize> = std::collections::HashMap::new();
     for i in order {
         let f = &findings[i];
@@ -428,7 +443,7 @@ pub fn assign_stable_fingerprints(
         let mut h = Sha256::new();
         for part in [
             f.rule.as_str(),
-            &f.location.stable_identity(),
+            &f.location.stable_identity_under(cwd.as_deref()),
             &content,
             f.platform.as_deref().unwrap_or(""),
         ] {
@@ -587,6 +602,13 @@ mod tests {
         assert_eq!(prints("Dockerfile", inserted, &needles), base);
         assert_eq!(prints("Dockerfile", moved, &needles), base);
         assert_ne!(prints("other/Dockerfile", a, &needles), base);
+        let cwd = std::env::current_dir().unwrap();
+        let abs = cwd.join("Dockerfile").to_string_lossy().into_owned();
+        assert_eq!(
+            prints(&abs, a, &needles),
+            base,
+            "absolute under the working directory"
+        );
         let changed = "FROM debian\nRUN curl y | sh\nUSER root\nRUN curl x | sh\n";
         assert_ne!(prints("Dockerfile", changed, &needles), base);
     }

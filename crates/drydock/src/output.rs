@@ -509,7 +509,10 @@ pub fn finish(
     let strict = *STRICT.lock().unwrap_or_else(|e| e.into_inner());
     let mut errors = Vec::new();
     for e in outcome.errors {
-        if !strict && walked.contains(&norm_rel(&e.target)) {
+        // Only read failures: a malformed file is still an error (exit 2).
+        let unreadable =
+            e.message.starts_with("cannot read") || e.message.contains("(binary content)");
+        if !strict && unreadable && walked.contains(&norm_rel(&e.target)) {
             warn(
                 Warning::new(
                     WarningKind::Unreadable,

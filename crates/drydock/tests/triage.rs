@@ -542,3 +542,157 @@ fn skip_and_efficiency_gates_apply_to_images() {
     assert_eq!(gate.len(), 1, "{v}");
     assert_eq!(gate[0]["severity"], "medium");
 }
+
+/// A Debian image with libc6 (a fixed advisory) and curl (an advisory with no fix yet), and
+/// a database holding both advisories, built by `drydock db import`.
+fn vulnerable_image_and_db(dir: &Path) -> (String, std::path::PathBuf) {
+    let rec = |id: &str, cve: &str, pkg: &str, fixed: Option<&str>| {
+        let mut events = vec![json!({"introduced": "0"})];
+        if let Some(f) = fixed {
+            events.push(json!({"fixed": f}));
+        }
+        (
+            format!("{id}.json"),
+            serde_json::to_vec(&json!({
+                "id": id, "upstream": [cve], "modified": "2024-09-18T03:25:43Z",
+                "affected": [{"package": {"ecosystem": "Debian:12", "name": pkg},
+                              "ranges": [{"type": "ECOSYSTEM", "events": events}],
+                              "ecosystem_specific": {"urgency": "high"}}]
+            }))
+            .unwrap(),
+        )
+    };
+    let zip = dir.join("Debian-all.zip");
+    std::fs::write(
+        &zip,
+        support::zip_of(&[
+            rec(
+                "DEBIAN-CVE-2023-4911",
+                "CVE-2023-4911",
+                "glibc",
+                Some("2.36-9+deb12u3"),
+            ),
+            rec("DEBIAN-CVE-2024-0001", "CVE-2024-0001", "curl", None),
+        ]),
+    )
+    .unwrap();
+    let db = dir.join("osv.sqlite");
+    let out = drydock()
+        .args(["db", "import", "--db"])
+        .arg(&db)
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let entry = |name: &str, source: &str, version: &str| {
+        format!("Package: {name}\nStatus: install ok installed\nArchitecture: amd64\nSource: {source}\nVersion: {version}\n\n")
+    };
+    let status = format!(
+        "{}{}",
+        entry("libc6", "glibc", "2.36-9+deb12u1"),
+        entry("curl", "curl", "7.88.1-10+deb12u1")
+    );
+    let image = dir.join("image");
+    support::oci_layout(
+        &image,
+        &[support::tar_of(&[
+            (
+                "etc/os-release",
+                b"ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+            ),
+            ("var/lib/dpkg/status", status.as_bytes()),
+        ])],
+        json!([{"created_by": "ADD rootfs.tar /"}]),
+        json!({}),
+    );
+    (format!("oci:{}", image.display()), db)
+}
+
+#[test]
+fn ignore_unfixed_and_advisory_aliases_in_ignore_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (target, db) = vulnerable_image_and_db(d);
+    let vulns = |extra: &[&str]| -> Vec<String> {
+        let out = drydock()
+            .current_dir(d)
+            .args([
+                "scan",
+                "-f",
+                "json",
+                "--fail-on",
+                "none",
+                "--offline",
+                "--db",
+            ])
+            .arg(&db)
+            .args(extra)
+            .arg(&target)
+            .output()
+            .unwrap();
+        let v = json_of(&out.stdout);
+        assert!(
+            v["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|w| w["kind"] != "vuln-db-missing"),
+            "{}",
+            v["warnings"]
+        );
+        let mut ids: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["vulnerability"]["id"].as_str().map(String::from))
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(vulns(&[]), ["CVE-2023-4911", "CVE-2024-0001"]);
+    assert_eq!(vulns(&["--ignore-unfixed"]), ["CVE-2023-4911"]);
+    // The entry names Debian's record id; the finding is reported under the CVE.
+    write(
+        d,
+        "vex.yaml",
+        "- vulnerabilities: [debian-cve-2023-4911]\n  images: ['oci:*']\n  reason: ld.so is not setuid here\n",
+    );
+    assert_eq!(vulns(&["--ignorefile", "vex.yaml"]), ["CVE-2024-0001"]);
+}
+
+#[test]
+fn a_file_without_read_permission_in_a_directory_scan_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "app/Dockerfile", "FROM debian:12\nUSER 10001\n");
+    let locked = write(d, "svc/Dockerfile", "FROM debian:12\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        eprintln!("\n!!!! SKIPPED: running as root, permissions do not stop reads !!!!\n");
+        return;
+    }
+    let (v, code, err) = scan_json(d, &["--fail-on", "none", "."]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["kind"] == "unreadable" && w["target"] == "svc/Dockerfile"));
+    let (_, code, _) = scan_json(d, &["--fail-on", "none", "--strict", "."]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn a_malformed_file_found_in_a_directory_scan_is_still_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "app/Dockerfile", "FROM debian:12\nUSER 10001\n");
+    write(d, "deploy/compose.yaml", "services:\n  web: [unclosed\n");
+    let (v, code, _) = scan_json(d, &["--fail-on", "none", "."]);
+    assert_eq!(code, Some(2), "{v}");
+}
