@@ -329,6 +329,12 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
         })
     };
 
+    // `name: DB_PASSWORD` … `value: …`: the key is itself a value (ECS/Kubernetes env lists,
+    // .NET `<add key="DbPassword" value="…"/>`, CloudFormation `ParameterKey`).
+    if let Some(a) = pair_form(data, ks, ke, key.clone()) {
+        return Some(a);
+    }
+
     // XML element: `<password>value</password>`.
     if before == b'<' && dashes == 0 {
         if data.get(ke) != Some(&b'>') {
@@ -493,6 +499,91 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
     done(r, end)
 }
 
+/// The secret-named `data[ks..ke]` is the value of a `name`/`key` field: the secret is the
+/// value of the `value` field that follows (same line or the next two).
+fn pair_form(data: &[u8], ks: usize, ke: usize, key: Range<usize>) -> Option<Assignment> {
+    // Backwards: optional quote, spaces, `:`/`=`, spaces, optional quote, the field name.
+    let mut b = ks;
+    if b > 0 && matches!(data[b - 1], b'"' | b'\'') {
+        b -= 1;
+    }
+    while b > 0 && is_space(data[b - 1]) {
+        b -= 1;
+    }
+    if b == 0 || !matches!(data[b - 1], b':' | b'=') {
+        return None;
+    }
+    b -= 1;
+    while b > 0 && is_space(data[b - 1]) {
+        b -= 1;
+    }
+    if b > 0 && matches!(data[b - 1], b'"' | b'\'') {
+        b -= 1;
+    }
+    let we = b;
+    while b > 0 && we - b < 16 && data[b - 1].is_ascii_alphanumeric() {
+        b -= 1;
+    }
+    let field = data[b..we].to_ascii_lowercase();
+    if !matches!(
+        field.as_slice(),
+        b"name" | b"key" | b"parameterkey" | b"variable" | b"envname"
+    ) {
+        return None;
+    }
+    // Forwards: the next `value` field, before any other `name`/`key` field.
+    let lim = (ke + 256).min(data.len());
+    let mut i = ke;
+    let mut lines = 0;
+    while i + 5 <= lim {
+        match data[i] {
+            b'\n' => {
+                lines += 1;
+                if lines > 2 {
+                    return None;
+                }
+            }
+            b'n' | b'N' | b'k' | b'K' if i > ke + 1 && !data[i - 1].is_ascii_alphanumeric() => {
+                let w = &data[i..(i + 5).min(lim)];
+                if w.eq_ignore_ascii_case(b"name\"")
+                    || w.eq_ignore_ascii_case(b"name:")
+                    || w.eq_ignore_ascii_case(b"name=")
+                {
+                    return None;
+                }
+            }
+            b'v' | b'V' if data[i..i + 5].eq_ignore_ascii_case(b"value") => {
+                let after = data.get(i + 5).copied().unwrap_or(b' ');
+                let prefix_ok = !data[i - 1].is_ascii_alphanumeric()
+                    || (i >= 9 && data[i - 9..i].eq_ignore_ascii_case(b"parameter"));
+                if prefix_ok && !after.is_ascii_alphanumeric() && after != b'_' {
+                    let mut j = i + 5;
+                    if matches!(data.get(j), Some(b'"' | b'\'')) {
+                        j += 1;
+                    }
+                    let le = line_end(data, j);
+                    j = skip_spaces(data, j, le);
+                    if j < le && matches!(data[j], b':' | b'=') {
+                        let v = skip_spaces(data, j + 1, le);
+                        let (r, end) = value(data, v, le, false)?;
+                        if r.len() > MAX_SECRET {
+                            return None;
+                        }
+                        return Some(Assignment {
+                            whole: ks..end,
+                            secret: r,
+                            key,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// `KEY value` with only whitespace between, when the key starts the line (optionally after
 /// `ENV`/`setenv`/`set`) and the value is the line's last token.
 #[allow(clippy::too_many_arguments)]
@@ -602,6 +693,9 @@ mod tests {
             format!("curl -H \"X-Api-Key: {v}\" https://api.example.net"),
             format!("db_password <- \"{v}\""),
             format!("setx API_TOKEN {v}"),
+            format!("<add key=\"DbPassword\" value=\"{v}\" />"),
+            format!("{{\"name\": \"DB_PASSWORD\",\n  \"value\": \"{v}\"}}"),
+            format!("- ParameterKey: DbPassword\n  ParameterValue: {v}"),
         ];
         for c in &cases {
             assert_eq!(one(c).as_deref(), Some(v), "{c}");

@@ -1,7 +1,7 @@
 //! `drydock rules check` and `drydock rules` for secret rules: compile every rule, run every
 //! example and negative example, list the catalog.
 
-use crate::rules::{Detector, Example, RuleScope};
+use crate::rules::{Detector, Example, RuleDef, RuleScope};
 use crate::{ContentKind, Engine, RulesError, ScanContext};
 use drydock_core::{Confidence, Severity};
 
@@ -106,7 +106,11 @@ fn check(engine: &Engine, user_only: bool) -> Result<RulesCheckReport, RulesChec
     };
     // A secret counts as found at low or above: documented examples and vendor content at
     // info are negatives. A decode rule's matches carry the inner rule's id.
-    let found = |ex: &Example, id: &str, scope: RuleScope, decode: bool| {
+    // (A rule whose own severity is info counts at info.)
+    let found = |ex: &Example, d: &RuleDef| {
+        let (id, scope) = (d.id.as_str(), d.scope);
+        let decode = d.detector == Some(Detector::Decode);
+        let floor = d.severity.min(Severity::Low);
         let cx = ScanContext {
             path: ex.path(),
             name: ex.name(),
@@ -117,9 +121,10 @@ fn check(engine: &Engine, user_only: bool) -> Result<RulesCheckReport, RulesChec
                 ContentKind::File
             },
         };
-        engine.scan(ex.text().as_bytes(), &cx).iter().any(|m| {
-            m.severity >= Severity::Low && (m.rule_id == id || (decode && m.decoded.is_some()))
-        })
+        engine
+            .scan(ex.text().as_bytes(), &cx)
+            .iter()
+            .any(|m| m.severity >= floor && (m.rule_id == id || (decode && m.decoded.is_some())))
     };
     for (d, origin, user) in engine.rules_with_origin() {
         if user_only && !user {
@@ -144,13 +149,13 @@ fn check(engine: &Engine, user_only: bool) -> Result<RulesCheckReport, RulesChec
         }
         for (i, ex) in d.examples.iter().enumerate() {
             report.examples += 1;
-            if !found(ex, &d.id, d.scope, d.detector == Some(Detector::Decode)) {
+            if !found(ex, d) {
                 failures.push(format!("{rule}: example #{} does not match", i + 1));
             }
         }
         for (i, ex) in d.negative_examples.iter().enumerate() {
             report.negative_examples += 1;
-            if found(ex, &d.id, d.scope, d.detector == Some(Detector::Decode)) {
+            if found(ex, d) {
                 failures.push(format!("{rule}: negative example #{} matches", i + 1));
             }
         }

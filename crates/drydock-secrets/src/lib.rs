@@ -856,7 +856,8 @@ impl Engine {
                 return Err(Reject::Other);
             }
             if d.generic
-                && (validate::is_generic_non_secret(plain) || values::generic_rejects(plain, key))
+                && (validate::is_generic_non_secret(plain)
+                    || values::generic_rejects(plain, key.or(cx.name.map(str::as_bytes))))
             {
                 return Err(Reject::Other);
             }

@@ -449,3 +449,41 @@ fn package_owned_generic_hits_are_info_and_provider_hits_low() {
     let m = Engine::builtin().scan(b"token = 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\n", &cx);
     assert_eq!(m[0].severity, Severity::Low);
 }
+
+#[test]
+fn a_user_rule_at_info_passes_its_own_examples() {
+    let extra = r#"
+rules:
+  - id: acme-build-id
+    name: ACME build id (inventory)
+    category: custom
+    severity: info
+    confidence: high
+    keywords: [acmebuild_]
+    pattern: '\b(?P<secret>acmebuild_[a-z0-9]{24})\b'
+    examples: ['BUILD=acmebuild_k2j4h5g6f7d8s9a0q1w2e3r4']
+    negative_examples: ['acmebuild_short']
+"#;
+    if let Err(e) = check_rules_with(&[("rules.yaml", extra)], &[]) {
+        panic!("{e:?}");
+    }
+}
+
+#[test]
+fn a_uuid_under_a_password_named_variable_is_kept() {
+    let cx = ScanContext {
+        name: Some("DB_PASSWORD"),
+        kind: ContentKind::Value,
+        ..Default::default()
+    };
+    let m = Engine::builtin().scan(b"3f1c9a2e-7b4d-4e8a-9c1f-2d6b8e0a4c7f", &cx);
+    assert!(!m.is_empty());
+    let cx = ScanContext {
+        name: Some("CSRF_TOKEN"),
+        kind: ContentKind::Value,
+        ..Default::default()
+    };
+    assert!(Engine::builtin()
+        .scan(b"3f1c9a2e-7b4d-4e8a-9c1f-2d6b8e0a4c7f", &cx)
+        .is_empty());
+}

@@ -298,6 +298,15 @@ fn syntaxes() -> Vec<(&'static str, &'static str, Template)> {
         ("kubernetes secret stringData", "secret.yaml", |k, v| {
             format!("kind: Secret\nstringData:\n  {}: \"{v}\"\n", k.snake())
         }),
+        ("app.config add key/value", "web.config", |k, v| {
+            format!(
+                "<appSettings>\n  <add key=\"{}\" value=\"{v}\" />\n</appSettings>\n",
+                k.pascal()
+            )
+        }),
+        ("ecs json name/value", "taskdef.json", |k, v| {
+            format!("\"environment\": [\n  {{\n    \"name\": \"{}\",\n    \"value\": \"{v}\"\n  }}\n]\n", k.upper())
+        }),
         ("dockerfile ARG", "Dockerfile", |k, v| {
             format!("ARG {}={v}\n", k.upper())
         }),
