@@ -286,7 +286,8 @@ def pref(file, id, name, cat, sev, prefix, body, conf="high", kw=None, ref=None,
         r["checksum"] = checksum
     if binary:
         r["binary"] = True
-    r["description"] = desc or f"A {name}: grants access to the {name.split(' ')[0]} account or API it was issued for."
+    art = "An" if name[0].lower() in "aeiou" else "A"
+    r["description"] = desc or f"{art} {name}: grants access to the {name.split(' ')[0]} account or API it was issued for."
     if ref:
         r["references"] = [ref]
     r["examples"] = examples
@@ -322,8 +323,13 @@ def ctx(file, id, name, cat, sev, names, body, conf="medium", kw=None, ref=None,
     val2 = body.sample()
     jkey = re.sub("_([a-z])", lambda m: m.group(1).upper(), env.lower())
     examples = ([f"{env}={val}", f'{env.lower()}: "{val2}"'] if auto else []) + fill(ex, body)
-    negs = [f"{env}={body.sample(short=True)}", f"{env}=${{{env}}}",
-            f"# {env} is read from the environment"] + list(neg)
+    if auto or not ex:
+        negs = [f"{env}={body.sample(short=True)}", f"{env}=${{{env}}}",
+                f"# {env} is read from the environment"] + list(neg)
+    else:
+        # The first example with its value cut short, and with a placeholder.
+        negs = [ex[0].replace("PLACE2", "PLACE").replace("PLACE", body.sample(short=True)),
+                ex[0].replace("PLACE2", "PLACE").replace("PLACE", "<your-token>")] + list(neg)
     r = {
         "id": id, "name": name, "category": cat, "severity": sev, "confidence": conf,
         "keywords": keywords, "pattern": pattern,
@@ -338,7 +344,8 @@ def ctx(file, id, name, cat, sev, names, body, conf="medium", kw=None, ref=None,
         r["paths"] = paths
         examples = [{"text": e, "path": paths_example} for e in examples for paths_example in [PATH_EXAMPLES[id]]]
         negs = [{"text": e, "path": PATH_EXAMPLES[id]} for e in negs]
-    r["description"] = desc or f"A {name}, recognised by the provider's name next to a value of its documented shape."
+    art = "An" if name[0].lower() in "aeiou" else "A"
+    r["description"] = desc or f"{art} {name}, recognised by the provider's name next to a value of its documented shape."
     if ref:
         r["references"] = [ref]
     r["examples"] = examples

@@ -24,7 +24,8 @@ pref(A, "nvidia-api-key", "NVIDIA NIM / build.nvidia.com API key", "ai", "high",
      ref="https://docs.api.nvidia.com/nim/docs/api-quickstart")
 pref(A, "openrouter-api-key", "OpenRouter API key", "ai", "high", "sk-or-v1-", B(("hex", 64)), ref="https://openrouter.ai/docs/api-keys")
 pref(A, "cerebras-api-key", "Cerebras API key", "ai", "high", "csk-", B(("lan", 48)), ref="https://inference-docs.cerebras.ai/")
-pref(A, "fireworks-api-key", "Fireworks AI API key", "ai", "high", "fw_", B(("an", 24)), ref="https://docs.fireworks.ai/")
+ctx(A, "fireworks-api-key", "Fireworks AI API key", "ai", "high", ['fireworks'], B('re:(?:fw_)', ("an", 24)), mode="near", env="FIREWORKS_API_KEY", ref="https://docs.fireworks.ai/")
+
 pref(A, "together-api-key", "Together AI API key", "ai", "high", "tgp_v1_", B(("url", 43)), ref="https://docs.together.ai/")
 ctx(A, "together-api-key-legacy", "Together AI API key (hex)", "ai", "high", [svc("together(?:ai|_ai|\\.ai)?")], B(("hex", 64)), kw=["together_api", "together-api", "together_key", "togetherai", "together_ai"])
 ctx(A, "elevenlabs-api-key", "ElevenLabs API key", "ai", "high", [svc("elevenlabs|eleven_labs|xi"), "xi-api-key"], B("re:(?:sk_)?", ("hex", (32, 48))), kw=["elevenlabs", "eleven_labs", "xi-api-key", "xi_api_key"])
@@ -89,7 +90,8 @@ ctx(C, "railway-api-token", "Railway API token", "cloud", "high", [svc("railway"
 pref(C, "vercel-access-token-prefixed", "Vercel access token (vcp_/vci_/vca_/vcr_/vck_)", "cloud", "critical", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], B(("an", (24, 64))), ref="https://vercel.com/docs/rest-api")
 ctx(C, "neon-api-key", "Neon API key", "cloud", "critical", ["neon"], B("napi_", ("lan", 64)), mode="near", ref="https://neon.tech/docs/manage/api-keys")
 pref(C, "volcengine-access-key-id", "VolcEngine access key ID", "cloud", "medium", "AKLT", B(("url", (40, 60))), kw=["aklt"], conf="medium")
-pref(C, "tigris-access-key-id", "Tigris access key ID", "cloud", "medium", "tid_", B(("an_", (20, 64))), conf="medium")
+ctx(C, "tigris-access-key-id", "Tigris access key ID", "cloud", "medium", ['tigris'], B('re:(?:tid_)', ("an_", (20, 64))), mode="near", env="TIGRIS_ACCESS_KEY_ID")
+
 pref(C, "tigris-secret-access-key", "Tigris secret access key", "cloud", "critical", "tsec_", B(("an_", (30, 80))))
 ctx(C, "backblaze-application-key", "Backblaze B2 application key", "cloud", "critical", [svc("b2|backblaze")], B("K0", ("dig", 2), ("b64", 27)), kw=["b2_", "b2-", "backblaze"], env="B2_APPLICATION_KEY")
 pref(C, "google-oauth-refresh-token", "Google OAuth refresh token", "cloud", "high", "1//0", B(("url", (40, 200))), kw=["1//0"], conf="medium",
@@ -157,7 +159,7 @@ ctx(S, "nx-cloud-token", "Nx Cloud access token", "source-hosting", "high", ["nx
 ctx(S, "cypress-record-key", "Cypress Cloud record key", "source-hosting", "high", ["cypress[_.-]?record[_.-]?key|--record\\s+--key"], B(("uuid",)), kw=["cypress_record", "cypress-record", "cypressrecord", "--record"], entropy=None, env="CYPRESS_RECORD_KEY")
 ctx(S, "semgrep-app-token", "Semgrep App token", "source-hosting", "high", [svc("semgrep(?:[_.-]?app)?")], B(("hex", 64)))
 ctx(S, "sonarcloud-token", "SonarCloud / SonarQube token (by context)", "source-hosting", "high", [svc("sonar(?:cloud|qube)?")], B(("hex", 40)), kw=["sonar"], env="SONAR_TOKEN")
-ctx(S, "woodpecker-token", "Woodpecker / Drone CI token (by context)", "source-hosting", "high", [svc("woodpecker|drone")], B(("an", 32)), kw=["woodpecker", "drone"], env="WOODPECKER_TOKEN")
+ctx(S, "woodpecker-token", "Woodpecker / Drone CI token (by context)", "source-hosting", "high", [svc("woodpecker|drone")], B(("an", 32)), kw=["woodpecker", "drone_token", "drone_secret", "drone-token", "drone_api"], env="WOODPECKER_TOKEN")
 ctx(S, "gitter-token", "Gitter access token", "source-hosting", "high", [svc("gitter")], B(("hex", 40)))
 ctx(S, "jenkins-api-token-context", "Jenkins API token (user:token)", "source-hosting", "high", [svc("jenkins")], B(("hex", 34)), kw=["jenkins"], env="JENKINS_API_TOKEN")
 ctx(S, "gitlab-session-cookie", "GitLab session cookie", "source-hosting", "high", ["_gitlab_session="], B(("hex", 32)), kw=["_gitlab_session"], auto=False, mode="direct", ex=["Cookie: _gitlab_session=PLACE; path=/"])
@@ -187,9 +189,9 @@ ctx(M, "sinch-api-token", "Sinch API token", "chat", "high", [svc("sinch")], B((
 ctx(M, "pusher-app-secret", "Pusher Channels app secret", "chat", "high", ["pusher[_.-]?(?:app[_.-]?)?secret"], B(("hex", 20)), kw=["pusher"], env="PUSHER_APP_SECRET", entropy=2.5)
 ctx(M, "stream-api-secret", "Stream (getstream.io) API secret", "chat", "high", ["(?:getstream|stream[_.-]?(?:io|chat|feeds)?)[_.-]?(?:api[_.-]?)?secret"], B(("lan", 64)), kw=["stream_api_secret", "stream_secret", "getstream", "stream-api-secret", "streamchat", "stream_chat"], env="STREAM_API_SECRET")
 ctx(M, "line-channel-access-token", "LINE Messaging API channel access token", "chat", "high", ["line[_.-]?(?:channel|bot|messaging)[_.-]?(?:access[_.-]?)?(?:token|secret)|channel[_.-]?access[_.-]?token"], B(("b64", (160, 180)), "re:={0,2}"), kw=["line_channel", "line-channel", "linechannel", "line_bot", "channel_access_token", "channelaccesstoken"], env="LINE_CHANNEL_ACCESS_TOKEN", entropy=4.0)
-ctx(M, "lark-token", "Lark / Feishu access token or app secret", "chat", "high", [svc("lark|feishu")], B("re:(?:t-|u-|a-)?", ("an", 32)), kw=["lark", "feishu"])
+ctx(M, "lark-token", "Lark / Feishu access token or app secret", "chat", "high", [svc("lark|feishu")], B("re:(?:t-|u-|a-)?", ("an", 32)), kw=["larksuite", "lark_app", "lark_api", "lark-app", "lark_secret", "lark_token", "feishu"])
 ctx(M, "webex-token", "Webex access token / client secret", "chat", "high", [svc("webex|spark")], B(("an", 64)), kw=["webex", "spark_"], env="WEBEX_ACCESS_TOKEN")
-ctx(M, "zoom-client-secret", "Zoom OAuth / JWT app secret", "chat", "high", [svc("zoom")], B(("an", 32)), kw=["zoom"], env="ZOOM_CLIENT_SECRET")
+ctx(M, "zoom-client-secret", "Zoom OAuth / JWT app secret", "chat", "high", [svc("zoom")], B(("an", 32)), kw=["zoom_client", "zoom_api", "zoom_secret", "zoom_jwt", "zoom-client", "zoomclient", "zoom_oauth", "zoom_sdk", "zoom_token"], env="ZOOM_CLIENT_SECRET")
 ctx(M, "pushbullet-token", "Pushbullet access token", "chat", "high", [svc("pushbullet")], B("o.", ("an", 32)))
 ctx(M, "pushover-token", "Pushover application token", "chat", "medium", [svc("pushover")], B(("lan", 30)))
 ctx(M, "rocketchat-token", "Rocket.Chat personal access token", "chat", "high", ["rocket[_.-]?chat[_.-]?(?:auth[_.-]?)?token|x-auth-token"], B(("url", 43)), kw=["rocketchat", "rocket_chat", "rocket-chat", "x-auth-token"], env="ROCKETCHAT_AUTH_TOKEN")
@@ -200,7 +202,8 @@ ctx(M, "mattermost-webhook", "Mattermost incoming webhook URL", "chat", "medium"
 
 # ============================ Payments ============================
 P = "payments.yaml"
-pref(P, "braintree-tokenization-key", "Braintree tokenization key", "payments", "medium", ["production_", "sandbox_"], B(("lan", 8), "_", ("lan", 16)), conf="high", entropy=3.0)
+ctx(P, "braintree-tokenization-key", "Braintree tokenization key", "payments", "medium", ['braintree|tokenization[_.-]?key'], B('re:(?:production_|sandbox_)', ("lan", 8), "_", ("lan", 16)), mode="near", env="BRAINTREE_TOKENIZATION_KEY", entropy=3.0)
+
 pref(P, "checkout-sandbox-secret-key", "Checkout.com sandbox secret key", "payments", "low", "sk_sbox_", B(("lan", 26)))
 ctx(P, "checkout-secret-key", "Checkout.com secret key", "payments", "critical", [svc("checkout(?:_?com)?|cko")], B("sk_", ("lan", 26)), kw=["checkout", "cko_"])
 ctx(P, "mollie-api-key", "Mollie API key", "payments", "critical", [svc("mollie")], B("re:(?:live|test)_", ("an", 30)))
@@ -248,7 +251,8 @@ pref(O, "posthog-project-api-key", "PostHog project API key", "observability", "
 pref(O, "posthog-feature-flag-key", "PostHog feature flags secure API key", "observability", "high", "phs_", B(("an", 43)))
 ctx(O, "fullstory-api-key", "FullStory API key", "observability", "high", [svc("fullstory|fs")], B("re:(?:na1|eu1)\\.", ("b64", (40, 100)), "re:={0,2}"), kw=["fullstory", "fs_api"])
 ctx(O, "optimizely-token", "Optimizely personal access token", "observability", "high", [svc("optimizely")], B("2:", ("url", (40, 60))))
-pref(O, "statsig-server-secret", "Statsig server secret key", "observability", "high", "secret-", B(("an", 43)), conf="high")
+ctx(O, "statsig-server-secret", "Statsig server secret key", "observability", "high", ['statsig'], B('re:(?:secret\\-)', ("an", 43)), mode="near", env="STATSIG_SERVER_SECRET")
+
 ctx(O, "configcat-sdk-key", "ConfigCat SDK key", "observability", "medium", [svc("configcat")], B("re:(?:configcat-sdk-1/)?", ("url", 22), "/", ("url", 22)))
 ctx(O, "flagsmith-server-key", "Flagsmith server-side environment key", "observability", "high", ["flagsmith"], B("ser.", ("an", 22)), mode="near", entropy=3.0, env="FLAGSMITH_ENVIRONMENT_KEY")
 ctx(O, "unleash-api-token", "Unleash API token", "observability", "high", [svc("unleash")], B("re:(?:\\*|[a-z0-9_-]{1,40}):[a-z0-9_-]{1,40}\\.", ("hex", 64)), entropy=3.0)
@@ -280,14 +284,14 @@ ctx(Q, "beamer-api-key", "Beamer API key", "saas", "high", [svc("beamer")], B("b
 ctx(Q, "bitly-token", "Bitly access token", "saas", "high", [svc("bitly")], B(("hex", 40)))
 ctx(Q, "box-token", "Box developer/access token", "saas", "high", [svc("box")], B(("an", 32)), kw=["box_"], env="BOX_DEVELOPER_TOKEN")
 ctx(Q, "calendly-token", "Calendly personal access token", "saas", "high", [svc("calendly")], B("eyJ", ("url", (30, 60)), ".", ("url", (100, 800)), ".", ("url", (40, 90))))
-ctx(Q, "canva-client-secret", "Canva Connect client secret", "saas", "high", [svc("canva")], B("cnvca", ("url", (40, 80))))
+ctx(Q, "canva-client-secret", "Canva Connect client secret", "saas", "high", [svc("canva")], B("cnvca", ("url", (40, 80))), kw=["canva_client", "canva_secret", "canva-client", "canva_api", "canvaclient"])
 ctx(Q, "clickup-token", "ClickUp personal API token", "saas", "high", [svc("clickup")], B("pk_", ("dig", (6, 10)), "_", ("uan", 32)))
 ctx(Q, "close-api-key", "Close CRM API key", "saas", "high", [svc("close(?:io|_io|crm)?")], B("api_", ("an", 22), ".", ("an", 22)), kw=["closeio", "close_io", "close_api", "close-api", "closecrm", "close_crm"])
 ctx(Q, "contentstack-token", "Contentstack management/delivery token", "saas", "high", [svc("contentstack")], B("cs", ("hex", 32)))
 ctx(Q, "buttercms-token", "ButterCMS API token", "saas", "high", [svc("butter(?:cms)?")], B(("hex", 40)), kw=["butter"])
 ctx(Q, "storyblok-token", "Storyblok API token", "saas", "high", [svc("storyblok")], B(("an", 22), "re:(?:tt)?"))
-ctx(Q, "sanity-token", "Sanity API token", "saas", "high", [svc("sanity")], B("sk", ("an", (78, 190))))
-ctx(Q, "ghost-admin-api-key", "Ghost Admin API key", "saas", "critical", [svc("ghost(?:[_.-]?admin)?")], B(("hex", 24), ":", ("hex", 64)), kw=["ghost"])
+ctx(Q, "sanity-token", "Sanity API token", "saas", "high", [svc("sanity")], B("sk", ("an", (78, 190))), kw=["sanity_api", "sanity_token", "sanity_auth", "sanity-token", "sanity_studio", "sanity_write", "sanity_read"])
+ctx(Q, "ghost-admin-api-key", "Ghost Admin API key", "saas", "critical", [svc("ghost(?:[_.-]?admin)?")], B(("hex", 24), ":", ("hex", 64)), kw=["ghost_admin", "ghost_api", "ghost_content", "ghost-admin", "ghost-api", "ghostadmin", "ghost_key"])
 ctx(Q, "webflow-token", "Webflow API token", "saas", "high", [svc("webflow")], B(("hex", 64)))
 ctx(Q, "docusign-secret", "DocuSign secret key", "saas", "high", [svc("docusign")], B(("uuid",)), entropy=None)
 ctx(Q, "freshdesk-api-key", "Freshdesk / Freshservice API key", "saas", "high", [svc("fresh(?:desk|service|works|sales)")], B(("an", 20)), kw=["freshdesk", "freshservice", "freshworks", "freshsales"])
@@ -303,13 +307,13 @@ ctx(Q, "mailjet-secret", "Mailjet API secret", "saas", "high", [svc("mailjet|mj[
 ctx(Q, "mandrill-api-key", "Mandrill API key", "saas", "high", [svc("mandrill")], B(("url", 22)), entropy=3.0)
 pref(Q, "mailersend-api-token", "MailerSend API token", "saas", "high", "mlsn.", B(("hex", 64)))
 ctx(Q, "resend-api-key", "Resend API key", "saas", "high", [svc("resend")], B("re_", ("an", 8), "_", ("an", 24)))
-ctx(Q, "loops-api-key", "Loops API key", "saas", "high", [svc("loops")], B(("hex", 32)))
+ctx(Q, "loops-api-key", "Loops API key", "saas", "high", [svc("loops")], B(("hex", 32)), kw=["loops_api", "loops-api", "loopsapi", "loops_key"])
 ctx(Q, "sparkpost-api-key", "SparkPost API key", "saas", "high", [svc("sparkpost")], B(("hex", 40)))
 ctx(Q, "elasticemail-api-key", "Elastic Email API key", "saas", "high", [svc("elastic[_.-]?email")], B(("HEX", 96)), kw=["elasticemail", "elastic_email", "elastic-email"])
 ctx(Q, "pepipost-api-key", "Pepipost (Netcore) API key", "saas", "high", [svc("pepipost|netcore")], B(("hex", 32)), kw=["pepipost", "netcore"])
 ctx(Q, "customerio-api-key", "Customer.io API key", "saas", "high", [svc("customer[_.-]?io|cio")], B(("hex", 32)), kw=["customerio", "customer_io", "customer.io", "cio_"])
 ctx(Q, "miro-token", "Miro access token", "saas", "high", [svc("miro")], B("eyJtaXJvLm9yaWdpbiI6", ("url", (30, 120))))
-ctx(Q, "monday-api-token", "monday.com API token", "saas", "high", [svc("monday")], B("eyJhbGciOiJIUzI1NiJ9.", ("url", (100, 400)), ".", ("url", 43)))
+ctx(Q, "monday-api-token", "monday.com API token", "saas", "high", [svc("monday")], B("eyJhbGciOiJIUzI1NiJ9.", ("url", (100, 400)), ".", ("url", 43)), kw=["monday_api", "monday-api", "mondayapi", "monday_token"])
 ctx(Q, "onelogin-client-secret", "OneLogin client secret", "saas", "high", [svc("onelogin")], B(("hex", 64)))
 ctx(Q, "pingone-client-secret", "PingOne client secret", "saas", "high", [svc("ping(?:one|identity|fed)")], B(("url", 64)), kw=["pingone", "pingidentity", "pingfed"])
 ctx(Q, "keycloak-client-secret", "Keycloak client secret", "saas", "high", [svc("keycloak|kc[_.-]?client")], B(("an", 32)), kw=["keycloak", "kc_client"])
@@ -343,13 +347,13 @@ ctx(Q, "apilayer-api-key", "apilayer API key (ipstack, positionstack, weathersta
     [svc("apilayer|ipstack|positionstack|weatherstack|currencylayer|numverify|aviationstack|coinlayer|mailboxlayer|pdflayer|fixer|marketstack|serpstack|userstack|languagelayer|screenshotlayer")], B(("hex", 32)),
     kw=["apilayer", "ipstack", "positionstack", "weatherstack", "currencylayer", "numverify", "aviationstack", "coinlayer", "mailboxlayer", "pdflayer", "fixer", "marketstack", "serpstack", "userstack", "languagelayer", "screenshotlayer"])
 ctx(Q, "openweather-api-key", "OpenWeather API key", "saas", "medium", [svc("openweather(?:map)?|owm")], B(("hex", 32)), kw=["openweather", "owm_"])
-ctx(Q, "weatherapi-key", "WeatherAPI.com key", "saas", "medium", [svc("weatherapi|weather")], B(("hex", 31)), kw=["weather"])
+ctx(Q, "weatherapi-key", "WeatherAPI.com key", "saas", "medium", [svc("weatherapi|weather")], B(("hex", 31)), kw=["weatherapi", "weather_api", "weather-api"])
 ctx(Q, "newsapi-key", "NewsAPI key", "saas", "medium", [svc("newsapi|news")], B(("hex", 32)), kw=["newsapi", "news_api", "news-api"])
 ctx(Q, "rapidapi-key", "RapidAPI key", "saas", "high", [svc("rapidapi|x-rapidapi")], B(("url", 50)), kw=["rapidapi"])
 ctx(Q, "serpapi-key", "SerpApi key", "saas", "high", [svc("serp(?:_?api)?")], B(("hex", 64)), kw=["serpapi", "serp_api", "serp-api"])
-ctx(Q, "scraperapi-key", "ScraperAPI key", "saas", "high", [svc("scraper(?:_?api)?")], B(("hex", 32)), kw=["scraper"])
+ctx(Q, "scraperapi-key", "ScraperAPI key", "saas", "high", [svc("scraper(?:_?api)?")], B(("hex", 32)), kw=["scraperapi", "scraper_api", "scraper-api"])
 pref(Q, "brave-search-api-key", "Brave Search API key", "saas", "high", "BSA", B(("url", 27)), kw=["bsa"], conf="medium", entropy=3.5)
-ctx(Q, "hunter-api-key", "Hunter.io API key", "saas", "high", [svc("hunter(?:io|_io)?")], B(("hex", 40)), kw=["hunter"])
+ctx(Q, "hunter-api-key", "Hunter.io API key", "saas", "high", [svc("hunter(?:io|_io)?")], B(("hex", 40)), kw=["hunter_api", "hunterio", "hunter_io", "hunter-api", "hunter_key"])
 ctx(Q, "clearbit-api-key", "Clearbit API key", "saas", "high", [svc("clearbit")], B("sk_", ("hex", 32)))
 ctx(Q, "zerobounce-api-key", "ZeroBounce API key", "saas", "high", [svc("zerobounce")], B(("hex", 32)))
 ctx(Q, "kickbox-api-key", "Kickbox API key", "saas", "high", [svc("kickbox")], B("live_", ("hex", 56)))
@@ -359,7 +363,7 @@ ctx(Q, "tomtom-api-key", "TomTom API key", "saas", "medium", [svc("tomtom")], B(
 ctx(Q, "trello-token", "Trello API token", "saas", "high", ["trello"], B("ATTA", ("hex", 64), ("HEX", 8)), mode="near", conf="high", env="TRELLO_TOKEN")
 ctx(Q, "trello-api-key", "Trello API key", "saas", "medium", [svc("trello")], B(("hex", 32)))
 ctx(Q, "todoist-token", "Todoist API token", "saas", "high", [svc("todoist")], B(("hex", 40)))
-ctx(Q, "shortcut-api-token", "Shortcut (Clubhouse) API token", "saas", "high", [svc("shortcut|clubhouse")], B(("uuid",)), kw=["shortcut", "clubhouse"], entropy=None)
+ctx(Q, "shortcut-api-token", "Shortcut (Clubhouse) API token", "saas", "high", [svc("shortcut|clubhouse")], B(("uuid",)), kw=["shortcut_api", "shortcut-api", "shortcut_token", "shortcutapi", "clubhouse_api", "clubhouse_token"], entropy=None)
 ctx(Q, "smartsheet-token", "Smartsheet access token", "saas", "high", [svc("smartsheet")], B(("an", (26, 37))))
 ctx(Q, "toggl-api-token", "Toggl Track API token", "saas", "high", [svc("toggl")], B(("hex", 32)))
 ctx(Q, "lokalise-token", "Lokalise API token", "saas", "high", [svc("lokalise")], B(("hex", 40)))
@@ -379,7 +383,7 @@ raw(Q, {"id": "twitter-bearer-token", "name": "X / Twitter app bearer token", "c
          "examples": ["TWITTER_BEARER_TOKEN=" + "A" * 21 + rand_str("an", 50) + "%2F" + rand_str("an", 30)],
          "negative_examples": ["TWITTER_BEARER_TOKEN=" + "A" * 21 + rand_str("an", 20), "padding " + "A" * 90]})
 ctx(Q, "twitter-access-token", "X / Twitter access token", "saas", "high", [svc("twitter")], B(("dig", (10, 20)), "-", ("an", (40, 50))))
-ctx(Q, "mux-token-secret", "Mux access token secret", "saas", "high", [svc("mux")], B(("url", 75)))
+ctx(Q, "mux-token-secret", "Mux access token secret", "saas", "high", [svc("mux")], B(("url", 75)), kw=["mux_token", "mux_secret", "mux-token", "muxtoken", "mux_api"])
 pref(Q, "cloudinary-url", "Cloudinary URL with API secret", "saas", "critical", "cloudinary://", B(("dig", 15), ":", ("url", 27), "@", ("lan", (4, 20))), entropy=3.0)
 ctx(Q, "cloudinary-api-secret", "Cloudinary API secret", "saas", "high", [svc("cloudinary")], B(("url", 27)))
 ctx(Q, "imagekit-private-key", "ImageKit private API key", "saas", "critical", [svc("imagekit")], B("private_", ("b64", 27), "="))
@@ -396,7 +400,7 @@ ctx(Q, "fauna-secret", "Fauna database secret", "saas", "critical", [svc("fauna(
 ctx(Q, "confluent-api-secret", "Confluent Cloud API secret", "saas", "critical", [svc("confluent|kafka[_.-]?(?:api|sasl)|sasl[_.-]?password|cc[_.-]?api")], B(("b64", 64)), kw=["confluent", "kafka", "sasl", "cc_api"], entropy=4.0)
 pref(Q, "tinybird-token", "Tinybird token", "saas", "critical", "p.eyJ1Ijo", B(("url", (100, 200)), ".", ("url", 43)), kw=["p.eyj1ijo"])
 ctx(Q, "upstash-redis-token", "Upstash Redis REST token", "saas", "critical", ["upstash[_.-]?redis[_.-]?rest[_.-]?token|upstash" + SEC], B("A", ("url", (40, 120)), "re:={0,2}"), kw=["upstash"])
-ctx(Q, "mongodb-atlas-private-key", "MongoDB Atlas API private key", "saas", "critical", ["(?:mongodb[_.-]?)?atlas[_.-]?(?:api[_.-]?)?private[_.-]?key|mongodb[_.-]?private[_.-]?key"], B(("uuid",)), kw=["atlas", "mongodb"], entropy=None, env="MONGODB_ATLAS_PRIVATE_KEY")
+ctx(Q, "mongodb-atlas-private-key", "MongoDB Atlas API private key", "saas", "critical", ["(?:mongodb[_.-]?)?atlas[_.-]?(?:api[_.-]?)?private[_.-]?key|mongodb[_.-]?private[_.-]?key"], B(("uuid",)), kw=["atlas_private", "atlas_api_private", "atlasprivate", "atlas-private", "mongodb_private", "mongodb_atlas", "mongodbatlas"], entropy=None, env="MONGODB_ATLAS_PRIVATE_KEY")
 ctx(Q, "couchbase-capella-key", "Couchbase Capella API key", "saas", "critical", [svc("couchbase|capella")], B(("url", (60, 100))), kw=["couchbase", "capella"])
 ctx(Q, "aiven-token", "Aiven API token", "saas", "critical", [svc("aiven")], B(("b64", (300, 400)), "re:={0,2}"), entropy=4.0)
 ctx(Q, "snowflake-password", "Snowflake password / PAT (by context)", "saas", "critical", ["snowflake[_.-]?(?:password|pwd|pass|token|pat|private[_.-]?key[_.-]?passphrase)|snowsql_pwd"], B(("url", (12, 200))), kw=["snowflake", "snowsql_pwd"], entropy=3.0, env="SNOWFLAKE_PASSWORD", generic=True)
@@ -420,15 +424,15 @@ ctx(Q, "typeform-token-context", "Typeform token (by context)", "saas", "high", 
 ctx(Q, "samsara-api-token", "Samsara API token", "saas", "high", [svc("samsara")], B("samsara_api_", ("an", 30)))
 ctx(Q, "uber-server-token", "Uber server token", "saas", "high", [svc("uber")], B(("url", 40)), kw=["uber_server", "uber_token", "uber_api", "uber_client", "uber-server", "uber-token"])
 ctx(Q, "vkontakte-token", "VKontakte access token", "saas", "high", [svc("vk(?:ontakte)?")], B("vk1.a.", ("url", (150, 250))), kw=["vk_", "vkontakte"])
-ctx(Q, "wechat-app-secret", "WeChat app secret", "saas", "high", [svc("wechat|weixin|wx")], B(("hex", 32)), kw=["wechat", "weixin", "wx_"])
+ctx(Q, "wechat-app-secret", "WeChat app secret", "saas", "high", [svc("wechat|weixin|wx")], B(("hex", 32)), kw=["wechat", "weixin", "wx_app", "wx_secret"])
 ctx(Q, "woocommerce-secret", "WooCommerce consumer secret", "saas", "high", [svc("woocommerce|wc[_.-]?consumer")], B("cs_", ("hex", 40)), kw=["woocommerce", "wc_consumer"])
 ctx(Q, "wpengine-api-key", "WP Engine API key", "saas", "high", [svc("wpengine|wpe")], B(("url", 32)), kw=["wpengine", "wpe_"])
 ctx(Q, "yousign-api-key", "Yousign API key", "saas", "high", [svc("yousign")], B(("an", 32)))
 ctx(Q, "zendesk-token-context", "Zendesk API token (by context)", "saas", "high", [svc("zendesk|zd")], B(("an", 40)), kw=["zendesk", "zd_"])
 ctx(Q, "zerotier-token", "ZeroTier API token", "saas", "high", [svc("zerotier|zt")], B(("an", 32)), kw=["zerotier", "zt_"])
 ctx(Q, "calcom-api-key", "Cal.com API key", "saas", "high", [svc("cal(?:com|_com|\\.com)?")], B("cal_", ("re:(?:live_)?",)) if False else B("re:cal_(?:live_)?", ("hex", 32)), kw=["calcom", "cal_com", "cal.com", "cal_api", "cal-api"])
-ctx(Q, "dub-api-key", "Dub.co API key", "saas", "high", [svc("dub")], B("dub_", ("an", 24)))
-ctx(Q, "gamma-api-key", "Gamma API key", "saas", "high", [svc("gamma")], B("sk-gamma-", ("an", (30, 50))))
+ctx(Q, "dub-api-key", "Dub.co API key", "saas", "high", [svc("dub")], B("dub_", ("an", 24)), kw=["dub_api", "dub-api", "dub_key", "dubco", "dub_co"])
+ctx(Q, "gamma-api-key", "Gamma API key", "saas", "high", [svc("gamma")], B("sk-gamma-", ("an", (30, 50))), kw=["gamma_api", "gamma-api", "gammaapi"])
 pref(Q, "linear-oauth-secret", "Linear OAuth access token", "saas", "high", "lin_oauth_", B(("hex", 64)))
 ctx(Q, "figma-token-context", "Figma personal access token (by context)", "saas", "high", [svc("figma"), "x-figma-token"], B("re:(?:figd_)?", ("url", 40)), kw=["figma"])
 ctx(Q, "dropbox-app-secret", "Dropbox app secret", "saas", "high", [svc("dropbox")], B(("lan", 15)), entropy=3.0)
@@ -448,7 +452,8 @@ ctx(I, "vault-legacy-token-context", "HashiCorp Vault token (legacy s./b./r. for
 ctx(I, "vault-unseal-key", "HashiCorp Vault unseal key", "infrastructure", "critical", ["unseal[_.-]?key(?:[_.-]?\\d)?|unseal key \\d{1,2}"], B(("b64", 43), "="), kw=["unseal"], env="VAULT_UNSEAL_KEY", entropy=4.0, ex=["Unseal Key 1: PLACE"])
 ctx(I, "infisical-service-token", "Infisical service token", "infrastructure", "critical", ["infisical"], B("st.", ("uuid",), ".", ("hex", 32), ".", ("hex", 32)), mode="near", env="INFISICAL_TOKEN", entropy=None)
 ctx(I, "infisical-universal-auth-secret", "Infisical machine identity client secret", "infrastructure", "critical", [svc("infisical")], B(("hex", 64)))
-pref(I, "portainer-api-token", "Portainer API token", "infrastructure", "critical", "ptr_", B(("b64", (43, 44)), "re:={0,1}"))
+ctx(I, "portainer-api-token", "Portainer API token", "infrastructure", "critical", ['portainer'], B('re:(?:ptr_)', ("b64", (43, 44)), "re:={0,1}"), mode="near", env="PORTAINER_API_TOKEN")
+
 pref(I, "openshift-oauth-token", "OpenShift OAuth access token", "infrastructure", "critical", "sha256~", B(("url", 43)), ref="https://docs.openshift.com/container-platform/latest/authentication/managing-oauth-access-tokens.html")
 ctx(I, "kubernetes-bootstrap-token", "Kubernetes bootstrap token", "infrastructure", "critical", ["kubeadm[^\\n]{0,80}?--token|bootstrap[_.-]?token|token-secret|--discovery-token"], B(("lan", 6), ".", ("lan", 16)), kw=["bootstrap_token", "bootstrap-token", "bootstraptoken", "kubeadm", "token-secret", "discovery-token"], env="BOOTSTRAP_TOKEN", entropy=3.0, ex=["kubeadm join 10.0.0.1:6443 --token PLACE --discovery-token-ca-cert-hash sha256:1234"])
 ctx(I, "rancher-api-token", "Rancher API token", "infrastructure", "critical", [svc("rancher|cattle")], B("token-", ("lan", 5), ":", ("lan", 54)), kw=["rancher", "cattle"])
@@ -467,7 +472,7 @@ pref(I, "defined-networking-token", "Defined Networking (Nebula) API token", "in
 ctx(I, "ngrok-api-key", "ngrok API key", "infrastructure", "high", [svc("ngrok")], B("2", ("an", 26), "_", ("an", 21)))
 ctx(I, "wireguard-preshared-key", "WireGuard preshared key", "infrastructure", "high", ["presharedkey"], B(("b64", 43), "="), kw=["presharedkey"], auto=False, entropy=4.0, ex=["[Peer]\nPresharedKey = PLACE"])
 ctx(I, "nebula-private-key", "Nebula host private key", "infrastructure", "critical", ["nebula x25519 private key-----"], B(("b64", 43), "="), kw=["nebula x25519 private key"], mode="near", auto=False, ex=["-----BEGIN NEBULA X25519 PRIVATE KEY-----\nPLACE\n-----END NEBULA X25519 PRIVATE KEY-----"])
-ctx(I, "chef-client-key-context", "Chef/Puppet/Salt secret (by context)", "infrastructure", "high", ["(?:chef|puppet|salt)[_.-]?(?:password|secret|token|encrypted[_.-]?data[_.-]?bag[_.-]?secret)"], B(("url", (16, 128))), kw=["chef", "puppet", "salt_"], env="CHEF_PASSWORD", entropy=3.0, generic=True)
+ctx(I, "chef-client-key-context", "Chef/Puppet/Salt secret (by context)", "infrastructure", "high", ["(?:chef|puppet|salt)[_.-]?(?:password|secret|token|encrypted[_.-]?data[_.-]?bag[_.-]?secret)"], B(("url", (16, 128))), kw=["chef_password", "chef_secret", "chef_token", "chef_encrypted", "chef-password", "chef-secret", "chef-token", "chef-encrypted", "puppet_password", "puppet_secret", "puppet_token", "puppet_encrypted", "puppet-password", "puppet-secret", "puppet-token", "puppet-encrypted", "salt_password", "salt_secret", "salt_token", "salt_encrypted", "salt-password", "salt-secret", "salt-token", "salt-encrypted"], env="CHEF_PASSWORD", entropy=3.0, generic=True)
 ctx(I, "argocd-auth-token", "Argo CD auth token", "infrastructure", "critical", ["argocd[_.-]?(?:auth[_.-]?)?token"], B("eyJ", ("url", (20, 60)), ".", ("url", (40, 600)), ".", ("url", (40, 90))), kw=["argocd"], env="ARGOCD_AUTH_TOKEN")
 ctx(I, "spacelift-api-key", "Spacelift API key secret", "infrastructure", "high", [svc("spacelift")], B(("hex", 64)))
 
@@ -503,7 +508,7 @@ for ident, nm, names, body in [
 ]:
     q = ident == "quicknode"
     ctx(X, f"{ident}-api-secret", nm, "crypto", "high", names, body,
-        kw=["quiknode.pro"] if q else None, entropy=None if body.regex().startswith(UUID_RE) else "auto",
+        kw=["quiknode.pro"] if q else {"alchemy": ["alchemy_api", "alchemy-api", "alchemyapi", "alchemy_key", "alchemy_secret", "alchemy_token"]}.get(ident), entropy=None if body.regex().startswith(UUID_RE) else "auto",
         mode="near" if q else "assign", auto=not q, end=r"(?:/|[^A-Za-z0-9_+=-]|\z)" if q else END,
         ex=["RPC_URL=https://wild-bold-river.quiknode.pro/PLACE/"] if q else [])
 ctx(X, "ethereum-private-key", "Ethereum / EVM private key", "crypto", "critical", ["(?:eth|evm|wallet|deployer|signer|web3)[_.-]?(?:priv(?:ate)?[_.-]?)?key"], B("re:(?:0x)?", ("hex", 64)), kw=["eth_priv", "ethpriv", "eth-priv", "wallet_key", "walletkey", "wallet_priv", "walletpriv", "deployer_key", "deployer_priv", "deployerkey", "signer_key", "signerkey", "signer_priv", "evm_priv", "web3_priv", "web3_key"], env="ETH_PRIVATE_KEY", entropy=3.0)
@@ -585,7 +590,7 @@ sysrule("gpp-cpassword", "Group Policy Preferences cpassword", "critical", ["cpa
         [f'<Properties action="U" userName="svc_backup" cpassword="{rand_str("b64", 43)}" />'], ['<Properties userName="x" cpassword="" />'],
         "A Group Policy Preferences cpassword: AES-encrypted with a key Microsoft published (MS14-025), so it is the cleartext password to anyone.",
         ref="https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-gppref/2c15cbf0-f086-4c74-8b70-1f2fa45dd4be")
-sysrule("windows-unattend-password", "Windows unattend.xml password", "high", ["<value>"],
+sysrule("windows-unattend-password", "Windows unattend.xml password", "high", ["password>"],
         r"(?i:<(?:AdministratorPassword|Password)>)\s*(?:<PlainText>[^<]*</PlainText>\s*)?(?i:<Value>)(?P<secret>[^<\s*]{4,128})(?i:</Value>)",
         [f"<AutoLogon><Password><Value>{PW()}</Value><PlainText>true</PlainText></Password></AutoLogon>", f"<AdministratorPassword>\n  <Value>{rand_str('b64', 32)}</Value>\n</AdministratorPassword>"],
         ["<AdministratorPassword><Value>*SENSITIVE*DATA*DELETED*</Value></AdministratorPassword>", "<Password><Value></Value></Password>"],
@@ -651,22 +656,27 @@ pref(C, "deno-deploy-token", "Deno Deploy access token", "cloud", "critical", ["
 pref(Q, "gc-notify-api-key", "GC Notify API key", "saas", "high", "gcntfy-", B("re:[a-z0-9_-]{1,80}-", ("uuid",), "-", ("uuid",)), entropy=None)
 pref(Q, "inngest-signing-key", "Inngest signing key", "saas", "critical", ["signkey-prod-", "signkey-test-", "signkey-branch-"], B(("hex", 64)), kw=["signkey-"])
 ctx(Q, "ionic-token", "Ionic personal access token", "saas", "high", [svc("ionic")], B("ion_", ("an", 42)), mode="near")
-pref(Q, "lichess-token", "Lichess personal access token", "saas", "medium", "lip_", B(("an", 20)))
+ctx(Q, "lichess-token", "Lichess personal access token", "saas", "medium", ['lichess'], B('re:(?:lip_)', ("an", 20)), mode="near", env="LICHESS_TOKEN")
+
 pref(P, "mercury-api-token", "Mercury banking API token", "payments", "critical", "secret-token:mercury_", B("re:(?:production|sandbox)_(?:wma|rma)_", ("an", (30, 80))))
-pref(Q, "nightfall-api-key", "Nightfall AI API key", "saas", "high", "NF-", B(("an", (30, 40))), kw=["nf-"])
+ctx(Q, "nightfall-api-key", "Nightfall AI API key", "saas", "high", ['nightfall'], B('re:(?:NF\\-)', ("an", (30, 40))), mode="near", env="NIGHTFALL_API_KEY")
+
 pref(Q, "onfido-api-token", "Onfido API token", "saas", "critical", ["api_live.", "api_sandbox."], B(("url", 11), ".", ("url", 32)))
-pref(I, "pangea-token", "Pangea service token", "infrastructure", "high", "pts_", B(("lan", 32)))
+ctx(I, "pangea-token", "Pangea service token", "infrastructure", "high", ['pangea'], B('re:(?:pts_)', ("lan", 32)), mode="near", env="PANGEA_TOKEN")
+
 pref(Q, "persona-api-key", "Persona API key", "saas", "critical", ["persona_production_", "persona_sandbox_"], B(("uuid",)), entropy=None)
 pref(Q, "riot-games-api-key", "Riot Games API key", "saas", "medium", "RGAPI-", B(("uuid",)), kw=["rgapi-"], entropy=None)
 pref(I, "rootly-api-key", "Rootly API key", "infrastructure", "high", "rootly_", B(("hex", 64)))
 pref(C, "saladcloud-api-key", "SaladCloud API key", "cloud", "high", "salad_cloud_user_", B(("an", (30, 80))))
 pref(Q, "seam-api-key", "Seam API key", "saas", "high", "seam_", B(("an", 8), "_", ("an", (20, 40))))
 pref(S, "testkube-api-key", "Testkube API key", "source-hosting", "high", "tkcapi_", B(("hex", 30)))
-pref(R, "thunderstore-token", "Thunderstore API token", "package-registries", "high", "tss_", B(("an", (30, 64))))
+ctx(R, "thunderstore-token", "Thunderstore API token", "package-registries", "high", ['thunderstore'], B('re:(?:tss_)', ("an", (30, 64))), mode="near", env="THUNDERSTORE_TOKEN")
+
 pref(S, "triggerdev-secret-key", "Trigger.dev secret key", "source-hosting", "critical", ["tr_dev_", "tr_prod_", "tr_stg_"], B(("an", 20)))
 pref(Q, "ubidots-token", "Ubidots API token", "saas", "high", "BBFF-", B(("an", 30)), kw=["bbff-"])
 pref(A, "voiceflow-api-key", "Voiceflow API key", "ai", "high", "VF.DM.", B(("hex", 24), ".", ("an", 16)), kw=["vf.dm."])
-pref(Q, "warpstream-api-key", "WarpStream API key", "saas", "high", "aks_", B(("hex", 64)))
+ctx(Q, "warpstream-api-key", "WarpStream API key", "saas", "high", ['warpstream'], B('re:(?:aks_)', ("hex", 64)), mode="near", env="WARPSTREAM_API_KEY")
+
 pref(Q, "zuplo-api-key", "Zuplo API key", "saas", "high", "zpka_", B(("hex", 32), "_", ("hex", 8)))
 pref(S, "settlemint-token", "SettleMint access token", "source-hosting", "high", ["sm_pat_", "sm_aat_", "sm_sat_"], B(("an", 16)))
 pref(Q, "intra42-client-secret", "42 Intra OAuth client secret", "saas", "high", ["s-s4t2ud-", "s-s4t2af-"], B(("hex", 64)))
@@ -679,7 +689,7 @@ ctx(C, "cisco-meraki-api-key", "Cisco Meraki Dashboard API key", "cloud", "criti
 ctx(Q, "godaddy-api-key", "GoDaddy API key/secret", "saas", "high", [svc("godaddy|gd")], B(("an", (10, 40)), "_", ("an", (20, 24))), kw=["godaddy", "gd_api", "gd_key", "gd_secret"])
 ctx(Q, "looker-client-secret", "Looker API client secret", "saas", "high", [svc("looker")], B(("an", 24)))
 ctx(P, "finicity-secret", "Finicity app key / client secret", "payments", "high", [svc("finicity")], B(("hex", 32)))
-ctx(Q, "freemius-secret-key", "Freemius secret key", "saas", "high", [svc("freemius"), "['\"]secret_key['\"]\\s*=>"], B("sk_", ("url", 29)), kw=["freemius", "secret_key"])
+ctx(Q, "freemius-secret-key", "Freemius secret key", "saas", "high", [svc("freemius")], B("sk_", ("url", 29)), kw=["freemius"])
 ctx(Q, "blynk-token", "Blynk device / organization token", "saas", "high", [svc("blynk")], B(("url", 32)))
 ctx(Q, "particle-token", "Particle.io access token", "saas", "high", [svc("particle")], B(("hex", 40)))
 ctx(S, "saucelabs-access-key", "Sauce Labs access key", "source-hosting", "high", [svc("sauce(?:labs)?")], B(("uuid",)), kw=["sauce"], entropy=None)
@@ -704,11 +714,11 @@ ctx(C, "vastai-api-key", "Vast.ai API key", "cloud", "high", [svc("vast(?:ai|_ai
 ctx(Q, "valtown-token", "Val Town API token", "saas", "high", [svc("valtown|val_town")], B(("uuid",)), kw=["valtown", "val_town"], entropy=None)
 ctx(A, "modal-token", "Modal token secret", "ai", "high", [svc("modal")], B("re:(?:as|ak)-", ("an", 22)), kw=["modal_token", "modal-token", "modaltoken", "modal_secret"], env="MODAL_TOKEN_SECRET")
 ctx(A, "fal-api-key", "fal.ai API key", "ai", "high", [svc("fal")], B(("uuid",), ":", ("hex", 32)), kw=["fal_key", "fal-key", "falkey", "fal_api", "fal.ai"], env="FAL_KEY")
-ctx(A, "deepl-api-key", "DeepL API key", "ai", "high", [svc("deepl")], B(("uuid",), "re:(?::fx)?"), entropy=None)
+ctx(A, "deepl-api-key", "DeepL API key", "ai", "high", [svc("deepl")], B(("uuid",), "re:(?::fx)?"), entropy=None, kw=["deepl_api", "deepl-api", "deepl_auth", "deepl-auth", "deepl_key", "deeplkey", "deeplapi"])
 ctx(A, "ollama-api-key", "Ollama API key", "ai", "medium", [svc("ollama")], B(("hex", 32), ".", ("an", 24)))
 ctx(Q, "builderio-private-key", "Builder.io private API key", "saas", "high", [svc("builder(?:io|_io)?")], B("bpk-", ("hex", 32)), kw=["builderio", "builder_io", "builder.io", "builder_api", "builder_private", "builder-private"])
 ctx(Q, "instantly-api-key", "Instantly API key", "saas", "high", [svc("instantly")], B(("url", (30, 80))))
 ctx(Q, "guardian-api-key", "Guardian open platform API key", "saas", "medium", [svc("guardian")], B(("uuid",)), entropy=None)
 ctx(Q, "datagov-api-key", "api.data.gov key", "saas", "medium", [svc("data[_.-]?gov")], B(("an", 40)), kw=["datagov", "data_gov", "data.gov", "data-gov"])
-ctx(Q, "eraser-api-key", "Eraser API key", "saas", "medium", [svc("eraser")], B(("an", 20)))
+ctx(Q, "eraser-api-key", "Eraser API key", "saas", "medium", [svc("eraser")], B(("an", 20)), kw=["eraser_api", "eraser-api"])
 ctx(A, "scale-api-key", "Scale AI API key", "ai", "high", [svc("scale(?:_?ai)?")], B("re:(?:live|test)_", ("hex", 32)), kw=["scale_api", "scale-api", "scaleapi", "scale_ai", "scaleai"], env="SCALE_API_KEY")
