@@ -131,7 +131,7 @@ pref(R, "jfrog-identity-token", "JFrog identity/reference token", "package-regis
 ctx(R, "ghcr-token-context", "GitHub Container Registry token (by context)", "package-registries", "high", [svc("ghcr|cr_pat|container_registry")], B("re:gh[pousr]_", ("an", 36)), kw=["ghcr", "cr_pat", "container_registry"], env="GHCR_TOKEN")
 ctx(R, "nuget-config-cleartext-password", "NuGet.Config ClearTextPassword", "package-registries", "high", ["key=[\"']ClearTextPassword[\"']\\s{1,4}value"], B(("url", (8, 128))), kw=["cleartextpassword"], auto=False, entropy=2.5,
     ex=['<add key="ClearTextPassword" value="PLACE" />'])
-ctx(R, "maven-settings-password", "Maven settings.xml server password", "package-registries", "high", ["<server>[\\s\\S]{0,300}?<password"], B(("url", (10, 100))), kw=["<server>"], auto=False, entropy=3.0, paths=[r"(?:^|/)(?:\.m2/)?settings(?:-security)?\.xml$"],
+ctx(R, "maven-settings-password", "Maven settings.xml server password", "package-registries", "high", ["<server>[\\s\\S]{0,300}?<password\\b"], B(("url", (10, 100))), kw=["<server>"], auto=False, entropy=3.0, paths=[r"(?:^|/)(?:\.m2/)?settings(?:-security)?\.xml$"],
     ex=["<server>\n  <id>central</id>\n  <username>deploy</username>\n  <password>PLACE</password>\n</server>"],
     neg=["<server><id>x</id><username>u</username><password>${env.MAVEN_PASSWORD}</password></server>", "<server><id>x</id><password>{COQLCE6DU6GtcS5P=}</password></server>"])
 ctx(R, "hex-organization-key", "Hex.pm organization/repository key", "package-registries", "high", [svc("hex(?:pm)?[_.-]?(?:organization|org|repo)|hex_?organization")], B(("hex", 32)), kw=["hex_organization", "hex_org", "hexpm", "hex_repo", "hex-org"], env="HEX_ORGANIZATION_KEY")
@@ -624,11 +624,6 @@ sysrule("cisco-enable-password", "Cisco enable/username plaintext password", "hi
         [f"enable password {PW()}", f"username netops privilege 15 password 0 {PW()}"], ["enable secret 9 $9$abc", "enable password 7"], "A plaintext (type 0) password in a Cisco IOS configuration.", generic=True)
 sysrule("snmp-community-rw", "SNMP read-write community string", "high", ["snmp-server community"], r"(?i:snmp-server community) (?P<secret>\S{4,64}) (?i:RW)",
         [f"snmp-server community {rand_str('an', 12)} RW 10"], ["snmp-server community public RO", "snmp-server community x RW"], "An SNMP read-write community: lets anyone who can reach the device change its configuration.", conf="medium", generic=True)
-sysrule("odbc-connection-string-password", "ODBC connection string password", "high", ["driver=", "dsn="],
-        r"(?i:(?:driver|dsn)=)[^\n]{0,200}?(?i:;\s*(?:pwd|password)\s*=)\s*\{(?P<secret>[^}\n]{4,128})\}",
-        [f"Driver={{ODBC Driver 18 for SQL Server}};Server=db01;Database=orders;Uid=app;Pwd={{{PW()};1}};", f"DSN=reporting;UID=report;PWD={{{PW()};x}}"],
-        ["Driver={ODBC Driver 18 for SQL Server};Server=db01;Trusted_Connection=yes;", "DSN=reporting;UID=report;PWD=;"],
-        "A braced password inside an ODBC connection string (Driver=…;Uid=…;Pwd={…}); unbraced Pwd= values are reported by adonet-connection-string-password.", ref="https://learn.microsoft.com/en-us/sql/odbc/reference/develop-app/driver-specific-connection-string-keywords")
 sysrule("sql-create-user-password", "SQL CREATE/ALTER USER with a password", "medium", ["identified by", "with password", "password '"],
         r"(?i:(?:create|alter)\s+(?:user|role|login)\s+[^\n;]{1,80}?(?:identified\s+by|with\s+password\s*=?|password))\s*(?:N)?'(?P<secret>[^'\n]{4,128})'",
         [f"CREATE USER 'app'@'%' IDENTIFIED BY '{PW()}';", f"ALTER ROLE reporting WITH PASSWORD '{PW()}';", f"CREATE LOGIN svc WITH PASSWORD = N'{PW()}';"],
