@@ -41,6 +41,8 @@ BIN="$CARGO_TARGET_DIR/$HOST/release"
 
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_SKIP_BIN_CHECK=1 AFL_QUIET=1
+# The walker target has ~100k edges (rustls, zstd, flate2 linked in): above AFL's default map.
+export AFL_MAP_SIZE="${AFL_MAP_SIZE:-262144}"
 failed=0
 for t in "${TARGETS[@]}"; do
     rm -rf "$OUT/$t"
