@@ -33,11 +33,16 @@ export RUSTFLAGS="-C passes=sancov-module -C codegen-units=1 \
  -C llvm-args=-sanitizer-coverage-level=3 -C llvm-args=-sanitizer-coverage-trace-pc-guard \
  -C llvm-args=-sanitizer-coverage-prune-blocks=0 -C llvm-args=-sanitizer-coverage-trace-compares \
  --cfg fuzzing"
-(cd fuzz && cargo build --release --quiet)
-BIN="$CARGO_TARGET_DIR/release"
+# An explicit --target keeps the flags away from build scripts and proc macros (they run on
+# the host without the AFL runtime).
+HOST="$(rustc -vV | sed -n 's/^host: //p')"
+(cd fuzz && cargo build --release --quiet --target "$HOST")
+BIN="$CARGO_TARGET_DIR/$HOST/release"
 
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_SKIP_BIN_CHECK=1 AFL_QUIET=1
+# The walker target has ~100k edges (rustls, zstd, flate2 linked in): above AFL's default map.
+export AFL_MAP_SIZE="${AFL_MAP_SIZE:-262144}"
 failed=0
 for t in "${TARGETS[@]}"; do
     rm -rf "$OUT/$t"

@@ -118,6 +118,22 @@ impl WalkState {
     }
 }
 
+/// Does a hard-link target leave the layer root (`../../etc/passwd`)? `a/../b` does not.
+fn climbs_out(link: &str) -> bool {
+    let mut depth = 0usize;
+    for p in link.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return true,
+            },
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
 /// A path as shown in findings: at most 256 bytes (hostile names run to megabytes).
 fn shown_path(path: &str) -> String {
     const SHOWN: usize = 256;
@@ -389,8 +405,8 @@ fn walk_entry<R: Read>(
         EntryKind::Symlink => link().filter(|l| l.len() <= MAX_PATH_BYTES),
         EntryKind::Hardlink => match link() {
             Some(l) => {
-                let (target, escapes, _) = normalize_entry_path(&l);
-                if escapes || l.len() > MAX_PATH_BYTES {
+                let (target, _, _) = normalize_entry_path(&l);
+                if climbs_out(&l) || l.len() > MAX_PATH_BYTES {
                     st.anomaly(
                         sum,
                         &path,
@@ -736,6 +752,10 @@ mod tests {
             normalize_entry_path("a/../../etc"),
             ("etc".into(), true, false)
         );
+        assert!(climbs_out("../../etc/passwd"));
+        assert!(climbs_out("a/../../b"));
+        assert!(!climbs_out("usr/bin/../lib/x"));
+        assert!(!climbs_out("/etc/passwd"));
         assert!(is_binary(b"ab\0c"));
         assert!(!is_binary(b"abc"));
     }

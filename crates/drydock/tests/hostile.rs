@@ -829,3 +829,34 @@ fn go_executables_over_64_mib_are_inventoried() {
         assert!(r.stdout.contains(needle), "{needle} missing:\n{}", r.stdout);
     }
 }
+
+// ---------------------------------------------------------------- registry deadline
+
+#[test]
+fn a_registry_that_never_answers_ends_at_the_timeout() {
+    // Accepts connections and then says nothing, on TLS and plain HTTP alike.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in l.incoming().flatten() {
+            held.push(c);
+        }
+    });
+    let image = format!("127.0.0.1:{port}/test/img:1.0");
+    let r = run(&[
+        "scan",
+        "--no-vulns",
+        "--tls-verify=false",
+        "--timeout",
+        "2",
+        &image,
+    ]);
+    fails_with(&r, "attempt", "silent registry");
+    assert!(r.took < Duration::from_secs(20), "{:?}", r.took);
+    assert!(
+        r.stderr.contains("--timeout") || r.stderr.contains("imeout"),
+        "{}",
+        r.stderr
+    );
+}
