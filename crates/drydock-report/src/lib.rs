@@ -17,13 +17,16 @@ mod json;
 mod junit;
 mod markdown;
 mod mask;
+mod mdterm;
 mod sarif;
 mod snippet;
+mod table;
 mod text;
 mod util;
 
 pub use github::{escape_data as github_escape_data, escape_property as github_escape_property};
-pub use html::escape as html_escape;
+pub use html::{escape as html_escape, markdown_to_html};
+pub use mdterm::markdown_to_terminal;
 pub use util::clean as terminal_clean;
 
 /// Everything one `drydock scan` run reports.
@@ -131,6 +134,20 @@ pub struct LayerView {
     pub created_by: Option<String>,
     /// The history entry is `empty_layer` (made no layer).
     pub empty: bool,
+    /// What the layer did to the file tree, when the layer was read.
+    pub changes: Option<LayerChangesView>,
+}
+
+/// What one layer added, changed and deleted (the HTML layer view, like `dive`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerChangesView {
+    pub added: usize,
+    pub changed: usize,
+    pub deleted: usize,
+    /// Bytes of this layer's files that a later layer deletes or overwrites.
+    pub wasted_bytes: u64,
+    /// Biggest changes first: (path, size, `added`/`changed`/`deleted`).
+    pub biggest: Vec<(String, u64, String)>,
 }
 
 impl LayerView {
@@ -156,10 +173,12 @@ pub enum Format {
     Github,
     Markdown,
     Html,
+    /// One line per finding, vulnerabilities grouped per package, a summary per target.
+    Table,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
@@ -167,6 +186,7 @@ impl Format {
         Format::Github,
         Format::Markdown,
         Format::Html,
+        Format::Table,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +198,7 @@ impl Format {
             Format::Github => "github",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Table => "table",
         }
     }
 }
@@ -202,7 +223,7 @@ impl FromStr for Format {
             .find(|f| f.as_str() == lower)
             .ok_or_else(|| {
                 format!(
-                    "unknown format `{s}` (expected text, json, sarif, junit, github, markdown or html)"
+                    "unknown format `{s}` (expected text, table, json, sarif, junit, github, markdown or html)"
                 )
             })
     }
@@ -219,6 +240,11 @@ pub struct RenderOptions {
     pub width: Option<usize>,
     /// `--show-secrets` is on: every format carries a warning that evidence is unredacted.
     pub show_secrets_warning: bool,
+    /// Text: every finding in full (`--all`) instead of repeated findings of a rule capped.
+    pub all: bool,
+    /// Text: show informational and vendor-owned findings (`--min-severity info`) instead of
+    /// counting them in one line.
+    pub show_info: bool,
 }
 
 impl RenderOptions {
@@ -243,6 +269,7 @@ pub fn render(
         Format::Github => github::render(&view, opts, out),
         Format::Markdown => markdown::render(&view, opts, out),
         Format::Html => html::render(&view, opts, out),
+        Format::Table => table::render(&view, opts, out),
     }
 }
 
