@@ -22,7 +22,10 @@ pub mod scan;
 pub mod source;
 pub mod walker;
 
-pub use scan::{scan, scan_docker_archive_stream, ImageScan, ImageSummary, LayerInfo, ScanOptions};
+pub use scan::{
+    scan, scan_docker_archive_stream, ChangedFile, ImageScan, ImageSummary, LayerChanges,
+    LayerInfo, ScanOptions,
+};
 pub use source::{
     open, BlobStore, Descriptor, ImageError, Limits, OpenOptions, Platform, PlatformChoice,
     ResolvedImage, TransportOptions,

@@ -30,12 +30,29 @@ pub enum Command {
     Parse(ParseArgs),
     /// List every rule, or check the secret rules' examples (`drydock rules check`).
     Rules(RulesArgs),
-    /// Explain a rule: why it matters, how to fix it, an example and references.
+    /// Explain a rule (why it matters, how to fix it, an example) or a topic for beginners;
+    /// with no argument, list the topics and rules.
     Explain(ExplainArgs),
     /// Write a software bill of materials for an image.
     Sbom(SbomArgs),
     /// Manage the offline vulnerability database (OSV).
     Db(DbArgs),
+    /// Print a shell completion script: `drydock completions bash > /etc/bash_completion.d/drydock`.
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the man page (roff): `drydock man > drydock.1; man ./drydock.1`.
+    Man,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +71,8 @@ pub enum OutputFormat {
     Markdown,
     /// A self-contained HTML report.
     Html,
+    /// One line per finding, vulnerabilities grouped per package, a summary per target.
+    Table,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -121,6 +140,10 @@ pub struct OutputArgs {
     /// Do not show progress on standard error.
     #[arg(long)]
     pub no_progress: bool,
+    /// Text: show every finding in full (by default repeats of a rule are shown in one line
+    /// each and capped per target).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// How to reach registries and daemons.
@@ -238,8 +261,9 @@ pub enum RulesAction {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// Rule id or name (DF001, final-stage-root).
-    pub rule: String,
+    /// Rule id or name (DF001, final-stage-root) or a topic (whiteouts, base-images);
+    /// without it, the list of topics and rules.
+    pub rule: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -144,6 +144,7 @@ fn format_of(f: OutputFormat) -> Format {
         OutputFormat::Github => Format::Github,
         OutputFormat::Markdown => Format::Markdown,
         OutputFormat::Html => Format::Html,
+        OutputFormat::Table => Format::Table,
     }
 }
 
@@ -193,6 +194,12 @@ pub fn finish(
         quiet: args.quiet,
         width: None,
         show_secrets_warning: args.show_secrets,
+        all: args.all,
+        // Asking for info (or everything) is asking to see the noise the text view folds.
+        show_info: matches!(
+            args.min_severity,
+            Some(SeverityArg::Info | SeverityArg::None)
+        ),
     };
     let format = format_of(args.format);
     match &args.output {

@@ -7,6 +7,7 @@ mod runtime;
 mod sbom;
 mod scan;
 mod secrets;
+pub mod shell;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -20,6 +21,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(a) => explain::run(a),
         Command::Sbom(a) => sbom::run(a),
         Command::Db(a) => db::run(a),
+        Command::Completions { shell: sh } => shell::completions(sh),
+        Command::Man => shell::man(),
     }
 }
 
@@ -45,7 +48,7 @@ pub fn scan_date(arg: Option<&str>) -> Result<String> {
 }
 
 /// Howard Hinnant's days-to-civil algorithm: no date crate needed for one conversion.
-fn civil_from_days(z: i64) -> String {
+pub(crate) fn civil_from_days(z: i64) -> String {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
