@@ -81,7 +81,8 @@ shot() { # html png height
   echo "$2: $(stat -c %s "$2") bytes"
 }
 "$bin" scan --no-vulns --fail-on none --format html -o "$tmp/secret.html" "docker-archive:$tmp/secret.tar"
-shot "$tmp/secret.html" "$out/html-secret-image.png" 1500
+# Layer 1 selected: its findings and biggest file changes, as a link to the report would show.
+shot "$tmp/secret.html#t=0&layer=1" "$out/html-secret-image.png" 1300
 "$bin" scan --offline --db "$tmp/osv.sqlite" --fail-on none --format html -o "$tmp/vulnerable.html" "docker-archive:$tmp/vulnerable.tar"
 shot "$tmp/vulnerable.html" "$out/html-vulnerable-image.png" 1500
 corpus=${CORPUS:-../shared/corpus/dockerfiles}

@@ -464,6 +464,7 @@ var SEV=["critical","high","medium","low","info"],F=D.findings,T=D.targets,S=D.s
 var st={sev:[1,1,1,1,1],cat:-1,q:"",t:-1,layer:-1,rule:""},PAGE=50,printing=false;
 function h(tag,cls,txt){var e=document.createElement(tag);if(cls)e.className=cls;if(txt!=null)e.textContent=txt;return e;}
 function add(p){for(var i=1;i<arguments.length;i++){if(arguments[i])p.appendChild(arguments[i]);}return p;}
+function kid(p,c){p.appendChild(c);return c;}
 function tx(s){return document.createTextNode(s);}
 var hay=[];
 function text(i){if(hay[i]===undefined){var f=F[i];hay[i]=(f[2]+" "+f[4]+" "+f[5]+" "+T[f[0]].label+" "+f[8].join(" ")+" "+(R[f[2]]?R[f[2]][0]:"")).toLowerCase();}return hay[i];}
@@ -488,10 +489,10 @@ var status=h("div");status.id="render-status";status.hidden=true;
 /* summary: per target and per rule */
 function summary(){
  var card=h("section","card");add(card,h("h2",null,"Summary"));
- var grid=add(card,h("div","grid2"));
+ var grid=kid(card,h("div","grid2"));
  var per=T.map(function(){return [0,0,0,0,0];}),byRule={};
  F.forEach(function(f){per[f[0]][f[1]]++;var r=byRule[f[2]]||(byRule[f[2]]={n:0,s:4,c:[0,0,0,0,0]});r.n++;r.c[f[1]]++;if(f[1]<r.s)r.s=f[1];});
- var left=add(grid,h("div","scroll")),tb=h("table"),hd=add(h("tr"),h("th",null,"Target"));
+ var left=kid(grid,h("div","scroll")),tb=h("table"),hd=add(h("tr"),h("th",null,"Target"));
  SEV.forEach(function(n,s){var c=h("th","num",n.charAt(0).toUpperCase());c.title=n;hd.appendChild(c);});add(tb,hd);
  var clean=0;
  T.forEach(function(t,i){var c=per[i],tot=c[0]+c[1]+c[2]+c[3]+c[4];if(!tot){clean++;return;}
@@ -499,7 +500,7 @@ function summary(){
   c.forEach(function(n,s){add(tr,add(h("td","num"),h("span","sevn sev-"+s+(n?"":" z"),String(n))));});
   tr.addEventListener("click",function(){st.t=st.t===i?-1:i;st.layer=-1;draw();});tb.appendChild(tr);});
  left.appendChild(tb);if(clean)add(left,h("div","none",clean+" target"+(clean===1?"":"s")+" without findings"));
- var right=add(grid,h("div","scroll")),rt=h("table");add(rt,add(h("tr"),h("th",null,"Severity"),h("th",null,"Rule"),h("th",null,"Title"),h("th","num","Count")));
+ var right=kid(grid,h("div","scroll")),rt=h("table");add(rt,add(h("tr"),h("th",null,"Severity"),h("th",null,"Rule"),h("th",null,"Title"),h("th","num","Count")));
  Object.keys(byRule).sort(function(a,b){var x=byRule[a],y=byRule[b];return x.s-y.s||y.n-x.n||(a<b?-1:1);}).forEach(function(id){
   var r=byRule[id],tr=h("tr","pick");tr.dataset.rule=id;add(tr,add(h("td"),pill(r.s)),h("td","mono",id),h("td","wrap",R[id]?R[id][0]:""),h("td","num",String(r.n)));
   tr.addEventListener("click",function(){st.rule=st.rule===id?"":id;draw();});rt.appendChild(tr);});
@@ -508,10 +509,10 @@ function summary(){
 
 /* layer view of each image */
 function layers(t){
- var T0=T[t],card=h("section","card"),h2=add(card,h("h2"));add(h2,h("span","kind","layers"),h("span","mono",T0.label));
- var dl=add(card,h("dl","facts"));T0.facts.forEach(function(kv){add(dl,add(h("div"),h("dt",null,kv[0]),h("dd",null,kv[1])));});
+ var T0=T[t],card=h("section","card"),h2=kid(card,h("h2"));add(h2,h("span","kind","layers"),h("span","mono",T0.label));
+ var dl=kid(card,h("dl","facts"));T0.facts.forEach(function(kv){add(dl,add(h("div"),h("dt",null,kv[0]),h("dd",null,kv[1])));});
  var max=1;T0.layers.forEach(function(l){if(l[2]>max)max=l[2];});
- var wrap=add(card,h("div","scroll")),tb=h("table");
+ var wrap=kid(card,h("div","scroll")),tb=h("table");
  add(tb,add(h("tr"),h("th","num","#"),h("th",null,"Size"),h("th","num",""),h("th","num","+ added"),h("th","num","~ changed"),h("th","num","− deleted"),h("th","num","Wasted"),h("th","num","Findings"),h("th",null,"Created by")));
  T0.layers.forEach(function(l){
   var tr=h("tr",l[0]===null?"empty":"pick");
@@ -525,7 +526,7 @@ function layers(t){
   tb.appendChild(tr);});
  wrap.appendChild(tb);
  if(st.t===t&&st.layer>=0){T0.layers.forEach(function(l){if(l[0]!==st.layer)return;
-  var p=add(card,h("div","files"));add(p,h("h3",null,"Layer "+l[0]+": "+(l[5]?l[6]+" added, "+l[7]+" changed, "+l[8]+" deleted":"file changes not recorded")+" — biggest changes"));
+  var p=kid(card,h("div","files"));add(p,h("h3",null,"Layer "+l[0]+": "+(l[5]?l[6]+" added, "+l[7]+" changed, "+l[8]+" deleted":"file changes not recorded")+" — biggest changes"));
   if(l[12].length){var ft=h("table");add(ft,add(h("tr"),h("th",null,"Change"),h("th","num","Size"),h("th",null,"Path")));
    l[12].forEach(function(x){add(ft,add(h("tr"),h("td","ch-"+x[2],x[2]),h("td","num",x[2]==="deleted"?"":x[1]),h("td","wrap mono","/"+x[0])));});p.appendChild(ft);}
   else add(p,h("div","none","no file changes recorded"));});}
@@ -542,8 +543,8 @@ function row(i){var f=F[i],d=h("div","finding sev-"+f[1]);
  if(f[7]>=0){add(d,add(h("div","note fix"),h("b",null,"Fix "),tx(S[f[7]])));}
  return d;}
 function body(det,ids){if(det.dataset.built)return;det.dataset.built="1";var id=F[ids[0]][2];
- if(R[id]&&R[id][1]){var doc=add(det,h("details","doc"));add(doc,h("summary",null,"Why it matters and how to fix it ("+id+")"));
-  var b=add(doc,h("div","docbody"));b.innerHTML=R[id][1];}
+ if(R[id]&&R[id][1]){var doc=kid(det,h("details","doc"));add(doc,h("summary",null,"Why it matters and how to fix it ("+id+")"));
+  var b=kid(doc,h("div","docbody"));b.innerHTML=R[id][1];}
  var n=0;function more(){var end=printing?ids.length:Math.min(ids.length,n+PAGE);for(;n<end;n++)det.appendChild(row(ids[n]));
   if(n<ids.length){var m=h("button","more","show "+Math.min(PAGE,ids.length-n)+" more of "+(ids.length-n));m.addEventListener("click",function(){m.remove();more();});det.appendChild(m);}}
  more();}
@@ -564,11 +565,11 @@ function draw(){
  shown.forEach(function(i){var f=F[i],g=byT[f[0]]||(byT[f[0]]={order:[],by:{}});var r=g.by[f[2]];if(!r){r=g.by[f[2]]=[];g.order.push(f[2]);}r.push(i);});
  var open=printing||shown.length<=300;
  T.forEach(function(t,k){var g=byT[k];if(!g)return;
-  var card=h("section","card target"),h2=add(card,h("h2"));
+  var card=h("section","card target"),h2=kid(card,h("h2"));
   var n=0;g.order.forEach(function(id){n+=g.by[id].length;});
   add(h2,h("span","kind",t.kind),h("span","mono",t.label),h("span","tcount",n+" shown"));
   g.order.forEach(function(id){var ids=g.by[id],top=4;ids.forEach(function(i){if(F[i][1]<top)top=F[i][1];});
-   var det=h("details","rg"),sm=add(det,h("summary"));
+   var det=h("details","rg"),sm=kid(det,h("summary"));
    add(sm,pill(top),h("code","rule",id),h("span","rtitle",R[id]?R[id][0]:""),h("span","tcount",ids.length+" finding"+(ids.length===1?"":"s")));
    det.addEventListener("toggle",function(){if(det.open)body(det,ids);});
    if(open){det.open=true;body(det,ids);}
@@ -578,6 +579,10 @@ function draw(){
  status.setAttribute("data-groups",String(groups));status.setAttribute("data-findings",String(shown.length));
  status.setAttribute("data-ms",String(Date.now()-t0));status.textContent="rendered";
  root.setAttribute("data-rendered",String(groups));}
+/* a link can carry the view: #t=0&layer=2&rule=IM002&q=env */
+location.hash.slice(1).split("&").forEach(function(kv){var p=kv.split("="),v="";try{v=decodeURIComponent(p[1]||"");}catch(e){return;}
+ var n=Number(v);if(p[0]==="t"&&n>=0&&n<T.length)st.t=n;else if(p[0]==="layer"&&n>=0)st.layer=n;else if(p[0]==="rule")st.rule=v;else if(p[0]==="q"){st.q=v.toLowerCase();q.value=v;}});
+if(st.layer>=0&&st.t<0)st.layer=-1;
 window.addEventListener("beforeprint",function(){printing=true;draw();});
 window.addEventListener("afterprint",function(){printing=false;draw();});
 draw();

@@ -5,7 +5,7 @@
 
 use crate::util::clean;
 use anstyle::{AnsiColor, Effects, Style};
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 const BOLD: Style = Style::new().effects(Effects::BOLD);
 const CODE: Style = AnsiColor::Cyan.on_default();
@@ -186,11 +186,7 @@ pub fn markdown_to_terminal(md: &str, color: bool, width: usize) -> String {
                 }
                 w.blank();
             }
-            Event::Start(Tag::Paragraph) => {
-                if !w.item_start {
-                    w.blank();
-                }
-            }
+            Event::Start(Tag::Paragraph) if !w.item_start => w.blank(),
             Event::End(TagEnd::Paragraph) => {
                 w.flush();
                 if w.lists.is_empty() {
@@ -216,11 +212,10 @@ pub fn markdown_to_terminal(md: &str, color: bool, width: usize) -> String {
                 w.item_start = true;
             }
             Event::End(TagEnd::Item) => w.flush(),
-            Event::Start(Tag::CodeBlock(kind)) => {
+            Event::Start(Tag::CodeBlock(_)) => {
                 w.flush();
                 w.blank();
                 w.in_code = true;
-                if let CodeBlockKind::Fenced(_) = kind {}
             }
             Event::End(TagEnd::CodeBlock) => {
                 w.in_code = false;

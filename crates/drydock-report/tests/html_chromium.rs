@@ -156,6 +156,7 @@ fn five_thousand_findings_render_in_chromium() {
     let report = big_report();
     assert_eq!(report.findings.len(), 5000);
     let html = render_to_string(Format::Html, &report, &RenderOptions::default()).unwrap();
+    eprintln!("HTML report of 5,000 findings: {} bytes", html.len());
     assert!(
         html.len() < 2_000_000,
         "HTML report of 5,000 findings is {} bytes (limit 2 MB)",

@@ -191,3 +191,29 @@ fn table_and_grouped_text_end_to_end() {
     );
     assert!(all.lines().count() > text.lines().count());
 }
+
+#[test]
+fn own_containerfile_scans_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = drydock()
+        .current_dir(&root)
+        .args([
+            "scan",
+            "--fail-on",
+            "low",
+            "--min-severity",
+            "info",
+            "Containerfile",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("0 findings"), "{text}");
+    let cf = std::fs::read_to_string(root.join("Containerfile")).unwrap();
+    // Every base image pinned by digest; the final stage runs as a non-root user.
+    for from in cf.lines().filter(|l| l.starts_with("FROM ")) {
+        assert!(from.contains("@sha256:"), "{from}");
+    }
+    assert!(cf.contains("\nUSER 65532:65532\n"));
+}
