@@ -20,18 +20,19 @@ fn main() {
     // Rebuild when HEAD moves (a worktree's HEAD lives in its own git dir).
     if let Some(dir) = git(&["rev-parse", "--absolute-git-dir"]) {
         println!("cargo:rerun-if-changed={dir}/HEAD");
+        // Branch refs live in the common dir (the main checkout's .git for a worktree).
+        let common = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"])
+            .unwrap_or_else(|| dir.clone());
         if let Some(r) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={dir}/{r}");
+            if std::path::Path::new(&common).join(&r).exists() {
+                println!("cargo:rerun-if-changed={common}/{r}");
+            }
         }
-        if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
+        if std::path::Path::new(&common).join("packed-refs").exists() {
             println!("cargo:rerun-if-changed={common}/packed-refs");
         }
     }
-    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some();
-    let commit = match commit {
-        Some(c) if dirty && std::env::var("DRYDOCK_COMMIT").is_err() => format!("{c}-dirty"),
-        Some(c) => c,
-        None => "unknown".to_string(),
-    };
+    // No "-dirty" mark: the script reruns only when HEAD moves, so it could not stay true.
+    let commit = commit.unwrap_or_else(|| "unknown".to_string());
     println!("cargo:rustc-env=DRYDOCK_COMMIT={commit}");
 }
