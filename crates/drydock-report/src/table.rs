@@ -13,6 +13,9 @@ use drydock_core::{Finding, Location, Severity};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+/// Targets listed in the summary before the rest are counted.
+const SUMMARY_TARGETS: usize = 20;
+
 /// Header separated by a rule, no other lines: the table costs two lines however many rows.
 const STYLE: TableStyle =
     TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
@@ -229,25 +232,35 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         writeln!(out, "{}", t.trim_fmt())?;
     }
 
-    // Summary: one line per target with findings, then the totals and the verdict.
+    // Summary: one line per target with findings, then the totals and the verdict. Many
+    // targets (a repository's Dockerfiles) would make the summary as long as the table: then
+    // the targets most worth a look come first and the rest are counted.
     writeln!(out)?;
-    let mut clean_targets = 0usize;
-    for g in &view.groups {
-        if g.findings.is_empty() {
-            clean_targets += 1;
-            continue;
-        }
-        let mut counts = [0usize; 5];
-        for f in &g.findings {
-            counts[Severity::ALL
-                .iter()
-                .position(|s| *s == f.severity)
-                .unwrap_or(4)] += 1;
-        }
+    let clean_targets = view.groups.iter().filter(|g| g.findings.is_empty()).count();
+    let mut with: Vec<(&crate::Group, [usize; 5])> = view
+        .groups
+        .iter()
+        .filter(|g| !g.findings.is_empty())
+        .map(|g| {
+            let mut counts = [0usize; 5];
+            for f in &g.findings {
+                counts[Severity::ALL
+                    .iter()
+                    .position(|s| *s == f.severity)
+                    .unwrap_or(4)] += 1;
+            }
+            (g, counts)
+        })
+        .collect();
+    if with.len() > SUMMARY_TARGETS {
+        // Most critical, then most high, …: the sort is stable, so ties keep their order.
+        with.sort_by(|a, b| b.1.cmp(&a.1));
+    }
+    for (g, counts) in with.iter().take(SUMMARY_TARGETS) {
         let parts: Vec<String> = Severity::ALL
             .iter()
             .zip(counts)
-            .filter(|(_, n)| *n > 0)
+            .filter(|(_, n)| **n > 0)
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
         let line = format!(
@@ -259,6 +272,14 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             clean(&g.label()),
         );
         writeln!(out, "{}", truncate(&line, width))?;
+    }
+    if with.len() > SUMMARY_TARGETS {
+        let rest = with.len() - SUMMARY_TARGETS;
+        writeln!(
+            out,
+            "…and {rest} more target{} with findings (the {SUMMARY_TARGETS} above have the most severe; use --format json for all)",
+            plural(rest)
+        )?;
     }
     if clean_targets > 0 {
         writeln!(

@@ -267,3 +267,35 @@ fn clean_run_says_what_it_scanned() {
     let table = render(Format::Table, &one, &plain());
     assert!(table.contains("1 target without findings"), "{table}");
 }
+
+#[test]
+fn table_summary_of_many_targets_lists_the_worst_and_counts_the_rest() {
+    let mut targets = Vec::new();
+    let mut findings = Vec::new();
+    for d in 0..30 {
+        let path = format!("svc-{d:02}/Dockerfile");
+        targets.push(Target::Dockerfile {
+            path: path.clone(),
+            source: MANY_DF.into(),
+        });
+        findings.push(Finding::from_rule(
+            meta(if d == 29 { "DF020" } else { "DF040" }),
+            "x",
+            src(&path, 2, 1, 2, 5),
+        ));
+    }
+    let report = Report {
+        targets,
+        findings,
+        ..busy()
+    };
+    let out = render(Format::Table, &report, &plain());
+    // 30 rows + header, then 20 summary lines, the rest counted, totals and verdict.
+    assert_eq!(out.lines().count(), 2 + 30 + 1 + 20 + 1 + 2, "{out}");
+    let summary: Vec<&str> = out.lines().skip(33).collect();
+    assert!(
+        summary[0].ends_with("in dockerfile svc-29/Dockerfile"),
+        "{out}"
+    );
+    assert!(out.contains("…and 10 more targets with findings"));
+}
