@@ -254,7 +254,7 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         .collect();
     if with.len() > SUMMARY_TARGETS {
         // Most critical, then most high, …: the sort is stable, so ties keep their order.
-        with.sort_by(|a, b| b.1.cmp(&a.1));
+        with.sort_by_key(|w| std::cmp::Reverse(w.1));
     }
     for (g, counts) in with.iter().take(SUMMARY_TARGETS) {
         let parts: Vec<String> = Severity::ALL
