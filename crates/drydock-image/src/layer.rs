@@ -105,4 +105,36 @@ pub struct LayerInfo {
     pub history_index: Option<usize>,
     /// The layer adds no file, directory or whiteout.
     pub empty: bool,
+    /// What the layer did to the file tree (filled after the merge).
+    pub changes: LayerChanges,
+}
+
+/// What one layer did to the file tree, as `dive` shows it: counts, bytes later wasted and
+/// its biggest changes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LayerChanges {
+    /// Paths new in this layer (files, directories, links).
+    pub added: usize,
+    /// Paths that replace a version from a lower layer.
+    pub changed: usize,
+    /// Paths removed by whiteouts, plus opaque directories.
+    pub deleted: usize,
+    /// Bytes of this layer's files that a later layer deletes or overwrites.
+    pub wasted_bytes: u64,
+    /// The largest added/changed files and the deleted paths, biggest first (at most
+    /// [`LayerChanges::BIGGEST`]).
+    pub biggest: Vec<ChangedFile>,
+}
+
+impl LayerChanges {
+    pub const BIGGEST: usize = 12;
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChangedFile {
+    pub path: String,
+    /// Size of this layer's version (0 for a deletion).
+    pub size: u64,
+    /// `added`, `changed` or `deleted`.
+    pub change: &'static str,
 }

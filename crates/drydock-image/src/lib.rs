@@ -28,6 +28,7 @@ pub mod source;
 pub mod targuard;
 pub mod walker;
 
+pub use layer::{ChangedFile, LayerChanges};
 pub use model::{
     BlobStore, Descriptor, ImageError, Limits, OpenOptions, Platform, PlatformChoice,
     ResolvedImage, TransportOptions,

@@ -4,8 +4,8 @@
 use crate::analyze::system::{parse_os_release, parse_release_file, OsInfo};
 use crate::blob::{LayerDigests, LayerLimits, LayerReader};
 pub use crate::context::ImageContext;
-pub use crate::layer::LayerInfo;
-use crate::layerfs::merge;
+pub use crate::layer::{ChangedFile, LayerChanges, LayerInfo};
+use crate::layerfs::{merge, MergedFs};
 use crate::model::{ImageError, Limits, ResolvedImage};
 use crate::walker::{walk_layer, LayerSummary, SharedSinks, WalkOptions};
 use drydock_core::eol::Date;
@@ -27,6 +27,64 @@ pub struct ScanOptions {
     /// Secret evidence in findings: redacted (default) or shown whole (`--show-secrets`).
     /// Applies to file contents, config values and history alike.
     pub redaction: Redaction,
+}
+
+/// Per-layer changes from the walked layers and the merged view. Memory: one set of the
+/// paths seen so far (the merge already holds as much).
+fn layer_changes(summaries: &[LayerSummary], fs: &MergedFs) -> Vec<LayerChanges> {
+    use crate::layer::EntryKind;
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(summaries.len());
+    for (i, s) in summaries.iter().enumerate() {
+        let mut c = LayerChanges {
+            deleted: s.whiteouts.len() + s.opaque_dirs.len(),
+            ..LayerChanges::default()
+        };
+        let mut files: Vec<ChangedFile> = Vec::new();
+        // A whiteout of a directory and an opaque directory hide everything below them.
+        if !s.whiteouts.is_empty() || !s.opaque_dirs.is_empty() {
+            let gone: Vec<&str> = s.whiteouts.iter().map(String::as_str).collect();
+            let opaque: Vec<&str> = s.opaque_dirs.iter().map(String::as_str).collect();
+            let below = |p: &str, d: &str| {
+                d.is_empty() || p.strip_prefix(d).is_some_and(|r| r.starts_with('/'))
+            };
+            seen.retain(|p| {
+                !gone.iter().any(|d| *p == *d || below(p, d)) && !opaque.iter().any(|d| below(p, d))
+            });
+        }
+        for w in &s.whiteouts {
+            files.push(ChangedFile {
+                path: w.clone(),
+                size: 0,
+                change: "deleted",
+            });
+        }
+        for e in &s.entries {
+            let change = if seen.insert(e.path.as_str()) {
+                c.added += 1;
+                "added"
+            } else {
+                c.changed += 1;
+                "changed"
+            };
+            if e.kind == EntryKind::File {
+                if fs.removed.contains_key(&(i, e.path.clone())) {
+                    c.wasted_bytes += e.size;
+                }
+                files.push(ChangedFile {
+                    path: e.path.clone(),
+                    size: e.size,
+                    change,
+                });
+            }
+        }
+        // Biggest first; deletions (size 0) fill the list only after every file.
+        files.sort_by(|a, b| b.size.cmp(&a.size).then(a.path.cmp(&b.path)));
+        files.truncate(LayerChanges::BIGGEST);
+        c.biggest = files;
+        out.push(c);
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -179,11 +237,16 @@ pub fn finish_scan(
                     }),
                 history_index: hi,
                 empty: s.entries.is_empty() && s.whiteouts.is_empty() && s.opaque_dirs.is_empty(),
+                changes: LayerChanges::default(),
             }
         })
         .collect();
     let refs: Vec<&LayerSummary> = summaries.iter().collect();
     let fs = merge(&refs);
+    let mut infos = infos;
+    for (info, c) in infos.iter_mut().zip(layer_changes(&summaries, &fs)) {
+        info.changes = c;
+    }
     let mut owners: HashMap<String, String> = HashMap::new();
     for s in &summaries {
         owners.extend(s.owners.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -21,13 +21,16 @@ mod json;
 mod junit;
 mod markdown;
 mod mask;
+mod mdterm;
 mod sarif;
 mod snippet;
+mod table;
 mod text;
 mod util;
 
 pub use github::{escape_data as github_escape_data, escape_property as github_escape_property};
-pub use html::escape as html_escape;
+pub use html::{escape as html_escape, markdown_to_html};
+pub use mdterm::markdown_to_terminal;
 pub use util::clean as terminal_clean;
 
 /// Everything one `drydock scan` run reports.
@@ -140,6 +143,20 @@ pub struct LayerView {
     pub created_by: Option<String>,
     /// The history entry is `empty_layer` (made no layer).
     pub empty: bool,
+    /// What the layer did to the file tree, when the layer was read.
+    pub changes: Option<LayerChangesView>,
+}
+
+/// What one layer added, changed and deleted (the HTML layer view, like `dive`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerChangesView {
+    pub added: usize,
+    pub changed: usize,
+    pub deleted: usize,
+    /// Bytes of this layer's files that a later layer deletes or overwrites.
+    pub wasted_bytes: u64,
+    /// Biggest changes first: (path, size, `added`/`changed`/`deleted`).
+    pub biggest: Vec<(String, u64, String)>,
 }
 
 impl LayerView {
@@ -167,10 +184,12 @@ pub enum Format {
     Html,
     /// GitLab Code Quality report (a JSON array of issues).
     Gitlab,
+    /// One line per finding, vulnerabilities grouped per package, a summary per target.
+    Table,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
@@ -179,6 +198,7 @@ impl Format {
         Format::Markdown,
         Format::Html,
         Format::Gitlab,
+        Format::Table,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -191,6 +211,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Gitlab => "gitlab",
+            Format::Table => "table",
         }
     }
 }
@@ -215,7 +236,7 @@ impl FromStr for Format {
             .find(|f| f.as_str() == lower)
             .ok_or_else(|| {
                 format!(
-                    "unknown format `{s}` (expected text, json, sarif, junit, github, markdown, html or gitlab)"
+                    "unknown format `{s}` (expected text, table, json, sarif, junit, github, markdown, html or gitlab)"
                 )
             })
     }
@@ -235,6 +256,11 @@ pub struct RenderOptions {
     /// Text: the caller prints scan errors on standard error, so the report does not repeat
     /// them on the same terminal.
     pub errors_on_stderr: bool,
+    /// Text: every finding in full (`--all`) instead of repeated findings of a rule capped.
+    pub all: bool,
+    /// Text: show informational and vendor-owned findings (`--min-severity info`) instead of
+    /// counting them in one line.
+    pub show_info: bool,
 }
 
 impl RenderOptions {
@@ -260,6 +286,7 @@ pub fn render(
         Format::Markdown => markdown::render(&view, opts, out),
         Format::Html => html::render(&view, opts, out),
         Format::Gitlab => gitlab::render(&view, opts, out),
+        Format::Table => table::render(&view, opts, out),
     }
 }
 

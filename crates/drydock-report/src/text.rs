@@ -3,8 +3,8 @@
 
 use crate::snippet::snippet;
 use crate::util::{clean, clean_multiline, fix_text, human_size, instruction_of, plural};
-use crate::util::{location_text_with, short_digest, truncate};
-use crate::{Group, ImageSummaryView, LayerView, RenderOptions, Target, View};
+use crate::util::{location_in_target, location_text_with, short_digest, truncate};
+use crate::{ImageSummaryView, LayerView, RenderOptions, Target, View};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Element, Level, Origin, Renderer, Snippet};
 use anstyle::{AnsiColor, Effects, Style};
@@ -82,22 +82,49 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
     }
     // With several targets, each file target's findings get a heading; an image always has one.
     let headings = view.groups.len() > 1;
+    let mut shown = Shown::default();
     for g in &view.groups {
+        let fs: Vec<&Finding> = g.findings.iter().filter(|f| !shown.hide(f, opts)).collect();
         match &g.target {
-            Some(Target::Image { name, summary }) => image_group(view, &cx, name, summary, g, out)?,
+            Some(Target::Image { name, summary }) => {
+                image_group(view, &cx, name, summary, &fs, &mut shown, out)?
+            }
             _ => {
-                if headings && !g.findings.is_empty() {
+                if headings && !fs.is_empty() {
                     let head = match &g.target {
                         Some(_) => format!("{} {}", g.kind(), clean(&g.label())),
                         None => "other findings".to_string(),
                     };
                     writeln!(out, "{}\n", cx.style(BOLD, &head))?;
                 }
-                for f in &g.findings {
-                    diagnostic(view, &cx, f, out)?;
-                }
+                findings_block(view, &cx, &fs, &mut shown, out)?;
             }
         }
+    }
+    if shown.info + shown.vendor > 0 {
+        let mut parts = Vec::new();
+        if shown.info > 0 {
+            parts.push(format!("{} informational", shown.info));
+        }
+        if shown.vendor > 0 {
+            parts.push(format!("{} vendor-owned", shown.vendor));
+        }
+        let n = shown.info + shown.vendor;
+        writeln!(
+            out,
+            "{}",
+            cx.style(
+                DIM,
+                &format!(
+                    "{} finding{} not shown (use --min-severity info to see them)",
+                    parts.join(" and "),
+                    plural(n)
+                )
+            )
+        )?;
+    }
+    if let Some(line) = scanned_line(view) {
+        writeln!(out, "{line}")?;
     }
 
     for s in view.suppression_lines() {
@@ -128,6 +155,144 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         AnsiColor::BrightGreen.on_default().effects(Effects::BOLD)
     };
     writeln!(out, "{}", cx.style(vs, &verdict))
+}
+
+/// Per rule, how many findings are shown as full diagnostics before the rest of the run
+/// shows that rule in one line each: the snippet and help teach once, then they are noise.
+const RICH_PER_RULE: usize = 3;
+/// One-line repeats of a rule shown per target (or image section) before "…and N more".
+const COMPACT_PER_GROUP: usize = 5;
+
+/// What the text view has shown and hidden so far in this run.
+#[derive(Default)]
+struct Shown {
+    rich: std::collections::HashMap<String, usize>,
+    /// Informational findings left out (shown with `--min-severity info`).
+    info: usize,
+    /// Vendor-owned findings left out: content shipped by an OS package or package manager,
+    /// which the image analyzer marks in the message and lowers to `low`.
+    vendor: usize,
+}
+
+impl Shown {
+    /// Leave out (and count) what a user need not act on, unless asked for everything.
+    fn hide(&mut self, f: &Finding, opts: &RenderOptions) -> bool {
+        if opts.show_info {
+            return false;
+        }
+        if f.severity == Severity::Info {
+            self.info += 1;
+            true
+        } else if f.severity <= Severity::Low && f.message.contains("vendor content") {
+            self.vendor += 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// "scanned 3 Dockerfiles, 1 image" — said on every run, so a clean run shows what it covered.
+fn scanned_line(view: &View) -> Option<String> {
+    let mut counts: Vec<(&str, &str, usize)> = vec![
+        ("Dockerfile", "Dockerfiles", 0),
+        ("image", "images", 0),
+        ("directory", "directories", 0),
+        ("runtime file", "runtime files", 0),
+    ];
+    for t in &view.targets {
+        let i = match t {
+            Target::Dockerfile { .. } => 0,
+            Target::Image { .. } => 1,
+            Target::Files { .. } => 2,
+            Target::Runtime { .. } => 3,
+        };
+        counts[i].2 += 1;
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|c| c.2 > 0)
+        .map(|(one, many, n)| format!("{n} {}", if *n == 1 { one } else { many }))
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let mut line = format!("scanned {}", parts.join(", "));
+    if view.targets.len() == 1 {
+        line.push_str(&format!(": {}", clean(&view.targets[0].label())));
+    }
+    Some(line)
+}
+
+/// Findings of one target (or image section) grouped by rule: the first few of a rule in the
+/// run as full diagnostics, repeats as one line each, capped per group with a pointer to
+/// the complete list. `--all` shows every finding in full.
+fn findings_block(
+    view: &View,
+    cx: &Ctx,
+    fs: &[&Finding],
+    shown: &mut Shown,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if cx.opts.all {
+        for f in fs {
+            diagnostic(view, cx, f, out)?;
+        }
+        return Ok(());
+    }
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    for f in fs {
+        match groups.iter_mut().find(|(r, _)| *r == f.rule) {
+            Some((_, list)) => list.push(f),
+            None => groups.push((&f.rule, vec![f])),
+        }
+    }
+    for (rule, mut list) in groups {
+        // The most severe occurrence gets the full diagnostic (stable: location order stays).
+        list.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let rich = shown.rich.entry(rule.to_string()).or_default();
+        let mut rest = &list[..];
+        if *rich < RICH_PER_RULE {
+            *rich += 1;
+            diagnostic(view, cx, list[0], out)?;
+            rest = &list[1..];
+        }
+        if rest.is_empty() {
+            continue;
+        }
+        let width = cx.opts.width();
+        for f in rest.iter().take(COMPACT_PER_GROUP) {
+            let head = format!("{}[{}]", f.severity, clean(&f.rule));
+            let line = format!(
+                " {}: {}",
+                clean(&location_in_target(f, true)),
+                clean(f.message.lines().next().unwrap_or(""))
+            );
+            let room = width.saturating_sub(head.chars().count()).max(20);
+            writeln!(
+                out,
+                "{}{}",
+                cx.style(severity_style(f.severity), &head),
+                truncate(&line, room)
+            )?;
+        }
+        if rest.len() > COMPACT_PER_GROUP {
+            writeln!(
+                out,
+                "{}",
+                cx.style(
+                    DIM,
+                    &format!(
+                        "…and {} more {} (use --format json or --all)",
+                        rest.len() - COMPACT_PER_GROUP,
+                        clean(rule)
+                    )
+                )
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// One rustc-style diagnostic.
@@ -261,7 +426,8 @@ fn image_group(
     cx: &Ctx,
     name: &str,
     summary: &ImageSummaryView,
-    g: &Group,
+    findings: &[&Finding],
+    shown: &mut Shown,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let width = cx.opts.width();
@@ -341,7 +507,7 @@ fn image_group(
     let mut config = Vec::new();
     let mut packages = Vec::new();
     let mut rest = Vec::new();
-    for f in &g.findings {
+    for &f in findings {
         match &f.location {
             Location::Layer { layer, .. } => by_layer.entry(*layer).or_default().push(f),
             Location::Config { .. } => config.push(f),
@@ -388,9 +554,7 @@ fn image_group(
             ));
         }
         writeln!(out, "{}\n", cx.style(BOLD, &clean(&head)))?;
-        for f in fs {
-            diagnostic(view, cx, f, out)?;
-        }
+        findings_block(view, cx, &fs, shown, out)?;
     }
     for (title, fs) in [
         ("image config and history", config),
@@ -401,9 +565,7 @@ fn image_group(
             continue;
         }
         writeln!(out, "{}\n", cx.style(BOLD, &format!("── {title}")))?;
-        for f in fs {
-            diagnostic(view, cx, f, out)?;
-        }
+        findings_block(view, cx, &fs, shown, out)?;
     }
     Ok(())
 }

@@ -210,13 +210,23 @@ fn hostile_report() -> Report<'static> {
 fn html_escapes_everything() {
     let html = render_to_string(Format::Html, &hostile_report(), &plain());
     assert!(!html.contains("<script>alert"));
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Scanned text travels as JSON data with `<`, `>` and `&` escaped, so it cannot close
+    // the data block; the page script only sets textContent.
+    assert!(html.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
     assert!(!html.contains("<b>.txt"));
-    assert!(html.contains("we&quot;ird,na:me&lt;b&gt;.txt"));
+    assert!(
+        html.contains("we\\\"ird,na:me\\u003cb\\u003e.txt"),
+        "{html}"
+    );
     assert_eq!(
         html.matches("<script>").count(),
         1,
         "only our own inline script"
+    );
+    assert_eq!(
+        html.matches("</script>").count(),
+        2,
+        "the data block and the script"
     );
     assert!(!html.contains('\u{1b}'));
     assert!(
@@ -435,7 +445,7 @@ fn empty_report_renders_everywhere() {
         assert!(!s.is_empty(), "{format}");
     }
     let text = render_to_string(Format::Text, &report, &plain());
-    assert_eq!(text, "0 findings: 0 critical, 0 high, 0 medium, 0 low, 0 info\npassed: no finding at or above high (--fail-on high)\n");
+    assert_eq!(text, "scanned 1 directory: .\n0 findings: 0 critical, 0 high, 0 medium, 0 low, 0 info\npassed: no finding at or above high (--fail-on high)\n");
 }
 
 #[test]

@@ -128,3 +128,25 @@ pub fn status(db_path: &Path) -> Result<DbStatus> {
     let db = Db::open_existing(db_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     db.status().map_err(|e| anyhow::anyhow!("{e}"))
 }
+
+/// One line about the default database for `--version`: when it was fetched, how many
+/// ecosystems it holds and where it is, or that there is none.
+pub fn default_db_summary() -> String {
+    let db = drydock_vuln::default_db_path();
+    if !db.exists() {
+        return format!("none at {} (run `drydock db update`)", db.display());
+    }
+    match Db::open_existing(&db).and_then(|d| d.status()) {
+        Ok(st) => match st.sources.iter().map(|s| s.fetched_at).max() {
+            Some(t) => format!(
+                "fetched {} ({} ecosystem{}, {})",
+                drydock_core::eol::Date::from_days_since_epoch(t.div_euclid(86_400)),
+                st.sources.len(),
+                if st.sources.len() == 1 { "" } else { "s" },
+                db.display()
+            ),
+            None => format!("empty ({})", db.display()),
+        },
+        Err(e) => format!("unreadable: {e}"),
+    }
+}

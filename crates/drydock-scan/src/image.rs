@@ -224,6 +224,18 @@ fn record(
                     size: l.size,
                     created_by: l.created_by.clone(),
                     empty: l.empty,
+                    changes: Some(drydock_report::LayerChangesView {
+                        added: l.changes.added,
+                        changed: l.changes.changed,
+                        deleted: l.changes.deleted,
+                        wasted_bytes: l.changes.wasted_bytes,
+                        biggest: l
+                            .changes
+                            .biggest
+                            .iter()
+                            .map(|f| (f.path.clone(), f.size, f.change.to_string()))
+                            .collect(),
+                    }),
                 })
                 .collect(),
             waste_bytes: s.waste_bytes,

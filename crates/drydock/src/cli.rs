@@ -60,10 +60,13 @@ pub enum Command {
   drydock rules -f markdown > rules.md
   drydock rules check --rules-file my-secrets.yaml  test custom secret rules' examples")]
     Rules(RulesArgs),
-    /// Explain a rule: why it matters, how to fix it, an example and references.
+    /// Explain a rule (why it matters, how to fix it, an example) or a topic for beginners;
+    /// with no argument, list the topics and rules.
     #[command(after_help = "Examples:
+  drydock explain
   drydock explain DF014
-  drydock explain final-stage-root-user")]
+  drydock explain final-stage-root-user
+  drydock explain whiteouts")]
     Explain(ExplainArgs),
     /// Write a software bill of materials for an image.
     #[command(after_help = "Examples:
@@ -82,6 +85,22 @@ pub enum Command {
   drydock ignore check .
   drydock ignore check --ignorefile .trivyignore oci-archive:app.tar")]
     Ignore(IgnoreArgs),
+    /// Print a shell completion script: `drydock completions bash > /etc/bash_completion.d/drydock`.
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the man page (roff): `drydock man > drydock.1; man ./drydock.1`.
+    Man,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,6 +121,8 @@ pub enum OutputFormat {
     Html,
     /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
     Gitlab,
+    /// One line per finding, vulnerabilities grouped per package, a summary per target.
+    Table,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -208,6 +229,10 @@ pub struct OutputArgs {
     /// Do not show progress on standard error.
     #[arg(long)]
     pub no_progress: bool,
+    /// Text: show every finding in full (by default repeats of a rule are shown in one line
+    /// each and capped per target).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// How to reach registries and daemons.
@@ -329,8 +354,9 @@ pub enum RulesAction {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// Rule id or name (DF014, final-stage-root-user).
-    pub rule: String,
+    /// Rule id or name (DF014, final-stage-root-user), a foreign id (DL3008) or a topic
+    /// (whiteouts, base-images); without it, the list of topics and rules.
+    pub rule: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -29,8 +29,8 @@ mod cli;
 mod commands;
 mod config;
 mod output;
+mod topics;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 /// Exit codes of the public interface.
@@ -39,7 +39,18 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    // clap takes `&'static str` versions; these strings live as long as the process anyway.
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut cmd = <cli::Cli as clap::CommandFactory>::command()
+        .version(leak(commands::shell::short_version()));
+    // The long form reads the rule registry and the database: only when asked for.
+    if std::env::args_os().skip(1).any(|a| a == "--version") {
+        cmd = cmd.long_version(leak(commands::shell::long_version()));
+    }
+    let parsed = cmd
+        .try_get_matches()
+        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             // clap prints help/version to stdout with exit 0; usage errors go to stderr with 2.

@@ -373,6 +373,7 @@ fn format_of(f: OutputFormat) -> Format {
         OutputFormat::Markdown => Format::Markdown,
         OutputFormat::Html => Format::Html,
         OutputFormat::Gitlab => Format::Gitlab,
+        OutputFormat::Table => Format::Table,
     }
 }
 
@@ -550,6 +551,12 @@ pub fn finish(
         width: None,
         show_secrets_warning: args.show_secrets,
         errors_on_stderr: text_on_terminal,
+        all: args.all,
+        // Asking for info (or everything) is asking to see the noise the text view folds.
+        show_info: matches!(
+            args.min_severity,
+            Some(SeverityArg::Info | SeverityArg::None)
+        ),
     };
     match &args.output {
         Some(path) => {

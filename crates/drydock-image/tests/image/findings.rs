@@ -136,6 +136,42 @@ fn permissions_users_os_and_waste() {
     assert_eq!(s.summary.user, "");
 }
 
+/// The HTML layer view's data: per layer, paths added/changed/deleted, the bytes a later
+/// layer wastes, and the biggest changes.
+#[test]
+fn layer_changes_count_files_and_waste() {
+    let s = planted_scan();
+    let waste = with_rule(&s, "IM015", "var/cache/big.bin");
+    let Location::Layer { layer, .. } = &waste[0].location else {
+        panic!("IM015 has a layer location")
+    };
+    let added_in = &s.summary.layers[*layer].changes;
+    assert!(added_in.added > 0);
+    assert!(added_in.wasted_bytes >= 2 << 20, "{added_in:?}");
+    assert!(
+        added_in
+            .biggest
+            .iter()
+            .any(|c| c.path == "var/cache/big.bin" && c.change == "added" && c.size >= 2 << 20),
+        "{added_in:?}"
+    );
+    assert!(added_in.biggest.len() <= drydock_image::LayerChanges::BIGGEST);
+    assert!(added_in.biggest.windows(2).all(|w| w[0].size >= w[1].size));
+    let removed_in = &s.summary.layers[deleted_in(waste[0]).unwrap()].changes;
+    assert!(
+        removed_in.deleted + removed_in.changed >= 1,
+        "{removed_in:?}"
+    );
+    // What every layer wastes adds up to the image's waste.
+    let per_layer: u64 = s
+        .summary
+        .layers
+        .iter()
+        .map(|l| l.changes.wasted_bytes)
+        .sum();
+    assert_eq!(per_layer, s.summary.waste_bytes);
+}
+
 #[test]
 fn vendor_content_is_downgraded_with_reason() {
     let s = planted_scan();

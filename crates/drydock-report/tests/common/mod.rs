@@ -8,7 +8,9 @@ use drydock_core::{
     redact, Category, Confidence, Finding, Location, Redaction, RuleMeta, Severity, SourceSpan,
     VulnerabilityInfo,
 };
-use drydock_report::{BaseImageView, ImageSummaryView, LayerView, Report, Target, TargetError};
+use drydock_report::{
+    BaseImageView, ImageSummaryView, LayerChangesView, LayerView, Report, Target, TargetError,
+};
 
 /// Secrets planted in the sample's inputs; no rendered output may contain them.
 pub const GITHUB_TOKEN: &str = "ghp_R3alLooking0nlyInTestsAbcdefghij012345";
@@ -167,11 +169,11 @@ pub fn lookup(id: &str) -> Option<&'static RuleMeta> {
     RULES.iter().find(|r| r.id == id)
 }
 
-fn meta(id: &str) -> &'static RuleMeta {
+pub fn meta(id: &str) -> &'static RuleMeta {
     lookup(id).unwrap()
 }
 
-fn src(path: &str, l1: usize, c1: usize, l2: usize, c2: usize) -> Location {
+pub fn src(path: &str, l1: usize, c1: usize, l2: usize, c2: usize) -> Location {
     Location::Source(SourceSpan {
         path: path.into(),
         start_line: l1,
@@ -183,7 +185,7 @@ fn src(path: &str, l1: usize, c1: usize, l2: usize, c2: usize) -> Location {
 
 pub const IMAGE: &str = "registry.example.com/team/app:1.4";
 
-fn layer(n: usize, path: &str, deleted_in: Option<usize>) -> Location {
+pub fn layer(n: usize, path: &str, deleted_in: Option<usize>) -> Location {
     let l = &image_summary().layers;
     let row = l.iter().find(|r| r.index == Some(n)).unwrap();
     Location::Layer {
@@ -196,7 +198,7 @@ fn layer(n: usize, path: &str, deleted_in: Option<usize>) -> Location {
     }
 }
 
-fn cfg(field: &str) -> Location {
+pub fn cfg(field: &str) -> Location {
     Location::Config {
         image: IMAGE.into(),
         field: field.into(),
@@ -212,12 +214,12 @@ pub fn image_summary() -> ImageSummaryView {
         size: 127_346_579,
         user: None,
         layers: vec![
-            LayerView { index: Some(0), digest: d('a'), size: 74_812_345, empty: false, created_by: Some("/bin/sh -c #(nop) ADD file:9a8b7c6d5e4f in / ".into()) },
-            LayerView { index: None, digest: None, size: 0, empty: true, created_by: Some("/bin/sh -c #(nop)  CMD [\"bash\"]".into()) },
-            LayerView { index: Some(1), digest: d('b'), size: 1_234, empty: false, created_by: Some("COPY .env /app/.env # buildkit".into()) },
-            LayerView { index: Some(2), digest: d('c'), size: 52_533_000, empty: false, created_by: Some("RUN |1 NPM_TOKEN=npm_xxx /bin/sh -c apt-get update && apt-get install -y openssl ca-certificates curl git && cp /tmp/id_rsa /root/.ssh/id_rsa # buildkit".into()) },
-            LayerView { index: Some(3), digest: d('d'), size: 0, empty: false, created_by: Some("RUN /bin/sh -c rm /app/.env # buildkit".into()) },
-            LayerView { index: None, digest: None, size: 0, empty: true, created_by: Some("USER root".into()) },
+            LayerView { index: Some(0), digest: d('a'), size: 74_812_345, empty: false, created_by: Some("/bin/sh -c #(nop) ADD file:9a8b7c6d5e4f in / ".into()), changes: None },
+            LayerView { index: None, digest: None, size: 0, empty: true, created_by: Some("/bin/sh -c #(nop)  CMD [\"bash\"]".into()), changes: None },
+            LayerView { index: Some(1), digest: d('b'), size: 1_234, empty: false, created_by: Some("COPY .env /app/.env # buildkit".into()), changes: Some(LayerChangesView { added: 2, changed: 0, deleted: 0, wasted_bytes: 1_234, biggest: vec![("app/.env".into(), 1_234, "added".into())] }) },
+            LayerView { index: Some(2), digest: d('c'), size: 52_533_000, empty: false, created_by: Some("RUN |1 NPM_TOKEN=npm_xxx /bin/sh -c apt-get update && apt-get install -y openssl ca-certificates curl git && cp /tmp/id_rsa /root/.ssh/id_rsa # buildkit".into()), changes: Some(LayerChangesView { added: 1_480, changed: 12, deleted: 1, wasted_bytes: 0, biggest: vec![("usr/lib/x86_64-linux-gnu/libcrypto.so.3".into(), 4_709_656, "added".into()), ("root/.ssh/id_rsa".into(), 1_679, "added".into()), ("var/lib/apt/lists/lock".into(), 0, "deleted".into())] }) },
+            LayerView { index: Some(3), digest: d('d'), size: 0, empty: false, created_by: Some("RUN /bin/sh -c rm /app/.env # buildkit".into()), changes: Some(LayerChangesView { added: 0, changed: 0, deleted: 1, wasted_bytes: 0, biggest: vec![("app/.env".into(), 0, "deleted".into())] }) },
+            LayerView { index: None, digest: None, size: 0, empty: true, created_by: Some("USER root".into()), changes: None },
         ],
         waste_bytes: 12_104_000,
         efficiency: 0.904_951,

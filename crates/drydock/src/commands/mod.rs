@@ -6,6 +6,7 @@ mod rules;
 mod sbom;
 mod scan;
 mod secrets;
+pub mod shell;
 
 use crate::cli::{Cli, Command};
 use crate::output::Outcome;
@@ -24,6 +25,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Sbom(a) => sbom::run(a),
         Command::Db(a) => db::run(a),
         Command::Ignore(a) => ignore::run(a),
+        Command::Completions { shell: sh } => shell::completions(sh),
+        Command::Man => shell::man(),
     }
 }
 
