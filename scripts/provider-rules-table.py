@@ -88,7 +88,7 @@ ctx(C, "upcloud-password", "UpCloud API token", "cloud", "high", [svc("upcloud")
 pref(C, "render-api-key", "Render API key", "cloud", "critical", "rnd_", B(("an", 32)), ref="https://render.com/docs/api")
 ctx(C, "railway-api-token", "Railway API token", "cloud", "high", [svc("railway")], B(("uuid",)), entropy=None)
 pref(C, "vercel-access-token-prefixed", "Vercel access token (vcp_/vci_/vca_/vcr_/vck_)", "cloud", "critical", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], B(("an", (24, 64))), ref="https://vercel.com/docs/rest-api")
-ctx(C, "neon-api-key", "Neon API key", "cloud", "critical", ["neon"], B("napi_", ("lan", 64)), mode="near", ref="https://neon.tech/docs/manage/api-keys")
+ctx(C, "neon-api-key", "Neon API key", "cloud", "critical", ["neon[_.-]?(?:api|key|token|project)"], B("napi_", ("lan", 64)), mode="near", kw=["neon_api", "neon-api", "neonapi", "neon_key", "neon_token", "neon_project"], env="NEON_API_KEY", ref="https://neon.tech/docs/manage/api-keys")
 pref(C, "volcengine-access-key-id", "VolcEngine access key ID", "cloud", "medium", "AKLT", B(("url", (40, 60))), kw=["aklt"], conf="medium")
 ctx(C, "tigris-access-key-id", "Tigris access key ID", "cloud", "medium", ['tigris'], B('re:(?:tid_)', ("an_", (20, 64))), mode="near", env="TIGRIS_ACCESS_KEY_ID")
 
@@ -143,7 +143,7 @@ ctx(R, "bundler-credentials", "Bundler gem source credentials (BUNDLE_<HOST>)", 
     neg=["BUNDLE_PATH__SYSTEM=true", "BUNDLE_JOBS=4"])
 ctx(R, "pub-dev-credentials", "Dart pub credentials", "package-registries", "high", ["\"accessToken\"|\"refreshToken\""], B("ya29.", ("url", (40, 200))), kw=["accesstoken", "refreshtoken"], auto=False, mode="assign",
     ex=['{"accessToken": "PLACE", "tokenEndpoint": "https://accounts.google.com/o/oauth2/token"}'])
-ctx(R, "helm-repo-password", "Helm repository password (by context)", "package-registries", "high", ["helm[_.-]?(?:repo[_.-]?)?(?:password|pass|token)"], B(("url", (12, 64))), kw=["helm"], env="HELM_REPO_PASSWORD", entropy=3.0, generic=True)
+ctx(R, "helm-repo-password", "Helm repository password (by context)", "package-registries", "high", ["helm[_.-]?(?:repo[_.-]?)?(?:password|pass|token)"], B(("url", (12, 64))), kw=["helm_repo", "helm-repo", "helm_password", "helm_pass", "helm_token", "helmrepo"], env="HELM_REPO_PASSWORD", entropy=3.0, generic=True)
 
 # ============================ Source hosting / CI ============================
 S = "source-hosting.yaml"
@@ -508,7 +508,7 @@ for ident, nm, names, body in [
 ]:
     q = ident == "quicknode"
     ctx(X, f"{ident}-api-secret", nm, "crypto", "high", names, body,
-        kw=["quiknode.pro"] if q else {"alchemy": ["alchemy_api", "alchemy-api", "alchemyapi", "alchemy_key", "alchemy_secret", "alchemy_token"]}.get(ident), entropy=None if body.regex().startswith(UUID_RE) else "auto",
+        kw=["quiknode.pro"] if q else {"alchemy": ["alchemy_api", "alchemy-api", "alchemyapi", "alchemy_key", "alchemy_secret", "alchemy_token"], "gateio": ["gateio", "gate_io", "gate.io", "gate-io"]}.get(ident), entropy=None if body.regex().startswith(UUID_RE) else "auto",
         mode="near" if q else "assign", auto=not q, end=r"(?:/|[^A-Za-z0-9_+=-]|\z)" if q else END,
         ex=["RPC_URL=https://wild-bold-river.quiknode.pro/PLACE/"] if q else [])
 ctx(X, "ethereum-private-key", "Ethereum / EVM private key", "crypto", "critical", ["(?:eth|evm|wallet|deployer|signer|web3)[_.-]?(?:priv(?:ate)?[_.-]?)?key"], B("re:(?:0x)?", ("hex", 64)), kw=["eth_priv", "ethpriv", "eth-priv", "wallet_key", "walletkey", "wallet_priv", "walletpriv", "deployer_key", "deployer_priv", "deployerkey", "signer_key", "signerkey", "signer_priv", "evm_priv", "web3_priv", "web3_key"], env="ETH_PRIVATE_KEY", entropy=3.0)
@@ -705,7 +705,7 @@ ctx(A, "coze-pat", "Coze personal access token", "ai", "high", [svc("coze")], B(
 ctx(C, "convex-deploy-key", "Convex deploy key", "cloud", "critical", [svc("convex")], B("re:(?:prod|dev|preview):[a-z0-9-]{3,60}\\|", ("b64", (40, 120)), "re:={0,2}"))
 ctx(Q, "pastebin-api-key", "Pastebin API key", "saas", "medium", [svc("pastebin")], B(("url", 32)))
 ctx(M, "ringcentral-client-secret", "RingCentral client secret", "chat", "high", [svc("ringcentral|rc")], B(("url", 22)), kw=["ringcentral", "rc_client", "rc_secret"])
-ctx(C, "vastai-api-key", "Vast.ai API key", "cloud", "high", [svc("vast(?:ai|_ai)?")], B(("hex", 64)), kw=["vast"])
+ctx(C, "vastai-api-key", "Vast.ai API key", "cloud", "high", [svc("vast(?:ai|_ai)?")], B(("hex", 64)), kw=["vastai", "vast_ai", "vast-ai", "vast_api", "vast-api"])
 ctx(Q, "valtown-token", "Val Town API token", "saas", "high", [svc("valtown|val_town")], B(("uuid",)), kw=["valtown", "val_town"], entropy=None)
 ctx(A, "modal-token", "Modal token secret", "ai", "high", [svc("modal")], B("re:(?:as|ak)-", ("an", 22)), kw=["modal_token", "modal-token", "modaltoken", "modal_secret"], env="MODAL_TOKEN_SECRET")
 ctx(A, "fal-api-key", "fal.ai API key", "ai", "high", [svc("fal")], B(("uuid",), ":", ("hex", 32)), kw=["fal_key", "fal-key", "falkey", "fal_api", "fal.ai"], env="FAL_KEY")
@@ -717,3 +717,33 @@ ctx(Q, "guardian-api-key", "Guardian open platform API key", "saas", "medium", [
 ctx(Q, "datagov-api-key", "api.data.gov key", "saas", "medium", [svc("data[_.-]?gov")], B(("an", 40)), kw=["datagov", "data_gov", "data.gov", "data-gov"])
 ctx(Q, "eraser-api-key", "Eraser API key", "saas", "medium", [svc("eraser")], B(("an", 20)), kw=["eraser_api", "eraser-api"])
 ctx(A, "scale-api-key", "Scale AI API key", "ai", "high", [svc("scale(?:_?ai)?")], B("re:(?:live|test)_", ("hex", 32)), kw=["scale_api", "scale-api", "scaleapi", "scale_ai", "scaleai"], env="SCALE_API_KEY")
+
+# ============================ Container-image favourites ============================
+ctx(I, "neo4j-auth", "Neo4j NEO4J_AUTH password", "infrastructure", "high", ["neo4j[_.-]?auth"], B("neo4j/", ("url", (8, 64))), kw=["neo4j_auth", "neo4j-auth", "neo4jauth"], env="NEO4J_AUTH", entropy=3.0, generic=True,
+    desc="NEO4J_AUTH=neo4j/<password> (the official image's initial password) in an ENV, compose file or manifest.", neg=["NEO4J_AUTH=none"])
+ctx(C, "azure-event-grid-key", "Azure Event Grid access key", "cloud", "high", ["aeg[_.-]?sas[_.-]?key|event[_.-]?grid" + SEC], B(("b64", 43), "="), kw=["aeg-sas-key", "aeg_sas_key", "eventgrid", "event_grid", "event-grid"], env="EVENTGRID_ACCESS_KEY", entropy=4.0)
+ctx(Q, "jamf-client-secret", "Jamf Pro API client secret / password", "saas", "high", [svc("jamf")], B(("url", (32, 64))))
+raw(Y, {"id": "rclone-obscured-password", "name": "rclone config password (obscured, reversible)", "category": "system", "severity": "high", "confidence": "high",
+        "keywords": [], "paths": [r"(?:^|/)rclone\.conf$"],
+        "pattern": r"(?m:^\s*(?:pass|password2?|secret_access_key|client_secret|key|account_key|token)\s*=\s*(?P<secret>[A-Za-z0-9_\-+/={}:\",]{16,}))",
+        "description": "A credential in rclone.conf: `pass` values are only obscured with a published key (`rclone reveal` undoes it), the others are plain.",
+        "references": ["https://rclone.org/commands/rclone_obscure/"],
+        "examples": [{"text": "[backup]\ntype = sftp\nhost = nas\nuser = rc\npass = " + rand_str("url", 32) + "\n", "path": "root/.config/rclone/rclone.conf"}],
+        "negative_examples": [{"text": "[backup]\ntype = sftp\npass =\n", "path": "root/.config/rclone/rclone.conf"}, {"text": "pass = " + rand_str("url", 32) + "\n", "path": "app/other.conf"}]})
+for hid, hname, kws, pat, smp, bad in [
+    ("postgres-scram", "PostgreSQL SCRAM-SHA-256 verifier", ["scram-sha-256$"], r"SCRAM-SHA-256\$[0-9]{4,7}:[A-Za-z0-9+/]{22,24}={0,2}\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=",
+     lambda: "SCRAM-SHA-256$4096:" + rand_str("b64", 22) + "==$" + rand_str("b64", 43) + "=:" + rand_str("b64", 43) + "=", "SCRAM-SHA-256$4096:c2FsdA==$short"),
+    ("ldap", "LDAP {SSHA}/{CRYPT}/{PBKDF2} userPassword", ["{ssha", "{sha", "{smd5", "{crypt}", "{pbkdf2", "{argon2"], r"\{(?:SSHA(?:256|384|512)?|SHA(?:256|384|512)?|SMD5|CRYPT|PBKDF2[A-Z0-9-]*|ARGON2)\}[A-Za-z0-9+/$.,=-]{20,}",
+     lambda: "{SSHA}" + rand_str("b64", 32), "{SSHA}short"),
+    ("mysql-native", "MySQL mysql_native_password hash", ["identified by password", "authentication_string", "mysql_native_password"], r"\*[A-F0-9]{40}",
+     lambda: "*" + rand_str("HEX", 40), "*" + rand_str("HEX", 20)),
+]:
+    a, b = smp(), smp()
+    ctxs = {"postgres-scram": (f'"app" "{a}"', f"ALTER ROLE app PASSWORD '{b}';"),
+            "ldap": (f"userPassword: {a}", f"rootpw {b}"),
+            "mysql-native": (f"CREATE USER 'app'@'%' IDENTIFIED BY PASSWORD '{a}';", f"UPDATE mysql.user SET authentication_string='{b}' WHERE User='app';")}[hid]
+    pre = {"mysql-native": r"(?i:identified\s+by\s+password\s+'|authentication_string\s*=\s*'|mysql_native_password\s+as\s+')"}.get(hid, r"(?:^|[^A-Za-z0-9_$])")
+    raw(H, {"id": f"password-hash-{hid}", "name": f"Password hash in config: {hname}", "category": "password-hash", "severity": "medium", "confidence": "high",
+            "keywords": kws, "pattern": pre + r"(?P<secret>" + pat + r")(?:[^./A-Za-z0-9$+=]|\z)",
+            "description": f"A {hname} in a config file, user list or SQL script: an offline-crackable copy of a password.",
+            "examples": list(ctxs), "negative_examples": [ctxs[0].replace(a, bad), "# password_encryption = scram-sha-256"]})

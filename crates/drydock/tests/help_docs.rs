@@ -139,12 +139,26 @@ fn rule_ids_and_names_in_help_and_docs_exist() {
             }
         }
     }
+    let topics: BTreeSet<String> = std::fs::read_dir(root.join("crates/drydock/topics"))
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            Some(p.file_stem()?.to_str()?.to_string())
+        })
+        .collect();
+    const FOREIGN: [&str; 5] = ["DL", "DS", "KSV", "CKV", "AVD-"];
     let mut bad = Vec::new();
     let mut checked = 0;
     for (what, text) in &texts {
         for (r, is_id) in references(text, &prefixes) {
-            // Metavariables of usage lines (`drydock explain RULE`).
-            if ["RULE", "RULES", "ID", "NAME"].contains(&r.as_str()) {
+            // Metavariables of usage lines (`drydock explain RULE`), and the docs' example of
+            // an unknown id.
+            if ["RULE", "RULES", "ID", "NAME", "TOPIC", "RT999"].contains(&r.as_str()) {
+                continue;
+            }
+            // `drydock explain` also takes beginner topics (crates/drydock/topics/*.md) and
+            // other tools' ids (docs/migration.md; their mapping is tested in migration.rs).
+            if topics.contains(&r) || FOREIGN.iter().any(|p| r.starts_with(p)) {
                 continue;
             }
             checked += 1;

@@ -28,7 +28,7 @@ fn explain_answers_for_foreign_ids() {
         "{text}"
     );
     assert!(text.contains("hadolint:DL3008"), "{text}");
-    let out = drydock().args(["explain", "DL3059"]).output().unwrap();
+    let out = drydock().args(["explain", "DL3047"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -53,11 +53,11 @@ fn foreign_ids_select_ignore_and_hadolint_config() {
             .unwrap()
     };
     let all = rules_of(&scan(&[]));
-    let out = scan(&["--ignore", "DL3009", "--ignore", "DL3059"]);
+    let out = scan(&["--ignore", "DL3009", "--ignore", "DL3047"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("DL3059") && stderr.contains("no drydock equivalent"),
+        stderr.contains("DL3047") && stderr.contains("no drydock equivalent"),
         "{stderr}"
     );
     let fewer = rules_of(&out);

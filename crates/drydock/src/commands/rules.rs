@@ -119,7 +119,7 @@ fn demote_headings(text: &str) -> String {
 }
 
 /// Other tools' checks drydock does not have on purpose, with the reason (the data behind
-/// `drydock explain DL3059`; docs/migration.md explains foreign ids).
+/// `drydock explain DL3047`; docs/migration.md explains foreign ids).
 fn deliberately_missing() -> String {
     let mut s = String::from(
         "\n### Checks of other tools that drydock deliberately does not have\n\n\
