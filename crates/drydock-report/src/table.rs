@@ -7,7 +7,7 @@
 //! `--format text` or `json`.
 
 use crate::util::{clean, location_in_target, location_text_with, plural, truncate};
-use crate::{RenderOptions, View, SECRETS_WARNING};
+use crate::{RenderOptions, View};
 use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 use drydock_core::{Finding, Location, Severity};
 use std::collections::BTreeMap;
@@ -84,10 +84,14 @@ struct PackageRow {
 
 pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let width = opts.width();
-    if opts.show_secrets_warning {
-        writeln!(out, "warning: {SECRETS_WARNING}")?;
+    for w in view.warnings(opts) {
+        writeln!(out, "warning: {}", clean(&w.to_string()))?;
     }
-    for e in &view.report.errors {
+    for s in view.suppression_lines() {
+        writeln!(out, "ignored: {}", clean(&s))?;
+    }
+    // On a terminal the caller prints scan errors on stderr; the report does not repeat them.
+    for e in view.report.errors.iter().filter(|_| !opts.errors_on_stderr) {
         writeln!(
             out,
             "error: cannot scan {}: {}",

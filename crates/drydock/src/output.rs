@@ -544,7 +544,7 @@ pub fn finish(
     };
     let format = format_of(args.format);
     // Text on the terminal: errors go to stderr only, so each appears once there.
-    let text_on_terminal = format == Format::Text && args.output.is_none();
+    let text_on_terminal = matches!(format, Format::Text | Format::Table) && args.output.is_none();
     let opts = RenderOptions {
         color: use_color(args),
         quiet: args.quiet,
