@@ -208,7 +208,7 @@ mod tests {
             }
         }
         assert_eq!(missing("SC2086").unwrap().tool, "hadolint");
-        assert_eq!(missing("hadolint:DL3059").unwrap().tool, "hadolint");
+        assert_eq!(missing("hadolint:DL3047").unwrap().tool, "hadolint");
         assert!(missing("DL3008").is_none());
         assert_eq!(foreign_tool("CKV_DOCKER_3"), Some("checkov"));
         assert_eq!(foreign_tool("DF001"), None);

@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn foreign_ids_and_unknown_ids() {
         let df = crate::parser::parse_bytes(
-            b"FROM alpine:3.20\n# drydock ignore=CKV_DOCKER_3, DS002\n# hadolint ignore=DL3059,DL9999\n# drydock ignore=XX123\nUSER root\n",
+            b"FROM alpine:3.20\n# drydock ignore=CKV_DOCKER_3, DS002\n# hadolint ignore=DL3047,DL9999\n# drydock ignore=XX123\nUSER root\n",
             "Dockerfile",
         );
         let sup = Suppressions::from_dockerfile(&df);
@@ -225,7 +225,7 @@ mod tests {
             }),
         );
         assert!(sup.suppresses(&f, Some(&M)), "Trivy/Checkov ids suppress");
-        // DL3059 is a deliberately missing Hadolint check: no warning; the others are unknown
+        // DL3047 is a deliberately missing Hadolint check: no warning; the others are unknown
         assert_eq!(
             sup.unknown_ids(&[&M]),
             vec![(3, "DL9999".to_string()), (4, "XX123".to_string())]
