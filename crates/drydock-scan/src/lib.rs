@@ -399,8 +399,19 @@ impl Scanner {
             engine: self.custom_secrets.clone(),
             ..Default::default()
         };
-        match drydock_secrets::scan_tree(&roots, &opts) {
-            Ok(findings) => out.findings = findings,
+        match drydock_secrets::scan_tree_report(&roots, &opts) {
+            Ok(r) => {
+                out.findings = r.findings;
+                // A file not (wholly) read must not leave the report reading "clean".
+                out.warnings.extend(r.warnings.into_iter().map(|w| {
+                    let kind = if w.contains("limit") || w.contains("larger") {
+                        WarningKind::FileTooLarge
+                    } else {
+                        WarningKind::Unreadable
+                    };
+                    Warning::new(WarningLevel::Warning, kind, None, w)
+                }));
+            }
             Err(e) => out.errors.push(TargetError {
                 target: roots
                     .iter()
