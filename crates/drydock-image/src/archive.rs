@@ -647,6 +647,7 @@ fn resolve_entry(
         layers,
         annotations: Default::default(),
         store: store.clone(),
+        skipped_platforms: Vec::new(),
     })
 }
 

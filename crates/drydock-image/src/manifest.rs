@@ -359,6 +359,23 @@ fn resolve_inner(
                     message: "no image for the requested platform in the nested indexes".into(),
                 });
             }
+            let chosen: std::collections::BTreeSet<String> = out
+                .iter()
+                .filter_map(|i| i.platform.as_ref().map(|p| p.to_string()))
+                .collect();
+            let mut skipped: Vec<String> = index
+                .manifests
+                .iter()
+                .filter_map(|d| d.platform.as_ref())
+                .filter(|p| p.os != "unknown" && p.architecture != "unknown")
+                .map(|p| p.to_string())
+                .filter(|p| !chosen.contains(p))
+                .collect();
+            skipped.sort();
+            skipped.dedup();
+            for img in &mut out {
+                img.skipped_platforms.extend(skipped.iter().cloned());
+            }
             Ok(out)
         }
         Document::Manifest(m) => {
@@ -394,6 +411,7 @@ fn resolve_inner(
                 layers: m.layers,
                 annotations: m.annotations,
                 store: req.store.clone(),
+                skipped_platforms: Vec::new(),
             }])
         }
     }

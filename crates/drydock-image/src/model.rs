@@ -149,6 +149,9 @@ pub struct ResolvedImage {
     /// The manifest's annotations (empty for docker-archive, which has no manifest blob).
     pub annotations: std::collections::BTreeMap<String, String>,
     pub store: Arc<dyn BlobStore>,
+    /// Platforms of the index this image was picked from that were not selected (the
+    /// report says they were not scanned; `--platform all` scans them).
+    pub skipped_platforms: Vec<String>,
 }
 
 impl fmt::Debug for ResolvedImage {

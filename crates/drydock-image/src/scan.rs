@@ -660,6 +660,7 @@ pub fn scan_docker_archive_stream(
             layers,
             annotations: Default::default(),
             store: std::sync::Arc::new(ConsumedStream(label.clone())),
+            skipped_platforms: Vec::new(),
         };
         out.push(finish_scan(&image, summaries, opts));
     }

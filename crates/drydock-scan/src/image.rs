@@ -85,6 +85,17 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
     }
     let images = drydock_image::open(spec, &opts)?;
     let multi = images.len() > 1;
+    if let Some(img) = images.iter().find(|i| !i.skipped_platforms.is_empty()) {
+        out.warnings.push(Warning::new(
+            WarningLevel::Warning,
+            WarningKind::PlatformSkipped,
+            Some(spec),
+            format!(
+                "platforms in the index not scanned: {} (use --platform all or --platform OS/ARCH)",
+                img.skipped_platforms.join(", ")
+            ),
+        ));
+    }
     for img in images {
         let mut inventory = drydock_vuln::Inventory::new();
         let result = {

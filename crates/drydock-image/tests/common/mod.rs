@@ -647,6 +647,7 @@ pub fn resolved(img: &Image, name: &str) -> ResolvedImage {
         layers,
         annotations: Default::default(),
         store: Arc::new(MemStore(blobs)),
+        skipped_platforms: Vec::new(),
     }
 }
 

@@ -186,10 +186,13 @@ fn oci_layouts_tags_media_type_sniffing_and_platforms() {
         .map(|i| i.platform.as_ref().unwrap().to_string())
         .collect();
     assert_eq!(plats, vec!["linux/amd64", "linux/arm64/v8"]);
+    assert!(all.iter().all(|i| i.skipped_platforms.is_empty()));
     o.platform = PlatformChoice::parse("linux/arm64").unwrap();
     let a = open(&m, &o).unwrap();
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].platform.as_ref().unwrap().architecture, "arm64");
+    // The report must say the other platform was not scanned.
+    assert_eq!(a[0].skipped_platforms, vec!["linux/amd64".to_string()]);
     o.platform = PlatformChoice::parse("linux/s390x").unwrap();
     let e = open(&m, &o).unwrap_err();
     assert!(e.to_string().contains("linux/amd64"), "{e}");
