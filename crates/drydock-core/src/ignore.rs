@@ -300,7 +300,9 @@ fn glob_set(what: &str, pats: &[String], path_like: bool) -> Result<Option<GlobS
     b.build().map(Some).map_err(|e| format!("{what}: {e}"))
 }
 
-fn norm_path(p: &str) -> String {
+/// A relative path as ignore globs, `--skip` and stable fingerprints compare it: `/`
+/// separators, no leading `./` or `/`.
+pub fn norm_path(p: &str) -> String {
     let p = p.replace('\\', "/");
     let mut s = p.as_str();
     while let Some(r) = s.strip_prefix("./") {

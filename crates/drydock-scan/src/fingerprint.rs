@@ -1,6 +1,7 @@
 //! Stable fingerprints: the text a source finding points at is part of its identity, so it
 //! is read from the report's copy of the file or, for formats that keep no sources, from disk.
 
+use drydock_core::ignore::norm_path;
 use drydock_core::{Finding, Location};
 use drydock_report::Target;
 use std::collections::HashMap;
@@ -11,15 +12,6 @@ use std::path::Path;
 pub fn stable_fingerprints(findings: &mut [Finding], targets: &[Target]) {
     let mut lines = SourceLines::new(targets);
     drydock_core::finding::assign_stable_fingerprints(findings, |f| lines.text(f));
-}
-
-fn norm_rel(p: &str) -> String {
-    let p = p.replace('\\', "/");
-    let mut s = p.as_str();
-    while let Some(r) = s.strip_prefix("./") {
-        s = r;
-    }
-    s.trim_start_matches('/').to_string()
 }
 
 /// The text of the source lines a finding points at, for stable fingerprints: from the
@@ -43,7 +35,7 @@ impl SourceLines {
             {
                 if !source.is_empty() {
                     files.insert(
-                        norm_rel(path),
+                        norm_path(path),
                         Some(source.lines().map(String::from).collect()),
                     );
                 }
@@ -58,7 +50,7 @@ impl SourceLines {
         };
         let lines = self
             .files
-            .entry(norm_rel(&s.path))
+            .entry(norm_path(&s.path))
             .or_insert_with(|| {
                 let p = Path::new(&s.path);
                 let meta = std::fs::metadata(p).ok()?;

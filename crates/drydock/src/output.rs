@@ -4,6 +4,7 @@
 use crate::cli::{ColorChoice, OutputArgs, OutputFormat, SeverityArg};
 use crate::config::Config;
 use anyhow::{Context, Result};
+use drydock_core::ignore::norm_path;
 use drydock_core::{Finding, Policy, RuleSelector, Severity, Warning, WarningKind};
 use drydock_report::{Format, RenderOptions, Report, Target, TargetError};
 use drydock_scan::registry;
@@ -274,22 +275,13 @@ fn set_strict(on: bool) {
     *STRICT.lock().unwrap_or_else(|e| e.into_inner()) = on;
 }
 
-fn norm_rel(p: &str) -> String {
-    let p = p.replace('\\', "/");
-    let mut s = p.as_str();
-    while let Some(r) = s.strip_prefix("./") {
-        s = r;
-    }
-    s.trim_start_matches('/').to_string()
-}
-
 fn set_skip(globs: &[String]) -> Result<()> {
     let set = if globs.is_empty() {
         None
     } else {
         let mut b = GlobSetBuilder::new();
         for g in globs {
-            let norm = norm_rel(g.trim_end_matches('/'));
+            let norm = norm_path(g.trim_end_matches('/'));
             // `dir/` or `dir` also skips everything below it.
             for pat in [norm.clone(), format!("{norm}/**")] {
                 b.add(
@@ -316,7 +308,7 @@ pub fn is_skipped(path: &str) -> bool {
     let Some(set) = guard.as_ref() else {
         return false;
     };
-    let p = norm_rel(path);
+    let p = norm_path(path);
     let mut rest = p.as_str();
     loop {
         if set.is_match(rest) {
@@ -339,7 +331,7 @@ pub fn walked(files: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
     let mut w = WALKED.lock().unwrap_or_else(|e| e.into_inner());
     let set = w.get_or_insert_with(HashSet::new);
     for p in &kept {
-        set.insert(norm_rel(&p.to_string_lossy()));
+        set.insert(norm_path(&p.to_string_lossy()));
     }
     kept
 }
@@ -513,7 +505,7 @@ pub fn finish(
         // Only read failures: a malformed file is still an error (exit 2).
         let unreadable =
             e.message.starts_with("cannot read") || e.message.contains("(binary content)");
-        if !strict && unreadable && walked.contains(&norm_rel(&e.target)) {
+        if !strict && unreadable && walked.contains(&norm_path(&e.target)) {
             warn(
                 Warning::new(
                     WarningKind::Unreadable,
