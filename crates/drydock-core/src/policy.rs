@@ -68,15 +68,13 @@ impl Policy {
         let best = |sels: &[RuleSelector]| sels.iter().filter_map(|s| s.specificity(rule)).max();
         let sel = best(&self.select);
         let ign = best(&self.ignore);
+        // Any explicit selector, `ALL` included, turns on off-by-default rules (ruff: `ALL`
+        // selects every stable rule; drydock has no unstable rules).
         match (sel, ign) {
             (None, None) => rule.default_enabled,
-            (Some(_), None) => {
-                // `--select ALL` or a category/prefix turns on default-off rules only when
-                // explicit; a bare ALL keeps off-by-default rules off.
-                rule.default_enabled || sel.unwrap() > 0
-            }
+            (Some(_), None) => true,
             (None, Some(_)) => false,
-            (Some(s), Some(i)) => s > i && (rule.default_enabled || s > 0),
+            (Some(s), Some(i)) => s > i,
         }
     }
 
@@ -154,6 +152,17 @@ mod tests {
             p.is_enabled(&OFF),
             "explicit select enables off-by-default rule"
         );
+        let all = Policy {
+            select: sel(&["ALL"]),
+            ..Policy::default()
+        };
+        assert!(all.is_enabled(&OFF), "ALL selects off-by-default rules too");
+        let all_but = Policy {
+            select: sel(&["ALL"]),
+            ignore: sel(&["DF"]),
+            ..Policy::default()
+        };
+        assert!(!all_but.is_enabled(&OFF), "a prefix ignore beats ALL");
         let p = Policy {
             ignore: sel(&["final-stage-root"]),
             ..Policy::default()

@@ -248,7 +248,7 @@ USER root
 }
 
 #[test]
-fn default_off_rules_do_not_run_and_disabled_rules_are_skipped() {
+fn ignored_rules_are_skipped_by_id_and_by_foreign_id() {
     let src = "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nUSER 1000\n";
     let opts = DockerfileOptions {
         use_build_context: false,
@@ -260,14 +260,16 @@ fn default_off_rules_do_not_run_and_disabled_rules_are_skipped() {
         &opts,
         &Policy::default(),
     );
-    assert!(!scan.findings.iter().any(|f| f.rule == "DF045"));
+    assert!(
+        scan.findings.iter().any(|f| f.rule == "DF045"),
+        "on by default, as Hadolint's DL3013"
+    );
     let policy = Policy {
-        select: vec![RuleSelector("DF045".into())],
-        ignore: vec![RuleSelector("DF018".into())],
+        ignore: vec![RuleSelector("DL3013".into()), RuleSelector("DF018".into())],
         ..Policy::default()
     };
     let scan = scan_dockerfile(Path::new("Dockerfile"), src.as_bytes(), &opts, &policy);
-    assert!(scan.findings.iter().any(|f| f.rule == "DF045"));
+    assert!(!scan.findings.iter().any(|f| f.rule == "DF045"));
     assert!(!scan.findings.iter().any(|f| f.rule == "DF018"));
 }
 

@@ -1,4 +1,4 @@
-//! DF045 `unpinned-packages`: Packages installed without a pinned version (off by default)
+//! DF045 `unpinned-packages`: Packages installed without a pinned version
 
 use super::prelude::*;
 
@@ -10,12 +10,13 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Dockerfile,
     category: Category::BestPractice,
     severity: Severity::Low,
-    title: "Packages installed without a pinned version (off by default)",
+    title: "Packages installed without a pinned version",
     explanation: r##"## Why is this bad?
 `apt-get install curl`, `pip install flask` or `npm install -g typescript` install
 whatever version is current at build time. Builds are not reproducible and a compromised or
-broken new release gets in without review. (Off by default: pinning OS packages is a
-maintenance burden many teams reasonably avoid; enable it with `--select DF045`.)
+broken new release gets in without review. Hadolint and KICS report this by default, so
+drydock does too, at low severity (below the default `--fail-on high`); teams that choose not
+to pin OS packages turn it off with `--ignore DF045` (or `DL3008`) or `ignore = ["DF045"]`.
 
 What counts as pinned follows each tool's own syntax: apt `pkg=1.2-3` (globs like
 `pkg=1.2.*` too) or `pkg/release`; apk `pkg=1.2`, `pkg~1.2`, `pkg=~1.2`, `pkg>1`; rpm
@@ -60,8 +61,15 @@ RUN pip install --no-cache-dir flask==3.0.3 gunicorn==23.0.0
         "hadolint:DL3037",
         "hadolint:DL3041",
         "hadolint:DL3062",
+        "kics:apt-get-install-pin-version-not-defined",
+        "kics:gem-install-without-version",
+        "kics:npm-install-command-without-pinned-version",
+        "kics:unpinned-package-version-in-apk-add",
+        "kics:unpinned-package-version-in-pip-install",
+        "kics:yum-install-without-version",
+        "kics:zypper-install-without-version",
     ],
-    default_enabled: false,
+    default_enabled: true,
 };
 
 impl Rule for UnpinnedPackages {
