@@ -27,9 +27,20 @@ pub fn split_equivalent(e: &str) -> Option<(&str, &str)> {
 }
 
 /// Canonical spelling for comparisons: upper case, Trivy's long `AVD-KSV-0001` /
-/// `AVD-DS-0002` form folded to the short `KSV001` / `DS002` its docs also use.
+/// `AVD-DS-0002` form folded to the short `KSV001` / `DS002` its docs also use, and KICS
+/// query names folded to their slug (`Image Version Using 'latest'` =
+/// `image-version-using-latest`): runs of spaces and punctuation other than `_`/`-` become
+/// one `-`, so a name typed with dashes on a command line matches the documented title.
 pub fn canonical(id: &str) -> String {
-    let u = id.trim().to_ascii_uppercase();
+    let mut u = String::with_capacity(id.len());
+    for c in id.trim().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            u.push(c.to_ascii_uppercase());
+        } else if !u.is_empty() && !u.ends_with('-') {
+            u.push('-');
+        }
+    }
+    let u = u.trim_end_matches('-').to_string();
     if let Some(rest) = u.strip_prefix("AVD-") {
         if let Some((family, num)) = rest.split_once('-') {
             if let Ok(n) = num.parse::<u32>() {
@@ -184,6 +195,18 @@ mod tests {
             assert!(!is_alias_of(s, &R), "{s}");
         }
         assert_eq!(resolve(&[&R], "KSV001").len(), 1);
+        const K: RuleMeta = RuleMeta {
+            equivalents: &["kics:image-version-using-latest"],
+            ..R
+        };
+        for s in [
+            "kics:Image Version Using 'latest'",
+            "kics:image-version-using-latest",
+            "kics:IMAGE VERSION USING LATEST",
+        ] {
+            assert!(is_alias_of(s, &K), "{s}");
+        }
+        assert!(!is_alias_of("kics:image-version-using", &K));
     }
 
     #[test]
