@@ -62,9 +62,18 @@ pub fn scan_dockerfile(
     let display = path.to_string_lossy().into_owned();
     let df = crate::parser::parse_bytes(source, &display);
     let model = StageModel::build(&df, &options.build_args);
+    // ONBUILD FROM/MAINTAINER/ONBUILD: BuildKit refuses them, but rule DF075 reports them
+    // as findings (as Hadolint's DL3043 does) and the rest of the file is reviewed.
+    let forbidden_trigger_at = |line: usize| {
+        df.instructions.iter().any(|i| {
+            i.start_line == line
+                && crate::rules::onbuild_forbidden_trigger::forbidden_trigger(i).is_some()
+        })
+    };
     let mut errors: Vec<String> = df
         .errors
         .iter()
+        .filter(|e| !forbidden_trigger_at(e.line))
         .map(|e| format!("{display}:{}: {}", e.line, e.message))
         .collect();
     // What BuildKit would stop for often depends on `--build-arg`s the scan was not given

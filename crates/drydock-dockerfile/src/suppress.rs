@@ -5,6 +5,7 @@
 //! RUN …                             ← applies to the instruction right below the comment block
 //! # drydock global ignore=DF051     ← anywhere: the whole file
 //! # hadolint ignore=DL3008          ← foreign ids (Hadolint, Trivy DS…, Checkov CKV_DOCKER_…)
+//! # checkov:skip=CKV_DOCKER_3:why   ← Checkov's own comment: the whole file, as in Checkov
 //! ```                                  work too, mapped through rule equivalents
 //! Ids may also be rule names (`final-stage-root-user`).
 
@@ -123,6 +124,12 @@ impl Suppressions {
 
 /// `(global, selectors)` of a suppression comment (text after `#`, trimmed).
 fn parse_comment(text: &str) -> Option<(bool, Vec<Selector>)> {
+    // Checkov: `#checkov:skip=CKV_DOCKER_3:reason` skips the check for the whole Dockerfile
+    // (Checkov's resource is the file).
+    if let Some(rest) = text.trim().strip_prefix("checkov:skip=") {
+        let id = rest.split([':', ' ', '\t']).next().unwrap_or("");
+        return (!id.is_empty()).then(|| (true, vec![Selector::Drydock(format!("checkov:{id}"))]));
+    }
     let mut words = text.trim().splitn(2, char::is_whitespace);
     let tool = words.next()?.to_ascii_lowercase();
     let hadolint = match tool.as_str() {
@@ -165,6 +172,14 @@ fn parse_comment(text: &str) -> Option<(bool, Vec<Selector>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checkov_skip_comment_is_file_wide() {
+        let (g, s) = parse_comment("checkov:skip=CKV_DOCKER_3:runs as root on purpose").unwrap();
+        assert!(g);
+        assert_eq!(s, [Selector::Drydock("checkov:CKV_DOCKER_3".into())]);
+        assert!(parse_comment("checkov:skip=").is_none());
+    }
 
     #[test]
     fn comment_forms() {

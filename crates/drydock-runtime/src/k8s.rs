@@ -271,6 +271,41 @@ fn bool_key(n: Option<&Node>, key: &str) -> Option<Sp<bool>> {
     Some(sp(v.as_bool()?, At::node(k)))
 }
 
+/// The pod's `volumes`: each entry's source type is its one key besides `name`.
+fn pod_volumes(spec: &Node) -> Vec<PodVolume> {
+    let Some(vols) = spec.get("volumes") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for v in vols.seq() {
+        let name = v
+            .get("name")
+            .and_then(Node::as_str)
+            .unwrap_or("")
+            .to_string();
+        let Some((k, _)) = v
+            .map()
+            .iter()
+            .find(|(k, _)| k.as_str().is_some_and(|k| k != "name"))
+        else {
+            continue;
+        };
+        let Some(kind) = k.as_str() else {
+            continue;
+        };
+        let host_path = (kind == "hostPath")
+            .then(|| v.get("hostPath")?.entry("path"))
+            .flatten()
+            .and_then(|(pk, pv)| Some(sp(pv.as_str()?.to_string(), At::node(pk))));
+        out.push(PodVolume {
+            name,
+            kind: sp(kind.to_string(), At::node(k)),
+            host_path,
+        });
+    }
+    out
+}
+
 fn container(
     w: &mut Workload,
     c: &Node,
@@ -370,6 +405,21 @@ fn container(
         seccomp: seccomp.map(|(t, at)| sp(t, at)),
         apparmor: apparmor.map(|(t, at)| sp(t, at)),
         skips: crate::suppress::checkov_skips(ann),
+        host_process: bool_key(csc.and_then(|s| s.get("windowsOptions")), "hostProcess")
+            .or_else(|| bool_key(psc.and_then(|s| s.get("windowsOptions")), "hostProcess")),
+        volumes: pod_volumes(spec),
+        selinux_user_role: ["user", "role"]
+            .iter()
+            .filter_map(|key| {
+                let field = |sc: Option<&Node>| {
+                    let (k, v) = sc?.get("seLinuxOptions")?.entry(key)?;
+                    Some(sp((key.to_string(), v.as_str()?.to_string()), At::node(k)))
+                };
+                field(csc).or_else(|| field(psc))
+            })
+            .filter(|f| !f.v.1.is_empty())
+            .collect(),
+        selinux_type: None,
     });
     // SELinux type `spc_t` ("super privileged container") is unconfined.
     let selinux = |sc: Option<&Node>| -> Option<(String, At)> {
@@ -378,7 +428,10 @@ fn container(
     };
     if let Some((t, at)) = selinux(csc).or_else(|| selinux(psc)) {
         if t == "spc_t" || t == "unconfined_t" {
-            w.unconfined.push(sp(Mac::SeLinux, at));
+            w.unconfined.push(sp(Mac::SeLinux, at.clone()));
+        }
+        if let Some(k) = w.k8s.as_mut() {
+            k.selinux_type = Some(sp(t, at));
         }
     }
     for (key, ns) in [

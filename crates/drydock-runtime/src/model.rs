@@ -138,6 +138,24 @@ pub struct K8sFacts {
     pub apparmor: Option<Sp<String>>,
     /// Checkov skip annotations of the object or its pod template (`CKV_K8S_20`).
     pub skips: Vec<String>,
+    /// `windowsOptions.hostProcess: true` (container over pod): a Windows host process.
+    pub host_process: Option<Sp<bool>>,
+    /// Pod volumes: name, source type (`hostPath`, `nfs`, `configMap`…) at the type key, and
+    /// the host path of `hostPath` volumes (at its `path` key).
+    pub volumes: Vec<PodVolume>,
+    /// `seLinuxOptions` `user` / `role` set (container over pod): Pod Security Standards
+    /// baseline allows neither.
+    pub selinux_user_role: Vec<Sp<(String, String)>>,
+    /// `seLinuxOptions.type` (container over pod).
+    pub selinux_type: Option<Sp<String>>,
+}
+
+/// One entry of a pod's `volumes`.
+#[derive(Clone, Debug)]
+pub struct PodVolume {
+    pub name: String,
+    pub kind: Sp<String>,
+    pub host_path: Option<Sp<String>>,
 }
 
 /// One container as it will run.

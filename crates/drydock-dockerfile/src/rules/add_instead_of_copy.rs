@@ -34,7 +34,12 @@ COPY requirements.txt /app/
 - https://docs.docker.com/build/building/best-practices/#add-or-copy
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#add-or-copy"],
-    equivalents: &["hadolint:DL3020", "trivy:DS005", "checkov:CKV_DOCKER_4"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_4",
+        "hadolint:DL3020",
+        "kics:add-instead-of-copy",
+        "trivy:DS005",
+    ],
     default_enabled: true,
 };
 

@@ -36,7 +36,7 @@ ADD --checksum=sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a811
 - CIS Docker Benchmark 4.9: Ensure that COPY is used instead of ADD in Dockerfiles
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#add---checksum"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_DOCKER_4"],
     default_enabled: true,
 };
 

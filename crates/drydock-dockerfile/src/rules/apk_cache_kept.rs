@@ -36,7 +36,11 @@ RUN apk add --no-cache curl
         "https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Add_a_Package",
         "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
     ],
-    equivalents: &["hadolint:DL3019", "trivy:DS025"],
+    equivalents: &[
+        "hadolint:DL3019",
+        "kics:apk-add-using-local-cache-path",
+        "trivy:DS025",
+    ],
     default_enabled: true,
 };
 

@@ -33,7 +33,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 - https://docs.docker.com/build/building/best-practices/#apt-get
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#apt-get"],
-    equivalents: &["hadolint:DL3014", "trivy:DS021"],
+    equivalents: &[
+        "hadolint:DL3014",
+        "kics:apt-get-missing-flags-to-avoid-manual-input",
+        "trivy:DS021",
+    ],
     default_enabled: true,
 };
 

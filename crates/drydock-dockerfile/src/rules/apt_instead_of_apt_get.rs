@@ -32,7 +32,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 - https://manpages.debian.org/bookworm/apt/apt.8.en.html#SCRIPT_USAGE_AND_DIFFERENCES_FROM_OTHER_APT_TOOLS
 "##,
     references: &["https://manpages.debian.org/bookworm/apt/apt.8.en.html#SCRIPT_USAGE_AND_DIFFERENCES_FROM_OTHER_APT_TOOLS"],
-    equivalents: &["hadolint:DL3027", "checkov:CKV_DOCKER_9"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_9",
+        "hadolint:DL3027",
+        "kics:run-using-apt",
+    ],
     default_enabled: true,
 };
 

@@ -42,7 +42,10 @@ RUN apt-get update \
         "https://docs.docker.com/build/building/best-practices/#apt-get",
         "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
     ],
-    equivalents: &["hadolint:DL3009"],
+    equivalents: &[
+        "hadolint:DL3009",
+        "kics:apt-get-install-lists-were-not-deleted",
+    ],
     default_enabled: true,
 };
 

@@ -33,7 +33,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -
 - https://docs.docker.com/build/building/best-practices/#apt-get
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#apt-get"],
-    equivalents: &["hadolint:DL3015", "trivy:DS029"],
+    equivalents: &[
+        "hadolint:DL3015",
+        "kics:apt-get-not-avoiding-additional-packages",
+        "trivy:DS029",
+    ],
     default_enabled: true,
 };
 

@@ -34,7 +34,12 @@ FROM alpine:3.20@sha256:<digest>
 - https://docs.docker.com/build/building/best-practices/#from
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#from"],
-    equivalents: &["hadolint:DL3007", "trivy:DS001", "checkov:CKV_DOCKER_7"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_7",
+        "hadolint:DL3007",
+        "kics:image-version-using-latest",
+        "trivy:DS001",
+    ],
     default_enabled: true,
 };
 

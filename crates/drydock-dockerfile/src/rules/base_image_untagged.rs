@@ -34,7 +34,12 @@ FROM python:3.12-slim@sha256:<digest>
 - https://docs.docker.com/build/building/best-practices/#from
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#from"],
-    equivalents: &["hadolint:DL3006", "trivy:DS001", "checkov:CKV_DOCKER_7"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_7",
+        "hadolint:DL3006",
+        "kics:image-version-not-explicit",
+        "trivy:DS001",
+    ],
     default_enabled: true,
 };
 

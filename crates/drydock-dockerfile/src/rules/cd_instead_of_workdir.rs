@@ -16,6 +16,11 @@ A `cd` only lasts for its own `RUN`; the next instruction starts in the old dire
 again, which makes Dockerfiles hard to read and easy to break. `WORKDIR` sets the
 directory for every following instruction (and creates it).
 
+Reported when the `cd` is where the RUN starts: first, or after shell options (`set -eux`)
+and `mkdir` of directories (`mkdir -p /opt/tool && cd /opt/tool && …` is what `WORKDIR
+/opt/tool` does). A `cd` after real work (`git clone … && cd repo && make`) is a temporary
+change inside one step that WORKDIR would not replace, and is not reported.
+
 ## How to fix
 Use `WORKDIR /path` before the commands that run there.
 
@@ -33,7 +38,11 @@ RUN npm ci
 - https://docs.docker.com/build/building/best-practices/#workdir
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#workdir"],
-    equivalents: &["hadolint:DL3003", "trivy:DS013"],
+    equivalents: &[
+        "hadolint:DL3003",
+        "kics:run-command-cd-instead-of-workdir",
+        "trivy:DS013",
+    ],
     default_enabled: true,
 };
 
@@ -48,15 +57,18 @@ impl Rule for CdInsteadOfWorkdir {
                 continue;
             };
             // Only a RUN that *starts* by changing directory (after shell options such as
-            // `set -eux;`): that is what WORKDIR is for; a `cd` later in a RUN is a
-            // temporary change WORKDIR would not replace.
+            // `set -eux;` and `mkdir`s, which WORKDIR does itself): that is what WORKDIR is
+            // for; a `cd` after real work is a temporary change WORKDIR would not replace.
             let top: Vec<&SimpleCommand> = script
                 .script
                 .commands
                 .iter()
                 .filter(|c| !c.argv.is_empty() && c.depth == 0)
                 .collect();
-            let lead = top.iter().take_while(|c| c.name() == "set").count();
+            let lead = top
+                .iter()
+                .take_while(|c| matches!(c.name(), "set" | "mkdir"))
+                .count();
             let Some(first) = top.get(lead).copied() else {
                 continue;
             };

@@ -52,7 +52,7 @@ USER app
         "https://docs.docker.com/reference/dockerfile/#copy---chown---chmod",
         "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html",
     ],
-    equivalents: &[],
+    equivalents: &["kics:chown-flag-exists"],
     default_enabled: true,
 };
 

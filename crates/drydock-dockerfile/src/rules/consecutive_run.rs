@@ -40,7 +40,10 @@ RUN mkdir -p /app/data && chown app /app/data
     references: &[
         "https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers",
     ],
-    equivalents: &["hadolint:DL3059"],
+    equivalents: &[
+        "hadolint:DL3059",
+        "kics:multiple-run-add-copy-instructions-listed",
+    ],
     default_enabled: true,
 };
 

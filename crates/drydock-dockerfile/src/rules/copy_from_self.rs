@@ -36,7 +36,11 @@ COPY --from=build /out/app /app
 - https://docs.docker.com/reference/dockerfile/#copy---from
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#copy---from"],
-    equivalents: &["hadolint:DL3023", "trivy:DS006"],
+    equivalents: &[
+        "hadolint:DL3023",
+        "kics:copy-from-references-current-from-alias",
+        "trivy:DS006",
+    ],
     default_enabled: true,
 };
 

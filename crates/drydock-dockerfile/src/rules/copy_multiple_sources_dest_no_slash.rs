@@ -32,7 +32,11 @@ COPY package.json package-lock.json /app/
 - https://docs.docker.com/reference/dockerfile/#copy
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#copy"],
-    equivalents: &["hadolint:DL3021", "trivy:DS011"],
+    equivalents: &[
+        "hadolint:DL3021",
+        "kics:copy-with-more-than-two-arguments-not-ending-with-slash",
+        "trivy:DS011",
+    ],
     default_enabled: true,
 };
 

@@ -42,7 +42,11 @@ RUN dnf install -y nginx && dnf clean all
         "https://docs.docker.com/build/building/best-practices/",
         "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
     ],
-    equivalents: &["hadolint:DL3040", "trivy:DS019"],
+    equivalents: &[
+        "hadolint:DL3040",
+        "kics:missing-dnf-clean-all",
+        "trivy:DS019",
+    ],
     default_enabled: true,
 };
 

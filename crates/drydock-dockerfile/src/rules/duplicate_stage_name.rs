@@ -38,7 +38,12 @@ FROM golang:1.23 AS build-api
         "https://docs.docker.com/reference/dockerfile/#from",
         "https://docs.docker.com/reference/build-checks/duplicate-stage-name/",
     ],
-    equivalents: &["hadolint:DL3024", "trivy:DS012", "checkov:CKV_DOCKER_11"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_11",
+        "hadolint:DL3024",
+        "kics:same-alias-in-different-froms",
+        "trivy:DS012",
+    ],
     default_enabled: true,
 };
 

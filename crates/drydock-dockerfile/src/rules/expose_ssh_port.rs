@@ -34,7 +34,11 @@ EXPOSE 22
 - https://docs.docker.com/reference/dockerfile/#expose
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#expose"],
-    equivalents: &["trivy:DS004", "checkov:CKV_DOCKER_1"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_1",
+        "kics:exposing-port-22-ssh",
+        "trivy:DS004",
+    ],
     default_enabled: true,
 };
 

@@ -45,7 +45,11 @@ CMD ["python", "/app/main.py"]
         "https://docs.docker.com/reference/dockerfile/#user",
         "https://docs.docker.com/build/building/best-practices/#user",
     ],
-    equivalents: &["checkov:CKV_DOCKER_3", "trivy:DS002"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_3",
+        "kics:missing-user-instruction",
+        "trivy:DS002",
+    ],
     default_enabled: true,
 };
 

@@ -41,7 +41,12 @@ CMD ["node", "server.js"]
 - https://docs.docker.com/reference/dockerfile/#user
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#user"],
-    equivalents: &["hadolint:DL3002", "checkov:CKV_DOCKER_8", "trivy:DS002"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_8",
+        "hadolint:DL3002",
+        "kics:last-user-is-root",
+        "trivy:DS002",
+    ],
     default_enabled: true,
 };
 

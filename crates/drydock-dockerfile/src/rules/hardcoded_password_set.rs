@@ -35,7 +35,7 @@ USER app
 - https://docs.docker.com/build/building/secrets/
 "##,
     references: &["https://docs.docker.com/build/building/secrets/"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV2_DOCKER_17"],
     default_enabled: true,
 };
 

@@ -37,7 +37,10 @@ FROM --platform=$BUILDPLATFORM node:22-slim AS build
         "https://docs.docker.com/build/building/multi-platform/",
         "https://docs.docker.com/reference/build-checks/from-platform-flag-const-disallowed/",
     ],
-    equivalents: &["hadolint:DL3029"],
+    equivalents: &[
+        "hadolint:DL3029",
+        "kics:using-platform-flag-with-from-command",
+    ],
     default_enabled: true,
 };
 

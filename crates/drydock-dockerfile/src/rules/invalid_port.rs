@@ -31,7 +31,11 @@ EXPOSE 8080
 - https://docs.docker.com/reference/dockerfile/#expose
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#expose"],
-    equivalents: &["hadolint:DL3011", "trivy:DS008"],
+    equivalents: &[
+        "hadolint:DL3011",
+        "kics:unix-ports-out-of-range",
+        "trivy:DS008",
+    ],
     default_enabled: true,
 };
 

@@ -35,7 +35,12 @@ LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"
         "https://docs.docker.com/reference/dockerfile/#maintainer-deprecated",
         "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
     ],
-    equivalents: &["hadolint:DL4000", "trivy:DS022", "checkov:CKV_DOCKER_6"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_6",
+        "hadolint:DL4000",
+        "kics:maintainer-instruction-being-used",
+        "trivy:DS022",
+    ],
     default_enabled: true,
 };
 

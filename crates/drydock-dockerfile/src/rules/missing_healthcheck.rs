@@ -38,7 +38,11 @@ HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 
 - https://docs.docker.com/reference/dockerfile/#healthcheck
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#healthcheck"],
-    equivalents: &["trivy:DS026", "checkov:CKV_DOCKER_2"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_2",
+        "kics:healthcheck-instruction-missing",
+        "trivy:DS026",
+    ],
     default_enabled: true,
 };
 

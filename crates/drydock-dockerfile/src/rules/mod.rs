@@ -58,6 +58,7 @@ mod multiple_entrypoint;
 mod multiple_healthcheck;
 mod non_numeric_user;
 mod npm_cache_kept;
+pub(crate) mod onbuild_forbidden_trigger;
 mod onbuild_trigger;
 mod package_manager_missing_yes;
 mod package_signature_check_disabled;
@@ -168,6 +169,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &non_numeric_user::NonNumericUser,
     &shell_symlink_instead_of_shell::ShellSymlinkInsteadOfShell,
     &env_same_statement_reference::EnvSameStatementReference,
+    &onbuild_forbidden_trigger::OnbuildForbiddenTrigger,
 ];
 
 /// Every Dockerfile rule, in id order.

@@ -34,7 +34,11 @@ CMD ["/usr/local/bin/start.sh"]
 - https://docs.docker.com/reference/dockerfile/#cmd
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#cmd"],
-    equivalents: &["hadolint:DL4003", "trivy:DS016"],
+    equivalents: &[
+        "hadolint:DL4003",
+        "kics:multiple-cmd-instructions-listed",
+        "trivy:DS016",
+    ],
     default_enabled: true,
 };
 

@@ -34,7 +34,11 @@ ENTRYPOINT ["/usr/local/bin/start.sh"]
 - https://docs.docker.com/reference/dockerfile/#entrypoint
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#entrypoint"],
-    equivalents: &["hadolint:DL4004", "trivy:DS007"],
+    equivalents: &[
+        "hadolint:DL4004",
+        "kics:multiple-entrypoint-instructions-listed",
+        "trivy:DS007",
+    ],
     default_enabled: true,
 };
 

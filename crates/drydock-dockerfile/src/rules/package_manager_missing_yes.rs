@@ -45,7 +45,14 @@ RUN dnf install -y nginx && dnf clean all
         "https://en.opensuse.org/SDB:Zypper_manual",
         "https://man.archlinux.org/man/pacman.8",
     ],
-    equivalents: &["hadolint:DL3030", "hadolint:DL3034", "hadolint:DL3038"],
+    equivalents: &[
+        "hadolint:DL3030",
+        "hadolint:DL3034",
+        "hadolint:DL3038",
+        "kics:missing-flag-from-dnf-install",
+        "kics:missing-zypper-non-interactive-switch",
+        "kics:yum-install-allows-manual-input",
+    ],
     default_enabled: true,
 };
 

@@ -46,7 +46,13 @@ RUN echo "deb [signed-by=/usr/share/keyrings/example-archive-keyring.gpg] https:
         "https://docs.fedoraproject.org/en-US/quick-docs/dnf/",
         "https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper",
     ],
-    equivalents: &["checkov:CKV2_DOCKER_7", "checkov:CKV2_DOCKER_9"],
+    equivalents: &[
+        "checkov:CKV2_DOCKER_10",
+        "checkov:CKV2_DOCKER_11",
+        "checkov:CKV2_DOCKER_7",
+        "checkov:CKV2_DOCKER_8",
+        "checkov:CKV2_DOCKER_9",
+    ],
     default_enabled: true,
 };
 

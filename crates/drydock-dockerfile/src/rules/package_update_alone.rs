@@ -41,7 +41,11 @@ RUN apt-get update \
 - https://docs.docker.com/build/building/best-practices/#apt-get
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#apt-get"],
-    equivalents: &["trivy:DS017", "checkov:CKV_DOCKER_5"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_5",
+        "kics:update-instruction-alone",
+        "trivy:DS017",
+    ],
     default_enabled: true,
 };
 

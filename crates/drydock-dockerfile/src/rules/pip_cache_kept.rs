@@ -43,7 +43,10 @@ RUN pip install --no-cache-dir -r requirements.txt
         "https://pip.pypa.io/en/stable/topics/caching/",
         "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
     ],
-    equivalents: &["hadolint:DL3042"],
+    equivalents: &[
+        "hadolint:DL3042",
+        "kics:pip-install-keeping-cached-packages",
+    ],
     default_enabled: true,
 };
 

@@ -44,7 +44,10 @@ RUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt
         "https://docs.docker.com/build/building/best-practices/#using-pipes",
         "https://github.com/hadolint/hadolint/wiki/DL4006",
     ],
-    equivalents: &["hadolint:DL4006"],
+    equivalents: &[
+        "hadolint:DL4006",
+        "kics:shell-running-a-pipe-without-pipefail-flag",
+    ],
     default_enabled: true,
 };
 

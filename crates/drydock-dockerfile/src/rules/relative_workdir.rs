@@ -35,7 +35,12 @@ WORKDIR /app
         "https://docs.docker.com/reference/dockerfile/#workdir",
         "https://docs.docker.com/build/building/best-practices/#workdir",
     ],
-    equivalents: &["hadolint:DL3000", "trivy:DS009", "checkov:CKV_DOCKER_10"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_10",
+        "hadolint:DL3000",
+        "kics:workdir-path-not-absolute",
+        "trivy:DS009",
+    ],
     default_enabled: true,
 };
 

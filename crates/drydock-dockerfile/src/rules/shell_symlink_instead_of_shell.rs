@@ -35,7 +35,10 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 - https://docs.docker.com/reference/dockerfile/#shell
 "##,
     references: &["https://docs.docker.com/reference/dockerfile/#shell"],
-    equivalents: &["hadolint:DL4005"],
+    equivalents: &[
+        "hadolint:DL4005",
+        "kics:changing-default-shell-using-run-command",
+    ],
     default_enabled: true,
 };
 

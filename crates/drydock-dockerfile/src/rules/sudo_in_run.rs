@@ -37,7 +37,12 @@ USER app
 - https://docs.docker.com/build/building/best-practices/#user
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/#user"],
-    equivalents: &["hadolint:DL3004", "trivy:DS010", "checkov:CKV2_DOCKER_1"],
+    equivalents: &[
+        "checkov:CKV2_DOCKER_1",
+        "hadolint:DL3004",
+        "kics:run-using-sudo",
+        "trivy:DS010",
+    ],
     default_enabled: true,
 };
 

@@ -13,7 +13,8 @@ pub const META: RuleMeta = RuleMeta {
     title: "TLS certificate verification is switched off in RUN",
     explanation: r##"## Why is this bad?
 `curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `npm/yarn strict-ssl
-false`, `git -c http.sslVerify=false` and similar accept any certificate: anyone on the
+false`, `git -c http.sslVerify=false`, yum/dnf `--setopt=sslverify=false` (also saved with
+`yum-config-manager --save`) and similar accept any certificate: anyone on the
 network path (a proxy, a hijacked Wi-Fi, a compromised CI network) can serve modified
 packages or scripts, and the build will install them. Settings written with `config set`
 also persist in the image for every later command and user.
@@ -46,7 +47,13 @@ RUN pip install app
         "https://pip.pypa.io/en/stable/topics/https-certificates/",
         "https://docs.npmjs.com/cli/v10/using-npm/config#strict-ssl",
     ],
-    equivalents: &[],
+    equivalents: &[
+        "checkov:CKV2_DOCKER_13",
+        "checkov:CKV2_DOCKER_15",
+        "checkov:CKV2_DOCKER_2",
+        "checkov:CKV2_DOCKER_3",
+        "checkov:CKV2_DOCKER_4",
+    ],
     default_enabled: true,
 };
 
@@ -134,6 +141,27 @@ impl Rule for TlsVerificationDisabled {
                     if let Some(k) = args.iter().position(|w| w.text == "ssl_verify") {
                         if args.get(k + 1).is_some_and(|v| is_false(&v.text)) {
                             hit = Some((&args[k], format!("`{name} config --set ssl_verify false` disables TLS certificate verification")));
+                        }
+                    }
+                }
+                // yum/dnf repository option `sslverify`, set for one command or saved by
+                // `yum-config-manager --save` / `dnf config-manager --save`.
+                "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf" | "yum-config-manager" => {
+                    let mut prev_setopt = false;
+                    for w in args {
+                        let t = w.text.to_ascii_lowercase();
+                        let opt = t
+                            .strip_prefix("--setopt=")
+                            .or(prev_setopt.then_some(t.as_str()));
+                        prev_setopt = t == "--setopt";
+                        if let Some((k, v)) = opt.and_then(|o| o.split_once('=')) {
+                            if (k == "sslverify" || k.ends_with(".sslverify")) && is_false(v) {
+                                hit = Some((
+                                    w,
+                                    format!("`{name} --setopt={k}={v}` disables TLS certificate verification for package downloads"),
+                                ));
+                                break;
+                            }
                         }
                     }
                 }

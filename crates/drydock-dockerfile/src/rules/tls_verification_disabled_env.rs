@@ -12,7 +12,7 @@ pub const META: RuleMeta = RuleMeta {
     severity: Severity::High,
     title: "An ENV/ARG switches TLS verification off",
     explanation: r##"## Why is this bad?
-`NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY=1`,
+`NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY=1`, `GOINSECURE=host`,
 `NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST=…` or an empty `CURL_CA_BUNDLE` make
 the tools accept any certificate. As `ENV` they stay in the image and also weaken the
 application at run time: every HTTPS call it makes can be intercepted.
@@ -42,7 +42,13 @@ ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/corp-ca.crt
         "https://peps.python.org/pep-0493/",
         "https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSLNOVERIFYcode",
     ],
-    equivalents: &[],
+    equivalents: &[
+        "checkov:CKV2_DOCKER_12",
+        "checkov:CKV2_DOCKER_14",
+        "checkov:CKV2_DOCKER_16",
+        "checkov:CKV2_DOCKER_5",
+        "checkov:CKV2_DOCKER_6",
+    ],
     default_enabled: true,
 };
 
@@ -116,6 +122,10 @@ fn disables_tls(k: &str, v: &str) -> Option<&'static str> {
         }
         "PIP_TRUSTED_HOST" if !v.is_empty() && !v.contains('$') => {
             Some("makes pip accept those hosts without a valid certificate")
+        }
+        // Go fetches these module paths over plain HTTP or without certificate checks.
+        "GOINSECURE" if !v.is_empty() && !v.contains('$') => {
+            Some("makes go fetch those modules without TLS certificate checks (or over HTTP)")
         }
         "PIP_DISABLE_TLS" | "COMPOSER_DISABLE_TLS" if !v.is_empty() && !is_false(v) => {
             Some("turns TLS off for package downloads")

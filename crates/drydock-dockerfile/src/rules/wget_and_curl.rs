@@ -32,7 +32,11 @@ RUN curl -fsSLO https://example.com/a.tgz && curl -fsSLO https://example.com/b.t
 - https://docs.docker.com/build/building/best-practices/
 "##,
     references: &["https://docs.docker.com/build/building/best-practices/"],
-    equivalents: &["hadolint:DL4001", "trivy:DS014"],
+    equivalents: &[
+        "hadolint:DL4001",
+        "kics:run-using-wget-and-curl",
+        "trivy:DS014",
+    ],
     default_enabled: true,
 };
 

@@ -36,7 +36,11 @@ RUN yum install -y httpd && yum clean all && rm -rf /var/cache/yum
         "https://docs.docker.com/build/building/best-practices/",
         "https://docs.docker.com/build/cache/optimize/#use-cache-mounts",
     ],
-    equivalents: &["hadolint:DL3032", "trivy:DS015"],
+    equivalents: &[
+        "hadolint:DL3032",
+        "kics:yum-clean-all-missing",
+        "trivy:DS015",
+    ],
     default_enabled: true,
 };
 

@@ -35,7 +35,11 @@ RUN zypper --non-interactive install -y curl && zypper clean --all
         "https://docs.docker.com/build/building/best-practices/",
         "https://en.opensuse.org/SDB:Zypper_manual",
     ],
-    equivalents: &["hadolint:DL3036", "trivy:DS020"],
+    equivalents: &[
+        "hadolint:DL3036",
+        "kics:missing-zypper-clean",
+        "trivy:DS020",
+    ],
     default_enabled: true,
 };
 

@@ -30,6 +30,11 @@ pub mod rt026_missing_probes;
 pub mod rt027_proc_mount_unmasked;
 pub mod rt028_cgroup_parent;
 pub mod rt029_rbac_dangerous_grant;
+pub mod rt030_no_pids_limit;
+pub mod rt031_low_uid;
+pub mod rt032_volume_type_not_allowed;
+pub mod rt033_image_mutable_tag;
+pub mod rt034_run_as_non_root_not_enforced;
 
 pub(crate) mod prelude {
     pub use super::Cx;
@@ -174,6 +179,20 @@ pub const RULES: &[(&RuleMeta, Check)] = &[
         rt027_proc_mount_unmasked::check,
     ),
     (&rt028_cgroup_parent::META, rt028_cgroup_parent::check),
+    (&rt030_no_pids_limit::META, rt030_no_pids_limit::check),
+    (&rt031_low_uid::META, rt031_low_uid::check),
+    (
+        &rt032_volume_type_not_allowed::META,
+        rt032_volume_type_not_allowed::check,
+    ),
+    (
+        &rt033_image_mutable_tag::META,
+        rt033_image_mutable_tag::check,
+    ),
+    (
+        &rt034_run_as_non_root_not_enforced::META,
+        rt034_run_as_non_root_not_enforced::check,
+    ),
 ];
 
 /// Rules over the file's objects, run once per file.

@@ -1,4 +1,5 @@
-//! RT001 `privileged-container`: the container runs with `privileged: true`.
+//! RT001 `privileged-container`: the container runs with `privileged: true` (or as a
+//! Windows HostProcess container).
 
 use super::prelude::*;
 
@@ -15,8 +16,13 @@ AppArmor/SELinux confinement and a writable `/sys`. Whoever controls the process
 the host's disks, load kernel modules or write to `/sys/fs/cgroup` release agents: it is
 root on the host, not in a container.
 
+A Windows HostProcess container (`securityContext.windowsOptions.hostProcess: true`, pod
+or container level) is the Windows equivalent: it runs as a process on the node, with the
+node's network and filesystem, outside any container isolation. Pod Security Standards
+(baseline) forbid both.
+
 ## How to fix
-Remove `privileged`. Grant only what the workload needs: a single capability
+Remove `privileged` (or `hostProcess`). Grant only what the workload needs: a single capability
 (`cap_add: [NET_ADMIN]`), a single device (`devices:`), or a narrow host path mount.
 
 ## Example
@@ -36,7 +42,7 @@ services:
 
 ## References
 - CIS Docker Benchmark 5.4: Ensure that privileged containers are not used
-- Kubernetes Pod Security Standards (baseline): Privileged Containers
+- Kubernetes Pod Security Standards (baseline): Privileged Containers, HostProcess
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/
 "##,
     references: &[
@@ -45,8 +51,10 @@ services:
     ],
     equivalents: &[
         "checkov:CKV_K8S_16",
+        "kics:privileged-containers-enabled",
         "kube-score:container-security-context-privileged",
         "trivy:KSV017",
+        "trivy:KSV103",
     ],
     default_enabled: true,
 };
@@ -61,6 +69,22 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
                 "runs privileged: all capabilities and devices, no confinement (host root)",
             )
             .with_fix("Remove `privileged`; add only the capability or device the workload needs"),
+        );
+    }
+    if let Some(h) = w
+        .k8s
+        .as_ref()
+        .and_then(|k| k.host_process.as_ref())
+        .filter(|h| h.v)
+    {
+        out.push(
+            cx.finding(
+                &META,
+                w,
+                &h.at,
+                "runs as a Windows HostProcess container: a process on the node, outside container isolation",
+            )
+            .with_fix("Remove `windowsOptions.hostProcess`; run node agents as Windows services instead"),
         );
     }
 }

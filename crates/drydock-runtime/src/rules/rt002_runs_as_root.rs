@@ -50,7 +50,6 @@ containers:
     ],
     equivalents: &[
         "checkov:CKV_K8S_23",
-        "checkov:CKV_K8S_40",
         "kube-score:container-security-context-user-group-id",
         "trivy:KSV012",
         "trivy:KSV105",

@@ -44,7 +44,11 @@ containers:
         "CIS Docker Benchmark 5.25",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
     ],
-    equivalents: &["checkov:CKV_K8S_20", "trivy:KSV001"],
+    equivalents: &[
+        "checkov:CKV_K8S_20",
+        "kics:no-new-privileges-not-set",
+        "trivy:KSV001",
+    ],
     default_enabled: true,
 };
 

@@ -18,9 +18,17 @@ memory (with `pid: host`, the host's), `NET_ADMIN` rewrites routing and firewall
 
 Severity follows the capability: critical for `ALL`, `SYS_ADMIN`, `SYS_MODULE`; high for
 `SYS_PTRACE`, `SYS_RAWIO`, `DAC_READ_SEARCH`, `BPF`, `SYS_BOOT`, `MAC_ADMIN`…; medium for
-`NET_ADMIN`, `SYS_TIME`, `PERFMON`…; low for the rest. Capabilities in Docker's default set
-(`NET_BIND_SERVICE`, `CHOWN`…) are not reported (adding them back after `drop: ALL` is
-the recommended pattern).
+`NET_ADMIN`, `SYS_TIME`, `PERFMON`…; low for the rest. In Compose, capabilities in Docker's
+default set (`NET_BIND_SERVICE`, `CHOWN`…) are not reported (adding them back after
+`cap_drop: [ALL]` is the recommended pattern).
+
+Kubernetes follows the Pod Security Standards (*baseline*), which allow adding only
+`AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`,
+`NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID` and `SYS_CHROOT`: `NET_RAW` (in
+Docker's default set, but the raw-socket capability behind ARP/DNS spoofing) is reported low
+there. *Restricted* also requires `drop: [ALL]` (RT006) and allows adding back only
+`NET_BIND_SERVICE`; re-adding another baseline capability after dropping all is not
+reported, as it is the least-privilege pattern for images that need it.
 
 ## How to fix
 Remove the capability, or replace it with a narrower mechanism (a device, a sysctl, a
@@ -44,8 +52,9 @@ cap_add: [NET_BIND_SERVICE]
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
     equivalents: &[
-        "checkov:CKV_K8S_39",
         "checkov:CKV_K8S_25",
+        "checkov:CKV_K8S_39",
+        "kics:container-capabilities-unrestricted",
         "trivy:KSV005",
         "trivy:KSV022",
     ],
@@ -82,9 +91,28 @@ pub fn cap_severity(cap: &str) -> Option<Severity> {
     })
 }
 
+/// Kubernetes: Pod Security Standards (baseline) forbid adding `NET_RAW`, the one
+/// capability of Docker's default set missing from their list.
+fn pss_severity(cap: &str) -> Option<(Severity, &'static str)> {
+    (cap == "NET_RAW").then_some((
+        Severity::Low,
+        "Pod Security Standards (baseline) forbid adding it",
+    ))
+}
+
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     for c in &w.cap_add {
         let name = cap_name(&c.v);
+        if w.source == SourceKind::Kubernetes && cap_severity(&name).is_none() {
+            if let Some((sev, why)) = pss_severity(&name) {
+                out.push(
+                    cx.finding(&META, w, &c.at, format!("adds capability `{name}`: {why}"))
+                        .with_severity(sev)
+                        .with_fix(format!("Remove `{name}` from `capabilities.add`")),
+                );
+            }
+            continue;
+        }
         if let Some(sev) = cap_severity(&name) {
             out.push(
                 cx.finding(&META, w, &c.at, format!("adds capability `{name}`"))

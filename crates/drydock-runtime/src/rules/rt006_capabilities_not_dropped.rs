@@ -35,7 +35,12 @@ securityContext:
         "CIS Docker Benchmark 5.3",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
     ],
-    equivalents: &["checkov:CKV_K8S_28", "checkov:CKV_K8S_37", "trivy:KSV003"],
+    equivalents: &[
+        "checkov:CKV_K8S_28",
+        "checkov:CKV_K8S_37",
+        "kics:container-capabilities-unrestricted",
+        "trivy:KSV003",
+    ],
     default_enabled: true,
 };
 

@@ -38,7 +38,11 @@ environment:
         "CIS Docker Benchmark 5.31",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["checkov:CKV_K8S_27", "trivy:KSV006"],
+    equivalents: &[
+        "checkov:CKV_K8S_27",
+        "kics:docker-socket-mounted-in-container",
+        "trivy:KSV006",
+    ],
     default_enabled: true,
 };
 

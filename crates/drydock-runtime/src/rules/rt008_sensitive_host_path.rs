@@ -45,7 +45,7 @@ volumes:
         "CIS Docker Benchmark 5.5",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["trivy:KSV023"],
+    equivalents: &["kics:volume-has-sensitive-host-directory", "trivy:KSV023"],
     default_enabled: true,
 };
 

@@ -23,6 +23,11 @@ default profile, so only an explicit `unconfined` (field `appArmorProfile.type:
 Unconfined` or the `container.apparmor.security.beta.kubernetes.io/NAME` annotation) is
 reported.
 
+SELinux follows the Pod Security Standards (baseline): `seLinuxOptions.type` may only be
+unset, `container_t`, `container_init_t`, `container_kvm_t` or `container_engine_t`, and
+`user` / `role` must stay unset. `spc_t` and `unconfined_t` are unconfined (medium); any
+other type or a custom user/role is a custom policy the standards do not allow (low).
+
 Severity: seccomp unconfined high; seccomp not set in a Kubernetes pod low (medium
 confidence: some clusters default to RuntimeDefault); AppArmor unconfined and SELinux
 `label:disable` (or the `spc_t` type) medium. Privileged containers (RT001) are unconfined
@@ -49,9 +54,23 @@ security_opt: ["seccomp:./seccomp-allow-perf.json", "no-new-privileges:true"]
         "CIS Docker Benchmark 5.1, 5.2, 5.21",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["checkov:CKV_K8S_31", "trivy:KSV030", "trivy:KSV104"],
+    equivalents: &[
+        "checkov:CKV_K8S_31",
+        "kics:default-seccomp-profile-disabled",
+        "trivy:KSV030",
+        "trivy:KSV104",
+    ],
     default_enabled: true,
 };
+
+/// Pod Security Standards (baseline): the SELinux types a container may use (besides unset).
+const PSS_SELINUX_TYPES: &[&str] = &[
+    "",
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
+    "container_engine_t",
+];
 
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     if w.is_privileged() {
@@ -78,6 +97,38 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
         );
     }
     if let Some(k) = &w.k8s {
+        if let Some(t) = k.selinux_type.as_ref().filter(|t| {
+            !PSS_SELINUX_TYPES.contains(&t.v.as_str()) && t.v != "spc_t" && t.v != "unconfined_t"
+        }) {
+            out.push(
+                cx.finding(
+                    &META,
+                    w,
+                    &t.at,
+                    format!(
+                        "SELinux type `{}` is not one Pod Security Standards (baseline) allow",
+                        t.v
+                    ),
+                )
+                .with_severity(Severity::Low)
+                .with_fix("Use the runtime's default type (unset or `container_t`)"),
+            );
+        }
+        for f in &k.selinux_user_role {
+            out.push(
+                cx.finding(
+                    &META,
+                    w,
+                    &f.at,
+                    format!(
+                        "sets SELinux {} `{}`: Pod Security Standards (baseline) allow no custom user or role",
+                        f.v.0, f.v.1
+                    ),
+                )
+                .with_severity(Severity::Low)
+                .with_fix("Remove `seLinuxOptions.user` / `role`"),
+            );
+        }
         if k.seccomp.is_none() && !w.unconfined.iter().any(|u| u.v == Mac::Seccomp) {
             out.push(
                 cx.finding(

@@ -1,4 +1,4 @@
-//! RT017 `image-not-pinned`: the image is referenced by `latest`, no tag, or without digest.
+//! RT017 `image-not-pinned`: the image is not pinned by digest.
 
 use super::prelude::*;
 use drydock_core::imageref::ImageRef;
@@ -8,40 +8,35 @@ pub const META: RuleMeta = RuleMeta {
     name: "image-not-pinned",
     target: Target::Runtime,
     category: Category::SupplyChain,
-    severity: Severity::Medium,
-    title: "Image not pinned (latest / no tag / no digest)",
+    severity: Severity::Info,
+    title: "Image not pinned by digest",
     explanation: r##"## Why is this bad?
-`image: app` and `image: app:latest` run whatever the registry serves at pull time: a
-different version on each node and restart, silent upgrades, and no way to know which
-code ran. A tag without a digest is mutable too (tags can be moved or the registry
-compromised), which is why supply-chain hardening pins `@sha256:` digests.
+A tag is a name the registry can point at other content: tags are moved on purpose
+(rebuilt `1.27` images), by mistake, or by whoever compromised the registry or the
+publisher's account. Only a digest (`@sha256:…`) names one exact image, which is why
+supply-chain hardening pins digests. This is info: the tag still says which version is
+meant; `latest` and untagged images are RT033 (medium).
 
-Severity: `latest` or no tag medium; a version tag without digest info. Compose services
-with `build:` are skipped: their `image:` names the local build result.
+Compose services with `build:` are skipped: their `image:` names the local build result.
 
 ## How to fix
-Use an explicit version tag, and pin the digest for production
-(`nginx:1.27.2@sha256:…`); let a bot (Renovate, Dependabot) update the pins.
+Pin the digest next to the tag (`nginx:1.27.2@sha256:…`) and let a bot (Renovate,
+Dependabot) update the pins.
 
 ## Example
 ```yaml
 # Before
-image: redis
+image: redis:7.4.1
 # After
 image: redis:7.4.1@sha256:<digest>
 ```
 
 ## References
-- CIS Docker Benchmark 5.27: Ensure that Docker commands always make use of the latest version of their image (pinning)
+- CIS Docker Benchmark 5.27 (pinning)
 - https://kubernetes.io/docs/concepts/containers/images/#image-names
 "##,
     references: &["https://kubernetes.io/docs/concepts/containers/images/#image-names"],
-    equivalents: &[
-        "checkov:CKV_K8S_14",
-        "checkov:CKV_K8S_43",
-        "kube-score:container-image-tag",
-        "trivy:KSV013",
-    ],
+    equivalents: &["checkov:CKV_K8S_43"],
     default_enabled: true,
 };
 
@@ -51,7 +46,11 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     };
     // Inspect objects run a resolved image; locally built images have no registry digest.
     // Compose `build:` + `image:` names what is built here, not something pulled.
-    if w.source == SourceKind::Inspect || w.built_locally || img.v.contains('$') {
+    if w.source == SourceKind::Inspect
+        || w.built_locally
+        || img.v.contains('$')
+        || img.v.contains("{{")
+    {
         return;
     }
     let Ok(r) = ImageRef::parse(img.v.trim()) else {
@@ -60,27 +59,13 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     if r.digest.is_some() {
         return;
     }
-    let f = match r.tag.as_deref() {
-        None => cx.finding(
+    out.push(
+        cx.finding(
             &META,
             w,
             &img.at,
-            format!("image `{}` has no tag (pulls `latest`)", img.v),
-        ),
-        Some("latest") => cx.finding(
-            &META,
-            w,
-            &img.at,
-            format!("image `{}` uses the mutable `latest` tag", img.v),
-        ),
-        Some(t) => cx
-            .finding(
-                &META,
-                w,
-                &img.at,
-                format!("image `{}` is pinned by tag `{t}` but not by digest", img.v),
-            )
-            .with_severity(Severity::Info),
-    };
-    out.push(f.with_fix("Use a version tag and pin the digest: `name:tag@sha256:…`"));
+            format!("image `{}` is not pinned by digest", img.v),
+        )
+        .with_fix("Pin the digest next to the tag: `name:tag@sha256:…`"),
+    );
 }

@@ -34,7 +34,7 @@ services:
 - CIS Docker Benchmark 5.14: restart policy
 "##,
     references: &["CIS Docker Benchmark 5.26"],
-    equivalents: &[],
+    equivalents: &["kics:healthcheck-not-set"],
     default_enabled: true,
 };
 

@@ -35,7 +35,10 @@ ports: ["8080:8080"]
 - CIS Docker Benchmark 5.8: Ensure that privileged ports are not mapped within containers
 "##,
     references: &["CIS Docker Benchmark 5.8"],
-    equivalents: &["kics:Privileged Ports Mapped In Container"],
+    equivalents: &[
+        "kics:bc2908f3-f73c-40a9-8793-c1b7d5544f79",
+        "kics:privileged-ports-mapped-in-container",
+    ],
     default_enabled: true,
 };
 

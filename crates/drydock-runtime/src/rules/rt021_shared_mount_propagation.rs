@@ -43,7 +43,7 @@ volumeMounts:
         "CIS Docker Benchmark 5.19",
         "https://kubernetes.io/docs/concepts/storage/volumes/#mount-propagation",
     ],
-    equivalents: &[],
+    equivalents: &["kics:volume-mounted-in-multiple-containers"],
     default_enabled: true,
 };
 

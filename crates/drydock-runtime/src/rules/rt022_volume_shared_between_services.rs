@@ -46,7 +46,7 @@ services:
 - https://docs.docker.com/reference/compose-file/services/#volumes_from
 "##,
     references: &["https://docs.docker.com/reference/compose-file/services/#volumes_from"],
-    equivalents: &["kics:Shared Volumes Between Containers"],
+    equivalents: &["kics:shared-volumes-between-containers"],
     default_enabled: true,
 };
 

@@ -41,7 +41,7 @@ restart: "on-failure:5"
         "CIS Docker Benchmark 5.14",
         "https://docs.docker.com/reference/compose-file/deploy/#restart_policy",
     ],
-    equivalents: &["kics:Restart Policy On Failure Not Set To 5"],
+    equivalents: &["kics:restart-policy-on-failure-not-set-to-5"],
     default_enabled: true,
 };
 

@@ -16,8 +16,14 @@ image is cached, different nodes run different code, and a pod can use an image 
 by another tenant without the registry checking its pull credentials.
 
 Kubernetes itself defaults to `Always` for `:latest` and untagged images, so only an
-explicit `IfNotPresent`/`Never` on such an image is reported; images pinned by digest or
-by a specific tag are not (RT017 covers unpinned tags).
+explicit `IfNotPresent`/`Never` on such an image is reported (low).
+
+Images pinned by a version tag or digest default to `IfNotPresent`. The image then cannot
+change, but the credential check still matters: a node that has a private image cached
+starts it for any pod, without the registry seeing that pod's pull secret. On clusters
+shared between teams with private images this is a leak (the reason the
+`AlwaysPullImages` admission plugin exists, and why Checkov and kube-score want `Always`).
+Pinned images without `imagePullPolicy: Always` are therefore reported as info.
 
 ## How to fix
 Pin the image by tag and digest (best), or leave `imagePullPolicy` unset / `Always` for
@@ -61,10 +67,38 @@ pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
     let (Some(k), Some(img)) = (&w.k8s, &w.image) else {
         return;
     };
+    if img.v.contains("{{") {
+        return;
+    }
     let Some(p) = &k.image_pull_policy else {
+        if !mutable_tag(&img.v) {
+            out.push(
+                cx.finding(
+                    &META,
+                    w,
+                    &img.at,
+                    format!("image `{}` defaults to `imagePullPolicy: IfNotPresent`: a cached private image starts without a pull-credential check", img.v),
+                )
+                .with_severity(Severity::Info)
+                .with_fix("Set `imagePullPolicy: Always` on clusters shared with other teams"),
+            );
+        }
         return;
     };
-    if p.v != "Always" && mutable_tag(&img.v) && !img.v.contains("{{") {
+    if p.v != "Always" && !mutable_tag(&img.v) {
+        out.push(
+            cx.finding(
+                &META,
+                w,
+                &p.at,
+                format!("`imagePullPolicy: {}`: a cached private image starts without a pull-credential check", p.v),
+            )
+            .with_severity(Severity::Info)
+            .with_fix("Set `imagePullPolicy: Always` on clusters shared with other teams"),
+        );
+        return;
+    }
+    if p.v != "Always" {
         out.push(
             cx.finding(
                 &META,

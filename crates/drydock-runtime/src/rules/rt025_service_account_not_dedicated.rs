@@ -43,7 +43,7 @@ serviceAccountName: web
 - Pod Security Standards do not cover identities; see https://kubernetes.io/docs/concepts/security/service-accounts/
 "##,
     references: &["https://kubernetes.io/docs/concepts/security/service-accounts/"],
-    equivalents: &["kics:Service Account Name Undefined Or Empty"],
+    equivalents: &["kics:service-account-name-undefined-or-empty"],
     default_enabled: true,
 };
 

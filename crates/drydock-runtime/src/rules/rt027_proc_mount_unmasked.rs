@@ -31,7 +31,7 @@ securityContext:
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 "##,
     references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
-    equivalents: &["trivy:KSV027"],
+    equivalents: &["kics:proc-mount-is-unmasked", "trivy:KSV027"],
     default_enabled: true,
 };
 

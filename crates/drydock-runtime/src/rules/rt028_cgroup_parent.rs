@@ -39,7 +39,7 @@ pids_limit: 200
         "CIS Docker Benchmark 5.24",
         "https://docs.docker.com/reference/compose-file/services/#cgroup_parent",
     ],
-    equivalents: &["kics:Cgroup Not Default"],
+    equivalents: &["kics:cgroup-not-default"],
     default_enabled: true,
 };
 

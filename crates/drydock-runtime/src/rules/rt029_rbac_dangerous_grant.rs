@@ -51,9 +51,10 @@ rules:
 "##,
     references: &["https://kubernetes.io/docs/concepts/security/rbac-good-practices/"],
     equivalents: &[
-        "checkov:CKV_K8S_49",
         "checkov:CKV_K8S_157",
         "checkov:CKV_K8S_158",
+        "checkov:CKV_K8S_49",
+        "kics:rbac-roles-with-read-secrets-permissions",
         "trivy:KSV041",
         "trivy:KSV044",
         "trivy:KSV045",
