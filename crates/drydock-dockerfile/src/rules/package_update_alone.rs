@@ -15,8 +15,9 @@ pub const META: RuleMeta = RuleMeta {
 Docker caches each `RUN` separately. An `apt-get update` alone in its own `RUN` is cached
 forever, so a later `RUN apt-get install …` (changed or not) installs from stale package
 lists — old, vulnerable versions, or 404 errors once the mirror drops them. The same holds
-for `apk update`, `zypper refresh`, `yum`/`dnf makecache` and `check-update`, and
-`pacman -Sy`. `pacman -Sy <pkg>` is also reported: it refreshes the databases and installs
+for `apk update`, `zypper refresh`, `yum`/`dnf makecache` and `check-update`, a bare
+`yum`/`dnf update` or `upgrade` (the upgrade is frozen in the cached layer; DF042 reports the
+upgrade itself) and `pacman -Sy` / `-Syu`. `pacman -Sy <pkg>` is also reported: it refreshes the databases and installs
 against them without upgrading the rest of the system, a partial upgrade Arch Linux does not
 support (use `pacman -Syu <pkg>`).
 
@@ -66,6 +67,10 @@ impl Rule for PackageUpdateAlone {
                     ("apt-get" | "apt" | "apk", "update") => true,
                     ("zypper", "refresh") => true,
                     ("yum" | "dnf", "makecache" | "check-update") => true,
+                    // A whole-system `yum update` alone is cached the same way: later
+                    // installs build on an upgrade frozen at cache time (Checkov CKV_DOCKER_5,
+                    // KICS); DF042 reports the upgrade itself.
+                    ("yum" | "dnf" | "microdnf", "update" | "upgrade") => p.operands.is_empty(),
                     // `pacman -Sy` syncs the databases; with packages it is a partial upgrade.
                     ("pacman", "sync") => {
                         let y = p.count('y', "--refresh") > 0;
@@ -78,7 +83,7 @@ impl Rule for PackageUpdateAlone {
                             installs = true;
                             continue;
                         }
-                        y && p.operands.is_empty() && !u
+                        y && p.operands.is_empty()
                     }
                     _ => false,
                 };

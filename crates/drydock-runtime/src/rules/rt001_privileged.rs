@@ -51,6 +51,7 @@ services:
     ],
     equivalents: &[
         "checkov:CKV_K8S_16",
+        "kics:ae5b6871-7f45-42e0-bb4c-ab300c4d2026",
         "kics:privileged-containers-enabled",
         "kube-score:container-security-context-privileged",
         "trivy:KSV017",

@@ -46,6 +46,7 @@ containers:
     ],
     equivalents: &[
         "checkov:CKV_K8S_20",
+        "kics:27fcc7d6-c49b-46e0-98f1-6c082a6a2750",
         "kics:no-new-privileges-not-set",
         "trivy:KSV001",
     ],

@@ -54,6 +54,7 @@ cap_add: [NET_BIND_SERVICE]
     equivalents: &[
         "checkov:CKV_K8S_25",
         "checkov:CKV_K8S_39",
+        "kics:ce76b7d0-9e77-464d-b86f-c5c48e03e22d",
         "kics:container-capabilities-unrestricted",
         "trivy:KSV005",
         "trivy:KSV022",

@@ -38,6 +38,7 @@ securityContext:
     equivalents: &[
         "checkov:CKV_K8S_28",
         "checkov:CKV_K8S_37",
+        "kics:ce76b7d0-9e77-464d-b86f-c5c48e03e22d",
         "kics:container-capabilities-unrestricted",
         "trivy:KSV003",
     ],

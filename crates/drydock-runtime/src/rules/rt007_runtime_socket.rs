@@ -40,6 +40,7 @@ environment:
     ],
     equivalents: &[
         "checkov:CKV_K8S_27",
+        "kics:d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b",
         "kics:docker-socket-mounted-in-container",
         "trivy:KSV006",
     ],

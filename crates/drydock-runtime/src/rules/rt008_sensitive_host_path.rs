@@ -45,7 +45,11 @@ volumes:
         "CIS Docker Benchmark 5.5",
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
     ],
-    equivalents: &["kics:volume-has-sensitive-host-directory", "trivy:KSV023"],
+    equivalents: &[
+        "kics:1c1325ff-831d-43a1-973e-839ae57dfcc0",
+        "kics:volume-has-sensitive-host-directory",
+        "trivy:KSV023",
+    ],
     default_enabled: true,
 };
 

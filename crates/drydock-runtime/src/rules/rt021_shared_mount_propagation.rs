@@ -43,7 +43,10 @@ volumeMounts:
         "CIS Docker Benchmark 5.19",
         "https://kubernetes.io/docs/concepts/storage/volumes/#mount-propagation",
     ],
-    equivalents: &["kics:volume-mounted-in-multiple-containers"],
+    equivalents: &[
+        "kics:baa452f0-1f21-4a25-ace5-844e7a5f410d",
+        "kics:volume-mounted-in-multiple-containers",
+    ],
     default_enabled: true,
 };
 

@@ -46,7 +46,10 @@ services:
 - https://docs.docker.com/reference/compose-file/services/#volumes_from
 "##,
     references: &["https://docs.docker.com/reference/compose-file/services/#volumes_from"],
-    equivalents: &["kics:shared-volumes-between-containers"],
+    equivalents: &[
+        "kics:8c978947-0ff6-485c-b0c2-0bfca6026466",
+        "kics:shared-volumes-between-containers",
+    ],
     default_enabled: true,
 };
 

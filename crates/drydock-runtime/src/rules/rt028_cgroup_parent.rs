@@ -39,7 +39,10 @@ pids_limit: 200
         "CIS Docker Benchmark 5.24",
         "https://docs.docker.com/reference/compose-file/services/#cgroup_parent",
     ],
-    equivalents: &["kics:cgroup-not-default"],
+    equivalents: &[
+        "kics:4d9f44c6-2f4a-4317-9bb5-267adbea0232",
+        "kics:cgroup-not-default",
+    ],
     default_enabled: true,
 };
 

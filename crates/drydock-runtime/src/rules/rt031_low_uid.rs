@@ -38,6 +38,8 @@ securityContext:
 ```
 
 ## References
+- Kubernetes Pod Security Standards (restricted) only require a non-zero UID; the high-UID
+  convention comes from Checkov CKV_K8S_40, Trivy KSV020 and kube-score
 - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
 "##,
     references: &["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
