@@ -583,3 +583,32 @@ fn mangled_inputs_never_panic() {
         );
     }
 }
+
+#[test]
+fn forbidden_onbuild_trigger_is_a_finding_not_a_scan_error() {
+    let src = "FROM debian:12-slim\nONBUILD FROM alpine:3.20\nUSER root\n";
+    let opts = DockerfileOptions {
+        use_build_context: false,
+        ..DockerfileOptions::default()
+    };
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        src.as_bytes(),
+        &opts,
+        &Policy::default(),
+    );
+    assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+    assert!(scan.findings.iter().any(|f| f.rule == "DF075"));
+    assert!(
+        scan.findings.iter().any(|f| f.rule == "DF014"),
+        "the rest of the file is reviewed"
+    );
+    // other BuildKit refusals stay scan errors
+    let scan = scan_dockerfile(
+        Path::new("Dockerfile"),
+        b"FROM a\nONBUILD NOPE x\n",
+        &opts,
+        &Policy::default(),
+    );
+    assert_eq!(scan.errors.len(), 1, "{:?}", scan.errors);
+}
