@@ -8,7 +8,7 @@ pub const META: RuleMeta = RuleMeta {
     target: Target::Runtime,
     category: Category::Runtime,
     severity: Severity::Low,
-    title: "imagePullPolicy not Always for a mutable tag",
+    title: "imagePullPolicy not Always (low for a mutable tag, info for a pinned image)",
     explanation: r##"## Why is this bad?
 With `:latest` or no tag, the image a node runs depends on what it pulled last:
 `imagePullPolicy: IfNotPresent` or `Never` keeps whatever old (possibly vulnerable)
