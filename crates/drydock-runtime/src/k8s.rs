@@ -199,7 +199,13 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
             spec.get("restartPolicy").and_then(Node::as_str),
             Some("Never" | "OnFailure")
         );
-        let long_running = LONG_RUNNING.contains(&kind) || (kind == "Pod" && !restart_never);
+        // Knative Serving runs its Service/Configuration/Revision containers as servers.
+        let knative = doc
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .is_some_and(|v| v.starts_with("serving.knative.dev/"));
+        let long_running =
+            LONG_RUNNING.contains(&kind) || (kind == "Pod" && !restart_never) || knative;
         let who = if i == 0 {
             owner.clone()
         } else {
@@ -237,6 +243,11 @@ pub fn workloads(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
                     k.namespace = namespace.clone();
                     k.role = role;
                     k.long_running = long_running;
+                    // Knative's queue-proxy probes the container (TCP on its port) when no
+                    // readinessProbe is written; a liveness probe has no such default.
+                    if knative && role == ContainerRole::Main {
+                        k.readiness_probe = true;
+                    }
                 }
                 out.push(w);
             }

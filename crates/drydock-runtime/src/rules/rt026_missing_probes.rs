@@ -18,8 +18,10 @@ drops requests until someone notices.
 
 Reported for the regular containers of long-running workloads (Deployment, StatefulSet,
 DaemonSet, ReplicaSet, ReplicationController, OpenShift DeploymentConfig, Argo Rollout,
-and bare Pods whose `restartPolicy` is `Always`). Jobs, CronJobs, run-to-completion pods,
-init and ephemeral containers finish by design and are not reported.
+bare Pods whose `restartPolicy` is `Always`, and Knative Serving objects). Knative probes a
+container's port for readiness itself when no `readinessProbe` is written, so only a missing
+liveness probe is reported there. Jobs, CronJobs, run-to-completion pods, init and ephemeral
+containers finish by design and are not reported.
 
 ## How to fix
 Add an HTTP, TCP, gRPC or exec `readinessProbe` and `livenessProbe` (a `startupProbe` for
