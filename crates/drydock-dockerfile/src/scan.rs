@@ -128,16 +128,11 @@ pub fn scan_dockerfile(
 
     let mut findings = Vec::new();
     for rule in &enabled {
-        let mut out = Vec::new();
         // One faulty rule must not take the whole scan down.
-        let ok =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(&cx, &mut out)));
-        match ok {
-            Ok(()) => findings.extend(out),
-            Err(_) => errors.push(format!(
-                "{display}: internal error in rule {} (please report it); other rules still ran",
-                rule.meta().id
-            )),
+        if let Err(e) =
+            drydock_core::rule::run_isolated(rule.meta(), &mut findings, |out| rule.check(&cx, out))
+        {
+            errors.push(format!("{display}: {e}"));
         }
     }
     dedupe_secrets(&mut findings);

@@ -104,7 +104,7 @@ pub(crate) fn scan(scanner: &Scanner, path: &Path) -> ScanResult {
     }
     // Already `path:line: message`.
     outcome.warnings.extend(scan.warnings.iter().map(|w| {
-        Warning::new(
+        Warning::at(
             WarningLevel::Warning,
             drydock_core::WarningKind::Other,
             None,
@@ -164,7 +164,7 @@ fn context_secrets(
             continue;
         };
         if meta.is_file() && meta.len() > MAX_CONTEXT_FILE {
-            warnings.push(Warning::new(
+            warnings.push(Warning::at(
                 WarningLevel::Warning,
                 drydock_core::WarningKind::FileTooLarge,
                 Some(&display_path(&abs)),
