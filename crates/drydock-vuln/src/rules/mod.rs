@@ -1,11 +1,13 @@
 //! The vulnerability rules. One file per rule, each carrying its documentation.
-mod vu001;
-mod vu002;
-mod vu003;
+//! The matcher finds which advisories affect which package; VU001/VU002 decide how a
+//! match is reported, VU003 judges the base image from the verdict.
+pub(crate) mod vu001;
+pub(crate) mod vu002;
+pub(crate) mod vu003;
 
-pub use vu001::VU001;
-pub use vu002::VU002;
-pub use vu003::VU003;
+pub use vu001::META as VU001;
+pub use vu002::META as VU002;
+pub use vu003::META as VU003;
 
 use drydock_core::RuleMeta;
 
