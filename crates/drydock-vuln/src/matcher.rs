@@ -491,7 +491,7 @@ fn finding(
             }
         })
         .unwrap_or_default();
-    let m = VulnMatch {
+    let m = crate::rules::VulnMatch {
         package: p,
         described: format!(
             "{} {}{src} is affected by {id}{also}{summary}",
@@ -523,34 +523,6 @@ fn finding(
     crate::rules::vu001::check(&m, &mut out);
     crate::rules::vu002::check(&m, &mut out);
     out
-}
-
-/// One advisory (group of aliases) matched against one installed package: what the VU
-/// rules decide on.
-pub(crate) struct VulnMatch<'a> {
-    pub package: &'a Package,
-    /// `name version [source package] is affected by ID (aliases): summary`.
-    pub described: String,
-    /// ` — from the base image [severity note]`.
-    pub tail: String,
-    pub ecosystem: String,
-    /// The lowest fixed version above the installed one, if the ecosystem has one.
-    pub fixed: Option<String>,
-    pub severity: Severity,
-    pub confidence: Confidence,
-    pub location: Location,
-    pub info: VulnerabilityInfo,
-}
-
-impl VulnMatch<'_> {
-    /// A finding of `rule` with `message` and `fix`, rated as the advisory is.
-    pub fn finding(&self, rule: &drydock_core::RuleMeta, message: String, fix: String) -> Finding {
-        Finding::from_rule(rule, message, self.location.clone())
-            .with_severity(self.severity)
-            .with_confidence(self.confidence)
-            .with_fix(fix)
-            .with_vulnerability(self.info.clone())
-    }
 }
 
 #[cfg(test)]

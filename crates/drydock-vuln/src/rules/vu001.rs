@@ -1,4 +1,4 @@
-use crate::matcher::VulnMatch;
+use super::VulnMatch;
 use crate::package::{Kind, Package};
 use drydock_core::rule::Target;
 use drydock_core::Finding;

@@ -1,4 +1,4 @@
-use crate::matcher::VulnMatch;
+use super::VulnMatch;
 use drydock_core::rule::Target;
 use drydock_core::Finding;
 use drydock_core::{Category, RuleMeta, Severity};
