@@ -137,7 +137,7 @@ fn finish_applies_skip_severity_and_the_ignore_file_like_the_cli() {
     let root = tmp.path().display().to_string();
     let raw = {
         let scanner = Scanner::new(ScanOptions::default()).unwrap();
-        scanner.scan_many(&scanner.plan(&[root.clone()]))
+        scanner.scan_many(&scanner.plan(std::slice::from_ref(&root)))
     };
     assert!(raw.findings.iter().any(|f| f.rule == "DF017"));
     assert!(raw
