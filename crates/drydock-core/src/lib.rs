@@ -25,4 +25,4 @@ pub use policy::{Policy, RuleSelector};
 pub use redact::{redact, Redaction};
 pub use rule::RuleMeta;
 pub use sink::FileSink;
-pub use warning::{Warning, WarningKind};
+pub use warning::{Warning, WarningKind, WarningLevel};

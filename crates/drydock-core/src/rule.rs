@@ -71,3 +71,82 @@ impl RuleMeta {
         s
     }
 }
+
+/// A rule whose check panicked: its findings are lost, the other rules' are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleFailure {
+    pub rule: &'static str,
+}
+
+impl std::fmt::Display for RuleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "internal error in rule {} (please report it); other rules still ran",
+            self.rule
+        )
+    }
+}
+
+/// Run one rule's check isolated from the others, the same way in every domain: a panic
+/// inside it drops only its own findings and comes back as a [`RuleFailure`] naming it.
+pub fn run_isolated(
+    meta: &RuleMeta,
+    out: &mut Vec<crate::Finding>,
+    check: impl FnOnce(&mut Vec<crate::Finding>),
+) -> Result<(), RuleFailure> {
+    let mut mine = Vec::new();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut mine))) {
+        Ok(()) => {
+            out.append(&mut mine);
+            Ok(())
+        }
+        Err(_) => Err(RuleFailure { rule: meta.id }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Finding, Location};
+
+    const META: RuleMeta = RuleMeta {
+        id: "XX001",
+        name: "test-rule",
+        target: Target::Image,
+        category: Category::User,
+        severity: Severity::Low,
+        title: "t",
+        explanation: "",
+        references: &[],
+        equivalents: &[],
+        default_enabled: true,
+    };
+
+    fn finding() -> Finding {
+        Finding::from_rule(
+            &META,
+            "m",
+            Location::Config {
+                image: "i".into(),
+                field: "User".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn a_panicking_rule_loses_only_its_own_findings() {
+        let mut out = vec![finding()];
+        let r = run_isolated(&META, &mut out, |o| {
+            o.push(finding());
+            panic!("rule bug");
+        });
+        let e = r.unwrap_err();
+        assert_eq!(e.rule, "XX001");
+        assert!(e.to_string().contains("internal error in rule XX001"));
+        // The finding pushed before the panic is dropped with the rest of the rule's output.
+        assert_eq!(out.len(), 1);
+        run_isolated(&META, &mut out, |o| o.push(finding())).unwrap();
+        assert_eq!(out.len(), 2);
+    }
+}

@@ -51,14 +51,30 @@ impl fmt::Display for WarningKind {
     }
 }
 
-/// One run warning. `message` is a full sentence for people; `target` names the scanned
-/// thing (path or image reference) it concerns, when it concerns one.
+/// How serious a [`Warning`] is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningLevel {
+    /// Results are incomplete or may be wrong (no database, an unexpanded `FROM ${ARG}`).
+    #[default]
+    Warning,
+    /// Something worth knowing that does not change the results (a partly read package DB).
+    Note,
+    /// A summary line for the terminal (the base-image verdict); not part of reports.
+    Info,
+}
+
+/// One run warning, from the analyzers through the scan library to every report format.
+/// `message` is a full sentence for people; `target` names the scanned thing (path or
+/// image reference) it concerns, when it concerns one.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Warning {
     pub kind: WarningKind,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// Not serialized: reports carry warnings and notes alike, never [`WarningLevel::Info`].
+    #[serde(skip)]
+    pub level: WarningLevel,
 }
 
 impl Warning {
@@ -67,12 +83,33 @@ impl Warning {
             kind,
             message: message.into(),
             target: None,
+            level: WarningLevel::Warning,
+        }
+    }
+
+    /// A warning of `level` about `target`.
+    pub fn at(
+        level: WarningLevel,
+        kind: WarningKind,
+        target: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Warning {
+            kind,
+            message: message.into(),
+            target: target.map(str::to_string),
+            level,
         }
     }
 
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());
         self
+    }
+
+    /// Whether reports carry it (summary lines are for the terminal only).
+    pub fn in_report(&self) -> bool {
+        self.level != WarningLevel::Info
     }
 }
 

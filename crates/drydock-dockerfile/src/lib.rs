@@ -17,4 +17,4 @@ pub mod suppress;
 pub use ast::{Comment, Directive, Dockerfile, Heredoc, Instruction, ParseError, Span};
 pub use parser::{parse, parse_bytes, to_parse_json};
 pub use rules::{registry, rule_metas, rules_markdown, DockerfileOptions, Rule, RuleContext};
-pub use scan::{scan_dockerfile, DockerfileScan};
+pub use scan::{scan_dockerfile, DockerfileScan, ScanError};

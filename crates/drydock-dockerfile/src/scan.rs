@@ -13,6 +13,42 @@ use crate::shell::RunAnalysis;
 use crate::stages::{BaseImage, StageModel};
 use crate::suppress::Suppressions;
 
+/// Why part of a Dockerfile was not checked. The scan still ran on everything else.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    /// A line the parser could not read (BuildKit would reject the file).
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    /// A rule's check panicked; the other rules' findings are kept.
+    #[error("{path}: {failure}")]
+    Rule {
+        path: String,
+        failure: drydock_core::rule::RuleFailure,
+    },
+}
+
+impl ScanError {
+    /// Where it happened: `path:line` for parse errors, the path for rule failures.
+    pub fn place(&self) -> String {
+        match self {
+            ScanError::Parse { path, line, .. } => format!("{path}:{line}"),
+            ScanError::Rule { path, .. } => path.clone(),
+        }
+    }
+
+    /// The message without the place.
+    pub fn message(&self) -> String {
+        match self {
+            ScanError::Parse { message, .. } => message.clone(),
+            ScanError::Rule { failure, .. } => failure.to_string(),
+        }
+    }
+}
+
 /// The result of scanning one Dockerfile.
 #[derive(Debug)]
 pub struct DockerfileScan {
@@ -25,9 +61,9 @@ pub struct DockerfileScan {
     pub context: Option<BuildContext>,
     /// Findings of the enabled rules, inline suppressions applied, sorted by location.
     pub findings: Vec<Finding>,
-    /// One-line problems: parse errors (`path:line: message`) and internal rule failures.
-    /// The scan still ran on everything that parsed.
-    pub errors: Vec<String>,
+    /// Parse errors and internal rule failures. The scan still ran on everything that
+    /// parsed.
+    pub errors: Vec<ScanError>,
     /// Non-fatal notes: what BuildKit would reject given the build args known to the scan
     /// (`path:line: message`), an unreadable or truncated build context, …
     pub warnings: Vec<String>,
@@ -70,11 +106,15 @@ pub fn scan_dockerfile(
                 && crate::rules::onbuild_forbidden_trigger::forbidden_trigger(i).is_some()
         })
     };
-    let mut errors: Vec<String> = df
+    let mut errors: Vec<ScanError> = df
         .errors
         .iter()
         .filter(|e| !forbidden_trigger_at(e.line))
-        .map(|e| format!("{display}:{}: {}", e.line, e.message))
+        .map(|e| ScanError::Parse {
+            path: display.clone(),
+            line: e.line,
+            message: e.message.clone(),
+        })
         .collect();
     // What BuildKit would stop for often depends on `--build-arg`s the scan was not given
     // (`FROM ${BASE}` without a default): a warning, not a scan error.
@@ -137,16 +177,14 @@ pub fn scan_dockerfile(
 
     let mut findings = Vec::new();
     for rule in &enabled {
-        let mut out = Vec::new();
         // One faulty rule must not take the whole scan down.
-        let ok =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(&cx, &mut out)));
-        match ok {
-            Ok(()) => findings.extend(out),
-            Err(_) => errors.push(format!(
-                "{display}: internal error in rule {} (please report it); other rules still ran",
-                rule.meta().id
-            )),
+        if let Err(e) =
+            drydock_core::rule::run_isolated(rule.meta(), &mut findings, |out| rule.check(&cx, out))
+        {
+            errors.push(ScanError::Rule {
+                path: display.clone(),
+                failure: e,
+            });
         }
     }
     dedupe_secrets(&mut findings);

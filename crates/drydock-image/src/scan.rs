@@ -27,6 +27,8 @@ pub struct ScanOptions {
     /// Secret evidence in findings: redacted (default) or shown whole (`--show-secrets`).
     /// Applies to file contents, config values and history alike.
     pub redaction: Redaction,
+    /// Rule selection: rules it disables do not run.
+    pub policy: drydock_core::Policy,
 }
 
 /// Per-layer changes from the walked layers and the merged view. Memory: one set of the
@@ -111,6 +113,8 @@ pub struct ImageScan {
     /// Warnings that are not findings, one line each (e.g. an rpm Berkeley DB that is not
     /// read, so rpm-owned files are not recognised as vendor content).
     pub notes: Vec<String>,
+    /// Rules whose check panicked (their findings are missing; the others' are kept).
+    pub rule_failures: Vec<drydock_core::rule::RuleFailure>,
 }
 
 /// Scan one image: every layer, the merged filesystem and the config.
@@ -267,7 +271,7 @@ pub fn finish_scan(
     let os = detect_os(&cx);
     cx.os = os.as_ref();
     let mut findings = Vec::new();
-    crate::rules::run_all(&cx, &mut findings);
+    let rule_failures = crate::rules::run_all(&cx, &opts.policy, &mut findings);
     if opts.tag_platform {
         if let Some(p) = &image.platform {
             for f in &mut findings {
@@ -301,6 +305,7 @@ pub fn finish_scan(
         findings,
         summary,
         notes,
+        rule_failures,
     }
 }
 

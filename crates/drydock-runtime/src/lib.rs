@@ -31,6 +31,7 @@ pub use compose::interpolate;
 pub use rules::rule_metas;
 pub use set::ManifestSet;
 
+use drydock_core::rule::{run_isolated, RuleFailure};
 use drydock_core::{Finding, Location, Redaction};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,8 @@ pub struct RuntimeOptions {
     /// ServiceAccounts, bindings and workloads of the other files scanned together
     /// ([`ManifestSet::collect`]); `None` = the reviewed file stands alone.
     pub manifest_set: Option<std::sync::Arc<ManifestSet>>,
+    /// Rule selection: rules it disables do not run.
+    pub policy: drydock_core::Policy,
 }
 
 impl RuntimeOptions {
@@ -91,6 +94,8 @@ pub struct RuntimeReview {
     pub images: Vec<ImageUse>,
     /// `path:line: …` notes for the user (unknown ids in ignore comments).
     pub warnings: Vec<String>,
+    /// Rules whose check panicked (their findings are missing; the others' are kept).
+    pub rule_failures: Vec<drydock_core::rule::RuleFailure>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -501,12 +506,22 @@ fn run_rules(
     files: &[String],
     opts: &RuntimeOptions,
     set: &ManifestSet,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<RuleFailure>) {
     let cx = rules::Cx { files, opts, set };
     let mut out = Vec::new();
+    let mut failures: Vec<RuleFailure> = Vec::new();
+    let mut failed = |e: RuleFailure| {
+        if !failures.contains(&e) {
+            failures.push(e);
+        }
+    };
+    let enabled: Vec<_> = rules::RULES
+        .iter()
+        .filter(|(meta, _)| opts.policy.is_enabled(meta))
+        .collect();
     for w in workloads {
         let skips = w.k8s.as_ref().map_or(&[][..], |k| k.skips.as_slice());
-        for (meta, check) in rules::RULES {
+        for (meta, check) in &enabled {
             // Checkov's `checkov.io/skipN` annotation skips a check for the whole object.
             if skips
                 .iter()
@@ -514,11 +529,17 @@ fn run_rules(
             {
                 continue;
             }
-            check(w, &cx, &mut out);
+            if let Err(e) = run_isolated(meta, &mut out, |o| check(w, &cx, o)) {
+                failed(e);
+            }
         }
     }
-    for (_, check) in rules::SET_RULES {
-        check(&cx, &mut out);
+    for (meta, check) in rules::SET_RULES {
+        if opts.policy.is_enabled(meta) {
+            if let Err(e) = run_isolated(meta, &mut out, |o| check(&cx, o)) {
+                failed(e);
+            }
+        }
     }
     // Pod-level settings and Compose anchors/`extends` bases are seen once per container:
     // keep one finding per rule and place, naming the other containers it applies to.
@@ -546,7 +567,7 @@ fn run_rules(
     }
     let mut out = keep;
     drydock_core::finding::sort_findings(&mut out);
-    out
+    (out, failures)
 }
 
 fn images_of(
@@ -615,15 +636,17 @@ pub fn review_file(
                 msg: e.to_string(),
             })?;
         let ws = inspect::containers(&v, &display)?;
+        let (findings, rule_failures) = run_rules(
+            &ws,
+            std::slice::from_ref(&display),
+            opts,
+            &ManifestSet::default(),
+        );
         return Ok(RuntimeReview {
-            findings: run_rules(
-                &ws,
-                std::slice::from_ref(&display),
-                opts,
-                &ManifestSet::default(),
-            ),
+            findings,
             images: images_of(&ws, &[display], opts),
             warnings: Vec::new(),
+            rule_failures,
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| RuntimeError::Input {
@@ -687,7 +710,7 @@ pub fn review_file(
     if let Some(other) = &opts.manifest_set {
         set.merge_from(other);
     }
-    let mut findings = run_rules(&workloads, &files, opts, &set);
+    let (mut findings, rule_failures) = run_rules(&workloads, &files, opts, &set);
     let sup = suppress::Suppressions::from_text(text);
     let metas = rules::rule_metas();
     if !sup.is_empty() {
@@ -711,6 +734,7 @@ pub fn review_file(
         findings,
         images: images_of(&workloads, &files, opts),
         warnings,
+        rule_failures,
     })
 }
 
@@ -720,12 +744,14 @@ pub fn review_inspect(
     value: &serde_json::Value,
     source: &str,
     opts: &RuntimeOptions,
-) -> Result<Vec<Finding>, RuntimeError> {
+) -> Result<RuntimeReview, RuntimeError> {
     let ws = inspect::containers(value, source)?;
-    Ok(run_rules(
-        &ws,
-        &[source.to_string()],
-        opts,
-        &ManifestSet::default(),
-    ))
+    let files = [source.to_string()];
+    let (findings, rule_failures) = run_rules(&ws, &files, opts, &ManifestSet::default());
+    Ok(RuntimeReview {
+        findings,
+        images: images_of(&ws, &files, opts),
+        warnings: Vec::new(),
+        rule_failures,
+    })
 }

@@ -32,7 +32,8 @@ fn podman_privileged_with_socket() {
         "inspect",
         &RuntimeOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .findings;
     // podman records no CapAdd for a privileged container (it already has every
     // capability), so `--cap-add SYS_ADMIN` shows up as RT001, not RT005.
     assert_eq!(
@@ -60,7 +61,8 @@ fn podman_hardened_is_clean() {
         "inspect",
         &RuntimeOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .findings;
     // Only "no memory/CPU limit" (low) remains: read-only, non-root, no caps, no_new_privs.
     assert!(rules_at_least(&f, Severity::Medium).is_empty(), "{f:#?}");
     assert_eq!(
@@ -77,7 +79,8 @@ fn podman_added_caps_and_env_secret() {
         "inspect",
         &RuntimeOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .findings;
     let sys_admin = f
         .iter()
         .find(|x| x.rule == "RT005" && x.message.contains("SYS_ADMIN"))
@@ -102,7 +105,9 @@ fn podman_added_caps_and_env_secret() {
 #[test]
 fn docker_engine_object() {
     let v = load("docker-engine-handmade.json");
-    let f = review_inspect(&v, "inspect.json", &RuntimeOptions::default()).unwrap();
+    let f = review_inspect(&v, "inspect.json", &RuntimeOptions::default())
+        .unwrap()
+        .findings;
     let rules: BTreeSet<String> = f.iter().map(|x| x.rule.clone()).collect();
     assert_eq!(
         rules,
@@ -137,6 +142,7 @@ fn docker_engine_object() {
     assert_eq!(
         review_inspect(&list, "inspect.json", &RuntimeOptions::default())
             .unwrap()
+            .findings
             .len(),
         f.len()
     );

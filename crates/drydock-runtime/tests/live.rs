@@ -286,7 +286,8 @@ fn live_containers_via_podman_service() {
         "podman",
         &RuntimeOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .findings;
     let of = |name: &str, min: Severity| -> BTreeSet<String> {
         findings
             .iter()

@@ -105,26 +105,27 @@ fn positives_fire_exactly_where_marked_and_negatives_are_clean() {
 }
 
 #[test]
-fn registry_is_complete_and_documented() {
-    let metas = rule_metas();
-    let ids: BTreeSet<&str> = metas.iter().map(|m| m.id).collect();
-    assert_eq!(ids.len(), metas.len(), "duplicate rule ids");
-    for m in metas {
-        for section in [
-            "## Why is this bad?",
-            "## How to fix",
-            "## Example",
-            "## References",
-        ] {
-            assert!(m.explanation.contains(section), "{} lacks {section}", m.id);
-        }
-        assert!(
-            m.id.starts_with("RT") && m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-        );
-        assert!(
-            m.explanation.contains("CIS") || m.explanation.contains("Pod Security Standards"),
-            "{} has no CIS / PSS reference",
-            m.id
-        );
-    }
+fn rules_the_policy_disables_do_not_run() {
+    use drydock_core::{Policy, RuleSelector};
+    let p =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/compose/risky.pos.yaml");
+    let bytes = std::fs::read(&p).unwrap();
+    let all = review_file(&p, &bytes, &RuntimeOptions::default())
+        .unwrap()
+        .findings;
+    assert!(all.iter().any(|f| f.rule == "RT001"));
+    let opts = RuntimeOptions {
+        policy: Policy {
+            ignore: vec![RuleSelector("RT001".into())],
+            ..Policy::default()
+        },
+        ..Default::default()
+    };
+    let review = review_file(&p, &bytes, &opts).unwrap();
+    assert!(review.rule_failures.is_empty());
+    assert!(review.findings.iter().all(|f| f.rule != "RT001"));
+    assert_eq!(
+        review.findings.len(),
+        all.iter().filter(|f| f.rule != "RT001").count()
+    );
 }

@@ -8,7 +8,6 @@
 //! `docker-archive:app.tar`, `alpine:3.20`…
 
 use drydock_core::eol::Date;
-use drydock_core::finding::sort_findings;
 use drydock_report::{Format, RenderOptions, Report};
 use drydock_scan::{registry, ScanOptions, Scanner};
 use std::process::ExitCode;
@@ -39,40 +38,33 @@ fn main() -> ExitCode {
     }
 }
 
-/// The JSON report for `targets` with the default options (policy, redaction, database).
+/// The JSON report for `targets` with the default options (policy, redaction, database,
+/// the ignore file discovered beside the first local target).
 pub fn report_json(targets: &[String], scan_date: Date) -> anyhow::Result<String> {
     let opts = ScanOptions {
         scan_date,
         ..Default::default()
     };
-    let policy = opts.policy.clone();
+    let fail_on = opts.policy.fail_on;
     let scanner = Scanner::new(opts)?;
-    let result = scanner.scan_many(&scanner.plan(targets));
-    let mut warnings = Vec::new();
-    for w in &result.warnings {
-        match w.to_report() {
-            Some(rw) if !warnings.contains(&rw) => warnings.push(rw),
-            Some(_) => {}
-            None => eprintln!("scan: {w}"),
-        }
+    let result = scanner.run(targets)?;
+    for w in result.warnings.iter().filter(|w| !w.in_report()) {
+        eprintln!("scan: {w}");
     }
+    let warnings = result.report_warnings();
     let reg = registry::get();
-    let mut findings = policy.apply(result.findings, |id| reg.lookup(id));
-    drydock_scan::stable_fingerprints(&mut findings, &result.targets);
-    sort_findings(&mut findings);
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.message == b.message);
     let lookup = |id: &str| reg.lookup(id);
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         information_uri: None,
         scan_date: scan_date.to_string(),
         targets: result.targets,
-        findings,
+        findings: result.findings,
         rules: &lookup,
-        fail_on: Some(policy.fail_on),
+        fail_on: Some(fail_on),
         errors: result.errors,
         warnings,
-        suppressions: Vec::new(),
+        suppressions: result.suppressions,
     };
     let mut out = Vec::new();
     drydock_report::render(Format::Json, &report, &RenderOptions::default(), &mut out)?;

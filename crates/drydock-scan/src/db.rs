@@ -79,7 +79,7 @@ impl VulnOptions {
             );
             return (
                 None,
-                Some(Warning::new(
+                Some(Warning::at(
                     WarningLevel::Warning,
                     drydock_core::WarningKind::VulnDbMissing,
                     None,
@@ -94,7 +94,7 @@ impl VulnOptions {
                 let w = format!("{e} — package vulnerabilities are not checked");
                 (
                     None,
-                    Some(Warning::new(
+                    Some(Warning::at(
                         WarningLevel::Warning,
                         drydock_core::WarningKind::VulnDbMissing,
                         None,

@@ -90,11 +90,7 @@ pub(crate) fn scan(scanner: &Scanner, path: &Path) -> ScanResult {
     // One unscannable target per file, however many lines fail (a file that is not a
     // Dockerfile at all fails on every line): the first error, and how many more.
     if let Some(first) = scan.errors.first() {
-        // Already `path:line: message`.
-        let (target, mut message) = match first.split_once(": ") {
-            Some((t, m)) => (t.to_string(), m.to_string()),
-            None => (name.clone(), first.clone()),
-        };
+        let (target, mut message) = (first.place(), first.message());
         match scan.errors.len() - 1 {
             0 => {}
             1 => message.push_str(" (and 1 more error in this file)"),
@@ -104,7 +100,7 @@ pub(crate) fn scan(scanner: &Scanner, path: &Path) -> ScanResult {
     }
     // Already `path:line: message`.
     outcome.warnings.extend(scan.warnings.iter().map(|w| {
-        Warning::new(
+        Warning::at(
             WarningLevel::Warning,
             drydock_core::WarningKind::Other,
             None,
@@ -164,7 +160,7 @@ fn context_secrets(
             continue;
         };
         if meta.is_file() && meta.len() > MAX_CONTEXT_FILE {
-            warnings.push(Warning::new(
+            warnings.push(Warning::at(
                 WarningLevel::Warning,
                 drydock_core::WarningKind::FileTooLarge,
                 Some(&display_path(&abs)),

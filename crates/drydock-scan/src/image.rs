@@ -30,6 +30,7 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
         scan_date: Some(env.scan_date),
         tag_platform: multi,
         redaction: env.redaction,
+        policy: env.policy.clone(),
         walk: drydock_image::walker::WalkOptions {
             secret_engine: scanner.custom_secrets.clone(),
             ..Default::default()
@@ -86,7 +87,7 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
     let images = drydock_image::open(spec, &opts)?;
     let multi = images.len() > 1;
     if let Some(img) = images.iter().find(|i| !i.skipped_platforms.is_empty()) {
-        out.warnings.push(Warning::new(
+        out.warnings.push(Warning::at(
             WarningLevel::Warning,
             WarningKind::PlatformSkipped,
             Some(spec),
@@ -161,7 +162,7 @@ fn record(
         ..Default::default()
     });
     let note = |n: &String| {
-        Warning::new(
+        Warning::at(
             WarningLevel::Note,
             WarningKind::Other,
             Some(name),
@@ -169,6 +170,15 @@ fn record(
         )
     };
     out.warnings.extend(result.notes.iter().map(note));
+    out.errors.extend(
+        result
+            .rule_failures
+            .iter()
+            .map(|e| drydock_report::TargetError {
+                target: name.to_string(),
+                message: e.to_string(),
+            }),
+    );
     let inv = inventory.finish_all();
     out.warnings.extend(inv.notes.iter().map(note));
     if let Some(db) = db {
@@ -177,7 +187,7 @@ fn record(
             Some(env.vulnerabilities.max_age()),
         ) {
             out.warnings.extend(f.messages().into_iter().map(|m| {
-                Warning::new(
+                Warning::at(
                     WarningLevel::Warning,
                     WarningKind::VulnDbStale,
                     Some(name),
@@ -196,7 +206,7 @@ fn record(
             .and_then(|os| drydock_vuln::eol_info(os, env.scan_date));
         let verdict = drydock_vuln::base_image_verdict(&vulns, mopts.base_layers, eol.as_ref());
         let line = drydock_vuln::base_summary(base.as_ref(), &verdict);
-        out.warnings.push(Warning::new(
+        out.warnings.push(Warning::at(
             WarningLevel::Info,
             WarningKind::Other,
             Some(name),

@@ -25,6 +25,7 @@ mod runtime;
 pub mod db;
 pub mod discover;
 mod fingerprint;
+mod finish;
 pub mod registry;
 pub mod sbom;
 pub mod secrets;
@@ -35,14 +36,15 @@ pub use drydock_image::daemon::DaemonKind;
 /// Image efficiency gates (`dive --ci` style), evaluated on the report's image summaries.
 pub use drydock_image::rules::im017_efficiency_gate as efficiency_gate;
 pub use fingerprint::stable_fingerprints;
+pub use finish::{Baseline, ReportOptions};
 pub use secrets::RuleDef;
 
 use anyhow::Result;
 use drydock_core::{Finding, Policy, Redaction, WarningKind};
+pub use drydock_core::{Warning, WarningLevel};
 use drydock_report::{Target, TargetError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -72,6 +74,8 @@ pub struct ScanOptions {
     pub offline: bool,
     /// Runtime files: also fetch the images they reference to join their configured user.
     pub scan_images: bool,
+    /// What [`Scanner::finish`] does between the scan and the report.
+    pub report: ReportOptions,
 }
 
 impl Default for ScanOptions {
@@ -89,6 +93,7 @@ impl Default for ScanOptions {
             vulnerabilities: db::VulnOptions::default(),
             offline: false,
             scan_images: false,
+            report: ReportOptions::default(),
         }
     }
 }
@@ -133,73 +138,10 @@ impl ImageAccess {
     }
 }
 
-/// How serious a [`Warning`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WarningLevel {
-    /// Results are incomplete or may be wrong (no database, an unexpanded `FROM ${ARG}`).
-    Warning,
-    /// Something worth knowing that does not change the results (a partly read package DB).
-    Note,
-    /// A summary line (the base-image verdict).
-    Info,
-}
-
-/// A run-time message about a target, returned as data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    pub level: WarningLevel,
-    /// What kind of gap it reports, as every report format names it.
-    pub kind: WarningKind,
-    /// The target it is about, when the message does not name it.
-    pub target: Option<String>,
-    pub message: String,
-}
-
-impl Warning {
-    fn new(
-        level: WarningLevel,
-        kind: WarningKind,
-        target: Option<&str>,
-        message: impl Into<String>,
-    ) -> Self {
-        Warning {
-            level,
-            kind,
-            target: target.map(str::to_string),
-            message: message.into(),
-        }
-    }
-}
-
-impl Warning {
-    /// The warning as reports carry it; `None` for summary lines (terminal only).
-    pub fn to_report(&self) -> Option<drydock_core::Warning> {
-        if self.level == WarningLevel::Info {
-            return None;
-        }
-        let mut w = drydock_core::Warning::new(self.kind, self.message.clone());
-        w.target = self.target.clone();
-        Some(w)
-    }
-}
-
-impl fmt::Display for Warning {
-    /// `warning: TARGET: message`, `note: …`, or `TARGET: message` for summaries.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.level {
-            WarningLevel::Warning => f.write_str("warning: ")?,
-            WarningLevel::Note => f.write_str("note: ")?,
-            WarningLevel::Info => {}
-        }
-        if let Some(t) = &self.target {
-            write!(f, "{t}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-/// What scanning one or more targets produced. Findings are before policy filtering of
-/// image/runtime rules (apply [`Policy::apply`]), in scan order.
+/// What scanning one or more targets produced. From [`Scanner::scan`]/[`Scanner::scan_many`]:
+/// the findings of the selected rules in scan order, before severity overrides, gates,
+/// baseline and ignore file; [`Scanner::finish`] (or [`Scanner::run`]) makes it the
+/// reported result.
 #[derive(Debug, Default)]
 pub struct ScanResult {
     /// What was scanned, in the order given.
@@ -207,7 +149,14 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     /// Targets that could not be scanned.
     pub errors: Vec<TargetError>,
+    /// Run warnings; those with [`WarningLevel::Info`] are terminal summary lines.
     pub warnings: Vec<Warning>,
+    /// What each ignore-file entry did (after [`Scanner::finish`]).
+    pub suppressions: Vec<drydock_core::ignore::EntryOutcome>,
+    /// The ignore file applied, if any (after [`Scanner::finish`]).
+    pub ignore_file: Option<drydock_core::ignore::IgnoreFile>,
+    /// Findings the baseline held and that are therefore not reported.
+    pub baseline_dropped: usize,
 }
 
 impl ScanResult {
@@ -226,6 +175,22 @@ impl ScanResult {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.warnings.extend(other.warnings);
+        self.suppressions.extend(other.suppressions);
+        self.baseline_dropped += other.baseline_dropped;
+        if self.ignore_file.is_none() {
+            self.ignore_file = other.ignore_file;
+        }
+    }
+
+    /// The warnings every report format carries, each once (summary lines left out).
+    pub fn report_warnings(&self) -> Vec<Warning> {
+        let mut out: Vec<Warning> = Vec::new();
+        for w in self.warnings.iter().filter(|w| w.in_report()) {
+            if !out.contains(w) {
+                out.push(w.clone());
+            }
+        }
+        out
     }
 }
 
@@ -254,6 +219,10 @@ pub struct Scanner {
     manifest_set: std::sync::OnceLock<Arc<drydock_runtime::ManifestSet>>,
     /// The engine with the user's rules; `None` = the built-in one.
     custom_secrets: Option<Arc<drydock_secrets::Engine>>,
+    skip: finish::Skip,
+    /// Files [`Scanner::plan`] found by walking a directory (normalised paths): one of
+    /// them unreadable is a warning, not an error, unless strict.
+    walked: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Scanner {
@@ -261,10 +230,13 @@ impl Scanner {
     /// so a broken rule is an error before anything is scanned.
     pub fn new(opts: ScanOptions) -> Result<Scanner> {
         let custom_secrets = opts.secret_rules.engine()?;
+        let skip = finish::Skip::new(&opts.report.skip)?;
         Ok(Scanner {
             opts,
             manifest_set: Default::default(),
             custom_secrets,
+            skip,
+            walked: Default::default(),
         })
     }
 
@@ -280,7 +252,8 @@ impl Scanner {
     }
 
     /// The work for command-line style target arguments, in order: a Dockerfile, a directory
-    /// (its Dockerfiles, then its runtime files), a runtime file, an image, live containers.
+    /// (its Dockerfiles, then its runtime files, less those `--skip` matches), a runtime
+    /// file, an image, live containers.
     pub fn plan<S: AsRef<str>>(&self, args: &[S]) -> Vec<ScanTarget> {
         let mut work = Vec::new();
         for arg in args {
@@ -301,8 +274,9 @@ impl Scanner {
                                 .into(),
                         });
                     }
-                    work.extend(files.into_iter().map(ScanTarget::Dockerfile));
-                    work.extend(runtime.into_iter().map(ScanTarget::Runtime));
+                    // Skipped after the emptiness check: all skipped is not "nothing found".
+                    work.extend(self.walked(files).into_iter().map(ScanTarget::Dockerfile));
+                    work.extend(self.walked(runtime).into_iter().map(ScanTarget::Runtime));
                 }
                 Ok(TargetKind::Runtime(p)) => work.push(ScanTarget::Runtime(p)),
                 Ok(TargetKind::Image(spec)) => work.push(ScanTarget::Image(spec)),
@@ -310,6 +284,20 @@ impl Scanner {
             }
         }
         work
+    }
+
+    /// Files a directory walk found: drops skipped ones and remembers the rest.
+    fn walked(&self, files: Vec<PathBuf>) -> Vec<PathBuf> {
+        let kept: Vec<PathBuf> = files
+            .into_iter()
+            .filter(|p| !self.skip.matches(&p.to_string_lossy()))
+            .collect();
+        let mut set = self.walked.lock().unwrap_or_else(|e| e.into_inner());
+        set.extend(
+            kept.iter()
+                .map(|p| drydock_core::ignore::norm_path(&p.to_string_lossy())),
+        );
+        kept
     }
 
     /// One unit of work. Failures are in [`ScanResult::errors`], never a panic.
@@ -409,7 +397,7 @@ impl Scanner {
                     } else {
                         WarningKind::Unreadable
                     };
-                    Warning::new(WarningLevel::Warning, kind, None, w)
+                    Warning::at(WarningLevel::Warning, kind, None, w)
                 }));
             }
             Err(e) => out.errors.push(TargetError {

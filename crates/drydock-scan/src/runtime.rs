@@ -6,7 +6,7 @@ use crate::{display_path, strip_prefix, ScanResult, Scanner, Warning, WarningLev
 use anyhow::Result;
 use drydock_core::WarningKind;
 use drydock_image::daemon::DaemonKind;
-use drydock_report::Target;
+use drydock_report::{Target, TargetError};
 use drydock_runtime::{ImageFacts, RuntimeOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,6 +19,7 @@ fn options(scanner: &Scanner) -> RuntimeOptions {
         redaction: scanner.opts.redaction,
         secrets: scanner.custom_secrets.clone(),
         manifest_set: scanner.manifest_set.get().cloned(),
+        policy: scanner.opts.policy.clone(),
         ..Default::default()
     }
 }
@@ -55,13 +56,18 @@ pub(crate) fn scan_file(scanner: &Scanner, path: &Path) -> ScanResult {
         }
     };
     out.warnings.extend(review.warnings.iter().map(|w| {
-        Warning::new(
+        Warning::at(
             WarningLevel::Warning,
             WarningKind::Other,
             None,
             w.to_string(),
         )
     }));
+    out.errors
+        .extend(review.rule_failures.iter().map(|e| TargetError {
+            target: name.clone(),
+            message: e.to_string(),
+        }));
     let mut findings = review.findings;
     if scanner.opts.scan_images && !review.images.is_empty() {
         // Joined view: learn each image's configured user, then review again with it.
@@ -74,7 +80,7 @@ pub(crate) fn scan_file(scanner: &Scanner, path: &Path) -> ScanResult {
                 Ok(user) => {
                     facts.insert(use_.image.clone(), ImageFacts { user: Some(user) });
                 }
-                Err(e) => out.warnings.push(Warning::new(
+                Err(e) => out.warnings.push(Warning::at(
                     WarningLevel::Warning,
                     WarningKind::Other,
                     Some(&name),
@@ -111,12 +117,17 @@ pub(crate) fn scan_live(scanner: &Scanner, kind: DaemonKind, out: &mut ScanResul
         }
     }
     let source = format!("{}:containers", kind.transport());
-    let findings = drydock_runtime::review_inspect(
+    let review = drydock_runtime::review_inspect(
         &serde_json::Value::Array(inspected),
         &source,
         &options(scanner),
     )?;
-    out.findings.extend(findings);
+    out.errors
+        .extend(review.rule_failures.iter().map(|e| TargetError {
+            target: source.clone(),
+            message: e.to_string(),
+        }));
+    out.findings.extend(review.findings);
     out.targets.push(Target::Runtime {
         path: source,
         source: None,

@@ -47,7 +47,7 @@ fn plan_and_scan_keep_order_and_return_warnings_and_errors() {
         .iter()
         .find(|w| w.level == WarningLevel::Warning && w.to_string().contains(&a))
         .unwrap_or_else(|| panic!("no warning for {a}: {:?}", result.warnings));
-    assert!(w.to_string().starts_with("warning: "), "{w}");
+    assert!(w.in_report(), "{w}");
     assert!(
         result.findings.iter().any(|f| f.rule.starts_with("RT")),
         "{:?}",
@@ -121,4 +121,65 @@ fn user_secret_rules_are_checked_when_the_scanner_is_built() {
         .err()
         .expect("broken rule accepted");
     assert!(err.to_string().contains("acme-token"), "{err}");
+}
+
+#[test]
+fn finish_applies_skip_severity_and_the_ignore_file_like_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let df = "FROM ubuntu:latest\nENV PASSWORD=hunter22\n";
+    write(tmp.path(), "app/Dockerfile", df);
+    write(tmp.path(), "vendor/lib/Dockerfile", df);
+    write(
+        tmp.path(),
+        ".drydockignore.yaml",
+        "- rule: base-image-latest\n  reason: accepted in this test\n",
+    );
+    let root = tmp.path().display().to_string();
+    let raw = {
+        let scanner = Scanner::new(ScanOptions::default()).unwrap();
+        scanner.scan_many(&scanner.plan(std::slice::from_ref(&root)))
+    };
+    assert!(raw.findings.iter().any(|f| f.rule == "DF017"));
+    assert!(raw
+        .targets
+        .iter()
+        .any(|t| matches!(t, Target::Dockerfile { path, .. } if path.contains("vendor"))));
+
+    let opts = ScanOptions {
+        report: drydock_scan::ReportOptions {
+            skip: vec!["vendor".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let scanner = Scanner::new(opts).unwrap();
+    let done = scanner.run(&[root]).unwrap();
+    // `--skip`: the walk drops vendor/, so it is neither scanned nor reported.
+    assert!(done
+        .targets
+        .iter()
+        .all(|t| !matches!(t, Target::Dockerfile { path, .. } if path.contains("vendor"))));
+    // The ignore file beside the targets suppresses DF017 and says how often.
+    assert!(
+        done.findings.iter().all(|f| f.rule != "DF017"),
+        "{:?}",
+        done.findings
+    );
+    assert!(!done.findings.is_empty());
+    assert_eq!(done.suppressions.len(), 1);
+    assert_eq!(done.suppressions[0].suppressed, 1);
+    // Stable fingerprints and sorted, as the CLI reports them.
+    assert!(done.findings.iter().all(|f| !f.fingerprint.is_empty()));
+
+    let bad = ScanOptions {
+        report: drydock_scan::ReportOptions {
+            skip: vec!["a[".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let e = Scanner::new(bad)
+        .err()
+        .expect("an invalid glob is an error");
+    assert!(e.to_string().contains("--skip/exclude `a[`"), "{e}");
 }

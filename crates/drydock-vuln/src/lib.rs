@@ -32,10 +32,10 @@ pub use inventory::{Inventory, InventoryResult};
 pub use matcher::{match_packages, MatchOptions};
 pub use package::{Kind, Origin, Package};
 pub use rules::rules;
+/// The VU003 finding for an image whose base layers hold fixable vulnerabilities.
+pub use rules::vu003::check as outdated_base_finding;
 pub use sbom::{cyclonedx_json, spdx_json, ImageMeta};
-pub use verdict::{
-    base_image_verdict, base_summary, eol_info, outdated_base_finding, EolInfo, Verdict,
-};
+pub use verdict::{base_image_verdict, base_summary, eol_info, EolInfo, Verdict};
 
 /// The OSV archives (`all.zip` top-level ecosystems) needed to check these packages: what
 /// `db update` should fetch and what [`Db::freshness`] should check.

@@ -5,7 +5,6 @@ use crate::ecosystem::{applies, normalize_name};
 use crate::error::{Context, Result};
 use crate::osv::{Range, StoredAffected};
 use crate::package::{Kind, Origin, Package};
-use crate::rules::{VU001, VU002};
 use crate::version::Scheme;
 use drydock_core::{Confidence, Finding, Location, Severity, VulnerabilityInfo};
 use rusqlite::params;
@@ -317,7 +316,7 @@ pub fn match_packages(db: &Db, packages: &[Package], opts: &MatchOptions) -> Res
             } else {
                 None
             };
-            out.push(finding(p, &version, scheme, &group, opts, borrowed));
+            out.extend(finding(p, &version, scheme, &group, opts, borrowed));
         }
     }
     Ok(out)
@@ -420,7 +419,7 @@ fn finding(
     group: &[(Hit, Option<String>)],
     opts: &MatchOptions,
     borrowed: Option<(f64, String)>,
-) -> Finding {
+) -> Vec<Finding> {
     let ids = group_ids(group);
     // Report the CVE when the group is about exactly one: it is the name users search for.
     let cves: Vec<&String> = ids.iter().filter(|i| is_cve(i)).collect();
@@ -492,56 +491,38 @@ fn finding(
             }
         })
         .unwrap_or_default();
-    let (rule, message, fix) = match &fixed {
-        Some(f) => (
-            &VU001,
-            format!("{} {}{src} is affected by {id}{also}{summary} — fixed in {f}{base}{rated_by}", p.name, p.version),
-            upgrade_hint(p, f),
+    let m = crate::rules::VulnMatch {
+        package: p,
+        described: format!(
+            "{} {}{src} is affected by {id}{also}{summary}",
+            p.name, p.version
         ),
-        None => (
-            &VU002,
-            format!("{} {}{src} is affected by {id}{also}{summary} — no fixed version in {ecosystem} yet{base}{rated_by}", p.name, p.version),
-            "no fixed version yet: remove the package if unused, or move to a base/release that fixed it".to_string(),
-        ),
-    };
-    Finding::from_rule(
-        rule,
-        message,
-        Location::Package {
+        tail: format!("{base}{rated_by}"),
+        ecosystem: ecosystem.clone(),
+        fixed: fixed.clone(),
+        severity,
+        confidence,
+        location: Location::Package {
             image: opts.image.clone(),
             package: p.name.clone(),
             version: p.version.clone(),
             path: p.path.clone(),
             layer: p.layer,
         },
-    )
-    .with_severity(severity)
-    .with_confidence(confidence)
-    .with_fix(fix)
-    .with_vulnerability(VulnerabilityInfo {
-        id,
-        aliases,
-        package: p.name.clone(),
-        installed_version: p.version.clone(),
-        fixed_version: fixed,
-        ecosystem,
-    })
-}
-
-fn upgrade_hint(p: &Package, fixed: &str) -> String {
-    let n = &p.name;
-    match p.kind {
-        Kind::Dpkg => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `apt-get install --only-upgrade {n}`"),
-        Kind::Apk => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `apk upgrade --no-cache {n}`"),
-        Kind::Rpm => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `dnf upgrade -y {n}`"),
-        Kind::Python => format!("require {n}>={fixed} (pip install '{n}>={fixed}')"),
-        Kind::Npm => format!("upgrade {n} to {fixed} or later (npm install {n}@^{fixed})"),
-        Kind::Go | Kind::GoStdlib => format!("upgrade {n} to v{} or later and rebuild the binary", fixed.trim_start_matches('v')),
-        Kind::Cargo => format!("upgrade {n} to {fixed} or later (cargo update -p {n}) and rebuild the binary"),
-        Kind::Maven => format!("upgrade {n} to {fixed} or later in pom.xml/build.gradle"),
-        Kind::Gem => format!("upgrade {n} to {fixed} or later (bundle update {n})"),
-        Kind::Composer => format!("upgrade {n} to {fixed} or later (composer update {n})"),
-    }
+        info: VulnerabilityInfo {
+            id,
+            aliases,
+            package: p.name.clone(),
+            installed_version: p.version.clone(),
+            fixed_version: fixed,
+            ecosystem,
+        },
+    };
+    // Exactly one of VU001 (a fix exists) and VU002 (none yet) decides to report a match.
+    let mut out = Vec::with_capacity(1);
+    crate::rules::vu001::check(&m, &mut out);
+    crate::rules::vu002::check(&m, &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -122,43 +122,6 @@ pub fn base_summary(base: Option<&crate::BaseImage>, v: &Verdict) -> String {
     format!("base image {name} ({layers}): {base_part}; whole image: {whole}")
 }
 
-/// The `VU003` finding for an image whose base layers hold fixable vulnerabilities.
-pub fn outdated_base_finding(image: &str, base: &crate::BaseImage, v: &Verdict) -> Option<Finding> {
-    if v.fixable_in_base == 0 {
-        return None;
-    }
-    let name = base.name.as_deref().unwrap_or("the OS base");
-    let mut msg = format!(
-        "base image {name} is outdated: {} of its packages' {} known vulnerabilities are fixed in newer packages",
-        v.fixable_in_base, v.in_base
-    );
-    // The end-of-life sentence, when the verdict has one.
-    if let Some(i) = v.message.find(" is end-of-life") {
-        let start = v.message[..i].rfind(". ").map_or(0, |p| p + 2);
-        msg.push_str(&format!("; {}", &v.message[start..]));
-    }
-    let fix = match base.name.as_deref() {
-        Some(n) => {
-            format!("rebuild with `--pull` on a current `{n}` (e.g. a scheduled CI rebuild)")
-        }
-        None => {
-            "rebuild with `--pull` on a current tag of the base image (e.g. a scheduled CI rebuild)"
-                .to_string()
-        }
-    };
-    Some(
-        Finding::from_rule(
-            &crate::rules::VU003,
-            msg,
-            Location::Config {
-                image: image.to_string(),
-                field: format!("history (base: {} layer(s))", base.layers),
-            },
-        )
-        .with_fix(fix),
-    )
-}
-
 /// EOL facts for the image's distribution from `drydock_core::eol`'s bundled table:
 /// the release matching os-release `ID`/`VERSION_ID`, whether it is past its end of
 /// life on `today`, and the newest supported release of the same distribution.

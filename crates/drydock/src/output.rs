@@ -4,15 +4,10 @@
 use crate::cli::{ColorChoice, OutputArgs, OutputFormat, SeverityArg};
 use crate::config::Config;
 use anyhow::{Context, Result};
-use drydock_core::ignore::norm_path;
-use drydock_core::{Finding, Policy, RuleSelector, Severity, Warning, WarningKind};
-use drydock_report::{Format, RenderOptions, Report, Target, TargetError};
+use drydock_core::{Policy, RuleSelector, Severity};
+use drydock_report::{Format, RenderOptions, Report, TargetError};
 use drydock_scan::registry;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
-use std::sync::Mutex;
 
 pub fn severity_arg(s: SeverityArg) -> Option<Severity> {
     match s {
@@ -32,14 +27,11 @@ pub struct PolicySetup {
     pub policy: Policy,
     /// `None` = never fail on findings.
     pub fail_on: Option<Severity>,
-    /// `--severity`: only these are reported (`None`: all).
-    pub report_severities: Option<Vec<Severity>>,
     /// `--exit-code`: the status for "findings remain" (default 1).
     pub exit_code: u8,
-    pub ignore_unfixed: bool,
-    pub gates: drydock_scan::efficiency_gate::Gates,
-    /// Explicit ignore file (flag, else config); else discovered from the first target.
-    pub ignore_file: Option<std::path::PathBuf>,
+    /// Gates, `--skip`, `--ignore-unfixed`, `--severity`, baseline, ignore file, strict:
+    /// applied by `Scanner::finish`.
+    pub report: drydock_scan::ReportOptions,
 }
 
 /// `HIGH,critical` → severities; `unknown`/`negligible` (Trivy's words) read as info.
@@ -197,151 +189,25 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     }
     let mut skip = cfg.exclude.clone();
     skip.extend(args.skip.iter().cloned());
-    set_skip(&skip)?;
-    set_strict(args.strict);
     Ok(PolicySetup {
         policy,
         fail_on,
-        report_severities: (!sev_list.is_empty()).then_some(sev_list),
         exit_code: exit_code
             .filter(|n| *n != 0)
             .unwrap_or(crate::EXIT_FINDINGS),
-        ignore_unfixed: args.ignore_unfixed || cfg.ignore_unfixed,
-        gates,
-        ignore_file: args
-            .ignorefile
-            .clone()
-            .or_else(|| cfg.ignore_file.as_deref().map(|p| cfg.resolve(p))),
+        report: drydock_scan::ReportOptions {
+            gates,
+            skip,
+            ignore_unfixed: args.ignore_unfixed || cfg.ignore_unfixed,
+            severities: (!sev_list.is_empty()).then_some(sev_list),
+            baseline: args.baseline.clone(),
+            ignore_file: args
+                .ignorefile
+                .clone()
+                .or_else(|| cfg.ignore_file.as_deref().map(|p| cfg.resolve(p))),
+            strict: args.strict,
+        },
     })
-}
-
-/// Fingerprints of an earlier `--format json` report, and the fingerprint version it used.
-pub struct Baseline {
-    pub fingerprints: HashSet<String>,
-    /// 1: written before stable fingerprints (line-based); 2: current.
-    pub version: u32,
-}
-
-pub fn load_baseline(path: &Path) -> Result<Baseline> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read baseline", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{}: baseline is not a drydock JSON report", path.display()))?;
-    let list = v
-        .get("findings")
-        .and_then(|f| f.as_array())
-        .with_context(|| format!("{}: baseline has no `findings` array", path.display()))?;
-    let version = v
-        .get("fingerprint_version")
-        .and_then(|x| x.as_u64())
-        .unwrap_or(1) as u32;
-    if version > drydock_core::finding::FINGERPRINT_VERSION {
-        anyhow::bail!(
-            "{}: baseline uses fingerprint version {version}, newer than this drydock understands ({}); upgrade drydock or regenerate the baseline",
-            path.display(),
-            drydock_core::finding::FINGERPRINT_VERSION
-        );
-    }
-    Ok(Baseline {
-        version,
-        fingerprints: list
-            .iter()
-            .filter_map(|f| {
-                f.get("fingerprint")
-                    .and_then(|x| x.as_str())
-                    .map(String::from)
-            })
-            .collect(),
-    })
-}
-
-// Run-wide state the scan's many call sites feed without threading it through every
-// signature (the scan driver is shared by several commands): warnings, the skip globs and
-// the files a directory walk found.
-static WARNINGS: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
-static SKIP: Mutex<Option<GlobSet>> = Mutex::new(None);
-static WALKED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
-static STRICT: Mutex<bool> = Mutex::new(false);
-
-/// Record a run warning for the report (duplicates are kept once).
-pub fn warn(w: Warning) {
-    let mut v = WARNINGS.lock().unwrap_or_else(|e| e.into_inner());
-    if !v.contains(&w) {
-        v.push(w);
-    }
-}
-
-fn set_strict(on: bool) {
-    *STRICT.lock().unwrap_or_else(|e| e.into_inner()) = on;
-}
-
-fn set_skip(globs: &[String]) -> Result<()> {
-    let set = if globs.is_empty() {
-        None
-    } else {
-        let mut b = GlobSetBuilder::new();
-        for g in globs {
-            let norm = norm_path(g.trim_end_matches('/'));
-            // `dir/` or `dir` also skips everything below it.
-            for pat in [norm.clone(), format!("{norm}/**")] {
-                b.add(
-                    GlobBuilder::new(&pat)
-                        .literal_separator(true)
-                        .build()
-                        .with_context(|| format!("--skip/exclude `{g}`: invalid glob"))?,
-                );
-            }
-        }
-        Some(
-            b.build()
-                .with_context(|| "--skip/exclude: invalid globs".to_string())?,
-        )
-    };
-    *SKIP.lock().unwrap_or_else(|e| e.into_inner()) = set;
-    Ok(())
-}
-
-/// Does `--skip`/`exclude` match this file, directory or image path? Relative globs match
-/// at any depth (`vendor/**` skips `app/vendor/x`), as in `.gitignore`.
-pub fn is_skipped(path: &str) -> bool {
-    let guard = SKIP.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(set) = guard.as_ref() else {
-        return false;
-    };
-    let p = norm_path(path);
-    let mut rest = p.as_str();
-    loop {
-        if set.is_match(rest) {
-            return true;
-        }
-        match rest.split_once('/') {
-            Some((_, r)) => rest = r,
-            None => return false,
-        }
-    }
-}
-
-/// Files a directory walk found: drops skipped ones and remembers the rest, so that one
-/// unreadable file among them is a warning rather than a failed run (unless `--strict`).
-pub fn walked(files: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
-    let kept: Vec<std::path::PathBuf> = files
-        .into_iter()
-        .filter(|p| !is_skipped(&p.to_string_lossy()))
-        .collect();
-    let mut w = WALKED.lock().unwrap_or_else(|e| e.into_inner());
-    let set = w.get_or_insert_with(HashSet::new);
-    for p in &kept {
-        set.insert(norm_path(&p.to_string_lossy()));
-    }
-    kept
-}
-
-fn take_walked() -> HashSet<String> {
-    WALKED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take()
-        .unwrap_or_default()
 }
 
 pub fn use_color(args: &OutputArgs) -> bool {
@@ -369,113 +235,21 @@ fn format_of(f: OutputFormat) -> Format {
     }
 }
 
-pub struct Outcome {
-    pub targets: Vec<Target>,
-    pub findings: Vec<Finding>,
-    pub errors: Vec<TargetError>,
-}
-
-/// IM017 findings for every scanned image that breaches a configured gate.
-fn gate_findings(targets: &[Target], gates: &drydock_scan::efficiency_gate::Gates) -> Vec<Finding> {
-    if !gates.any() {
-        return Vec::new();
-    }
-    targets
-        .iter()
-        .filter_map(|t| match t {
-            Target::Image { name, summary } => Some(drydock_scan::efficiency_gate::evaluate(
-                name,
-                summary.platform.as_deref(),
-                summary.efficiency,
-                summary.waste_bytes,
-                summary.size,
-                gates,
-            )),
-            _ => None,
-        })
-        .flatten()
-        .collect()
-}
-
-/// The directory the ignore file is looked up from: the first local target, else here.
-fn first_local_target(targets: &[Target]) -> std::path::PathBuf {
-    targets
-        .iter()
-        .find_map(|t| match t {
-            Target::Dockerfile { path, .. } | Target::Runtime { path, .. } => Some(path.clone()),
-            Target::Files { root } => Some(root.clone()),
-            Target::Image { .. } => None,
-        })
-        .map(std::path::PathBuf::from)
-        .filter(|p| p.exists())
-        .unwrap_or_else(|| std::path::PathBuf::from("."))
-}
-
-fn load_ignore_file(
-    setup: &PolicySetup,
-    targets: &[Target],
-) -> Result<Option<drydock_core::ignore::IgnoreFile>> {
-    let path = match &setup.ignore_file {
-        Some(p) => p.clone(),
-        None => match drydock_core::ignore::IgnoreFile::discover(&first_local_target(targets)) {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
-    let reg = registry::get();
-    let resolve = |r: &str| reg.lookup(r).map(|m| m.id.to_string());
-    drydock_core::ignore::IgnoreFile::load(&path, &resolve)
-        .map(Some)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-/// Apply the policy, filters, baseline and ignore file, render, and return the exit code.
+/// Render the finished result (`Scanner::finish`) and return the exit code.
 pub fn finish(
     args: &OutputArgs,
     setup: &PolicySetup,
     scan_date: String,
-    outcome: Outcome,
+    result: drydock_scan::ScanResult,
 ) -> Result<u8> {
     let reg = registry::get();
-    let mut all = outcome.findings;
-    all.extend(gate_findings(&outcome.targets, &setup.gates));
-    let mut findings = setup.policy.apply(all, |id| reg.lookup(id));
-    findings.retain(|f| !f.location.path().is_some_and(is_skipped));
-    if setup.ignore_unfixed {
-        findings.retain(|f| {
-            f.vulnerability
-                .as_ref()
-                .is_none_or(|v| v.fixed_version.is_some())
-        });
+    // Summary lines (the base-image verdict) are for the terminal only.
+    for w in result.warnings.iter().filter(|w| !w.in_report()) {
+        diag!("drydock: {w}");
     }
-    if let Some(sevs) = &setup.report_severities {
-        findings.retain(|f| sevs.contains(&f.severity));
-    }
-    // Version-1 fingerprints (set at construction) stay readable for old baselines.
-    let legacy: Vec<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
-    drydock_scan::stable_fingerprints(&mut findings, &outcome.targets);
-    if let Some(b) = &args.baseline {
-        let known = load_baseline(b)?;
-        let before = findings.len();
-        if known.version < drydock_core::finding::FINGERPRINT_VERSION {
-            warn(Warning::new(
-                WarningKind::Other,
-                format!(
-                    "baseline {} was written by an older drydock (fingerprint version {}, based on line numbers): it still applies but breaks when lines move; regenerate it with `drydock scan … --format json -o {}`",
-                    b.display(),
-                    known.version,
-                    b.display()
-                ),
-            ));
-            let mut i = 0;
-            findings.retain(|_| {
-                i += 1;
-                !known.fingerprints.contains(&legacy[i - 1])
-            });
-        } else {
-            findings.retain(|f| !known.fingerprints.contains(&f.fingerprint));
-        }
-        let dropped = before - findings.len();
+    let warnings = result.report_warnings();
+    if let Some(b) = &setup.report.baseline {
+        let dropped = result.baseline_dropped;
         if dropped > 0 {
             diag!(
                 "drydock: note: {dropped} finding{} already in the baseline {} not reported",
@@ -484,40 +258,14 @@ pub fn finish(
             );
         }
     }
-    let today = drydock_core::eol::Date::parse(&scan_date)
-        .unwrap_or_else(|_| drydock_core::eol::Date::today());
-    let mut suppressions = Vec::new();
-    let ignore = load_ignore_file(setup, &outcome.targets)?;
-    if let Some(file) = &ignore {
-        let (outcomes, ws) = file.apply(&mut findings, today);
-        suppressions = outcomes;
-        for w in ws {
-            warn(w);
-        }
-    }
-    drydock_core::finding::sort_findings(&mut findings);
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.message == b.message);
-    // An unreadable file that a directory walk found is a warning, not a failed run.
-    let walked = take_walked();
-    let strict = *STRICT.lock().unwrap_or_else(|e| e.into_inner());
-    let mut errors = Vec::new();
-    for e in outcome.errors {
-        // Only read failures: a malformed file is still an error (exit 2).
-        let unreadable =
-            e.message.starts_with("cannot read") || e.message.contains("(binary content)");
-        if !strict && unreadable && walked.contains(&norm_path(&e.target)) {
-            warn(
-                Warning::new(
-                    WarningKind::Unreadable,
-                    format!("skipped: {} (--strict makes this an error)", e.message),
-                )
-                .with_target(e.target),
-            );
-        } else {
-            errors.push(e);
-        }
-    }
-    let warnings = std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(|e| e.into_inner()));
+    let drydock_scan::ScanResult {
+        targets,
+        findings,
+        errors,
+        suppressions,
+        ignore_file: ignore,
+        ..
+    } = result;
     if args.ignore_check {
         return ignore_check_report(ignore.as_ref(), &suppressions, &errors);
     }
@@ -526,7 +274,7 @@ pub fn finish(
         tool_version: env!("CARGO_PKG_VERSION"),
         information_uri: Some("https://github.com/drydock-scanner/drydock"),
         scan_date,
-        targets: outcome.targets,
+        targets,
         findings,
         rules: &lookup,
         fail_on: setup.fail_on,

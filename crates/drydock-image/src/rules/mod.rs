@@ -2,7 +2,8 @@
 //! a `check` over the [`ImageContext`]. This module is the registry.
 
 use crate::context::ImageContext;
-use drydock_core::{Finding, RuleMeta};
+use drydock_core::rule::{run_isolated, RuleFailure};
+use drydock_core::{Finding, Policy, RuleMeta};
 
 pub mod im001_secret_in_file;
 pub mod im002_deleted_secret;
@@ -58,33 +59,12 @@ pub fn rule_metas() -> &'static [&'static RuleMeta] {
     })
 }
 
-/// Run every rule (policy selection happens later, in drydock-core's policy step).
-pub fn run_all(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
-    for (_, check) in RULES {
-        check(cx, out);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registry_is_complete_and_documented() {
-        let metas = rule_metas();
-        assert_eq!(metas.len(), 17);
-        for (i, m) in metas.iter().enumerate() {
-            assert_eq!(m.id, format!("IM{:03}", i + 1));
-            for section in [
-                "## Why is this bad?",
-                "## How to fix",
-                "## Example",
-                "## References",
-            ] {
-                assert!(m.explanation.contains(section), "{} lacks {section}", m.id);
-            }
-            assert!(!m.references.is_empty(), "{} has no references", m.id);
-            assert_eq!(m.target, drydock_core::rule::Target::Image);
-        }
-    }
+/// Run the rules `policy` enables, each isolated from the others' panics; the failures
+/// name the rules that panicked.
+pub fn run_all(cx: &ImageContext<'_>, policy: &Policy, out: &mut Vec<Finding>) -> Vec<RuleFailure> {
+    RULES
+        .iter()
+        .filter(|(meta, _)| policy.is_enabled(meta))
+        .filter_map(|(meta, check)| run_isolated(meta, out, |o| check(cx, o)).err())
+        .collect()
 }

@@ -342,3 +342,25 @@ fn sticky_world_writable_dirs_outside_tmp_are_listed_at_info() {
         .iter()
         .any(|(m, s)| m.starts_with("/opt/drop ") && *s == Severity::Medium));
 }
+
+#[test]
+fn rules_the_policy_disables_do_not_run() {
+    use drydock_core::{Policy, RuleSelector};
+    let img = resolved(&planted(), "planted:1");
+    let all = drydock_image::scan(&img, &Default::default(), &mut []).unwrap();
+    assert!(all.findings.iter().any(|f| f.rule == "IM003"));
+    assert!(all.rule_failures.is_empty());
+    let opts = drydock_image::ScanOptions {
+        policy: Policy {
+            ignore: vec![RuleSelector("IM003".into())],
+            ..Policy::default()
+        },
+        ..Default::default()
+    };
+    let some = drydock_image::scan(&img, &opts, &mut []).unwrap();
+    assert!(some.findings.iter().all(|f| f.rule != "IM003"));
+    assert_eq!(
+        some.findings.len(),
+        all.findings.iter().filter(|f| f.rule != "IM003").count()
+    );
+}

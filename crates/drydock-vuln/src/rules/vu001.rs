@@ -1,7 +1,10 @@
+use super::VulnMatch;
+use crate::package::{Kind, Package};
 use drydock_core::rule::Target;
+use drydock_core::Finding;
 use drydock_core::{Category, RuleMeta, Severity};
 
-pub const VU001: RuleMeta = RuleMeta {
+pub const META: RuleMeta = RuleMeta {
     id: "VU001",
     name: "vulnerable-package-fix-available",
     target: Target::Vulnerability,
@@ -52,3 +55,30 @@ RUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*
     equivalents: &["trivy:vulnerability", "grype:vulnerability"],
     default_enabled: true,
 };
+
+/// A matched advisory the ecosystem has fixed: report it with the upgrade that fixes it.
+pub(crate) fn check(m: &VulnMatch<'_>, out: &mut Vec<Finding>) {
+    let Some(fixed) = &m.fixed else { return };
+    out.push(m.finding(
+        &META,
+        format!("{} — fixed in {fixed}{}", m.described, m.tail),
+        upgrade_hint(m.package, fixed),
+    ));
+}
+
+/// The package manager's way to get `fixed` (or a later version) of the package.
+fn upgrade_hint(p: &Package, fixed: &str) -> String {
+    let n = &p.name;
+    match p.kind {
+        Kind::Dpkg => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `apt-get install --only-upgrade {n}`"),
+        Kind::Apk => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `apk upgrade --no-cache {n}`"),
+        Kind::Rpm => format!("upgrade {n} to {fixed} or later: rebuild with `--pull` or `dnf upgrade -y {n}`"),
+        Kind::Python => format!("require {n}>={fixed} (pip install '{n}>={fixed}')"),
+        Kind::Npm => format!("upgrade {n} to {fixed} or later (npm install {n}@^{fixed})"),
+        Kind::Go | Kind::GoStdlib => format!("upgrade {n} to v{} or later and rebuild the binary", fixed.trim_start_matches('v')),
+        Kind::Cargo => format!("upgrade {n} to {fixed} or later (cargo update -p {n}) and rebuild the binary"),
+        Kind::Maven => format!("upgrade {n} to {fixed} or later in pom.xml/build.gradle"),
+        Kind::Gem => format!("upgrade {n} to {fixed} or later (bundle update {n})"),
+        Kind::Composer => format!("upgrade {n} to {fixed} or later (composer update {n})"),
+    }
+}

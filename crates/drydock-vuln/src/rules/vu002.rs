@@ -1,7 +1,9 @@
+use super::VulnMatch;
 use drydock_core::rule::Target;
+use drydock_core::Finding;
 use drydock_core::{Category, RuleMeta, Severity};
 
-pub const VU002: RuleMeta = RuleMeta {
+pub const META: RuleMeta = RuleMeta {
     id: "VU002",
     name: "vulnerable-package-no-fix",
     target: Target::Vulnerability,
@@ -40,3 +42,15 @@ VU002 medium  libtiff6 4.5.0-6: CVE-2023-6277 — no fixed version in Debian:12 
     equivalents: &["trivy:vulnerability(unfixed)"],
     default_enabled: true,
 };
+
+/// A matched advisory with no fixed version in the ecosystem yet.
+pub(crate) fn check(m: &VulnMatch<'_>, out: &mut Vec<Finding>) {
+    if m.fixed.is_some() {
+        return;
+    }
+    out.push(m.finding(
+        &META,
+        format!("{} — no fixed version in {} yet{}", m.described, m.ecosystem, m.tail),
+        "no fixed version yet: remove the package if unused, or move to a base/release that fixed it".to_string(),
+    ));
+}

@@ -1,7 +1,8 @@
 use drydock_core::rule::Target;
 use drydock_core::{Category, RuleMeta, Severity};
+use drydock_core::{Finding, Location};
 
-pub const VU003: RuleMeta = RuleMeta {
+pub const META: RuleMeta = RuleMeta {
     id: "VU003",
     name: "outdated-base-image",
     target: Target::Vulnerability,
@@ -51,3 +52,40 @@ FROM debian:12@sha256:…   # bumped by Renovate; the CI rebuilds weekly with --
     equivalents: &[],
     default_enabled: true,
 };
+
+/// The `VU003` finding for an image whose base layers hold fixable vulnerabilities.
+pub fn check(image: &str, base: &crate::BaseImage, v: &crate::Verdict) -> Option<Finding> {
+    if v.fixable_in_base == 0 {
+        return None;
+    }
+    let name = base.name.as_deref().unwrap_or("the OS base");
+    let mut msg = format!(
+        "base image {name} is outdated: {} of its packages' {} known vulnerabilities are fixed in newer packages",
+        v.fixable_in_base, v.in_base
+    );
+    // The end-of-life sentence, when the verdict has one.
+    if let Some(i) = v.message.find(" is end-of-life") {
+        let start = v.message[..i].rfind(". ").map_or(0, |p| p + 2);
+        msg.push_str(&format!("; {}", &v.message[start..]));
+    }
+    let fix = match base.name.as_deref() {
+        Some(n) => {
+            format!("rebuild with `--pull` on a current `{n}` (e.g. a scheduled CI rebuild)")
+        }
+        None => {
+            "rebuild with `--pull` on a current tag of the base image (e.g. a scheduled CI rebuild)"
+                .to_string()
+        }
+    };
+    Some(
+        Finding::from_rule(
+            &META,
+            msg,
+            Location::Config {
+                image: image.to_string(),
+                field: format!("history (base: {} layer(s))", base.layers),
+            },
+        )
+        .with_fix(fix),
+    )
+}

@@ -9,11 +9,9 @@ mod secrets;
 pub mod shell;
 
 use crate::cli::{Cli, Command};
-use crate::output::Outcome;
 use anyhow::Result;
 use drydock_core::eol::Date;
 use drydock_core::Redaction;
-use drydock_scan::ScanResult;
 
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
@@ -47,22 +45,6 @@ pub fn redaction(show: bool) -> Redaction {
         Redaction::Show
     } else {
         Redaction::Redact
-    }
-}
-
-/// Warnings and notes are the report's (every format carries them); summary lines go to
-/// standard error only.
-pub fn outcome(result: ScanResult) -> Outcome {
-    for w in &result.warnings {
-        match w.to_report() {
-            Some(rw) => crate::output::warn(rw),
-            None => diag!("drydock: {w}"),
-        }
-    }
-    Outcome {
-        targets: result.targets,
-        findings: result.findings,
-        errors: result.errors,
     }
 }
 

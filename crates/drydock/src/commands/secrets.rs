@@ -46,16 +46,15 @@ pub fn run(args: SecretsArgs) -> Result<u8> {
     let setup = output::build_policy(&args.output, &cfg)?;
     let secret_rules = secret_rules(&cfg)?;
     let redaction = super::redaction(args.output.show_secrets);
+    let scan_date = super::scan_date(None)?;
     let scanner = Scanner::new(ScanOptions {
+        policy: setup.policy.clone(),
+        scan_date,
         redaction,
         secret_rules,
+        report: setup.report.clone(),
         ..Default::default()
     })?;
-    let result = scanner.scan_files(&args.paths);
-    output::finish(
-        &args.output,
-        &setup,
-        super::scan_date(None)?.to_string(),
-        super::outcome(result),
-    )
+    let result = scanner.finish(scanner.scan_files(&args.paths))?;
+    output::finish(&args.output, &setup, scan_date.to_string(), result)
 }
