@@ -24,6 +24,7 @@ mod runtime;
 
 pub mod db;
 pub mod discover;
+pub mod fleet;
 mod fingerprint;
 pub mod registry;
 pub mod sbom;
@@ -266,6 +267,17 @@ impl Scanner {
             manifest_set: Default::default(),
             custom_secrets,
         })
+    }
+
+    /// The same environment with a fresh per-run state (the manifest set), for a fleet
+    /// target scanned apart from the others. New `Scanner` fields that hold compiled or
+    /// shared state belong here too.
+    pub(crate) fn fork(&self) -> Scanner {
+        Scanner {
+            opts: self.opts.clone(),
+            manifest_set: Default::default(),
+            custom_secrets: self.custom_secrets.clone(),
+        }
     }
 
     pub fn options(&self) -> &ScanOptions {

@@ -336,11 +336,13 @@ pub fn walked(files: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
     kept
 }
 
+/// The files directory walks found; kept (not taken), since a fleet run renders one report
+/// per target from the same walk.
 fn take_walked() -> HashSet<String> {
     WALKED
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .take()
+        .clone()
         .unwrap_or_default()
 }
 
@@ -436,6 +438,23 @@ pub fn finish(
     scan_date: String,
     outcome: Outcome,
 ) -> Result<u8> {
+    finish_counted(args, setup, scan_date, outcome).map(|f| f.code)
+}
+
+/// What one rendered report held: its exit code and the reported findings per severity
+/// (critical, high, medium, low, info), for the `--output-dir` summary.
+pub struct Finished {
+    pub code: u8,
+    pub counts: [usize; 5],
+}
+
+/// [`finish`], also counting the findings the report shows.
+pub fn finish_counted(
+    args: &OutputArgs,
+    setup: &PolicySetup,
+    scan_date: String,
+    outcome: Outcome,
+) -> Result<Finished> {
     let reg = registry::get();
     let mut all = outcome.findings;
     all.extend(gate_findings(&outcome.targets, &setup.gates));
@@ -519,7 +538,10 @@ pub fn finish(
     }
     let warnings = std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(|e| e.into_inner()));
     if args.ignore_check {
-        return ignore_check_report(ignore.as_ref(), &suppressions, &errors);
+        return ignore_check_report(ignore.as_ref(), &suppressions, &errors).map(|code| Finished {
+            code,
+            counts: [0; 5],
+        });
     }
     let lookup = |id: &str| reg.lookup(id);
     let report = Report {
@@ -582,15 +604,24 @@ pub fn finish(
     for e in &report.errors {
         diag!("drydock: error: {}: {}", e.target, e.message);
     }
-    if !report.errors.is_empty() {
-        return Ok(crate::EXIT_ERROR);
+    let mut counts = [0usize; 5];
+    for f in &report.findings {
+        counts[match f.severity {
+            Severity::Critical => 0,
+            Severity::High => 1,
+            Severity::Medium => 2,
+            Severity::Low => 3,
+            Severity::Info => 4,
+        }] += 1;
     }
-    let failing = setup.fail_on.is_some() && setup.policy.fails(&report.findings);
-    Ok(if failing {
+    let code = if !report.errors.is_empty() {
+        crate::EXIT_ERROR
+    } else if setup.fail_on.is_some() && setup.policy.fails(&report.findings) {
         setup.exit_code
     } else {
         crate::EXIT_CLEAN
-    })
+    };
+    Ok(Finished { code, counts })
 }
 
 /// `drydock ignore check`: the entries that suppressed nothing or have expired.

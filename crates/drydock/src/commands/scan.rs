@@ -58,6 +58,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         scan_images: args.scan_images,
     };
     let scanner = Scanner::new(opts)?;
+    if args.fleet.active() {
+        return super::fleet::run(&args, &scanner, &setup, scan_date);
+    }
     let work = skip_walked(scanner.plan(&args.targets), &args.targets);
     let result = scanner.scan_many(&work);
     output::finish(
@@ -99,7 +102,7 @@ pub fn image_access(s: &SourceArgs) -> Result<ImageAccess> {
 
 /// Files a directory expanded to go through `--skip`/`exclude` and are remembered, so one
 /// unreadable file among them is a warning rather than a failed run (unless `--strict`).
-fn skip_walked(work: Vec<ScanTarget>, args: &[String]) -> Vec<ScanTarget> {
+pub(super) fn skip_walked(work: Vec<ScanTarget>, args: &[String]) -> Vec<ScanTarget> {
     let named = |p: &Path| args.iter().any(|a| Path::new(a) == p);
     let walked: Vec<PathBuf> = work
         .iter()
