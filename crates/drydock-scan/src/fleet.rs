@@ -159,8 +159,7 @@ pub fn parse_targets(text: &str, source: &str) -> Result<Vec<String>, TargetsFil
         if let Some(c) = line.chars().find(|c| c.is_control()) {
             return Err(err(format!(
                 "control character {:?} in target {:?}",
-                c,
-                line
+                c, line
             )));
         }
         if line.contains(char::is_whitespace) {
@@ -172,7 +171,9 @@ pub fn parse_targets(text: &str, source: &str) -> Result<Vec<String>, TargetsFil
             return Err(err(format!("{line:?}: a target cannot start with `-`")));
         }
         if line == "-" {
-            return Err(err("`-` (standard input) cannot be a target in a targets file".into()));
+            return Err(err(
+                "`-` (standard input) cannot be a target in a targets file".into(),
+            ));
         }
         out.push(line.to_string());
     }
@@ -456,13 +457,21 @@ mod tests {
     use super::*;
 
     fn refs(n: usize) -> Vec<String> {
-        (0..n).map(|i| format!("registry.example/team{}/app:{i}", i % 7)).collect()
+        (0..n)
+            .map(|i| format!("registry.example/team{}/app:{i}", i % 7))
+            .collect()
     }
 
     #[test]
     fn shards_are_validated_zero_based() {
-        assert_eq!("0/3".parse::<Shard>().unwrap(), Shard { index: 0, count: 3 });
-        assert_eq!("2/3".parse::<Shard>().unwrap(), Shard { index: 2, count: 3 });
+        assert_eq!(
+            "0/3".parse::<Shard>().unwrap(),
+            Shard { index: 0, count: 3 }
+        );
+        assert_eq!(
+            "2/3".parse::<Shard>().unwrap(),
+            Shard { index: 2, count: 3 }
+        );
         for bad in ["3/3", "4/3", "0/0", "1", "a/3", "1/b", "-1/3", ""] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
@@ -475,7 +484,13 @@ mod tests {
             let mut sizes = vec![0usize; n as usize];
             for t in &targets {
                 let owners: Vec<u32> = (0..n)
-                    .filter(|i| Shard { index: *i, count: n }.owns(t))
+                    .filter(|i| {
+                        Shard {
+                            index: *i,
+                            count: n,
+                        }
+                        .owns(t)
+                    })
                     .collect();
                 assert_eq!(owners.len(), 1, "{t} in {owners:?} of {n}");
                 sizes[owners[0] as usize] += 1;
@@ -506,7 +521,10 @@ mod tests {
     #[test]
     fn spellings_of_one_image_share_a_shard() {
         assert_eq!(shard_key("alpine"), "docker.io/library/alpine:latest");
-        assert_eq!(shard_key("docker://alpine:latest"), shard_key("docker.io/library/alpine"));
+        assert_eq!(
+            shard_key("docker://alpine:latest"),
+            shard_key("docker.io/library/alpine")
+        );
         assert_eq!(shard_key("oci:./x"), "oci:./x");
     }
 

@@ -24,8 +24,8 @@ mod runtime;
 
 pub mod db;
 pub mod discover;
-pub mod fleet;
 mod fingerprint;
+pub mod fleet;
 pub mod registry;
 pub mod sbom;
 pub mod secrets;

@@ -143,6 +143,9 @@ pub struct RegistryArgs {
 pub enum RegistryAction {
     /// List `registry/repository:tag` for every tag below REGISTRY[/PREFIX] (the catalog
     /// and tags-list APIs, all pages).
+    #[command(after_help = "Examples:
+  drydock registry list localhost:5000 --tls-verify=false
+  drydock registry list ghcr.example/team --authfile auth.json --digests > targets.txt")]
     List(RegistryListArgs),
 }
 

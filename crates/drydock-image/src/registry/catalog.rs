@@ -36,7 +36,9 @@ impl CatalogTarget {
             return Err(bad("malformed registry host"));
         }
         if prefix.contains("//") || prefix.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(bad("malformed repository prefix (lowercase path components)"));
+            return Err(bad(
+                "malformed repository prefix (lowercase path components)",
+            ));
         }
         Ok(CatalogTarget {
             registry: registry.to_string(),
@@ -89,9 +91,20 @@ pub fn list(
     let catalog = Client::new(&target.registry, target.api_host(), "", opts)?;
     catalog.ping()?;
     let mut repos = Vec::new();
-    paginate(&catalog, "/v2/_catalog", list.page_size, "repositories", |names| {
-        repos.extend(names.into_iter().filter(|r| target.wants(r)));
-    })?;
+    paginate(
+        &catalog,
+        "/v2/_catalog",
+        list.page_size,
+        "repositories",
+        |names| {
+            repos.extend(names.into_iter().filter(|r| target.wants(r)));
+        },
+    )?;
+    // The repositories' clients speak what the ping settled on (plain HTTP after a fallback).
+    let repo_opts = RegistryOptions {
+        plain_http: opts.plain_http || catalog.origin().starts_with("http://"),
+        ..opts.clone()
+    };
     let mut out = Vec::new();
     for repo in repos {
         if !valid_repository(&repo) {
@@ -101,7 +114,7 @@ pub fn list(
             });
         }
         // A client per repository: bearer tokens are scoped to one repository.
-        let client = Client::new(&target.registry, target.api_host(), &repo, opts)?;
+        let client = Client::new(&target.registry, target.api_host(), &repo, &repo_opts)?;
         let mut tags = Vec::new();
         paginate(
             &client,
@@ -170,10 +183,12 @@ fn paginate(
             Some(serde_json::Value::Array(a)) => a
                 .iter()
                 .map(|x| {
-                    x.as_str().map(str::to_string).ok_or_else(|| RegistryError::Invalid {
-                        what: what.clone(),
-                        reason: format!("`{field}` holds a non-string"),
-                    })
+                    x.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| RegistryError::Invalid {
+                            what: what.clone(),
+                            reason: format!("`{field}` holds a non-string"),
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?,
             Some(serde_json::Value::Null) => Vec::new(),
@@ -271,7 +286,8 @@ fn valid_tag(t: &str) -> bool {
     !t.is_empty()
         && t.len() <= 128
         && (t.as_bytes()[0].is_ascii_alphanumeric() || t.as_bytes()[0] == b'_')
-        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
 #[cfg(test)]
@@ -304,7 +320,9 @@ mod tests {
         assert!(CatalogTarget::parse("").is_err());
         assert!(CatalogTarget::parse("bad host!/x").is_err());
         assert!(CatalogTarget::parse("r.io/Team").is_err());
-        assert!(CatalogTarget::parse("r.io").unwrap().wants("anything/at/all"));
+        assert!(CatalogTarget::parse("r.io")
+            .unwrap()
+            .wants("anything/at/all"));
     }
 
     #[test]

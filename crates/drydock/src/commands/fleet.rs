@@ -20,7 +20,9 @@ const SUMMARY: &str = "summary";
 
 pub fn run(args: &ScanArgs, scanner: &Scanner, setup: &PolicySetup, date: Date) -> Result<u8> {
     if args.output.ignore_check {
-        anyhow::bail!("`drydock ignore check` takes targets, not --targets-file/--shard/--output-dir/--jobs");
+        anyhow::bail!(
+            "`drydock ignore check` takes targets, not --targets-file/--shard/--output-dir/--jobs"
+        );
     }
     let started = Instant::now();
     let mut listed = args.targets.clone();
@@ -65,7 +67,17 @@ pub fn run(args: &ScanArgs, scanner: &Scanner, setup: &PolicySetup, date: Date) 
         .collect();
     match &args.fleet.output_dir {
         None => one_report(args, scanner, setup, date, &plan, opts),
-        Some(dir) => per_target(args, scanner, setup, date, &plan, opts, dir, started, listed.len()),
+        Some(dir) => per_target(
+            args,
+            scanner,
+            setup,
+            date,
+            &plan,
+            opts,
+            dir,
+            started,
+            listed.len(),
+        ),
     }
 }
 
@@ -83,7 +95,12 @@ fn one_report(
         parts.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(o.result);
     });
     let mut all = ScanResult::default();
-    for r in parts.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().flatten() {
+    for r in parts
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+    {
         all.extend(r);
     }
     output::finish(&args.output, setup, date.to_string(), super::outcome(all))
@@ -125,8 +142,12 @@ fn per_target(
     started: Instant,
     listed: usize,
 ) -> Result<u8> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("--output-dir {}: cannot create the directory", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "--output-dir {}: cannot create the directory",
+            dir.display()
+        )
+    })?;
     if !dir.is_dir() {
         anyhow::bail!("--output-dir {}: not a directory", dir.display());
     }
