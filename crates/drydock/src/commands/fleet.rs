@@ -62,7 +62,7 @@ pub fn run(args: &ScanArgs, scanner: &Scanner, setup: &PolicySetup, date: Date) 
         .iter()
         .map(|t| {
             let one = std::slice::from_ref(t);
-            (t.clone(), super::scan::skip_walked(scanner.plan(one), one))
+            (t.clone(), super::skip_walked(scanner.plan(one), one))
         })
         .collect();
     match &args.fleet.output_dir {

@@ -15,7 +15,9 @@ use crate::output::Outcome;
 use anyhow::Result;
 use drydock_core::eol::Date;
 use drydock_core::Redaction;
-use drydock_scan::ScanResult;
+use drydock_scan::{ScanResult, ScanTarget};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
@@ -67,6 +69,26 @@ pub fn outcome(result: ScanResult) -> Outcome {
         findings: result.findings,
         errors: result.errors,
     }
+}
+
+/// Files a directory expanded to go through `--skip`/`exclude` and are remembered, so one
+/// unreadable file among them is a warning rather than a failed run (unless `--strict`).
+pub fn skip_walked(work: Vec<ScanTarget>, args: &[String]) -> Vec<ScanTarget> {
+    let named = |p: &Path| args.iter().any(|a| Path::new(a) == p);
+    let walked: Vec<PathBuf> = work
+        .iter()
+        .filter_map(|t| match t {
+            ScanTarget::Dockerfile(p) | ScanTarget::Runtime(p) if !named(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    let kept: HashSet<PathBuf> = crate::output::walked(walked).into_iter().collect();
+    work.into_iter()
+        .filter(|t| match t {
+            ScanTarget::Dockerfile(p) | ScanTarget::Runtime(p) => named(p) || kept.contains(p),
+            _ => true,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use crate::cli::{ScanArgs, SourceArgs};
 use crate::config::Config;
 use crate::output;
 use anyhow::{Context, Result};
-use drydock_scan::{ImageAccess, ScanOptions, ScanTarget, Scanner};
-use std::collections::{BTreeMap, HashSet};
+use drydock_scan::{ImageAccess, ScanOptions, Scanner};
+use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub fn run(args: ScanArgs) -> Result<u8> {
     // The report needs every crate's rule metadata; build it while the scan runs.
@@ -61,7 +61,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     if args.fleet.active() {
         return super::fleet::run(&args, &scanner, &setup, scan_date);
     }
-    let work = skip_walked(scanner.plan(&args.targets), &args.targets);
+    let work = super::skip_walked(scanner.plan(&args.targets), &args.targets);
     let result = scanner.scan_many(&work);
     output::finish(
         &args.output,
@@ -98,26 +98,6 @@ pub fn image_access(s: &SourceArgs) -> Result<ImageAccess> {
         auth_file: s.authfile.clone(),
         timeout: s.timeout,
     })
-}
-
-/// Files a directory expanded to go through `--skip`/`exclude` and are remembered, so one
-/// unreadable file among them is a warning rather than a failed run (unless `--strict`).
-pub(super) fn skip_walked(work: Vec<ScanTarget>, args: &[String]) -> Vec<ScanTarget> {
-    let named = |p: &Path| args.iter().any(|a| Path::new(a) == p);
-    let walked: Vec<PathBuf> = work
-        .iter()
-        .filter_map(|t| match t {
-            ScanTarget::Dockerfile(p) | ScanTarget::Runtime(p) if !named(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
-    let kept: HashSet<PathBuf> = output::walked(walked).into_iter().collect();
-    work.into_iter()
-        .filter(|t| match t {
-            ScanTarget::Dockerfile(p) | ScanTarget::Runtime(p) => named(p) || kept.contains(p),
-            _ => true,
-        })
-        .collect()
 }
 
 fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
