@@ -15,7 +15,7 @@
 #
 # Usage: scripts/fleet-sim.sh [--shards N] [--images N]   (from the repository root)
 #   DRYDOCK=path/to/drydock (default: $CARGO_TARGET_DIR or target, release then debug)
-#   LAB=~/drydock-lab   KEEP=1 keeps the work directory.
+#   LAB=~/drydock-lab   KEEP=1 keeps the work directory.   SIM_DB=osv.sqlite: with vulnerability matching.
 # Needs: docker-registry, redis-server, redis-cli, skopeo, python3 (Debian packages).
 set -euo pipefail
 
@@ -166,7 +166,11 @@ else
     echo "fleet-sim: NOTE: the shards run without a shared cache and the night-2 speed-up is NOT checked."
 fi
 
-COMMON=(scan --tls-verify=false --format json --fail-on none --no-progress --targets-file "$WORK/targets.txt")
+# Vulnerability matching re-runs every night against the current advisories; give a database
+# with SIM_DB=path/osv.sqlite to include it (same file for every run), else it is left out.
+VULN=(--no-vulns)
+if [ -n "${SIM_DB:-}" ]; then VULN=(--db "$SIM_DB"); fi
+COMMON=(scan --tls-verify=false --format json --fail-on none --no-progress "${VULN[@]}" --targets-file "$WORK/targets.txt")
 now() { python3 -c 'import time; print(time.monotonic())'; }
 
 # 1. the reference: one process, no shared cache, its own empty cache directory.
