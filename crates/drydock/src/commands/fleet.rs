@@ -120,8 +120,15 @@ fn extension(f: OutputFormat) -> &'static str {
 /// Write `bytes` (or, through `render`, a report) to `dir/name` without following a
 /// symlink planted there: into a new temporary file in `dir`, then renamed over the name.
 fn write_in(dir: &Path, name: &str, render: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let tmp = tempfile::Builder::new()
-        .prefix(".drydock-")
+    let mut b = tempfile::Builder::new();
+    b.prefix(".drydock-");
+    // Readable like any file the user creates (the umask applies), not tempfile's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = b
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create a file", dir.display()))?;
     render(tmp.path())?;
