@@ -262,6 +262,8 @@ static WARNINGS: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
 static SKIP: Mutex<Option<GlobSet>> = Mutex::new(None);
 static WALKED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 static STRICT: Mutex<bool> = Mutex::new(false);
+/// Warnings already printed to standard error.
+static SAID: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 
 /// Record a run warning for the report (duplicates are kept once).
 pub fn warn(w: Warning) {
@@ -597,8 +599,12 @@ pub fn finish_counted(
     }
     // The text report on the terminal already shows warnings; elsewhere people read stderr.
     if !text_on_terminal {
+        // A fleet run renders a report per target: a warning they share is said once.
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
         for w in &report.warnings {
-            diag!("drydock: warning: {w}");
+            if said.get_or_insert_with(HashSet::new).insert(w.to_string()) {
+                diag!("drydock: warning: {w}");
+            }
         }
     }
     for e in &report.errors {
