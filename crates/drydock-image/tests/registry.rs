@@ -561,7 +561,11 @@ fn bearer_token_flow_anonymous_and_with_credentials() {
                 }
                 for scope in v.split(' ') {
                     let parts: Vec<&str> = scope.split(':').collect();
-                    if parts.len() != 3 || parts[0] != "repository" {
+                    // `registry:catalog:*` (the catalog) is the user's only.
+                    let known = parts.len() == 3
+                        && (parts[0] == "repository"
+                            || (parts[0] == "registry" && !user.is_empty()));
+                    if !known {
                         continue;
                     }
                     let actions: Vec<&str> = parts[2]
@@ -570,7 +574,9 @@ fn bearer_token_flow_anonymous_and_with_credentials() {
                             !user.is_empty() || (*a == "pull" && parts[1].starts_with("public/"))
                         })
                         .collect();
-                    access.push(serde_json::json!({"type": "repository", "name": parts[1], "actions": actions}));
+                    access.push(
+                        serde_json::json!({"type": parts[0], "name": parts[1], "actions": actions}),
+                    );
                 }
             }
             let token = signer.token(user, serde_json::Value::Array(access));
@@ -692,6 +698,28 @@ fn bearer_token_flow_anonymous_and_with_credentials() {
     eprintln!("user sees: {e}");
     assert!(matches!(e, ImageError::Auth { .. }), "{e}");
     assert!(e.to_string().contains("rejected the credentials"), "{e}");
+
+    // The catalog (drydock registry list): the challenge's `registry:catalog:*` scope for the
+    // catalog, a pull token per repository for its tags; anonymous users are refused.
+    let list = registry::catalog::ListOptions {
+        page_size: 1,
+        digests: true,
+    };
+    let listed = registry::catalog::list(&host, &creds, &list).unwrap();
+    let digest = img.manifest_digest();
+    assert_eq!(
+        listed,
+        [
+            format!("{host}/private/app:1@{digest}"),
+            format!("{host}/public/app:1@{digest}")
+        ]
+    );
+    let e = registry::catalog::list(&host, &plain(), &list).unwrap_err();
+    eprintln!("user sees: {e}");
+    assert!(
+        matches!(e, registry::RegistryError::Unauthorized { .. }),
+        "{e}"
+    );
 
     // --tls-verify=false against a plain-HTTP registry: HTTPS fails, plain HTTP is used, and
     // the token flow works the same.

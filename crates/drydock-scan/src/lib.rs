@@ -26,6 +26,7 @@ pub mod db;
 pub mod discover;
 mod fingerprint;
 mod finish;
+pub mod fleet;
 pub mod registry;
 pub mod sbom;
 pub mod secrets;
@@ -238,6 +239,24 @@ impl Scanner {
             skip,
             walked: Default::default(),
         })
+    }
+
+    /// The same environment with a fresh per-run state (the manifest set), for a fleet
+    /// target scanned apart from the others. New `Scanner` fields that hold compiled or
+    /// shared state belong here too.
+    pub(crate) fn fork(&self) -> Scanner {
+        Scanner {
+            opts: self.opts.clone(),
+            manifest_set: Default::default(),
+            custom_secrets: self.custom_secrets.clone(),
+            skip: self.skip.clone(),
+            walked: std::sync::Mutex::new(
+                self.walked
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone(),
+            ),
+        }
     }
 
     pub fn options(&self) -> &ScanOptions {

@@ -92,6 +92,77 @@ pub enum Command {
     },
     /// Print the man page (roff): `drydock man > drydock.1; man ./drydock.1`.
     Man,
+    /// What a registry holds: `drydock registry list REGISTRY[/PREFIX]` prints one
+    /// `registry/repo:tag` a line (a targets file for `scan --targets-file`).
+    #[command(after_help = "Examples:
+  drydock registry list localhost:5000                    every repository and tag
+  drydock registry list registry.example/team --digests > targets.txt
+  drydock scan --targets-file targets.txt --shard 0/3 --output-dir reports/")]
+    Registry(RegistryArgs),
+}
+
+/// Fleet scans: many targets, one shard of them, one report per target.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FleetArgs {
+    /// Read targets from FILE (`-`: standard input), one a line; blank lines and `#`
+    /// comments are skipped. Added to the TARGET arguments.
+    #[arg(long, value_name = "FILE")]
+    pub targets_file: Option<String>,
+    /// Scan only shard I of N (0-based, like Kubernetes' JOB_COMPLETION_INDEX: 0/3, 1/3,
+    /// 2/3). A target's shard depends only on its normalised reference, so every target is
+    /// in exactly one shard and adding targets moves no other.
+    #[arg(long, value_name = "I/N", value_parser = clap::value_parser!(drydock_scan::fleet::Shard))]
+    pub shard: Option<drydock_scan::fleet::Shard>,
+    /// Write one report per target into DIR (in --format; file names derived from the
+    /// target) and DIR/summary.json (per target: counts by severity, errors, duration).
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<std::path::PathBuf>,
+    /// Targets scanned at once (default: the cores available). Image targets are further
+    /// limited by memory (see docs/fleet.md).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
+}
+
+impl FleetArgs {
+    /// Any fleet flag turns on per-target scheduling.
+    pub fn active(&self) -> bool {
+        self.targets_file.is_some()
+            || self.shard.is_some()
+            || self.output_dir.is_some()
+            || self.jobs.is_some()
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RegistryArgs {
+    #[command(subcommand)]
+    pub action: RegistryAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RegistryAction {
+    /// List `registry/repository:tag` for every tag below REGISTRY[/PREFIX] (the catalog
+    /// and tags-list APIs, all pages).
+    #[command(after_help = "Examples:
+  drydock registry list localhost:5000 --tls-verify=false
+  drydock registry list ghcr.example/team --authfile auth.json --digests > targets.txt")]
+    List(RegistryListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RegistryListArgs {
+    /// Registry host[:port], optionally with a repository prefix (`localhost:5000/team`).
+    #[arg(value_name = "REGISTRY[/PREFIX]")]
+    pub registry: String,
+    /// Pin each tag to its manifest digest (`…:tag@sha256:…`), so a night's shards scan
+    /// exactly what was listed.
+    #[arg(long)]
+    pub digests: bool,
+    /// Entries asked for per page (`n=`); registries may return fewer.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100000))]
+    pub page_size: u32,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -271,8 +342,10 @@ pub struct ScanArgs {
     /// image archives, OCI layouts, `docker-archive:`, `oci:`, `oci-archive:`, `dir:`,
     /// `docker-daemon:`, `podman:` or registry references; `docker-daemon:containers` and
     /// `podman:containers` review the running containers.
-    #[arg(value_name = "TARGET", required = true)]
+    #[arg(value_name = "TARGET", required_unless_present = "targets_file")]
     pub targets: Vec<String>,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

@@ -7,7 +7,9 @@ use anyhow::{Context, Result};
 use drydock_core::{Policy, RuleSelector, Severity};
 use drydock_report::{Format, RenderOptions, Report, TargetError};
 use drydock_scan::registry;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 
 pub fn severity_arg(s: SeverityArg) -> Option<Severity> {
     match s {
@@ -210,6 +212,9 @@ pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     })
 }
 
+/// Warnings already printed to standard error (a fleet run renders many reports).
+static SAID: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
 pub fn use_color(args: &OutputArgs) -> bool {
     if args.no_color || args.output.is_some() {
         return false;
@@ -242,6 +247,23 @@ pub fn finish(
     scan_date: String,
     result: drydock_scan::ScanResult,
 ) -> Result<u8> {
+    finish_counted(args, setup, scan_date, result).map(|f| f.code)
+}
+
+/// What one rendered report held: its exit code and the reported findings per severity
+/// (critical, high, medium, low, info), for the `--output-dir` summary.
+pub struct Finished {
+    pub code: u8,
+    pub counts: [usize; 5],
+}
+
+/// [`finish`], also counting the findings the report shows.
+pub fn finish_counted(
+    args: &OutputArgs,
+    setup: &PolicySetup,
+    scan_date: String,
+    result: drydock_scan::ScanResult,
+) -> Result<Finished> {
     let reg = registry::get();
     // Summary lines (the base-image verdict) are for the terminal only.
     for w in result.warnings.iter().filter(|w| !w.in_report()) {
@@ -267,7 +289,10 @@ pub fn finish(
         ..
     } = result;
     if args.ignore_check {
-        return ignore_check_report(ignore.as_ref(), &suppressions, &errors);
+        return ignore_check_report(ignore.as_ref(), &suppressions, &errors).map(|code| Finished {
+            code,
+            counts: [0; 5],
+        });
     }
     let lookup = |id: &str| reg.lookup(id);
     let report = Report {
@@ -323,22 +348,35 @@ pub fn finish(
     }
     // The text report on the terminal already shows warnings; elsewhere people read stderr.
     if !text_on_terminal {
+        // A fleet run renders a report per target: a warning they share is said once.
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
         for w in &report.warnings {
-            diag!("drydock: warning: {w}");
+            if said.get_or_insert_with(HashSet::new).insert(w.to_string()) {
+                diag!("drydock: warning: {w}");
+            }
         }
     }
     for e in &report.errors {
         diag!("drydock: error: {}: {}", e.target, e.message);
     }
-    if !report.errors.is_empty() {
-        return Ok(crate::EXIT_ERROR);
+    let mut counts = [0usize; 5];
+    for f in &report.findings {
+        counts[match f.severity {
+            Severity::Critical => 0,
+            Severity::High => 1,
+            Severity::Medium => 2,
+            Severity::Low => 3,
+            Severity::Info => 4,
+        }] += 1;
     }
-    let failing = setup.fail_on.is_some() && setup.policy.fails(&report.findings);
-    Ok(if failing {
+    let code = if !report.errors.is_empty() {
+        crate::EXIT_ERROR
+    } else if setup.fail_on.is_some() && setup.policy.fails(&report.findings) {
         setup.exit_code
     } else {
         crate::EXIT_CLEAN
-    })
+    };
+    Ok(Finished { code, counts })
 }
 
 /// `drydock ignore check`: the entries that suppressed nothing or have expired.

@@ -18,6 +18,8 @@ const SUBCOMMANDS: &[&[&str]] = &[
     &["sbom"],
     &["db"],
     &["ignore"],
+    &["registry"],
+    &["registry", "list"],
 ];
 
 fn help(args: &[&str]) -> String {

@@ -503,7 +503,12 @@ impl Client {
                 "refusing to send credentials to the plain-HTTP token realm {realm}"
             )));
         }
-        let mut scopes = vec![pull_scope(&self.repository)];
+        // A registry-wide request (the catalog) asks for the challenge's scope only.
+        let mut scopes = if self.repository.is_empty() {
+            Vec::new()
+        } else {
+            vec![pull_scope(&self.repository)]
+        };
         if let Some(s) = ch.param("scope").filter(|s| !s.is_empty()) {
             if !scopes.iter().any(|x| x == s) {
                 scopes.push(s.to_string());

@@ -8,6 +8,7 @@
 //! [`client`].
 
 pub mod auth;
+pub mod catalog;
 pub mod client;
 pub mod retry;
 

@@ -1,7 +1,9 @@
 mod db;
 mod explain;
+mod fleet;
 mod ignore;
 mod parse;
+mod registry;
 mod rules;
 mod sbom;
 mod scan;
@@ -25,6 +27,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Ignore(a) => ignore::run(a),
         Command::Completions { shell: sh } => shell::completions(sh),
         Command::Man => shell::man(),
+        Command::Registry(a) => registry::run(a),
     }
 }
 

@@ -59,6 +59,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         report: setup.report.clone(),
     };
     let scanner = Scanner::new(opts)?;
+    if args.fleet.active() {
+        return super::fleet::run(&args, &scanner, &setup, scan_date);
+    }
     let result = scanner.run(&args.targets)?;
     output::finish(&args.output, &setup, scan_date.to_string(), result)
 }
