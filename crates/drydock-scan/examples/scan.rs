@@ -57,7 +57,8 @@ pub fn report_json(targets: &[String], scan_date: Date) -> anyhow::Result<String
         }
     }
     let reg = registry::get();
-    let mut findings = policy.apply(result.findings, |id| reg.lookup(id));
+    let mut findings =
+        drydock_scan::merge_root_causes(policy.apply(result.findings, |id| reg.lookup(id)));
     drydock_scan::stable_fingerprints(&mut findings, &result.targets);
     sort_findings(&mut findings);
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.message == b.message);

@@ -18,6 +18,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod correlate;
 mod dockerfile;
 mod image;
 mod runtime;
@@ -29,6 +30,7 @@ pub mod registry;
 pub mod sbom;
 pub mod secrets;
 
+pub use correlate::merge_root_causes;
 pub use discover::TargetKind;
 pub use dockerfile::read_input;
 pub use drydock_image::daemon::DaemonKind;
@@ -72,6 +74,9 @@ pub struct ScanOptions {
     pub offline: bool,
     /// Runtime files: also fetch the images they reference to join their configured user.
     pub scan_images: bool,
+    /// `--dockerfile`: the Dockerfile the image targets were built from. It is scanned too,
+    /// image findings get its lines (`dockerfile_location`) and a mismatch is a warning.
+    pub dockerfile: Option<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -89,6 +94,7 @@ impl Default for ScanOptions {
             vulnerabilities: db::VulnOptions::default(),
             offline: false,
             scan_images: false,
+            dockerfile: None,
         }
     }
 }
@@ -208,6 +214,8 @@ pub struct ScanResult {
     /// Targets that could not be scanned.
     pub errors: Vec<TargetError>,
     pub warnings: Vec<Warning>,
+    /// Each scanned image's history, for correlation with Dockerfiles.
+    histories: Vec<correlate::ImageHistory>,
 }
 
 impl ScanResult {
@@ -226,6 +234,7 @@ impl ScanResult {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.warnings.extend(other.warnings);
+        self.histories.extend(other.histories);
     }
 }
 
@@ -309,6 +318,14 @@ impl Scanner {
                 Ok(TargetKind::LiveContainers(kind)) => work.push(ScanTarget::LiveContainers(kind)),
             }
         }
+        if let Some(p) = &self.opts.dockerfile {
+            if !work
+                .iter()
+                .any(|t| matches!(t, ScanTarget::Dockerfile(d) if d == p))
+            {
+                work.push(ScanTarget::Dockerfile(p.clone()));
+            }
+        }
         work
     }
 
@@ -377,7 +394,93 @@ impl Scanner {
             let r = parts[i].take().unwrap_or_else(|| self.scan(t));
             out.extend(r);
         }
+        self.correlate(targets, &mut out);
         out
+    }
+
+    /// Image findings get the Dockerfile line that made their layer or step: from
+    /// `--dockerfile` (a mismatch is a warning), else from a Dockerfile scanned in the same
+    /// run whose instructions the image's history matches — exactly one, or none is used.
+    fn correlate(&self, targets: &[ScanTarget], out: &mut ScanResult) {
+        let histories = std::mem::take(&mut out.histories);
+        let explicit = self.opts.dockerfile.as_ref();
+        if histories.is_empty() {
+            if let Some(p) = explicit {
+                out.warnings.push(Warning::new(
+                    WarningLevel::Warning,
+                    WarningKind::DockerfileMismatch,
+                    Some(&display_path(p)),
+                    "--dockerfile is given but no image was scanned to correlate it with",
+                ));
+            }
+            return;
+        }
+        let paths: Vec<&Path> = match explicit {
+            Some(p) => vec![p.as_path()],
+            None => targets
+                .iter()
+                .filter_map(|t| match t {
+                    ScanTarget::Dockerfile(p) if p.as_os_str() != "-" => Some(p.as_path()),
+                    _ => None,
+                })
+                .collect(),
+        };
+        // Unreadable files are already target errors of their Dockerfile scan.
+        let parsed: Vec<_> = paths
+            .iter()
+            .filter_map(|p| {
+                let bytes = dockerfile::read_input(p).ok()?;
+                let df = drydock_dockerfile::parse_bytes(&bytes, &display_path(p));
+                let model =
+                    drydock_dockerfile::stages::StageModel::build(&df, &self.opts.build_args);
+                Some((df, model))
+            })
+            .collect();
+        let redact = |s: &str| {
+            drydock_image::rules::im007_history_secret::redact_created_by(
+                self.secrets(),
+                s,
+                self.opts.redaction,
+            )
+        };
+        for h in &histories {
+            let results: Vec<_> = parsed
+                .iter()
+                .map(|(df, m)| correlate::correlate(df, m, h, &redact))
+                .collect();
+            if explicit.is_some() {
+                match results.into_iter().next() {
+                    Some(Ok(c)) => correlate::annotate(&mut out.findings, h, &c),
+                    Some(Err(d)) => out.warnings.push(Warning::new(
+                        WarningLevel::Warning,
+                        WarningKind::DockerfileMismatch,
+                        Some(&h.image),
+                        d.message,
+                    )),
+                    None => {}
+                }
+                continue;
+            }
+            // Automatic: only a match that pairs at least one layer, and only one such.
+            let ok: Vec<correlate::Correlation> = results
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|c| c.layer_pairs > 0)
+                .collect();
+            match ok.as_slice() {
+                [c] => correlate::annotate(&mut out.findings, h, c),
+                [] => {}
+                many => out.warnings.push(Warning::new(
+                    WarningLevel::Note,
+                    WarningKind::Other,
+                    Some(&h.image),
+                    format!(
+                        "the image's history matches several Dockerfiles ({}); none is used for its findings (name one with --dockerfile)",
+                        many.iter().map(|c| c.dockerfile.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )),
+            }
+        }
     }
 
     /// The secret engine alone over files and directories (`drydock secrets`).

@@ -451,6 +451,8 @@ pub fn finish(
     if let Some(sevs) = &setup.report_severities {
         findings.retain(|f| sevs.contains(&f.severity));
     }
+    // After selection, so a rule the user ignored merges nothing into another.
+    let mut findings = drydock_scan::merge_root_causes(findings);
     // Version-1 fingerprints (set at construction) stay readable for old baselines.
     let legacy: Vec<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
     drydock_scan::stable_fingerprints(&mut findings, &outcome.targets);
