@@ -38,6 +38,9 @@ pub struct ImageHistory {
     pub steps: Vec<HistoryStep>,
     /// For each layer, its history index (`None` when the history is shorter).
     pub layer_history: Vec<Option<usize>>,
+    /// Only the layers' steps are known (a daemon export without the config's empty-layer
+    /// entries): instructions that make no layer may be missing.
+    pub layers_only: bool,
 }
 
 impl ImageHistory {
@@ -61,6 +64,7 @@ impl ImageHistory {
             platform,
             steps,
             layer_history,
+            layers_only: false,
         }
     }
 }
@@ -414,7 +418,12 @@ pub fn correlate(
                 steps[j - 1] = None;
                 j -= 1;
             }
-            _ if optional(e.ins.keyword()) => i -= 1,
+            _ if optional(e.ins.keyword())
+                || (history.layers_only
+                    && !matches!(e.ins.keyword(), "RUN" | "COPY" | "ADD")) =>
+            {
+                i -= 1
+            }
             _ => {
                 return Err(Divergence {
                     message: format!(
@@ -427,7 +436,10 @@ pub fn correlate(
             }
         }
     }
-    if let Some(e) = exp[..i].iter().rev().find(|e| !optional(e.ins.keyword())) {
+    if let Some(e) = exp[..i].iter().rev().find(|e| {
+        !optional(e.ins.keyword())
+            && !(history.layers_only && !matches!(e.ins.keyword(), "RUN" | "COPY" | "ADD"))
+    }) {
         return Err(Divergence {
             message: format!(
                 "the image does not match {}: its history ends before {} ({} of {} instructions matched); no finding carries a Dockerfile line",
@@ -558,11 +570,17 @@ fn first_quoted(message: &str) -> Option<&str> {
     Some(&message[start..start + len])
 }
 
-/// `port 22/tcp` style mentions: the digits of the first quoted or plain port.
+/// The port a message names (`22/tcp`, or a quoted port): its digits.
 fn port_of(message: &str) -> Option<&str> {
-    let q = first_quoted(message)?;
-    let p = q.split('/').next()?;
-    (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then_some(p)
+    message
+        .split(|c: char| c.is_whitespace() || c == '`' || c == ',' || c == '(' || c == ')')
+        .find_map(|w| {
+            let (p, proto) = w.split_once('/')?;
+            (matches!(proto, "tcp" | "udp" | "sctp")
+                && !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(p)
+        })
 }
 
 /// Attach `dockerfile_location` to the findings of `history.image` (same platform).
@@ -574,7 +592,7 @@ pub fn annotate(findings: &mut [Finding], history: &ImageHistory, c: &Correlatio
             | Location::Package { image, .. } => image,
             _ => continue,
         };
-        if *image != history.image || f.platform != history.platform {
+        if *image != history.image || (f.platform.is_some() && f.platform != history.platform) {
             continue;
         }
         if f.dockerfile_location.is_none() {
@@ -583,21 +601,40 @@ pub fn annotate(findings: &mut [Finding], history: &ImageHistory, c: &Correlatio
     }
 }
 
-/// Pairs of a Dockerfile rule and an image rule that report one root cause, image rule
+/// When an image finding and a Dockerfile finding report the same cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SameCause {
+    /// The same quoted name (build argument, ENV key) in both messages.
+    Name,
+    /// The same name, and the Dockerfile saw the same value or none (a `$VAR`).
+    NameAndValue,
+    /// The same secret (evidence hash).
+    Secret,
+    /// The image and the Dockerfile it was built from.
+    Always,
+}
+
+/// Pairs of an image rule and a Dockerfile rule that report one root cause, image rule
 /// first (it is the primary: the image proves what the Dockerfile only suggests).
-pub const MERGED_RULES: &[(&str, &str)] =
-    &[("IM007", "DF009"), ("IM004", "DF013"), ("IM005", "DF010")];
+pub const MERGED_RULES: &[(&str, &str, SameCause)] = &[
+    ("IM007", "DF009", SameCause::Name),
+    ("IM007", "DF002", SameCause::Secret),
+    ("IM007", "DF004", SameCause::Secret),
+    ("IM004", "DF013", SameCause::Always),
+    ("IM005", "DF010", SameCause::NameAndValue),
+    ("IM005", "DF001", SameCause::Secret),
+    ("IM006", "DF003", SameCause::Secret),
+];
 
 /// One root cause, one finding: an image finding correlated to a Dockerfile and the
-/// Dockerfile finding of the same cause in that file become the image finding, with the
-/// Dockerfile finding's place as `dockerfile_location`, its id in `also` and the higher of
-/// the two severities. IM007 + DF009: the same build-argument name; IM004 + DF013: the
-/// image and its Dockerfile; IM005 + DF010: the same ENV key, when DF010 saw no value or the
-/// same one. Run after policy so a rule the user ignored merges nothing.
+/// Dockerfile finding of the same cause in that file ([`MERGED_RULES`]) become the image
+/// finding, with the Dockerfile finding's place as `dockerfile_location`, its id in `also`
+/// and the higher of the two severities. Run after policy so a rule the user ignored merges
+/// nothing.
 pub fn merge_root_causes(findings: Vec<Finding>) -> Vec<Finding> {
     let mut findings = findings;
     let mut drop = vec![false; findings.len()];
-    for (im, dfr) in MERGED_RULES {
+    for (im, dfr, same) in MERGED_RULES {
         for a in 0..findings.len() {
             if findings[a].rule != *im {
                 continue;
@@ -606,6 +643,7 @@ pub fn merge_root_causes(findings: Vec<Finding>) -> Vec<Finding> {
                 continue;
             };
             let key = first_quoted(&findings[a].message).map(str::to_string);
+            let sha = findings[a].evidence.as_ref().map(|e| e.sha256.clone());
             let partner = (0..findings.len()).find(|&b| {
                 let d = &findings[b];
                 if d.rule != *dfr {
@@ -617,22 +655,13 @@ pub fn merge_root_causes(findings: Vec<Finding>) -> Vec<Finding> {
                 if s.path != dloc.path {
                     return false;
                 }
-                match *dfr {
-                    "DF013" => true,
-                    "DF009" => {
-                        key.is_some()
-                            && first_quoted(&d.message) == key.as_deref()
-                            && findings[a].message.contains("build argument")
-                    }
-                    _ => {
-                        key.is_some()
-                            && first_quoted(&d.message) == key.as_deref()
-                            && match (&d.evidence, &findings[a].evidence) {
-                                (None, _) => true,
-                                (Some(x), Some(y)) => x.sha256 == y.sha256,
-                                (Some(_), None) => false,
-                            }
-                    }
+                let same_name = key.is_some() && first_quoted(&d.message) == key.as_deref();
+                let d_sha = d.evidence.as_ref().map(|e| e.sha256.clone());
+                match same {
+                    SameCause::Always => true,
+                    SameCause::Name => same_name,
+                    SameCause::NameAndValue => same_name && (d_sha.is_none() || d_sha == sha),
+                    SameCause::Secret => sha.is_some() && d_sha == sha,
                 }
             });
             if let Some(b) = partner {
@@ -823,6 +852,19 @@ CMD [\"app\"]
     }
 
     #[test]
+    fn a_daemon_export_knows_only_the_layers_steps() {
+        let text = "FROM alpine\nENV A=1\nRUN apk add curl\nUSER 10001\nCOPY . /app\nCMD [\"x\"]\n";
+        let mut h = steps(&[
+            ("/bin/sh -c #(nop) ADD file:1 in / ", false),
+            ("RUN /bin/sh -c apk add curl # buildkit", false),
+            ("COPY . /app # buildkit", false),
+        ]);
+        assert!(run(text, &h).is_err(), "ENV/USER/CMD steps are missing");
+        h.layers_only = true;
+        assert_eq!(lines(text, &h), vec![0, 3, 5]);
+    }
+
+    #[test]
     fn a_different_command_is_a_divergence_naming_both_sides() {
         let text = "FROM alpine\nRUN apk add curl\nCOPY . /app\n";
         let h = steps(&[
@@ -915,6 +957,32 @@ CMD [\"app\"]
         assert_eq!(out[1], other, "another name is another cause");
         assert_eq!(out[2].rule, "IM004");
         assert_eq!(out[2].also, vec!["DF013".to_string()]);
+        // The same secret in ENV (DF001) and in the config's Env (IM005); another value stays.
+        let ev = |sha: &str| drydock_core::Evidence {
+            value: "AKIA…".into(),
+            length: 20,
+            sha256: sha.into(),
+        };
+        let mut im5 =
+            finding("IM005", "AWS key in Env `AWS_KEY`", cfg("Env")).with_evidence(ev("aa11"));
+        im5.dockerfile_location = Some(src(3));
+        let df1 = finding(
+            "DF001",
+            "AWS key in ENV `AWS_KEY`",
+            Location::Source(src(3)),
+        )
+        .with_evidence(ev("aa11"));
+        let df1b = finding(
+            "DF001",
+            "AWS key in ENV `AWS_KEY`",
+            Location::Source(src(7)),
+        )
+        .with_evidence(ev("bb22"));
+        let out = merge_root_causes(vec![im5, df1, df1b]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].also, vec!["DF001".to_string()]);
+        assert_eq!(out[1].location, Location::Source(src(7)));
+        assert_eq!(port_of("the image exposes 22/tcp (SSH)"), Some("22"));
         // Without correlation nothing merges.
         let lone = finding("IM004", "no USER", cfg("User"));
         let df13 = finding("DF013", "no USER", Location::Source(src(4)));

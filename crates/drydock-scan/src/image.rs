@@ -69,12 +69,15 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
                     empty_layer: false,
                 })
                 .collect();
-            out.histories.push(crate::correlate::ImageHistory::new(
-                &result.summary.name,
-                None,
-                steps,
-                result.summary.layers.len(),
-            ));
+            out.histories.push(crate::correlate::ImageHistory {
+                layers_only: true,
+                ..crate::correlate::ImageHistory::new(
+                    &result.summary.name,
+                    None,
+                    steps,
+                    result.summary.layers.len(),
+                )
+            });
             // No config here: the base comes from the layers' `created_by` alone.
             let history: Vec<drydock_vuln::HistoryEntry> = result
                 .summary
