@@ -209,12 +209,16 @@ fn an_image_that_does_not_match_says_where_it_diverges() {
         .iter()
         .all(|f| f.get("dockerfile_location").is_none()));
     // A Dockerfile with more steps than the image.
-    let dir = setup(json!([{"created_by": "COPY dot-env /app/.env # buildkit"}]));
+    let dir = setup(json!([
+        {"created_by": "COPY dot-env /app/.env # buildkit"},
+        {"created_by": format!("RUN |1 GITHUB_TOKEN={TOKEN} /bin/sh -c {RUN_CMD} # buildkit")},
+        {"created_by": "CMD [\"app\"]", "empty_layer": true},
+    ]));
     let (v, _) = scan(dir.path(), &["oci:img", "--dockerfile", "Dockerfile"]);
     assert!(
         v["warnings"]
             .to_string()
-            .contains("history ends before Dockerfile line"),
+            .contains("history ends before Dockerfile line 5 `WORKDIR $APP_HOME`"),
         "{:#}",
         v["warnings"]
     );
@@ -256,7 +260,10 @@ fn reports_show_both_places() {
     let mut im001 = findings(&v, "IM001")[0].clone();
     im001["fingerprint"] = json!("…");
     shown["json_im001"] = im001;
-    insta::assert_json_snapshot!("correlated_secret_sarif_and_json", shown);
+    insta::assert_snapshot!(
+        "correlated_secret_sarif_and_json",
+        serde_json::to_string_pretty(&shown).unwrap()
+    );
 
     let text = run("text");
     assert!(
@@ -432,7 +439,7 @@ LABEL org.example.team=\"core\"
 WORKDIR $APP_HOME
 COPY dot-env /app/.env
 RUN --mount=type=tmpfs,target=/scratch test -n \"$GITHUB_TOKEN\" \\
- && echo \"STRIPE_KEY=sk_live_51HqLyjWDarjtT1zdp7dcXYZ0fake00\" > /app/stripe.env
+ && echo \"GITHUB_TOKEN=$GITHUB_TOKEN\" > /app/token.env
 COPY --from=build /out/version /app/version
 EXPOSE 8080
 CMD [\"/bin/sh\"]
@@ -481,16 +488,23 @@ CMD [\"/bin/sh\"]
     assert!(layer_findings.len() >= 2, "{v:#}");
     for f in &layer_findings {
         let path = f["location"]["path"].as_str().unwrap();
-        let want = match path {
+        let want = match path.trim_start_matches('/') {
             "app/.env" => 12,
-            "app/stripe.env" => 13,
+            "app/token.env" => 13,
             _ => continue,
         };
         assert_eq!(line_of(f), Some(want), "{f:#}");
     }
-    assert!(layer_findings
-        .iter()
-        .any(|f| f["location"]["path"] == "app/stripe.env"));
+    for planted in ["app/.env", "app/token.env"] {
+        assert!(
+            layer_findings.iter().any(|f| f["location"]["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches('/')
+                == planted),
+            "{planted}: {v:#}"
+        );
+    }
     // The build argument in the RUN step's history: merged with DF009 at its ARG line.
     let im007 = findings(&v, "IM007");
     assert!(!im007.is_empty(), "{v:#}");

@@ -59,7 +59,10 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         dockerfile: args.dockerfile.clone(),
     };
     let scanner = Scanner::new(opts)?;
-    let work = skip_walked(scanner.plan(&args.targets), &args.targets);
+    // `--dockerfile` is named by the user: an unreadable one is an error, not a skipped file.
+    let mut named = args.targets.clone();
+    named.extend(args.dockerfile.iter().map(|p| p.display().to_string()));
+    let work = skip_walked(scanner.plan(&args.targets), &named);
     let result = scanner.scan_many(&work);
     output::finish(
         &args.output,
