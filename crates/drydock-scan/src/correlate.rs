@@ -397,6 +397,9 @@ pub fn correlate(
             quote(&redact(&e.ins.original))
         )
     };
+    // Without the empty-layer entries only layer-making instructions can be paired.
+    let may_be_missing =
+        |kw: &str| optional(kw) || (history.layers_only && !matches!(kw, "RUN" | "COPY" | "ADD"));
     let mut steps = vec![Some(Origin::BaseImage); history.steps.len()];
     let (mut i, mut j) = (exp.len(), history.steps.len());
     let mut paired = 0;
@@ -418,12 +421,7 @@ pub fn correlate(
                 steps[j - 1] = None;
                 j -= 1;
             }
-            _ if optional(e.ins.keyword())
-                || (history.layers_only
-                    && !matches!(e.ins.keyword(), "RUN" | "COPY" | "ADD")) =>
-            {
-                i -= 1
-            }
+            _ if may_be_missing(e.ins.keyword()) => i -= 1,
             _ => {
                 return Err(Divergence {
                     message: format!(
@@ -436,10 +434,11 @@ pub fn correlate(
             }
         }
     }
-    if let Some(e) = exp[..i].iter().rev().find(|e| {
-        !optional(e.ins.keyword())
-            && !(history.layers_only && !matches!(e.ins.keyword(), "RUN" | "COPY" | "ADD"))
-    }) {
+    if let Some(e) = exp[..i]
+        .iter()
+        .rev()
+        .find(|e| !may_be_missing(e.ins.keyword()))
+    {
         return Err(Divergence {
             message: format!(
                 "the image does not match {}: its history ends before {} ({} of {} instructions matched); no finding carries a Dockerfile line",
