@@ -224,6 +224,15 @@ pub struct Finding {
     /// Platform (`linux/arm64`) when an index was scanned per platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// For an image finding: the Dockerfile instruction that made the layer or history step
+    /// (or, for a merged finding, the Dockerfile finding's own place). Set by correlation
+    /// (docs/correlation.md); never part of the fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dockerfile_location: Option<SourceSpan>,
+    /// Other rules that reported the same root cause and were merged into this finding
+    /// (`IM007` + `DF009` → one `IM007` with `also: ["DF009"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// Stable across runs and edits: see [`assign_stable_fingerprints`] (version 2). Until
     /// that runs (the CLI does before reporting) it holds the version-1 value.
     pub fingerprint: String,
@@ -248,6 +257,8 @@ impl Finding {
             fix: None,
             vulnerability: None,
             platform: None,
+            dockerfile_location: None,
+            also: Vec::new(),
             fingerprint: String::new(),
         };
         f.refresh_fingerprint();

@@ -25,6 +25,10 @@ pub enum WarningKind {
     PlatformSkipped,
     /// `--show-secrets`: the report holds secret values in clear.
     SecretsShown,
+    /// `--dockerfile` (or a Dockerfile scanned with the image) does not match the image's
+    /// history: no image finding carries a Dockerfile line; the message names the first
+    /// divergence.
+    DockerfileMismatch,
     /// Anything else worth telling the reader.
     Other,
 }
@@ -40,6 +44,7 @@ impl WarningKind {
             WarningKind::SecretsLimit => "secrets-limit",
             WarningKind::PlatformSkipped => "platform-skipped",
             WarningKind::SecretsShown => "secrets-shown",
+            WarningKind::DockerfileMismatch => "dockerfile-mismatch",
             WarningKind::Other => "other",
         }
     }

@@ -3,7 +3,7 @@
 //! with `ruleIndex`, regions for source locations, logical locations + properties for image
 //! locations, and `partialFingerprints`.
 
-use crate::util::{location_text, uri_path};
+use crate::util::{location_text, location_text_with, uri_path};
 use crate::{RenderOptions, View};
 use drydock_core::{Finding, Location, RuleMeta, Severity};
 use serde_json::{json, Map, Value};
@@ -118,30 +118,32 @@ fn line_hash(view: &View, f: &Finding) -> String {
     format!("{}:1", hex::encode(&h.finalize()[..8]))
 }
 
+fn source_location_json(s: &drydock_core::SourceSpan) -> Value {
+    let mut region = json!({"startLine": s.start_line.max(1)});
+    if s.start_column > 0 {
+        region["startColumn"] = json!(s.start_column);
+    }
+    region["endLine"] = json!(s.end_line.max(s.start_line).max(1));
+    if s.end_column > 0 {
+        // SARIF's endColumn is exclusive, ours inclusive.
+        region["endColumn"] = json!(s.end_column + 1);
+    }
+    // Relative paths are relative to where drydock ran (GitHub wants repository-relative
+    // URIs); an absolute path becomes a file URI.
+    let artifact = if s.path.starts_with('/') {
+        json!({"uri": format!("file://{}", uri_path(&s.path))})
+    } else {
+        json!({"uri": uri_path(s.path.trim_start_matches("./")), "uriBaseId": "%SRCROOT%"})
+    };
+    json!({"physicalLocation": {
+        "artifactLocation": artifact,
+        "region": region,
+    }})
+}
+
 fn location_json(f: &Finding) -> Value {
     match &f.location {
-        Location::Source(s) => {
-            let mut region = json!({"startLine": s.start_line.max(1)});
-            if s.start_column > 0 {
-                region["startColumn"] = json!(s.start_column);
-            }
-            region["endLine"] = json!(s.end_line.max(s.start_line).max(1));
-            if s.end_column > 0 {
-                // SARIF's endColumn is exclusive, ours inclusive.
-                region["endColumn"] = json!(s.end_column + 1);
-            }
-            // Relative paths are relative to where drydock ran (GitHub wants repository-relative
-            // URIs); an absolute path becomes a file URI.
-            let artifact = if s.path.starts_with('/') {
-                json!({"uri": format!("file://{}", uri_path(&s.path))})
-            } else {
-                json!({"uri": uri_path(s.path.trim_start_matches("./")), "uriBaseId": "%SRCROOT%"})
-            };
-            json!({"physicalLocation": {
-                "artifactLocation": artifact,
-                "region": region,
-            }})
-        }
+        Location::Source(s) => source_location_json(s),
         Location::Layer { image, path, .. } => json!({
             "physicalLocation": {
                 "artifactLocation": {"uri": uri_path(&format!("{image}/{}", path.trim_start_matches('/')))},
@@ -149,7 +151,7 @@ fn location_json(f: &Finding) -> Value {
             },
             "logicalLocations": [{
                 "name": path,
-                "fullyQualifiedName": location_text(f),
+                "fullyQualifiedName": location_text_with(f, true),
                 "kind": "resource",
             }],
         }),
@@ -176,7 +178,7 @@ fn location_json(f: &Finding) -> Value {
             },
             "logicalLocations": [{
                 "name": package,
-                "fullyQualifiedName": location_text(f),
+                "fullyQualifiedName": location_text_with(f, true),
                 "kind": "package",
             }],
         }),
@@ -259,7 +261,10 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             if let Some(c) = &f.confidence {
                 props.insert("confidence".into(), json!(c));
             }
-            json!({
+            if !f.also.is_empty() {
+                props.insert("also".into(), json!(f.also));
+            }
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule.as_str()],
                 "level": level(f.severity),
@@ -270,7 +275,15 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
                     "drydock/v1": f.fingerprint,
                 },
                 "properties": props,
-            })
+            });
+            // The Dockerfile instruction behind an image finding (docs/correlation.md).
+            if let Some(d) = &f.dockerfile_location {
+                let mut rel = source_location_json(d);
+                rel["id"] = json!(1);
+                rel["message"] = json!({"text": "the Dockerfile instruction that made this"});
+                result["relatedLocations"] = json!([rel]);
+            }
+            result
         })
         .collect();
 

@@ -6,7 +6,9 @@
 //! greps and counts like Hadolint's (one line per finding), and long messages stay readable in
 //! `--format text` or `json`.
 
-use crate::util::{clean, location_in_target, location_text_with, plural, truncate};
+use crate::util::{
+    clean, dockerfile_suffix, location_in_target, location_text_with, plural, truncate,
+};
 use crate::{RenderOptions, View};
 use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 use drydock_core::{Finding, Location, Severity};
@@ -300,7 +302,7 @@ fn finding_row(f: &Finding, one_image: bool) -> Vec<String> {
     let place = match &f.location {
         Location::Source(_) | Location::Container { .. } => location_text_with(f, true),
         _ if one_image => location_in_target(f, true),
-        _ => location_text_with(f, true),
+        _ => location_text_with(f, true) + &dockerfile_suffix(f),
     };
     vec![
         f.severity.to_string(),

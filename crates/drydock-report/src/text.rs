@@ -341,6 +341,34 @@ fn diagnostic(view: &View, cx: &Ctx, f: &Finding, out: &mut dyn Write) -> io::Re
                 .into(),
         );
     }
+    // The Dockerfile instruction behind an image finding (docs/correlation.md).
+    if let Some(d) = &f.dockerfile_location {
+        if !matches!(&f.location, Location::Source(l) if l == d) {
+            let what = view
+                .source_for(&d.path)
+                .and_then(|src| src.lines().nth(d.start_line.saturating_sub(1)))
+                .map(|l| format!(": `{}`", truncate(view.masker.mask_str(l).trim(), 60)))
+                .unwrap_or_default();
+            elements.push(
+                Level::NOTE
+                    .message(
+                        clean(&format!(
+                            "Dockerfile: {}:{}:{}{what}",
+                            d.path, d.start_line, d.start_column
+                        ))
+                        .into_owned(),
+                    )
+                    .into(),
+            );
+        }
+    }
+    if !f.also.is_empty() {
+        elements.push(
+            Level::NOTE
+                .message(clean(&format!("also reported as {}", f.also.join(", "))).into_owned())
+                .into(),
+        );
+    }
     if let Some(ev) = &f.evidence {
         // Redacted values already carry length and hash; plain ones (--show-secrets) get the hash.
         let mut shown = format!("evidence: {}", clean(&ev.value));

@@ -138,7 +138,25 @@ fn is_bidi_control(c: char) -> bool {
 
 /// One-line description of where a finding is, for formats without snippets.
 pub fn location_text(f: &Finding) -> String {
-    location_text_with(f, true)
+    location_text_with(f, true) + &dockerfile_suffix(f)
+}
+
+/// ` ← Dockerfile:12:1 (also DF009)`: the Dockerfile instruction behind an image finding and
+/// the rules merged into it (docs/correlation.md); empty when there are none.
+pub fn dockerfile_suffix(f: &Finding) -> String {
+    let mut s = String::new();
+    if let Some(d) = &f.dockerfile_location {
+        if !matches!(&f.location, Location::Source(l) if l == d) {
+            s.push_str(&format!(
+                " ← {}:{}:{}",
+                d.path, d.start_line, d.start_column
+            ));
+        }
+    }
+    if !f.also.is_empty() {
+        s.push_str(&format!(" (also {})", f.also.join(", ")));
+    }
+    s
 }
 
 /// `deleted`: mention "deleted in layer N — still extractable" (formats that have no
@@ -193,6 +211,10 @@ pub fn location_text_with(f: &Finding, deleted: bool) -> String {
 
 /// Location text inside its target's section (the image name is in the heading).
 pub fn location_in_target(f: &Finding, deleted: bool) -> String {
+    location_in_target_only(f, deleted) + &dockerfile_suffix(f)
+}
+
+fn location_in_target_only(f: &Finding, deleted: bool) -> String {
     let full = location_text_with(f, deleted);
     match &f.location {
         Location::Layer { image, .. } | Location::Config { image, .. } => full

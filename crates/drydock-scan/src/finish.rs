@@ -190,6 +190,8 @@ impl crate::Scanner {
         if let Some(sevs) = &opts.severities {
             findings.retain(|f| sevs.contains(&f.severity));
         }
+        // After selection, so a rule the user ignored merges nothing into another.
+        let mut findings = crate::merge_root_causes(findings);
         // Version-1 fingerprints (set at construction) stay readable for old baselines.
         let legacy: Vec<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
         crate::stable_fingerprints(&mut findings, &result.targets);

@@ -60,6 +60,25 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
         };
         // The export holds exactly the named image, so one scan and one inventory.
         for result in scans {
+            // A daemon export keeps only the layers' steps (no empty-layer entries).
+            let steps = result
+                .summary
+                .layers
+                .iter()
+                .map(|l| crate::correlate::HistoryStep {
+                    created_by: l.created_by.clone(),
+                    empty_layer: false,
+                })
+                .collect();
+            out.histories.push(crate::correlate::ImageHistory {
+                layers_only: true,
+                ..crate::correlate::ImageHistory::new(
+                    &result.summary.name,
+                    None,
+                    steps,
+                    result.summary.layers.len(),
+                )
+            });
             // No config here: the base comes from the layers' `created_by` alone.
             let history: Vec<drydock_vuln::HistoryEntry> = result
                 .summary
@@ -106,6 +125,23 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
             drydock_image::scan(&img, &scan_opts(multi), sinks)?
         };
         let base = base_of(&img);
+        out.histories.push(crate::correlate::ImageHistory::new(
+            &result.summary.name,
+            if multi {
+                img.platform.as_ref().map(|p| p.to_string())
+            } else {
+                None
+            },
+            img.config
+                .history
+                .iter()
+                .map(|h| crate::correlate::HistoryStep {
+                    created_by: h.created_by.clone(),
+                    empty_layer: h.empty_layer,
+                })
+                .collect(),
+            img.config.rootfs.diff_ids.len(),
+        ));
         record(
             scanner,
             result,

@@ -18,6 +18,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod correlate;
 mod dockerfile;
 mod image;
 mod runtime;
@@ -31,6 +32,7 @@ pub mod registry;
 pub mod sbom;
 pub mod secrets;
 
+pub use correlate::merge_root_causes;
 pub use discover::TargetKind;
 pub use dockerfile::read_input;
 pub use drydock_image::daemon::DaemonKind;
@@ -77,6 +79,9 @@ pub struct ScanOptions {
     pub scan_images: bool,
     /// What [`Scanner::finish`] does between the scan and the report.
     pub report: ReportOptions,
+    /// `--dockerfile`: the Dockerfile the image targets were built from. It is scanned too,
+    /// image findings get its lines (`dockerfile_location`) and a mismatch is a warning.
+    pub dockerfile: Option<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -95,6 +100,7 @@ impl Default for ScanOptions {
             offline: false,
             scan_images: false,
             report: ReportOptions::default(),
+            dockerfile: None,
         }
     }
 }
@@ -158,6 +164,8 @@ pub struct ScanResult {
     pub ignore_file: Option<drydock_core::ignore::IgnoreFile>,
     /// Findings the baseline held and that are therefore not reported.
     pub baseline_dropped: usize,
+    /// Each scanned image's history, for correlation with Dockerfiles.
+    histories: Vec<correlate::ImageHistory>,
 }
 
 impl ScanResult {
@@ -181,6 +189,7 @@ impl ScanResult {
         if self.ignore_file.is_none() {
             self.ignore_file = other.ignore_file;
         }
+        self.histories.extend(other.histories);
     }
 
     /// The warnings every report format carries, each once (summary lines left out).
@@ -302,6 +311,14 @@ impl Scanner {
                 Ok(TargetKind::LiveContainers(kind)) => work.push(ScanTarget::LiveContainers(kind)),
             }
         }
+        if let Some(p) = &self.opts.dockerfile {
+            if !work
+                .iter()
+                .any(|t| matches!(t, ScanTarget::Dockerfile(d) if d == p))
+            {
+                work.push(ScanTarget::Dockerfile(p.clone()));
+            }
+        }
         work
     }
 
@@ -384,7 +401,93 @@ impl Scanner {
             let r = parts[i].take().unwrap_or_else(|| self.scan(t));
             out.extend(r);
         }
+        self.correlate(targets, &mut out);
         out
+    }
+
+    /// Image findings get the Dockerfile line that made their layer or step: from
+    /// `--dockerfile` (a mismatch is a warning), else from a Dockerfile scanned in the same
+    /// run whose instructions the image's history matches — exactly one, or none is used.
+    fn correlate(&self, targets: &[ScanTarget], out: &mut ScanResult) {
+        let histories = std::mem::take(&mut out.histories);
+        let explicit = self.opts.dockerfile.as_ref();
+        if histories.is_empty() {
+            if let Some(p) = explicit {
+                out.warnings.push(Warning::at(
+                    WarningLevel::Warning,
+                    WarningKind::DockerfileMismatch,
+                    Some(&display_path(p)),
+                    "--dockerfile is given but no image was scanned to correlate it with",
+                ));
+            }
+            return;
+        }
+        let paths: Vec<&Path> = match explicit {
+            Some(p) => vec![p.as_path()],
+            None => targets
+                .iter()
+                .filter_map(|t| match t {
+                    ScanTarget::Dockerfile(p) if p.as_os_str() != "-" => Some(p.as_path()),
+                    _ => None,
+                })
+                .collect(),
+        };
+        // Unreadable files are already target errors of their Dockerfile scan.
+        let parsed: Vec<_> = paths
+            .iter()
+            .filter_map(|p| {
+                let bytes = dockerfile::read_input(p).ok()?;
+                let df = drydock_dockerfile::parse_bytes(&bytes, &display_path(p));
+                let model =
+                    drydock_dockerfile::stages::StageModel::build(&df, &self.opts.build_args);
+                Some((df, model))
+            })
+            .collect();
+        let redact = |s: &str| {
+            drydock_image::rules::im007_history_secret::redact_created_by(
+                self.secrets(),
+                s,
+                self.opts.redaction,
+            )
+        };
+        for h in &histories {
+            let results: Vec<_> = parsed
+                .iter()
+                .map(|(df, m)| correlate::correlate(df, m, h, &redact))
+                .collect();
+            if explicit.is_some() {
+                match results.into_iter().next() {
+                    Some(Ok(c)) => correlate::annotate(&mut out.findings, h, &c),
+                    Some(Err(d)) => out.warnings.push(Warning::at(
+                        WarningLevel::Warning,
+                        WarningKind::DockerfileMismatch,
+                        Some(&h.image),
+                        d.message,
+                    )),
+                    None => {}
+                }
+                continue;
+            }
+            // Automatic: only a match that pairs at least one layer, and only one such.
+            let ok: Vec<correlate::Correlation> = results
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|c| c.layer_pairs > 0)
+                .collect();
+            match ok.as_slice() {
+                [c] => correlate::annotate(&mut out.findings, h, c),
+                [] => {}
+                many => out.warnings.push(Warning::at(
+                    WarningLevel::Note,
+                    WarningKind::Other,
+                    Some(&h.image),
+                    format!(
+                        "the image's history matches several Dockerfiles ({}); none is used for its findings (name one with --dockerfile)",
+                        many.iter().map(|c| c.dockerfile.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )),
+            }
+        }
     }
 
     /// The secret engine alone over files and directories (`drydock secrets`).

@@ -350,6 +350,10 @@ pub struct ScanArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub source: SourceArgs,
+    /// The Dockerfile the image targets were built from: it is scanned too, image findings
+    /// name the instruction that made their layer, and a mismatch is a warning.
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Option<PathBuf>,
     /// Build argument for resolving `FROM ${ARG}` and ARG defaults (K=V); repeatable.
     #[arg(long = "build-arg", value_name = "K=V")]
     pub build_args: Vec<String>,

@@ -57,6 +57,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         offline: args.offline,
         scan_images: args.scan_images,
         report: setup.report.clone(),
+        dockerfile: args.dockerfile.clone(),
     };
     let scanner = Scanner::new(opts)?;
     if args.fleet.active() {
