@@ -602,7 +602,11 @@ impl Engine {
     }
 
     fn rule_active(&self, r: &Rule, cx: &ScanContext<'_>, depth: u8) -> bool {
-        if r.def.detector == Some(Detector::Decode) && depth >= decode::MAX_DEPTH {
+        if matches!(
+            r.def.detector,
+            Some(Detector::Decode | Detector::KubeSecretData)
+        ) && depth >= decode::MAX_DEPTH
+        {
             return false;
         }
         // Lockfiles are generated: their hashes and ids sit under names like `js-tokens`.
@@ -732,11 +736,19 @@ impl Engine {
             Some(Detector::Assignment) => {
                 let mut hits = Vec::new();
                 assign::find(data, s, e, cx.path, &mut hits);
-                found.extend(hits.into_iter().map(|a| (a.whole, a.secret, Some(a.key))));
+                found.extend(
+                    hits.into_iter()
+                        .filter(|a| a.named)
+                        .map(|a| (a.whole, a.secret, Some(a.key))),
+                );
                 (0, data.len())
             }
             Some(Detector::Decode) => {
                 decode::run(self, data, s, e, cx, depth, raws);
+                return;
+            }
+            Some(Detector::KubeSecretData) => {
+                decode::kube_secret_data(self, data, s, e, cx, raws);
                 return;
             }
             None => (s, e),
@@ -804,6 +816,114 @@ impl Engine {
                 }),
                 Err(Reject::Checksum) => rejected.push(secret),
                 Err(Reject::Other) => {}
+            }
+        }
+        if r.def.detector.is_none()
+            && !r.def.generic
+            && r.paths.is_none()
+            && r.def.pattern.starts_with("(?i:")
+            && !r.def.keywords.is_empty()
+        {
+            self.context_in_assignments(ri, data, s, e, cx, raws, rejected);
+        }
+    }
+
+    /// Scan `key=decoded` (a value decoded from `span` in the outer data) with every rule one
+    /// decoding level deeper; matches are reported at `span`, saying how it was encoded.
+    pub(crate) fn rescan_pair(
+        &self,
+        key: &[u8],
+        decoded: &[u8],
+        how: &'static str,
+        span: Range<usize>,
+        cx: &ScanContext<'_>,
+        raws: &mut Vec<Raw>,
+    ) {
+        if key.is_empty() || decoded.is_empty() || key.len() > 128 {
+            return;
+        }
+        let off = key.len() + 1;
+        let mut buf = Vec::with_capacity(off + decoded.len());
+        buf.extend_from_slice(key);
+        buf.push(b'=');
+        buf.extend_from_slice(decoded);
+        let inner = ScanContext {
+            kind: ContentKind::File,
+            name: None,
+            ..*cx
+        };
+        for r in self.scan_raw(&buf, &inner, false, 0, decode::MAX_DEPTH - 1) {
+            if r.secret.end <= off {
+                continue;
+            }
+            raws.push(Raw {
+                secret: span.clone(),
+                matched: span.clone(),
+                decoded: Some(r.decoded.unwrap_or(how)),
+                ..r
+            });
+        }
+    }
+
+    /// A context rule (the provider's name in the key, then a value of its shape: regexes
+    /// written for `KEY = value`-like text) also reads each assignment in its window as
+    /// `key=value`, so the name may sit in any syntax the assignment detector knows:
+    /// `ENV['B2_APPLICATION_KEY'] ||= '…'`, `#define CONSUL_HTTP_TOKEN "…"`,
+    /// `var splunkHecToken string = "…"`, `variable "gitea_token" { default = "…" }`, a YAML
+    /// block scalar. What it finds is reported at the value.
+    #[allow(clippy::too_many_arguments)]
+    fn context_in_assignments(
+        &self,
+        ri: usize,
+        data: &[u8],
+        s: usize,
+        e: usize,
+        cx: &ScanContext<'_>,
+        raws: &mut Vec<Raw>,
+        rejected: &mut Vec<Range<usize>>,
+    ) {
+        let r = &self.rules[ri];
+        let mut hits = Vec::new();
+        assign::find(data, s, e, cx.path, &mut hits);
+        if hits.is_empty() {
+            return;
+        }
+        let Ok(pat) = r.pattern() else { return };
+        let mut buf = Vec::new();
+        for a in hits {
+            let key = &data[a.key.clone()];
+            let key = key.strip_prefix(b"$").unwrap_or(key);
+            let value = a.secret.clone();
+            buf.clear();
+            buf.extend_from_slice(key);
+            buf.push(b'=');
+            let off = buf.len();
+            buf.extend_from_slice(&data[value.clone()]);
+            for caps in pat.regex.captures_iter(&buf) {
+                let (Some(whole), Some(sec)) = (caps.get(0), caps.get(pat.secret_group)) else {
+                    continue;
+                };
+                if sec.start() < off {
+                    continue;
+                }
+                let secret = value.start + sec.start() - off..value.start + sec.end() - off;
+                if raws.iter().any(|x| x.rule == ri && x.secret == secret) {
+                    continue;
+                }
+                match self.validate(r, &data[secret.clone()], &buf[whole.range()], None, cx) {
+                    Ok((severity, confidence, reason, validated)) => raws.push(Raw {
+                        decoded: None,
+                        rule: ri,
+                        secret,
+                        matched: a.whole.clone(),
+                        severity,
+                        confidence,
+                        reason,
+                        validated,
+                    }),
+                    Err(Reject::Checksum) => rejected.push(secret),
+                    Err(Reject::Other) => {}
+                }
             }
         }
     }
@@ -929,10 +1049,18 @@ impl Engine {
                     None => {}
                 },
                 Some(Validator::PypiMacaroon) => {
-                    if !validate::pypi_macaroon(secret) {
-                        return Err(Reject::Checksum);
+                    if validate::pypi_macaroon(secret) {
+                        validated = true;
+                    } else {
+                        // The prefix is the macaroon header for pypi.org (or test.pypi.org);
+                        // a body that does not decode may be truncated or re-encoded, still
+                        // likely a token: kept, at low confidence, with the reason.
+                        confidence = Confidence::Low;
+                        reason = Some(
+                            "PyPI token prefix, but the rest does not decode as a macaroon (truncated or altered?)"
+                                .into(),
+                        );
                     }
-                    validated = true;
                 }
                 None => {}
             }
@@ -957,7 +1085,8 @@ impl Engine {
     }
 
     /// When matches of different rules cover the same bytes keep the most specific one
-    /// (validated > provider > generic > path-gated, then confidence, then length). Generic matches on a
+    /// (validated > provider > generic, a decoded generic > not, path-gated > not, then confidence,
+    /// then length). Generic matches on a
     /// string that a provider rule rejected by checksum are dropped too.
     fn resolve_overlaps(&self, mut raws: Vec<Raw>, rejected: &[Range<usize>]) -> Vec<Raw> {
         let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
@@ -971,6 +1100,8 @@ impl Engine {
             (
                 r.validated,
                 !d.generic,
+                // Of two generic matches on the same value, the one that decoded it says more.
+                d.generic && r.decoded.is_some(),
                 d.scope == RuleScope::NamedValue,
                 !d.paths.is_empty(),
                 r.confidence,

@@ -22,7 +22,9 @@ pub(crate) fn percent_decode(s: &[u8]) -> Option<Vec<u8>> {
         out.push(s[i]);
         i += 1;
     }
-    any.then_some(out)
+    // A random value with `%bc` in it is not URL-encoded: the decoding must be text.
+    let text = std::str::from_utf8(&out).is_ok_and(|t| !t.chars().any(char::is_control));
+    (any && text).then_some(out)
 }
 
 /// Package-manager lockfiles: generated, full of hashes under package names.
