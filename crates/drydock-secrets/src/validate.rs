@@ -153,6 +153,17 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     {
         return true;
     }
+    // A slot cut at a space by an unquoted value: `<generate` of `<generate with openssl …>`.
+    let word = |t: &[u8]| {
+        !t.is_empty()
+            && t.iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(b))
+    };
+    if (s.first() == Some(&b'<') && word(&s[1..]))
+        || (s.last() == Some(&b'>') && word(&s[..s.len() - 1]))
+    {
+        return true;
+    }
     // Runs: 6 equal characters, or 6 consecutive ascending/descending ones (`123456`, `abcdef`).
     let mut same = 1;
     let mut up = 1;
@@ -291,6 +302,10 @@ pub fn is_generic_non_secret(s: &[u8]) -> bool {
         .iter()
         .any(|d| memchr::memmem::find(&lower, d.as_bytes()).is_some())
     {
+        return true;
+    }
+    // SOPS-encrypted values: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`.
+    if s.starts_with(b"ENC[") {
         return true;
     }
     // A generated password keeps its `(`, `~`, `*`… (the checks below are for code and paths).
