@@ -95,7 +95,7 @@ ctx(C, "tigris-access-key-id", "Tigris access key ID", "cloud", "medium", ['tigr
 pref(C, "tigris-secret-access-key", "Tigris secret access key", "cloud", "critical", "tsec_", B(("an_", (30, 80))))
 # B2 application keys are 31 characters from `K0`; the rest is base64-like (the third and fourth
 # characters are not always digits).
-ctx(C, "backblaze-application-key", "Backblaze B2 application key", "cloud", "critical", [svc("b2|backblaze")], B("K0", ("b64", 29)), kw=["b2_", "b2-", "b2application", "b2appkey", "backblaze"], env="B2_APPLICATION_KEY",
+ctx(C, "backblaze-application-key", "Backblaze B2 application key", "cloud", "critical", [svc("b2|backblaze")], B("K0", ("b64", 29)), kw=["b2_", "b2-", "b2.app", "b2application", "b2appkey", "backblaze"], env="B2_APPLICATION_KEY",
     ref="https://www.backblaze.com/docs/cloud-storage-application-keys")
 pref(C, "google-oauth-refresh-token", "Google OAuth refresh token", "cloud", "high", "1//0", B(("url", (40, 200))), kw=["1//0"], conf="medium",
      desc="A Google OAuth 2.0 refresh token: mints access tokens for the user and scopes it was granted.")

@@ -513,6 +513,27 @@ impl Engine {
                 .collect();
             return self.finish(data, raws, 0, 0);
         }
+        // Java `.properties` escape `:` and `=` in values (`Properties.store` writes
+        // `url=redis\://u\:p@h`): scan the unescaped text, report at the original bytes.
+        if !binary
+            && cx.kind == ContentKind::File
+            && cx.path.is_some_and(|p| p.ends_with(".properties"))
+            && (memchr::memmem::find(data, b"\\:").is_some()
+                || memchr::memmem::find(data, b"\\=").is_some())
+        {
+            let (plain, at) = values::properties_unescape(data);
+            let map = |i: usize| at.get(i).copied().unwrap_or(data.len());
+            let raws = self
+                .scan_raw(&plain, cx, false, 0, 0)
+                .into_iter()
+                .map(|r| Raw {
+                    secret: map(r.secret.start)..map(r.secret.end.saturating_sub(1)) + 1,
+                    matched: map(r.matched.start)..map(r.matched.end.saturating_sub(1)) + 1,
+                    ..r
+                })
+                .collect();
+            return self.finish(data, raws, 0, 0);
+        }
         let raws = self.scan_raw(data, cx, binary, 0, 0);
         self.finish(data, raws, 0, 0)
     }

@@ -318,3 +318,30 @@ fn generated_passwords_keep_their_symbols() {
         );
     }
 }
+
+#[test]
+fn java_properties_escapes_are_undone() {
+    // `Properties.store` escapes `:` and `=` in values; the finding points at the original.
+    let mut r = Rng(0x5eed_0104);
+    let pw = r.from(ALNUM, 18);
+    let text = format!(
+        "# written by Properties.store\nlog.level=info\nspring.redis.url=redis\\://default\\:{pw}@cache.internal\\:6379/0\nb2.application-key=K00{}\n",
+        r.from(ALNUM, 28)
+    );
+    let cx = ScanContext {
+        path: Some("src/main/resources/application.properties"),
+        ..Default::default()
+    };
+    let ms = Engine::builtin().scan(text.as_bytes(), &cx);
+    let m = ms
+        .iter()
+        .find(|m| m.rule_id == "redis-url-password")
+        .unwrap_or_else(|| panic!("{ms:#?}"));
+    assert_eq!(&text[m.secret.clone()], pw);
+    assert_eq!(m.start_line, 3);
+    assert!(
+        ms.iter()
+            .any(|m| m.rule_id == "backblaze-application-key" && m.start_line == 4),
+        "{ms:#?}"
+    );
+}
