@@ -307,6 +307,23 @@ pub(crate) fn find(data: &[u8], s: usize, e: usize, path: Option<&str>, out: &mu
     }
 }
 
+/// The assignment whose key is the key-like token around `data[hs..he]` (a keyword hit),
+/// if any: for provider rules that read `key=value` (their name is in the key).
+pub(crate) fn around(data: &[u8], hs: usize, he: usize, path: Option<&str>) -> Option<Assignment> {
+    let mut ks = hs;
+    while ks > 0 && KEY[data[ks - 1] as usize] && hs - ks <= MAX_KEY {
+        ks -= 1;
+    }
+    let mut ke = he;
+    while ke < data.len() && KEY[data[ke] as usize] && ke - he <= MAX_KEY {
+        ke += 1;
+    }
+    if ke - ks > MAX_KEY || ke <= ks {
+        return None;
+    }
+    at_key(data, ks, ke, is_source_path(path))
+}
+
 /// Is there an assignment whose key is `data[ks..ke]`?
 fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment> {
     let raw_key = &data[ks..ke];

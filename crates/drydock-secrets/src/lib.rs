@@ -168,6 +168,8 @@ pub struct Engine {
     named_value_rules: Vec<usize>,
     /// Path-gated rules without keywords: run over whole matching files.
     whole_file_rules: Vec<usize>,
+    /// Per rule: a context rule (`is_context_rule`).
+    context: Vec<bool>,
 }
 
 /// Inputs up to this size run each rule's backtracking-only pattern: on a few hundred
@@ -439,7 +441,9 @@ impl Engine {
         }
         close_overlaps(&keywords, &mut ac_rules);
         close_overlaps(&bin_keywords, &mut bin_rules);
+        let context = rules.iter().map(Self::is_context_rule).collect();
         Engine {
+            context,
             ac: keywords::Keywords::new(&keywords),
             ac_rules,
             bin_ac: std::sync::OnceLock::new(),
@@ -658,6 +662,8 @@ impl Engine {
         } else {
             (&self.ac, &self.ac_rules)
         };
+        // Keyword hits of context rules: (start, end, rule).
+        let mut ctx_hits: Vec<(usize, usize, usize)> = Vec::new();
         // Per-rule merged windows, filled lazily.
         let mut windows: Vec<Vec<(usize, usize)>> = Vec::new();
         // 2 = not computed yet
@@ -680,6 +686,9 @@ impl Engine {
                     if !token_contains(rest, lit.as_bytes()) {
                         continue;
                     }
+                }
+                if self.context[ri] {
+                    ctx_hits.push((m.start(), m.end(), ri));
                 }
                 let mut start = m.start().saturating_sub(r.before);
                 let mut end = (m.end() + r.window).min(data.len());
@@ -707,6 +716,21 @@ impl Engine {
         for (ri, ws) in windows.iter().enumerate() {
             for &(s, e) in ws {
                 self.run_rule(ri, data, s, e, cx, depth, &mut raws, &mut rejected);
+            }
+        }
+        // Context rules in every assignment syntax: the key-like token around each of their
+        // keyword hits is read as an assignment key (once per token), and each rule whose
+        // keyword it holds reads that assignment as `key=value`.
+        if !ctx_hits.is_empty() {
+            ctx_hits.sort_unstable();
+            let mut last: Option<((usize, usize), Option<assign::Assignment>)> = None;
+            for (hs, he, ri) in ctx_hits {
+                if last.as_ref().map(|l| l.0) != Some((hs, he)) {
+                    last = Some(((hs, he), assign::around(data, hs, he, cx.path)));
+                }
+                if let Some((_, Some(a))) = &last {
+                    self.context_in_assignment(ri, data, a, cx, &mut raws, &mut rejected);
+                }
             }
         }
         if !binary {
@@ -839,14 +863,16 @@ impl Engine {
                 Err(Reject::Other) => {}
             }
         }
-        if r.def.detector.is_none()
+    }
+
+    /// A context rule: the provider's name in the key, then a value of its shape (see
+    /// `context_in_assignment`).
+    fn is_context_rule(r: &Rule) -> bool {
+        r.def.detector.is_none()
             && !r.def.generic
             && r.paths.is_none()
-            && r.def.pattern.starts_with("(?i:")
             && !r.def.keywords.is_empty()
-        {
-            self.context_in_assignments(ri, data, s, e, cx, raws, rejected);
-        }
+            && r.def.pattern.starts_with("(?i:")
     }
 
     /// Scan `key=decoded` (a value decoded from `span` in the outer data) with every rule one
@@ -887,64 +913,66 @@ impl Engine {
     }
 
     /// A context rule (the provider's name in the key, then a value of its shape: regexes
-    /// written for `KEY = value`-like text) also reads each assignment in its window as
+    /// written for `KEY = value`-like text) also reads each assignment in its windows as
     /// `key=value`, so the name may sit in any syntax the assignment detector knows:
     /// `ENV['B2_APPLICATION_KEY'] ||= '…'`, `#define CONSUL_HTTP_TOKEN "…"`,
     /// `var splunkHecToken string = "…"`, `variable "gitea_token" { default = "…" }`, a YAML
     /// block scalar. What it finds is reported at the value.
-    #[allow(clippy::too_many_arguments)]
-    fn context_in_assignments(
+    fn context_in_assignment(
         &self,
         ri: usize,
         data: &[u8],
-        s: usize,
-        e: usize,
+        a: &assign::Assignment,
         cx: &ScanContext<'_>,
         raws: &mut Vec<Raw>,
         rejected: &mut Vec<Range<usize>>,
     ) {
         let r = &self.rules[ri];
-        let mut hits = Vec::new();
-        assign::find(data, s, e, cx.path, &mut hits);
-        if hits.is_empty() {
+        let key = &data[a.key.clone()];
+        let key = key.strip_prefix(b"$").unwrap_or(key);
+        // The pattern starts with the provider's name, whose literal heads are the keywords:
+        // a key without any of them cannot match (most assignments in a window are others').
+        let lower = key.to_ascii_lowercase();
+        if !r.def.keywords.iter().any(|k| {
+            let k = k.as_bytes();
+            k.len() <= lower.len()
+                && lower
+                    .windows(k.len())
+                    .any(|w| w.iter().zip(k).all(|(a, b)| *a == b.to_ascii_lowercase()))
+        }) {
             return;
         }
         let Ok(pat) = r.pattern() else { return };
-        let mut buf = Vec::new();
-        for a in hits {
-            let key = &data[a.key.clone()];
-            let key = key.strip_prefix(b"$").unwrap_or(key);
-            let value = a.secret.clone();
-            buf.clear();
-            buf.extend_from_slice(key);
-            buf.push(b'=');
-            let off = buf.len();
-            buf.extend_from_slice(&data[value.clone()]);
-            for caps in pat.regex.captures_iter(&buf) {
-                let (Some(whole), Some(sec)) = (caps.get(0), caps.get(pat.secret_group)) else {
-                    continue;
-                };
-                if sec.start() < off {
-                    continue;
-                }
-                let secret = value.start + sec.start() - off..value.start + sec.end() - off;
-                if raws.iter().any(|x| x.rule == ri && x.secret == secret) {
-                    continue;
-                }
-                match self.validate(r, &data[secret.clone()], &buf[whole.range()], None, cx) {
-                    Ok((severity, confidence, reason, validated)) => raws.push(Raw {
-                        decoded: None,
-                        rule: ri,
-                        secret,
-                        matched: a.whole.clone(),
-                        severity,
-                        confidence,
-                        reason,
-                        validated,
-                    }),
-                    Err(Reject::Checksum) => rejected.push(secret),
-                    Err(Reject::Other) => {}
-                }
+        let value = a.secret.clone();
+        let mut buf = Vec::with_capacity(key.len() + 1 + value.len());
+        buf.extend_from_slice(key);
+        buf.push(b'=');
+        let off = buf.len();
+        buf.extend_from_slice(&data[value.clone()]);
+        for caps in pat.regex.captures_iter(&buf) {
+            let (Some(whole), Some(sec)) = (caps.get(0), caps.get(pat.secret_group)) else {
+                continue;
+            };
+            if sec.start() < off {
+                continue;
+            }
+            let secret = value.start + sec.start() - off..value.start + sec.end() - off;
+            if raws.iter().any(|x| x.rule == ri && x.secret == secret) {
+                continue;
+            }
+            match self.validate(r, &data[secret.clone()], &buf[whole.range()], None, cx) {
+                Ok((severity, confidence, reason, validated)) => raws.push(Raw {
+                    decoded: None,
+                    rule: ri,
+                    secret,
+                    matched: a.whole.clone(),
+                    severity,
+                    confidence,
+                    reason,
+                    validated,
+                }),
+                Err(Reject::Checksum) => rejected.push(secret),
+                Err(Reject::Other) => {}
             }
         }
     }
