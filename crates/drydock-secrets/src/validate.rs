@@ -312,6 +312,12 @@ pub fn is_generic_non_secret(s: &[u8]) -> bool {
     if looks_generated(s) && memchr::memmem::find(s, b"://").is_none() {
         return false;
     }
+    // Markup glued to a value (`alice.<span class=…>` of highlighted code in HTML docs).
+    if s.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
+    {
+        return true;
+    }
     // Paths, URLs without credentials, code references and calls.
     if matches!(
         s.first(),
