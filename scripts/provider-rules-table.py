@@ -93,7 +93,10 @@ pref(C, "volcengine-access-key-id", "VolcEngine access key ID", "cloud", "medium
 ctx(C, "tigris-access-key-id", "Tigris access key ID", "cloud", "medium", ['tigris'], B('re:(?:tid_)', ("an_", (20, 64))), mode="near", env="TIGRIS_ACCESS_KEY_ID")
 
 pref(C, "tigris-secret-access-key", "Tigris secret access key", "cloud", "critical", "tsec_", B(("an_", (30, 80))))
-ctx(C, "backblaze-application-key", "Backblaze B2 application key", "cloud", "critical", [svc("b2|backblaze")], B("K0", ("dig", 2), ("b64", 27)), kw=["b2_", "b2-", "backblaze"], env="B2_APPLICATION_KEY")
+# B2 application keys are 31 characters from `K0`; the rest is base64-like (the third and fourth
+# characters are not always digits).
+ctx(C, "backblaze-application-key", "Backblaze B2 application key", "cloud", "critical", [svc("b2|backblaze")], B("K0", ("b64", 29)), kw=["b2_", "b2-", "b2.app", "b2application", "b2appkey", "backblaze"], env="B2_APPLICATION_KEY",
+    ref="https://www.backblaze.com/docs/cloud-storage-application-keys")
 pref(C, "google-oauth-refresh-token", "Google OAuth refresh token", "cloud", "high", "1//0", B(("url", (40, 200))), kw=["1//0"], conf="medium",
      desc="A Google OAuth 2.0 refresh token: mints access tokens for the user and scopes it was granted.")
 pref(C, "firebase-cloud-messaging-server-key", "Firebase Cloud Messaging legacy server key", "cloud", "high", "AAAA", B(("url", 7), ":APA91b", ("url", 134)), kw=[":apa91b"])
@@ -380,11 +383,16 @@ ctx(Q, "pipedrive-api-token", "Pipedrive API token", "saas", "high", [svc("piped
 raw(Q, {"id": "twitter-bearer-token", "name": "X / Twitter app bearer token", "category": "saas", "severity": "high", "confidence": "high",
          "keywords": ["aaaaaaaaaaaaaaaaaa"], "pattern": START + r"A{18,22}(?P<secret>[A-Za-z0-9%]{60,120})" + END, "entropy": 3.5,
          "description": "An X (Twitter) app-only bearer token (a run of A, then URL-encoded random text): reads the API as the app.",
-         "examples": ["TWITTER_BEARER_TOKEN=" + "A" * 21 + rand_str("an", 50) + "%2F" + rand_str("an", 30)],
+         "examples": ["TWITTER_BEARER_TOKEN=" + "A" * 21 + rand_str("an", 50) + "%2F" + rand_str("an", 30),
+                     # Base64 of binary ids: runs of `A` (zero bytes) inside the token too.
+                     'bearer_token: "' + "A" * 22 + rand_str("an", 12) + "A" * 9 + rand_str("an", 40) + "%3D" + rand_str("an", 20) + '"'],
          "negative_examples": ["TWITTER_BEARER_TOKEN=" + "A" * 21 + rand_str("an", 20), "padding " + "A" * 90]})
 ctx(Q, "twitter-access-token", "X / Twitter access token", "saas", "high", [svc("twitter")], B(("dig", (10, 20)), "-", ("an", (40, 50))))
 ctx(Q, "mux-token-secret", "Mux access token secret", "saas", "high", [svc("mux")], B(("url", 75)), kw=["mux_token", "mux_secret", "mux-token", "muxtoken", "mux_api"])
-pref(Q, "cloudinary-url", "Cloudinary URL with API secret", "saas", "critical", "cloudinary://", B(("dig", 15), ":", ("url", 27), "@", ("lan", (4, 20))), entropy=3.0)
+# cloudinary://<api key digits>:<api secret>@<cloud name>; cloud names have `-` and `_`.
+pref(Q, "cloudinary-url", "Cloudinary URL with API secret", "saas", "critical", "cloudinary://", B(("dig", (12, 18)), ":", ("url", (20, 40)), "@", "re:[A-Za-z0-9_-]{2,64}"), entropy=3.0,
+     ref="https://cloudinary.com/documentation/how_to_integrate_cloudinary#configure_the_sdk",
+     ex=["CLOUDINARY_URL='PLACE-media'", "cloudinary:\n  url: PLACE_prod"])
 ctx(Q, "cloudinary-api-secret", "Cloudinary API secret", "saas", "high", [svc("cloudinary")], B(("url", 27)))
 ctx(Q, "imagekit-private-key", "ImageKit private API key", "saas", "critical", [svc("imagekit")], B("private_", ("b64", 27), "="))
 ctx(Q, "bunny-api-key", "Bunny.net API key", "saas", "high", [svc("bunny(?:cdn|net)?")], B(("uuid",), ("uuid",)) if False else B(("hex", 8), "-", ("hex", 4), "-", ("hex", 4), "-", ("hex", 4), "-", ("hex", 20), "-", ("hex", 4), "-", ("hex", 4), "-", ("hex", 4), "-", ("hex", 12)), kw=["bunny"], entropy=None)
@@ -546,6 +554,19 @@ raw(F, {"id": "django-secret-key", "name": "Django SECRET_KEY (startproject defa
         "description": "The SECRET_KEY django-admin startproject writes into settings.py: signs sessions, password-reset tokens and CSRF tokens; anyone holding it can forge them.",
         "references": ["https://docs.djangoproject.com/en/stable/ref/settings/#secret-key"],
         "examples": [f"SECRET_KEY = '{djk()}'", f'DJANGO_SECRET_KEY="{djk()}"'], "negative_examples": ["SECRET_KEY = 'django-insecure-short'", "# django-insecure- prefix means the key is not for production"]})
+# Django's get_random_secret_key(): 50 characters of a fixed alphabet (lower case, digits,
+# `!@#$%^&*(-_=+)`); generated keys of settings.py and of deployments' DJANGO_SECRET_KEY.
+DJ_RE = r"[a-z0-9!@#$%^&*(\-_=+)]{50}"
+djr = lambda: "".join(rnd.choice(DJ) for _ in range(50))
+raw(F, {"id": "django-secret-key-generated", "name": "Django SECRET_KEY (generated)", "category": "framework", "severity": "high", "confidence": "medium",
+        "keywords": ["secret_key", "secret-key", "secretkey"],
+        "pattern": r"(?i:(?:django[_.-]?)?secret[_.-]?key)" + ASSIGN + r"(?P<secret>" + DJ_RE + r")(?:[^a-z0-9!@#$%^&*(\-_=+)]|\z)",
+        "entropy": 4.0, "require_classes": ["digit", "symbol"],
+        "description": "A Django SECRET_KEY of the shape get_random_secret_key() generates (50 characters of lower-case letters, digits and !@#$%^&*(-_=+)): signs sessions, password-reset tokens and CSRF tokens.",
+        "references": ["https://docs.djangoproject.com/en/stable/ref/settings/#secret-key"],
+        "examples": [f"SECRET_KEY = '{djr()}'", f'DJANGO_SECRET_KEY="{djr()}"', f'    "django_secret_key": "{djr()}",'],
+        "negative_examples": [f"SECRET_KEY = '{djr()[:30]}'", "SECRET_KEY = os.environ['DJANGO_SECRET_KEY']", "SECRET_KEY = get_random_secret_key()",
+                              "aws_secret_key = " + rand_str("b64", 40)]})
 ctx(F, "rails-secret-key-base", "Rails secret_key_base", "framework", "critical", ["secret_key_base"], B(("hex", 128)), kw=["secret_key_base"], env="SECRET_KEY_BASE", conf="high",
     desc="Rails secret_key_base: signs and encrypts cookies and sessions; with it an attacker forges sessions (and, with Marshal cookies, runs code).")
 ctx(F, "rails-master-key", "Rails master key", "framework", "critical", ["rails_master_key"], B(("hex", 32)), kw=["rails_master_key"], env="RAILS_MASTER_KEY", conf="high",

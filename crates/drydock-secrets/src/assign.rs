@@ -32,6 +32,10 @@ pub(crate) struct Assignment {
     pub whole: Range<usize>,
     pub secret: Range<usize>,
     pub key: Range<usize>,
+    /// The key's name says it holds a secret (`name_suggests_secret`): a generic finding.
+    /// Other keys with a secret stem (`B2_APPLICATION_KEY`, `ddApiKey`) are kept for the
+    /// provider rules' `key=value` rescan only.
+    pub named: bool,
 }
 
 const fn table(chars: &[u8]) -> [bool; 256] {
@@ -290,11 +294,34 @@ pub(crate) fn find(data: &[u8], s: usize, e: usize, path: Option<&str>, out: &mu
         if ke - ks > MAX_KEY || ke - ks < 3 || !has_stem(&data[ks..ke]) {
             continue;
         }
-        if let Some(a) = at_key(data, ks, ke, source) {
-            i = i.max(a.whole.end);
+        if let Some(mut a) = at_key(data, ks, ke, source) {
+            a.named =
+                std::str::from_utf8(&data[a.key.clone()]).is_ok_and(crate::name_suggests_secret);
+            // A secret's value is not read for keys; any other value may be a secret's name
+            // (`<add key="DbPassword" value="…"/>`).
+            if a.named {
+                i = i.max(a.whole.end);
+            }
             out.push(a);
         }
     }
+}
+
+/// The assignment whose key is the key-like token around `data[hs..he]` (a keyword hit),
+/// if any: for provider rules that read `key=value` (their name is in the key).
+pub(crate) fn around(data: &[u8], hs: usize, he: usize, path: Option<&str>) -> Option<Assignment> {
+    let mut ks = hs;
+    while ks > 0 && KEY[data[ks - 1] as usize] && hs - ks <= MAX_KEY {
+        ks -= 1;
+    }
+    let mut ke = he;
+    while ke < data.len() && KEY[data[ke] as usize] && ke - he <= MAX_KEY {
+        ke += 1;
+    }
+    if ke - ks > MAX_KEY || ke <= ks {
+        return None;
+    }
+    at_key(data, ks, ke, is_source_path(path))
 }
 
 /// Is there an assignment whose key is `data[ks..ke]`?
@@ -306,10 +333,7 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
     if name_start >= ke {
         return None;
     }
-    let name = std::str::from_utf8(&data[name_start..ke]).ok()?;
-    if !crate::name_suggests_secret(name) {
-        return None;
-    }
+    std::str::from_utf8(&data[name_start..ke]).ok()?;
     let ls = line_start(data, ks);
     let le = line_end(data, ke);
     let before = if ks > 0 { data[ks - 1] } else { b'\n' };
@@ -326,6 +350,7 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
             whole: ks.min(secret.start)..end.max(secret.end),
             secret,
             key: key.clone(),
+            named: false,
         })
     };
 
@@ -360,6 +385,7 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
             whole: ks - 1..lt,
             secret: a..b,
             key,
+            named: false,
         });
     }
 
@@ -373,6 +399,15 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
     // `ENV['X']`, `os.environ["X"]`, `$_ENV['X']`, `params[:token]`.
     if data.get(j) == Some(&b']') {
         j += 1;
+    } else if data.get(j) == Some(&b'[') && !quoted_key {
+        // C/C++ arrays: `char api_key[] = "…"`, `char token[41] = "…"`.
+        let n = data[j + 1..le]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if data.get(j + 1 + n) == Some(&b']') {
+            j += n + 2;
+        }
     }
     j = skip_spaces(data, j, le);
 
@@ -394,6 +429,16 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
             return None;
         }
         return done(v, end);
+    }
+
+    // HCL: `variable "db_password" {` … `default = "…"` inside the block.
+    if quoted_key && before == b'"' && j < le && data[j] == b'{' {
+        let lead = &data[ls..ks - 1];
+        let lead = &lead[lead.iter().take_while(|b| is_space(**b)).count()..];
+        if lead.starts_with(b"variable") && lead[8..].iter().all(|b| is_space(*b)) {
+            return hcl_default(data, le, key);
+        }
+        return None;
     }
 
     // A call's quoted key and quoted value: `setProperty("X_TOKEN", "…")`, `define('X', '…')`.
@@ -452,8 +497,10 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
 
     let rest = &data[op_at..le];
     // `<-` is R's assignment, `||:` a shell default.
+    // `||=` Ruby/Perl defaults (`ENV['X'] ||= '…'`), `??=` JS/C#/PHP null-coalescing ones.
     const OPS: &[&[u8]] = &[
-        b":::=", b"::=", b":=", b"?=", b"+=", b".=", b"=>", b"||:", b"<-", b"=", b":",
+        b":::=", b"::=", b":=", b"?=", b"+=", b".=", b"=>", b"||=", b"??=", b"||:", b"<-", b"=",
+        b":",
     ];
     let op = OPS.iter().find(|o| rest.starts_with(o));
     let Some(op) = op else {
@@ -489,6 +536,10 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
         let r = block_value(data, ls, le)?;
         return done(r.clone(), r.end);
     }
+    if let Some(h) = heredoc_value(data, v, le) {
+        let r = h?;
+        return done(r.clone(), r.end);
+    }
     let (mut r, end) = value(data, v, le, quoted_only)?;
     // A URL query parameter (`?api_key=…&x=1`) ends at the next parameter.
     if matches!(before, b'?' | b'&') {
@@ -497,6 +548,92 @@ fn at_key(data: &[u8], ks: usize, ke: usize, source: bool) -> Option<Assignment>
         }
     }
     done(r, end)
+}
+
+/// A heredoc opened at `data[v..le]` (HCL `<<EOF`/`<<-EOF`, Ruby `<<~EOS`, shell `<<'EOF'`):
+/// `Some(first line)`, `Some(None)` when that is already the terminator, `None` when no
+/// heredoc opens here.
+fn heredoc_value(data: &[u8], v: usize, le: usize) -> Option<Option<Range<usize>>> {
+    let rest = data[v..le].strip_prefix(b"<<")?;
+    let rest = rest
+        .strip_prefix(b"-")
+        .or_else(|| rest.strip_prefix(b"~"))
+        .unwrap_or(rest);
+    let rest = rest
+        .strip_prefix(b"'")
+        .or_else(|| rest.strip_prefix(b"\""))
+        .unwrap_or(rest);
+    let n = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    if n == 0 {
+        return None;
+    }
+    let tag = &rest[..n];
+    let tail = &rest[n..];
+    let tail = tail
+        .strip_prefix(b"'")
+        .or_else(|| tail.strip_prefix(b"\""))
+        .unwrap_or(tail);
+    if !tail.iter().all(|b| is_space(*b)) {
+        return None;
+    }
+    let mut i = le;
+    while i < data.len() && (data[i] == b'\r' || data[i] == b'\n') {
+        i += 1;
+    }
+    let nle = line_end(data, i);
+    let mut a = i;
+    while a < nle && is_space(data[a]) {
+        a += 1;
+    }
+    let mut b = nle;
+    while b > a && is_space(data[b - 1]) {
+        b -= 1;
+    }
+    Some((b > a && &data[a..b] != tag).then_some(a..b))
+}
+
+/// The `default = …` of an HCL `variable "name" {` block whose header line ends at `le`
+/// (the block's next few lines, before its closing `}`).
+fn hcl_default(data: &[u8], le: usize, key: Range<usize>) -> Option<Assignment> {
+    let mut i = le;
+    for _ in 0..12 {
+        while i < data.len() && (data[i] == b'\r' || data[i] == b'\n') {
+            i += 1;
+        }
+        if i >= data.len() {
+            return None;
+        }
+        let nle = line_end(data, i);
+        let t = skip_spaces(data, i, nle);
+        let line = &data[t..nle];
+        if line.starts_with(b"}") || line.starts_with(b"variable ") {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix(b"default") {
+            let op = rest.iter().take_while(|b| is_space(**b)).count();
+            if rest.get(op) == Some(&b'=') && rest.get(op + 1) != Some(&b'=') {
+                let v = skip_spaces(data, t + 7 + op + 1, nle);
+                let r = match heredoc_value(data, v, nle) {
+                    Some(h) => h?,
+                    None => value(data, v, nle, true)?.0,
+                };
+                if r.is_empty() || r.len() > MAX_SECRET {
+                    return None;
+                }
+                return Some(Assignment {
+                    whole: key.start..r.end,
+                    secret: r,
+                    key,
+                    named: false,
+                });
+            }
+        }
+        i = nle;
+    }
+    None
 }
 
 /// The secret-named `data[ks..ke]` is the value of a `name`/`key` field: the secret is the
@@ -573,6 +710,7 @@ fn pair_form(data: &[u8], ks: usize, ke: usize, key: Range<usize>) -> Option<Ass
                             whole: ks..end,
                             secret: r,
                             key,
+                            named: false,
                         });
                     }
                 }
@@ -604,6 +742,7 @@ fn whitespace_form(
     let t = &lead[lead.iter().take_while(|b| is_space(**b)).count()..];
     let prefixed = [
         &b"ENV "[..],
+        b"#define ",
         b"setenv ",
         b"setx ",
         b"set -gx ",
@@ -620,13 +759,14 @@ fn whitespace_form(
     let (r, end) = value(data, j, le, false)?;
     // Only one value token: `Password protected files are …` is prose.
     let tail = skip_spaces(data, end, le);
-    if tail < le && data[tail] != b'#' {
+    if tail < le && data[tail] != b'#' && !data[tail..le].starts_with(b"//") {
         return None;
     }
     Some(Assignment {
         whole: ks..end,
         secret: r,
         key,
+        named: false,
     })
 }
 
@@ -641,7 +781,9 @@ mod tests {
     fn one_at(text: &str, path: Option<&str>) -> Option<String> {
         let mut out = Vec::new();
         find(text.as_bytes(), 0, text.len(), path, &mut out);
-        out.first().map(|a| text[a.secret.clone()].to_string())
+        out.iter()
+            .find(|a| a.named)
+            .map(|a| text[a.secret.clone()].to_string())
     }
 
     #[test]
@@ -696,6 +838,17 @@ mod tests {
             format!("<add key=\"DbPassword\" value=\"{v}\" />"),
             format!("{{\"name\": \"DB_PASSWORD\",\n  \"value\": \"{v}\"}}"),
             format!("- ParameterKey: DbPassword\n  ParameterValue: {v}"),
+            format!("ENV['X_TOKEN'] ||= '{v}'"),
+            format!("config.api_token ??= \"{v}\";"),
+            format!("#define API_TOKEN \"{v}\""),
+            format!("  #define API_TOKEN \"{v}\"  // build-time"),
+            format!("static const char api_key[] = \"{v}\";"),
+            format!("char api_token[41] = \"{v}\";"),
+            format!("static const char *api_token = \"{v}\";"),
+            format!("variable \"db_password\" {{\n  type      = string\n  sensitive = true\n  default   = \"{v}\"\n}}"),
+            format!("variable \"db_password\" {{\n  default = <<-EOT\n    {v}\n  EOT\n}}"),
+            format!("  password = <<EOF\n{v}\nEOF"),
+            format!("token = <<~EOS\n  {v}\nEOS"),
         ];
         for c in &cases {
             assert_eq!(one(c).as_deref(), Some(v), "{c}");
@@ -722,6 +875,10 @@ mod tests {
             "password_file: /run/secrets/db",
             "--password --verbose",
             "type=\"password\" name=\"x\"",
+            "variable \"db_password\" {\n  type = string\n}\nvariable \"other\" {\n  default = \"Qm3vR8xT2kLp9sWz\"\n}",
+            "variable \"db_password\" {\n  default = var.other_password2\n}",
+            "password = <<EOF\nEOF",
+            "if (token[0] == 'x') {",
         ] {
             assert_eq!(one(c), None, "{c}");
         }

@@ -109,7 +109,10 @@ fn check(engine: &Engine, user_only: bool) -> Result<RulesCheckReport, RulesChec
     // (A rule whose own severity is info counts at info.)
     let found = |ex: &Example, d: &RuleDef| {
         let (id, scope) = (d.id.as_str(), d.scope);
-        let decode = d.detector == Some(Detector::Decode);
+        let decode = matches!(
+            d.detector,
+            Some(Detector::Decode | Detector::KubeSecretData)
+        );
         let floor = d.severity.min(Severity::Low);
         let cx = ScanContext {
             path: ex.path(),

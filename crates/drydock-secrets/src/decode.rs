@@ -146,6 +146,176 @@ pub(crate) fn run(
     }
 }
 
+/// Longest Secret `data:` value decoded (a whole config file stored in a Secret).
+const MAX_KUBE_VALUE: usize = 64 << 10;
+
+/// A Kubernetes Secret's `data:` values are base64 of the real bytes (the API defines them
+/// so): each value of a document whose `kind` is `Secret` is decoded and scanned again as
+/// `key=decoded`, so `redis-url: cmVkaXM6Ly…` is judged as `redis-url=redis://…` and provider
+/// rules that need their name (`CONSUL_HTTP_TOKEN=<uuid>`) see it. YAML (block mapping under
+/// `data:`) and JSON (`"data": {…}`, `kubectl get secret -o json`) are read; `stringData:` is
+/// plain text and needs no decoding. Matches are reported at the encoded value.
+pub(crate) fn kube_secret_data(
+    engine: &Engine,
+    data: &[u8],
+    s: usize,
+    e: usize,
+    cx: &ScanContext<'_>,
+    raws: &mut Vec<Raw>,
+) {
+    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    // Documents of the window (`---` separated), each only if it is a Secret.
+    let mut docs: Vec<Range<usize>> = Vec::new();
+    let mut doc_start = s;
+    let mut i = s;
+    while i < e {
+        let le = memchr::memchr(b'\n', &data[i..e]).map_or(e, |p| i + p);
+        if data[i..le].starts_with(b"---") {
+            docs.push(doc_start..i);
+            doc_start = (le + 1).min(e);
+        }
+        i = le + 1;
+    }
+    docs.push(doc_start..e);
+    for doc in docs {
+        if is_secret_doc(&data[doc.clone()]) {
+            yaml_data_pairs(data, doc.clone(), &mut pairs);
+            json_data_pairs(data, doc, &mut pairs);
+        }
+    }
+    for (key, val) in pairs {
+        if val.len() < 4 || val.len() > MAX_KUBE_VALUE {
+            continue;
+        }
+        let Some(d) = b64_decode(&data[val.clone()]).filter(|d| is_text(d)) else {
+            continue;
+        };
+        engine.rescan_pair(&data[key], &d, "base64", val, cx, raws);
+    }
+}
+
+/// `kind: Secret` (YAML) or `"kind": "Secret"` (JSON) in this document.
+fn is_secret_doc(doc: &[u8]) -> bool {
+    doc.split(|&b| b == b'\n').any(|l| {
+        let t: Vec<u8> = l
+            .iter()
+            .copied()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\'' | b',' | b'\r'))
+            .collect();
+        t == b"kind:Secret" || memchr::memmem::find(&t, b"{kind:Secret").is_some()
+    }) || {
+        let compact: Vec<u8> = doc
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        memchr::memmem::find(&compact, b"\"kind\":\"Secret\"").is_some()
+    }
+}
+
+fn strip_quotes(data: &[u8], mut r: Range<usize>) -> Range<usize> {
+    if r.len() >= 2 && matches!(data[r.start], b'"' | b'\'') && data[r.end - 1] == data[r.start] {
+        r = r.start + 1..r.end - 1;
+    }
+    r
+}
+
+/// `data:` then more-indented `key: value` lines.
+fn yaml_data_pairs(data: &[u8], doc: Range<usize>, out: &mut Vec<(Range<usize>, Range<usize>)>) {
+    let mut in_data: Option<usize> = None;
+    let mut i = doc.start;
+    while i < doc.end {
+        let le = memchr::memchr(b'\n', &data[i..doc.end]).map_or(doc.end, |p| i + p);
+        let mut end = le;
+        while end > i && matches!(data[end - 1], b' ' | b'\t' | b'\r') {
+            end -= 1;
+        }
+        let indent = data[i..end].iter().take_while(|b| **b == b' ').count();
+        let t = i + indent;
+        let line = &data[t..end];
+        i = le + 1;
+        if line.is_empty() || line[0] == b'#' {
+            continue;
+        }
+        if let Some(di) = in_data {
+            if indent > di {
+                if let Some(c) = memchr::memmem::find(line, b": ") {
+                    let key = strip_quotes(data, t..t + c);
+                    let mut v = t + c + 2;
+                    while v < end && data[v] == b' ' {
+                        v += 1;
+                    }
+                    // A trailing comment (base64 has no spaces).
+                    let ve = v + data[v..end].iter().take_while(|b| **b != b' ').count();
+                    if ve > v {
+                        out.push((key, strip_quotes(data, v..ve)));
+                    }
+                }
+                continue;
+            }
+            in_data = None;
+        }
+        if line == b"data:" || line.starts_with(b"data: #") {
+            in_data = Some(indent);
+        }
+    }
+}
+
+/// `"data": { "key": "value", … }`, on one line or many.
+fn json_data_pairs(data: &[u8], doc: Range<usize>, out: &mut Vec<(Range<usize>, Range<usize>)>) {
+    let hay = &data[doc.clone()];
+    for p in memchr::memmem::find_iter(hay, b"\"data\"") {
+        let mut j = doc.start + p + 6;
+        let ws = |j: &mut usize| {
+            while *j < doc.end && data[*j].is_ascii_whitespace() {
+                *j += 1;
+            }
+        };
+        ws(&mut j);
+        if data.get(j) != Some(&b':') {
+            continue;
+        }
+        j += 1;
+        ws(&mut j);
+        if data.get(j) != Some(&b'{') {
+            continue;
+        }
+        j += 1;
+        loop {
+            ws(&mut j);
+            let Some(k) = json_string(data, j, doc.end) else {
+                break;
+            };
+            j = k.end + 1;
+            ws(&mut j);
+            if data.get(j) != Some(&b':') {
+                break;
+            }
+            j += 1;
+            ws(&mut j);
+            let Some(v) = json_string(data, j, doc.end) else {
+                break;
+            };
+            j = v.end + 1;
+            out.push((k, v));
+            ws(&mut j);
+            if data.get(j) != Some(&b',') {
+                break;
+            }
+            j += 1;
+        }
+    }
+}
+
+/// The contents of the JSON string opening at `data[j]` (no escapes: keys and base64).
+fn json_string(data: &[u8], j: usize, end: usize) -> Option<Range<usize>> {
+    if data.get(j) != Some(&b'"') {
+        return None;
+    }
+    let close = j + 1 + memchr::memchr2(b'"', b'\\', &data[j + 1..end])?;
+    (data[close] == b'"').then_some(j + 1..close)
+}
+
 /// A PEM block written on one line with `\n` escapes: from `-----BEGIN …-----\n` to the
 /// matching `-----END …-----`.
 fn escaped_pem(data: &[u8], at: usize) -> Option<Range<usize>> {

@@ -168,6 +168,8 @@ pub struct Engine {
     named_value_rules: Vec<usize>,
     /// Path-gated rules without keywords: run over whole matching files.
     whole_file_rules: Vec<usize>,
+    /// Per rule: a context rule (`is_context_rule`).
+    context: Vec<bool>,
 }
 
 /// Inputs up to this size run each rule's backtracking-only pattern: on a few hundred
@@ -439,7 +441,9 @@ impl Engine {
         }
         close_overlaps(&keywords, &mut ac_rules);
         close_overlaps(&bin_keywords, &mut bin_rules);
+        let context = rules.iter().map(Self::is_context_rule).collect();
         Engine {
+            context,
             ac: keywords::Keywords::new(&keywords),
             ac_rules,
             bin_ac: std::sync::OnceLock::new(),
@@ -509,6 +513,27 @@ impl Engine {
                     r.secret = r.secret.start - off..r.secret.end - off;
                     r.matched = r.matched.start.saturating_sub(off)..r.matched.end - off;
                     r
+                })
+                .collect();
+            return self.finish(data, raws, 0, 0);
+        }
+        // Java `.properties` escape `:` and `=` in values (`Properties.store` writes
+        // `url=redis\://u\:p@h`): scan the unescaped text, report at the original bytes.
+        if !binary
+            && cx.kind == ContentKind::File
+            && cx.path.is_some_and(|p| p.ends_with(".properties"))
+            && (memchr::memmem::find(data, b"\\:").is_some()
+                || memchr::memmem::find(data, b"\\=").is_some())
+        {
+            let (plain, at) = values::properties_unescape(data);
+            let map = |i: usize| at.get(i).copied().unwrap_or(data.len());
+            let raws = self
+                .scan_raw(&plain, cx, false, 0, 0)
+                .into_iter()
+                .map(|r| Raw {
+                    secret: map(r.secret.start)..map(r.secret.end.saturating_sub(1)) + 1,
+                    matched: map(r.matched.start)..map(r.matched.end.saturating_sub(1)) + 1,
+                    ..r
                 })
                 .collect();
             return self.finish(data, raws, 0, 0);
@@ -602,7 +627,11 @@ impl Engine {
     }
 
     fn rule_active(&self, r: &Rule, cx: &ScanContext<'_>, depth: u8) -> bool {
-        if r.def.detector == Some(Detector::Decode) && depth >= decode::MAX_DEPTH {
+        if matches!(
+            r.def.detector,
+            Some(Detector::Decode | Detector::KubeSecretData)
+        ) && depth >= decode::MAX_DEPTH
+        {
             return false;
         }
         // Lockfiles are generated: their hashes and ids sit under names like `js-tokens`.
@@ -633,6 +662,8 @@ impl Engine {
         } else {
             (&self.ac, &self.ac_rules)
         };
+        // Keyword hits of context rules: (start, end, rule).
+        let mut ctx_hits: Vec<(usize, usize, usize)> = Vec::new();
         // Per-rule merged windows, filled lazily.
         let mut windows: Vec<Vec<(usize, usize)>> = Vec::new();
         // 2 = not computed yet
@@ -655,6 +686,9 @@ impl Engine {
                     if !token_contains(rest, lit.as_bytes()) {
                         continue;
                     }
+                }
+                if self.context[ri] {
+                    ctx_hits.push((m.start(), m.end(), ri));
                 }
                 let mut start = m.start().saturating_sub(r.before);
                 let mut end = (m.end() + r.window).min(data.len());
@@ -682,6 +716,21 @@ impl Engine {
         for (ri, ws) in windows.iter().enumerate() {
             for &(s, e) in ws {
                 self.run_rule(ri, data, s, e, cx, depth, &mut raws, &mut rejected);
+            }
+        }
+        // Context rules in every assignment syntax: the key-like token around each of their
+        // keyword hits is read as an assignment key (once per token), and each rule whose
+        // keyword it holds reads that assignment as `key=value`.
+        if !ctx_hits.is_empty() {
+            ctx_hits.sort_unstable();
+            let mut last: Option<((usize, usize), Option<assign::Assignment>)> = None;
+            for (hs, he, ri) in ctx_hits {
+                if last.as_ref().map(|l| l.0) != Some((hs, he)) {
+                    last = Some(((hs, he), assign::around(data, hs, he, cx.path)));
+                }
+                if let Some((_, Some(a))) = &last {
+                    self.context_in_assignment(ri, data, a, cx, &mut raws, &mut rejected);
+                }
             }
         }
         if !binary {
@@ -732,11 +781,19 @@ impl Engine {
             Some(Detector::Assignment) => {
                 let mut hits = Vec::new();
                 assign::find(data, s, e, cx.path, &mut hits);
-                found.extend(hits.into_iter().map(|a| (a.whole, a.secret, Some(a.key))));
+                found.extend(
+                    hits.into_iter()
+                        .filter(|a| a.named)
+                        .map(|a| (a.whole, a.secret, Some(a.key))),
+                );
                 (0, data.len())
             }
             Some(Detector::Decode) => {
                 decode::run(self, data, s, e, cx, depth, raws);
+                return;
+            }
+            Some(Detector::KubeSecretData) => {
+                decode::kube_secret_data(self, data, s, e, cx, raws);
                 return;
             }
             None => (s, e),
@@ -797,6 +854,118 @@ impl Engine {
                     rule: ri,
                     secret,
                     matched: s + whole.start..s + whole.end,
+                    severity,
+                    confidence,
+                    reason,
+                    validated,
+                }),
+                Err(Reject::Checksum) => rejected.push(secret),
+                Err(Reject::Other) => {}
+            }
+        }
+    }
+
+    /// A context rule: the provider's name in the key, then a value of its shape (see
+    /// `context_in_assignment`).
+    fn is_context_rule(r: &Rule) -> bool {
+        r.def.detector.is_none()
+            && !r.def.generic
+            && r.paths.is_none()
+            && !r.def.keywords.is_empty()
+            && r.def.pattern.starts_with("(?i:")
+    }
+
+    /// Scan `key=decoded` (a value decoded from `span` in the outer data) with every rule one
+    /// decoding level deeper; matches are reported at `span`, saying how it was encoded.
+    pub(crate) fn rescan_pair(
+        &self,
+        key: &[u8],
+        decoded: &[u8],
+        how: &'static str,
+        span: Range<usize>,
+        cx: &ScanContext<'_>,
+        raws: &mut Vec<Raw>,
+    ) {
+        if key.is_empty() || decoded.is_empty() || key.len() > 128 {
+            return;
+        }
+        let off = key.len() + 1;
+        let mut buf = Vec::with_capacity(off + decoded.len());
+        buf.extend_from_slice(key);
+        buf.push(b'=');
+        buf.extend_from_slice(decoded);
+        let inner = ScanContext {
+            kind: ContentKind::File,
+            name: None,
+            ..*cx
+        };
+        for r in self.scan_raw(&buf, &inner, false, 0, decode::MAX_DEPTH - 1) {
+            if r.secret.end <= off {
+                continue;
+            }
+            raws.push(Raw {
+                secret: span.clone(),
+                matched: span.clone(),
+                decoded: Some(r.decoded.unwrap_or(how)),
+                ..r
+            });
+        }
+    }
+
+    /// A context rule (the provider's name in the key, then a value of its shape: regexes
+    /// written for `KEY = value`-like text) also reads each assignment in its windows as
+    /// `key=value`, so the name may sit in any syntax the assignment detector knows:
+    /// `ENV['B2_APPLICATION_KEY'] ||= '…'`, `#define CONSUL_HTTP_TOKEN "…"`,
+    /// `var splunkHecToken string = "…"`, `variable "gitea_token" { default = "…" }`, a YAML
+    /// block scalar. What it finds is reported at the value.
+    fn context_in_assignment(
+        &self,
+        ri: usize,
+        data: &[u8],
+        a: &assign::Assignment,
+        cx: &ScanContext<'_>,
+        raws: &mut Vec<Raw>,
+        rejected: &mut Vec<Range<usize>>,
+    ) {
+        let r = &self.rules[ri];
+        let key = &data[a.key.clone()];
+        let key = key.strip_prefix(b"$").unwrap_or(key);
+        // The pattern starts with the provider's name, whose literal heads are the keywords:
+        // a key without any of them cannot match (most assignments in a window are others').
+        let lower = key.to_ascii_lowercase();
+        if !r.def.keywords.iter().any(|k| {
+            let k = k.as_bytes();
+            k.len() <= lower.len()
+                && lower
+                    .windows(k.len())
+                    .any(|w| w.iter().zip(k).all(|(a, b)| *a == b.to_ascii_lowercase()))
+        }) {
+            return;
+        }
+        let Ok(pat) = r.pattern() else { return };
+        let value = a.secret.clone();
+        let mut buf = Vec::with_capacity(key.len() + 1 + value.len());
+        buf.extend_from_slice(key);
+        buf.push(b'=');
+        let off = buf.len();
+        buf.extend_from_slice(&data[value.clone()]);
+        for caps in pat.regex.captures_iter(&buf) {
+            let (Some(whole), Some(sec)) = (caps.get(0), caps.get(pat.secret_group)) else {
+                continue;
+            };
+            if sec.start() < off {
+                continue;
+            }
+            let secret = value.start + sec.start() - off..value.start + sec.end() - off;
+            if raws.iter().any(|x| x.rule == ri && x.secret == secret) {
+                continue;
+            }
+            match self.validate(r, &data[secret.clone()], &buf[whole.range()], None, cx) {
+                Ok((severity, confidence, reason, validated)) => raws.push(Raw {
+                    decoded: None,
+                    rule: ri,
+                    secret,
+                    matched: a.whole.clone(),
                     severity,
                     confidence,
                     reason,
@@ -929,10 +1098,18 @@ impl Engine {
                     None => {}
                 },
                 Some(Validator::PypiMacaroon) => {
-                    if !validate::pypi_macaroon(secret) {
-                        return Err(Reject::Checksum);
+                    if validate::pypi_macaroon(secret) {
+                        validated = true;
+                    } else {
+                        // The prefix is the macaroon header for pypi.org (or test.pypi.org);
+                        // a body that does not decode may be truncated or re-encoded, still
+                        // likely a token: kept, at low confidence, with the reason.
+                        confidence = Confidence::Low;
+                        reason = Some(
+                            "PyPI token prefix, but the rest does not decode as a macaroon (truncated or altered?)"
+                                .into(),
+                        );
                     }
-                    validated = true;
                 }
                 None => {}
             }
@@ -957,7 +1134,8 @@ impl Engine {
     }
 
     /// When matches of different rules cover the same bytes keep the most specific one
-    /// (validated > provider > generic > path-gated, then confidence, then length). Generic matches on a
+    /// (validated > provider > generic, a decoded generic > not, path-gated > not, then confidence,
+    /// then length). Generic matches on a
     /// string that a provider rule rejected by checksum are dropped too.
     fn resolve_overlaps(&self, mut raws: Vec<Raw>, rejected: &[Range<usize>]) -> Vec<Raw> {
         let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
@@ -971,6 +1149,8 @@ impl Engine {
             (
                 r.validated,
                 !d.generic,
+                // Of two generic matches on the same value, the one that decoded it says more.
+                d.generic && r.decoded.is_some(),
                 d.scope == RuleScope::NamedValue,
                 !d.paths.is_empty(),
                 r.confidence,

@@ -89,6 +89,9 @@ pub enum Detector {
     /// Encoded content decoded and scanned again (base64 JSON/JWT/PEM, JSON-escaped PEM):
     /// matches are the inner rules' (`decode.rs`).
     Decode,
+    /// The `data:` values of a Kubernetes Secret (YAML or JSON), base64 by definition: each
+    /// is decoded and scanned again as `key=decoded` (`decode.rs`).
+    KubeSecretData,
 }
 
 /// Where a rule looks.

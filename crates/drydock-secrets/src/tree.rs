@@ -148,7 +148,7 @@ pub fn finding_for_match(
 }
 
 /// Scan files and directories for secrets. Directories are walked without following
-/// symlinks; `.git` internals are skipped; files are scanned in parallel.
+/// symlinks; of `.git` internals only the configs are read; files are scanned in parallel.
 pub fn scan_tree(paths: &[PathBuf], opts: &TreeScanOptions) -> Result<Vec<Finding>, TreeScanError> {
     scan_tree_report(paths, opts).map(|r| r.findings)
 }
@@ -180,9 +180,7 @@ pub fn scan_tree_report(
         let walker = walkdir::WalkDir::new(root)
             .follow_links(false)
             .into_iter()
-            .filter_entry(|e| {
-                !(e.file_type().is_dir() && e.file_name() == ".git" && e.depth() > 0)
-            });
+            .filter_entry(|e| e.depth() == 0 || git_entry_kept(e.path(), e.file_type().is_dir()));
         for entry in walker {
             // Unreadable directories are skipped: one bad subtree must not stop the scan.
             let Ok(entry) = entry else { continue };
@@ -212,6 +210,35 @@ pub fn scan_tree_report(
     }
     drydock_core::finding::sort_findings(&mut report.findings);
     Ok(report)
+}
+
+/// Inside a `.git` directory only the repository configs are scanned (`.git/config`,
+/// submodules' `.git/modules/<name>/config`): remote URLs with credentials live there, and an
+/// image scan sees the same file. Objects, packs, logs and the index are compressed or binary
+/// internals, not files anyone wrote a secret into.
+fn git_entry_kept(path: &Path, is_dir: bool) -> bool {
+    let comps: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
+    let Some(at) = comps.iter().position(|c| *c == ".git") else {
+        return true;
+    };
+    match &comps[at + 1..] {
+        [] => true,
+        [first] if is_dir => *first == "modules",
+        [first] => *first == "config",
+        [first, rest @ ..] if *first == "modules" => {
+            if is_dir {
+                !rest.iter().any(|c| {
+                    matches!(
+                        c.to_str(),
+                        Some("objects" | "refs" | "logs" | "hooks" | "info")
+                    )
+                })
+            } else {
+                rest.last().is_some_and(|c| *c == "config")
+            }
+        }
+        _ => false,
+    }
 }
 
 fn display_path(p: &Path) -> String {

@@ -141,10 +141,28 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     if s.len() > 2 && s.starts_with(b"%") && s.ends_with(b"%") && var(&s[1..s.len() - 1]) {
         return true;
     }
-    for pat in [&b"${"[..], b"{{", b"}}", b"<", b">", b"$(", b"%("] {
+    for pat in [&b"${"[..], b"{{", b"}}", b"$("] {
         if memchr::memmem::find(s, pat).is_some() {
             return true;
         }
+    }
+    // `<your-token>`, `<PASSWORD>`, `%(db_password)s`: a named slot. A bare `<`, `>` or `%(`
+    // is just a character of a generated password or a WordPress salt.
+    if named_slot(s, b'<', b'>')
+        || named_slot(s, b'(', b')') && memchr::memmem::find(s, b"%(").is_some()
+    {
+        return true;
+    }
+    // A slot cut at a space by an unquoted value: `<generate` of `<generate with openssl …>`.
+    let word = |t: &[u8]| {
+        !t.is_empty()
+            && t.iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(b))
+    };
+    if (s.first() == Some(&b'<') && word(&s[1..]))
+        || (s.last() == Some(&b'>') && word(&s[..s.len() - 1]))
+    {
+        return true;
     }
     // Runs: 6 equal characters, or 6 consecutive ascending/descending ones (`123456`, `abcdef`).
     let mut same = 1;
@@ -163,7 +181,9 @@ pub fn is_placeholder(s: &[u8]) -> bool {
         } else {
             1
         };
-        if same >= 6 || up >= 6 || down >= 6 {
+        // A long random token may hold a run of `A` (zero bytes in base64: X bearer tokens,
+        // macaroons); a placeholder is short or low in entropy.
+        if (same >= 6 && !(s.len() >= 40 && entropy(s) >= 4.0)) || up >= 6 || down >= 6 {
             return true;
         }
     }
@@ -179,6 +199,55 @@ pub fn is_placeholder(s: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// `open name close` somewhere in `s`, the name a word of letters, digits, `_ - . space`
+/// (with at least one letter): `<your-token>`, `<API KEY>`, `%(password)s`.
+fn named_slot(s: &[u8], open: u8, close: u8) -> bool {
+    memchr::memchr_iter(open, s).any(|i| {
+        let rest = &s[i + 1..];
+        let n = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"_-. ".contains(b))
+            .count();
+        n > 0 && rest.get(n) == Some(&close) && rest[..n].iter().any(u8::is_ascii_alphabetic)
+    })
+}
+
+/// A generated secret rather than code or a word: long enough, letters mixed with digits and
+/// at least two different symbols, switching character class often (`x)pd1%y2)%#a2+6@…`, a
+/// WordPress salt, `*yIRv*vm3uCn9fl~Tu`). Code (`getToken(name)`, `env['X']`) reads as
+/// words: few switches.
+pub fn looks_generated(s: &[u8]) -> bool {
+    if s.len() < 12 || s.len() > 256 || s.iter().any(|b| !b.is_ascii_graphic()) {
+        return false;
+    }
+    let class = |b: u8| {
+        if b.is_ascii_digit() {
+            0
+        } else if b.is_ascii_lowercase() {
+            1
+        } else if b.is_ascii_uppercase() {
+            2
+        } else {
+            3
+        }
+    };
+    let mut symbols = [false; 128];
+    for &b in s {
+        if class(b) == 3 {
+            symbols[b as usize] = true;
+        }
+    }
+    let distinct_symbols = symbols.iter().filter(|x| **x).count();
+    let has_digit = s.iter().any(u8::is_ascii_digit);
+    let has_letter = s.iter().any(u8::is_ascii_alphabetic);
+    let switches = s.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
+    has_digit
+        && has_letter
+        && distinct_symbols >= 2
+        && switches * 5 >= s.len() * 2
+        && entropy(s) >= 3.5
 }
 
 /// Extra filter for generic (keyword = value) rules: values that are words, code or references.
@@ -232,6 +301,20 @@ pub fn is_generic_non_secret(s: &[u8]) -> bool {
     if DUMMY
         .iter()
         .any(|d| memchr::memmem::find(&lower, d.as_bytes()).is_some())
+    {
+        return true;
+    }
+    // SOPS-encrypted values: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`.
+    if s.starts_with(b"ENC[") {
+        return true;
+    }
+    // A generated password keeps its `(`, `~`, `*`… (the checks below are for code and paths).
+    if looks_generated(s) && memchr::memmem::find(s, b"://").is_none() {
+        return false;
+    }
+    // Markup glued to a value (`alice.<span class=…>` of highlighted code in HTML docs).
+    if s.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
     {
         return true;
     }

@@ -22,7 +22,35 @@ pub(crate) fn percent_decode(s: &[u8]) -> Option<Vec<u8>> {
         out.push(s[i]);
         i += 1;
     }
-    any.then_some(out)
+    // A random value with `%bc` in it is not URL-encoded: the decoding must be text.
+    let text = std::str::from_utf8(&out).is_ok_and(|t| !t.chars().any(char::is_control));
+    (any && text).then_some(out)
+}
+
+/// A `.properties` file with its backslash escapes (`\:`, `\=`, `\#`, `\!`, `\ `, `\\`)
+/// undone, and for each byte of the result its offset in `data` (line breaks are kept: a
+/// trailing `\` continuation stays as it is).
+pub(crate) fn properties_unescape(data: &[u8]) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Vec::with_capacity(data.len());
+    let mut at = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] == b'\\'
+            && matches!(
+                data.get(i + 1),
+                Some(b':' | b'=' | b'#' | b'!' | b' ' | b'\\')
+            )
+        {
+            out.push(data[i + 1]);
+            at.push(i + 1);
+            i += 2;
+            continue;
+        }
+        out.push(data[i]);
+        at.push(i);
+        i += 1;
+    }
+    (out, at)
 }
 
 /// Package-manager lockfiles: generated, full of hashes under package names.

@@ -316,6 +316,39 @@ fn syntaxes() -> Vec<(&'static str, &'static str, Template)> {
         ("cli flag space", "run.sh", |k, v| {
             format!("app serve --{} {v}\n", k.kebab())
         }),
+        ("ruby ||=", "config/initializers/env.rb", |k, v| {
+            format!("ENV['{}'] ||= '{v}'\n", k.upper())
+        }),
+        ("ruby hash rocket", "config/app.rb", |k, v| {
+            format!("CONFIG = {{\n  :{} => '{v}',\n}}\n", k.snake())
+        }),
+        ("ruby symbol key", "config/app.rb", |k, v| {
+            format!("Client.new(\n  {}: \"{v}\",\n)\n", k.snake())
+        }),
+        ("js ??=", "src/config.js", |k, v| {
+            format!("config.{} ??= \"{v}\";\n", k.camel())
+        }),
+        ("c #define", "include/config.h", |k, v| {
+            format!("#ifndef CONFIG_H\n#define {} \"{v}\"\n#endif\n", k.upper())
+        }),
+        ("c array", "src/config.c", |k, v| {
+            format!("static const char {}[] = \"{v}\";\n", k.snake())
+        }),
+        ("c pointer", "src/config.c", |k, v| {
+            format!("static const char *{} = \"{v}\";\n", k.snake())
+        }),
+        ("hcl variable default", "variables.tf", |k, v| {
+            format!(
+                "variable \"{}\" {{\n  type      = string\n  sensitive = true\n  default   = \"{v}\"\n}}\n",
+                k.snake()
+            )
+        }),
+        ("hcl heredoc", "main.tf", |k, v| {
+            format!(
+                "resource \"x\" \"y\" {{\n  {} = <<-EOT\n    {v}\n  EOT\n}}\n",
+                k.snake()
+            )
+        }),
     ]
 }
 

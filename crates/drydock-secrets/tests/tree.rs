@@ -177,3 +177,56 @@ fn repeated_and_numerous_secrets_are_counted_and_capped() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `.git/config` remote URLs carry credentials (`https://user:token@host/repo.git`): the tree
+/// scan reads the repository configs (as an image scan reads every file) but never objects.
+#[test]
+fn git_config_is_scanned_but_not_git_objects() {
+    let dir = std::env::temp_dir().join(format!("drydock-secrets-gitcfg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let pw = "Rk8vT2mQx9LzW4pN";
+    for sub in [
+        "repo/.git/objects/ab",
+        "repo/.git/modules/lib/objects",
+        "repo/.git/logs",
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let remote = |user: &str| {
+        format!("[remote \"origin\"]\n\turl = https://{user}:{pw}@git.example.net/team/app.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n")
+    };
+    std::fs::write(dir.join("repo/.git/config"), remote("deploy")).unwrap();
+    std::fs::write(dir.join("repo/.git/modules/lib/config"), remote("libbot")).unwrap();
+    std::fs::write(
+        dir.join("repo/.git/objects/ab/cdef"),
+        format!("token={TOKEN}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("repo/.git/modules/lib/objects/x"),
+        format!("token={TOKEN}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("repo/.git/logs/HEAD"), format!("token={TOKEN}\n")).unwrap();
+    std::fs::write(dir.join("repo/.git/FETCH_HEAD"), format!("token={TOKEN}\n")).unwrap();
+    let findings = scan_tree(&[dir.join("repo")], &TreeScanOptions::default()).unwrap();
+    let mut paths: Vec<String> = findings
+        .iter()
+        .map(|f| match &f.location {
+            Location::Source(s) => s.path.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), 2, "{findings:#?}");
+    assert!(paths[0].ends_with("repo/.git/config"), "{paths:?}");
+    assert!(
+        paths[1].ends_with("repo/.git/modules/lib/config"),
+        "{paths:?}"
+    );
+    assert!(
+        findings.iter().all(|f| f.severity >= Severity::Medium),
+        "{findings:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -33,9 +33,12 @@ pub fn value_secrets(
             continue;
         }
         seen.push(ev.sha256.clone());
-        // A documented example value is reported low, but a variable *named* like a secret
-        // that ships a credential-shaped value is at least medium: the pattern is the defect.
-        let severity = if name.is_some_and(drydock_secrets::name_suggests_secret) {
+        // A variable *named* like a secret that ships a credential-shaped value is at least
+        // medium: the pattern is the defect. Not when the engine lowered the match with a
+        // reason (a documented example key, vendor content): that value is no credential.
+        let severity = if m.vendor_reason.is_none()
+            && name.is_some_and(drydock_secrets::name_suggests_secret)
+        {
             m.severity.max(Severity::Medium)
         } else {
             m.severity
