@@ -38,6 +38,8 @@ pub use fingerprint::stable_fingerprints;
 pub use secrets::RuleDef;
 
 use anyhow::Result;
+/// The layer store, for `drydock cache` (the CLI reaches analyzers only through this crate).
+pub use drydock_cache as cache;
 use drydock_core::{Finding, Policy, Redaction, WarningKind};
 use drydock_report::{Target, TargetError};
 use rayon::prelude::*;
@@ -72,6 +74,17 @@ pub struct ScanOptions {
     pub offline: bool,
     /// Runtime files: also fetch the images they reference to join their configured user.
     pub scan_images: bool,
+    /// Per-layer results kept across runs (docs/cache.md); `None`: no cache.
+    pub layer_cache: Option<CacheOptions>,
+}
+
+/// Where the layer cache is and whether the run may go on without it.
+#[derive(Clone, Debug)]
+pub struct CacheOptions {
+    pub config: drydock_cache::Config,
+    /// The user named the cache (`--cache`, `--cache-dir`): failing to open it is an
+    /// error. The default one that cannot be opened (read-only home) is a warning.
+    pub required: bool,
 }
 
 impl Default for ScanOptions {
@@ -89,6 +102,7 @@ impl Default for ScanOptions {
             vulnerabilities: db::VulnOptions::default(),
             offline: false,
             scan_images: false,
+            layer_cache: None,
         }
     }
 }
@@ -254,6 +268,8 @@ pub struct Scanner {
     manifest_set: std::sync::OnceLock<Arc<drydock_runtime::ManifestSet>>,
     /// The engine with the user's rules; `None` = the built-in one.
     custom_secrets: Option<Arc<drydock_secrets::Engine>>,
+    /// The layer store, opened on the first image (Dockerfile runs never touch it).
+    layer_store: std::sync::OnceLock<Result<Arc<dyn drydock_cache::Store>, String>>,
 }
 
 impl Scanner {
@@ -265,11 +281,43 @@ impl Scanner {
             opts,
             manifest_set: Default::default(),
             custom_secrets,
+            layer_store: Default::default(),
         })
     }
 
     pub fn options(&self) -> &ScanOptions {
         &self.opts
+    }
+
+    /// The layer store, if configured; `Err` only when the user named it and it cannot be
+    /// opened. A default store that cannot be opened is a warning in `out`, once.
+    pub(crate) fn layer_store(
+        &self,
+        out: &mut ScanResult,
+    ) -> Result<Option<Arc<dyn drydock_cache::Store>>> {
+        let Some(c) = &self.opts.layer_cache else {
+            return Ok(None);
+        };
+        let mut first = false;
+        let r = self.layer_store.get_or_init(|| {
+            first = true;
+            drydock_cache::open(&c.config).map_err(|e| e.to_string())
+        });
+        match r {
+            Ok(s) => Ok(Some(s.clone())),
+            Err(e) if c.required => anyhow::bail!("layer cache: {e}"),
+            Err(e) => {
+                if first {
+                    out.warnings.push(Warning::new(
+                        WarningLevel::Warning,
+                        WarningKind::Other,
+                        None,
+                        format!("layer cache not used: {e} (--cache-dir DIR or --no-cache)"),
+                    ));
+                }
+                Ok(None)
+            }
+        }
     }
 
     /// The user's secret engine, else the built-in one.

@@ -56,6 +56,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         vulnerabilities,
         offline: args.offline,
         scan_images: args.scan_images,
+        layer_cache: super::cache::scan_options(&args.cache, &cfg)?,
     };
     let scanner = Scanner::new(opts)?;
     let work = skip_walked(scanner.plan(&args.targets), &args.targets);
