@@ -204,10 +204,7 @@ mod tests {
             Location::parse("dir:///var/cache/x").unwrap(),
             Location::Dir("/var/cache/x".into())
         );
-        assert_eq!(
-            Location::parse("./c").unwrap(),
-            Location::Dir("./c".into())
-        );
+        assert_eq!(Location::parse("./c").unwrap(), Location::Dir("./c".into()));
         let e = Location::parse("memcached://u:secret@h/").unwrap_err();
         assert!(!e.to_string().contains("secret"), "{e}");
         assert!(Location::parse("dir://").is_err());
@@ -215,7 +212,10 @@ mod tests {
 
     #[test]
     fn durations_and_sizes() {
-        assert_eq!(parse_duration("30d").unwrap(), Duration::from_secs(30 * 86_400));
+        assert_eq!(
+            parse_duration("30d").unwrap(),
+            Duration::from_secs(30 * 86_400)
+        );
         assert_eq!(parse_duration("90m").unwrap(), Duration::from_secs(5400));
         assert!(parse_duration("soon").is_err());
         assert_eq!(parse_size("2GiB").unwrap(), 2 << 30);
@@ -230,10 +230,7 @@ mod tests {
             redact_url("rediss://:hunter2@cache:6380/1"),
             "rediss://:***@cache:6380/1"
         );
-        assert_eq!(
-            redact_url("redis://user:pw@h/0"),
-            "redis://user:***@h/0"
-        );
+        assert_eq!(redact_url("redis://user:pw@h/0"), "redis://user:***@h/0");
         assert_eq!(redact_url("redis://h:6379/0"), "redis://h:6379/0");
     }
 }

@@ -48,8 +48,10 @@ impl RedisStore {
             .client
             .get_connection_with_timeout(CONNECT_TIMEOUT)
             .map_err(|e| self.err(e))?;
-        c.set_read_timeout(Some(IO_TIMEOUT)).map_err(|e| self.err(e))?;
-        c.set_write_timeout(Some(IO_TIMEOUT)).map_err(|e| self.err(e))?;
+        c.set_read_timeout(Some(IO_TIMEOUT))
+            .map_err(|e| self.err(e))?;
+        c.set_write_timeout(Some(IO_TIMEOUT))
+            .map_err(|e| self.err(e))?;
         Ok(c)
     }
 

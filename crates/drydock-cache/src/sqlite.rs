@@ -25,13 +25,18 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Open (creating it and its directory if needed) the store in `dir`.
-    pub fn open(dir: &Path, max_bytes: u64, ttl: Option<Duration>) -> Result<SqliteStore, CacheError> {
+    pub fn open(
+        dir: &Path,
+        max_bytes: u64,
+        ttl: Option<Duration>,
+    ) -> Result<SqliteStore, CacheError> {
         let path = dir.join(DB_FILE);
         let err = |m: String| CacheError::Backend {
             store: path.display().to_string(),
             message: m,
         };
-        create_private_dir(dir).map_err(|e| err(format!("cannot create the cache directory: {e}")))?;
+        create_private_dir(dir)
+            .map_err(|e| err(format!("cannot create the cache directory: {e}")))?;
         let conn = Connection::open(&path).map_err(|e| err(format!("cannot open: {e}")))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| err(e.to_string()))?;
@@ -75,7 +80,9 @@ impl SqliteStore {
     /// does not evict again at once.
     fn evict(&self, conn: &Connection) -> Result<(), CacheError> {
         let total: i64 = conn
-            .query_row("SELECT COALESCE(SUM(size), 0) FROM entries", [], |r| r.get(0))
+            .query_row("SELECT COALESCE(SUM(size), 0) FROM entries", [], |r| {
+                r.get(0)
+            })
             .map_err(|e| self.err(e))?;
         if (total as u64) <= self.max_bytes {
             return Ok(());
@@ -208,7 +215,8 @@ impl Store for SqliteStore {
             entries: entries as u64,
             bytes: bytes as u64,
             max_bytes: Some(self.max_bytes),
-            oldest_use: oldest.map(|u| Duration::from_secs(now_secs().saturating_sub(u).max(0) as u64)),
+            oldest_use: oldest
+                .map(|u| Duration::from_secs(now_secs().saturating_sub(u).max(0) as u64)),
         })
     }
 
@@ -274,8 +282,10 @@ mod tests {
         // `a` is the oldest by use; make `b` older still so `a` survives.
         {
             let c = s.conn();
-            c.execute("UPDATE entries SET used = 1 WHERE key = 'b'", []).unwrap();
-            c.execute("UPDATE entries SET used = 2 WHERE key = 'a'", []).unwrap();
+            c.execute("UPDATE entries SET used = 1 WHERE key = 'b'", [])
+                .unwrap();
+            c.execute("UPDATE entries SET used = 2 WHERE key = 'a'", [])
+                .unwrap();
         }
         s.put("d", &blob(3)).unwrap();
         let st = s.status().unwrap();
@@ -291,7 +301,10 @@ mod tests {
         s.put("old", b"1").unwrap();
         s.put("new", b"2").unwrap();
         s.conn()
-            .execute("UPDATE entries SET used = used - 40 * 86400 WHERE key = 'old'", [])
+            .execute(
+                "UPDATE entries SET used = used - 40 * 86400 WHERE key = 'old'",
+                [],
+            )
             .unwrap();
         assert_eq!(s.clean(Some(Duration::from_secs(30 * 86_400))).unwrap(), 1);
         assert_eq!(s.status().unwrap().entries, 1);

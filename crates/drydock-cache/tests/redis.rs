@@ -45,11 +45,18 @@ fn redis(password: Option<&str>) -> Option<Server> {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut cmd = Command::new("redis-server");
-    cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
-        .args(["--appendonly", "no", "--dir"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+    ])
+    .args(["--appendonly", "no", "--dir"])
+    .arg(dir.path())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
     if let Some(p) = password {
         cmd.args(["--requirepass", p]);
     }
@@ -112,17 +119,28 @@ fn entries_expire_after_the_ttl() {
 
 #[test]
 fn password_in_the_url_and_clear_errors() {
-    let Some(srv) = redis(Some("s3cret-pw")) else { return };
+    let Some(srv) = redis(Some("s3cret-pw")) else {
+        return;
+    };
     let good = format!("redis://:s3cret-pw@127.0.0.1:{}/0", srv.port);
     let s = RedisStore::open(&good, None).unwrap();
     s.put("k", b"v").unwrap();
-    assert_eq!(s.describe(), format!("redis://:***@127.0.0.1:{}/0", srv.port));
+    assert_eq!(
+        s.describe(),
+        format!("redis://:***@127.0.0.1:{}/0", srv.port)
+    );
     let wrong = format!("redis://:nope@127.0.0.1:{}/0", srv.port);
-    let e = RedisStore::open(&wrong, None).err().expect("wrong password fails").to_string();
+    let e = RedisStore::open(&wrong, None)
+        .err()
+        .expect("wrong password fails")
+        .to_string();
     assert!(!e.contains("nope"), "{e}");
     let none = format!("redis://127.0.0.1:{}/0", srv.port);
     assert!(RedisStore::open(&none, None).is_err(), "no password fails");
     let closed = format!("redis://127.0.0.1:{}/0", free_port());
-    let e = RedisStore::open(&closed, None).err().expect("no server").to_string();
+    let e = RedisStore::open(&closed, None)
+        .err()
+        .expect("no server")
+        .to_string();
     assert!(e.contains("127.0.0.1"), "{e}");
 }

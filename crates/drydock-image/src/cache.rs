@@ -106,7 +106,10 @@ impl<'a> ScanCache<'a> {
             return None;
         }
         let mut h = Sha256::new();
-        h.update(format!("drydock-layer-cache/{SCHEMA}/{}\n", env!("CARGO_PKG_VERSION")));
+        h.update(format!(
+            "drydock-layer-cache/{SCHEMA}/{}\n",
+            env!("CARGO_PKG_VERSION")
+        ));
         h.update(engine_digest(walk));
         // Every walk option but the engine (hashed above) and every limit can change a
         // layer's summary (windowing, skipped files, anomalies).

@@ -138,9 +138,10 @@ pub fn scan(
     // small ones fill the other core. Each walk itself uses two threads (decode | walk).
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(image.layers[i].size));
-    let cache = opts.cache.as_ref().and_then(|c| {
-        crate::cache::ScanCache::new(c, &opts.walk, &opts.limits, opts.redaction)
-    });
+    let cache = opts
+        .cache
+        .as_ref()
+        .and_then(|c| crate::cache::ScanCache::new(c, &opts.walk, &opts.limits, opts.redaction));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Result<LayerSummary, ImageError>)>> = Mutex::new(Vec::new());
     let spawned = std::thread::scope(|scope| -> std::io::Result<()> {
@@ -154,37 +155,36 @@ pub fn scan(
                     let desc = &image.layers[i];
                     // A cached layer is replayed without opening its blob (a registry
                     // image whose layers are all cached downloads manifest and config only).
-                    if let Some(s) = cache.as_ref().and_then(|c| c.replay(i, diff_id, desc, &shared)) {
+                    if let Some(s) = cache
+                        .as_ref()
+                        .and_then(|c| c.replay(i, diff_id, desc, &shared))
+                    {
                         if let Ok(mut v) = results.lock() {
                             v.push((i, Ok(s)));
                         }
                         continue;
                     }
                     let walk = |sinks: &SharedSinks<'_, '_>| {
-                        LayerReader::open(image.store.as_ref(), desc, diff_id, &limits)
-                            .and_then(|reader| {
-                                walk_layer(i, reader, &opts.walk, opts.redaction, sinks)
-                            })
+                        LayerReader::open(image.store.as_ref(), desc, diff_id, &limits).and_then(
+                            |reader| walk_layer(i, reader, &opts.walk, opts.redaction, sinks),
+                        )
                     };
                     let r = match &cache {
                         Some(c) => c.walk_and_store(diff_id, &shared, walk),
                         None => walk(&shared),
                     }
                     .map_err(|e| match e {
-                            // A broken tar or deflate stream is usually a corrupt blob: say so.
-                            ImageError::Format { ref input, .. }
-                            | ImageError::Truncated {
-                                blob: ref input, ..
-                            }
-                            | ImageError::Io { ref input, .. } => crate::blob::corrupt_blob(
-                                image.store.as_ref(),
-                                desc,
-                                diff_id,
-                                input,
-                            )
-                            .unwrap_or(e),
-                            e => e,
-                        });
+                        // A broken tar or deflate stream is usually a corrupt blob: say so.
+                        ImageError::Format { ref input, .. }
+                        | ImageError::Truncated {
+                            blob: ref input, ..
+                        }
+                        | ImageError::Io { ref input, .. } => {
+                            crate::blob::corrupt_blob(image.store.as_ref(), desc, diff_id, input)
+                                .unwrap_or(e)
+                        }
+                        e => e,
+                    });
                     if let Ok(mut v) = results.lock() {
                         v.push((i, r));
                     }

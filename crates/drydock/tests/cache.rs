@@ -9,7 +9,10 @@ use support::*;
 
 /// An OCI layout of three layers (a secret in the last); `tag` makes the last one unique.
 fn image(dir: &Path, tag: &str) {
-    let tok = format!("ghp_{}", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8".get(..36).unwrap());
+    let tok = format!(
+        "ghp_{}",
+        "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8".get(..36).unwrap()
+    );
     let layers = vec![
         tar_of(&[
             ("etc/os-release", b"ID=alpine\nVERSION_ID=3.20.1\n" as &[u8]),
@@ -39,7 +42,15 @@ fn findings(out: &[u8]) -> Vec<String> {
 
 fn scan(cache: &Path, target: &Path) -> std::process::Output {
     drydock()
-        .args(["scan", "--no-vulns", "--fail-on", "none", "-f", "json", "--cache-dir"])
+        .args([
+            "scan",
+            "--no-vulns",
+            "--fail-on",
+            "none",
+            "-f",
+            "json",
+            "--cache-dir",
+        ])
         .arg(cache)
         .arg(format!("oci:{}", target.display()))
         .output()
@@ -62,7 +73,15 @@ fn concurrent_processes_share_one_cache_and_warm_equals_cold() {
         .iter()
         .map(|d| {
             let o = drydock()
-                .args(["scan", "--no-vulns", "--no-cache", "--fail-on", "none", "-f", "json"])
+                .args([
+                    "scan",
+                    "--no-vulns",
+                    "--no-cache",
+                    "--fail-on",
+                    "none",
+                    "-f",
+                    "json",
+                ])
                 .arg(format!("oci:{}", d.display()))
                 .output()
                 .unwrap();
@@ -71,14 +90,26 @@ fn concurrent_processes_share_one_cache_and_warm_equals_cold() {
             findings(&o.stdout)
         })
         .collect();
-    assert!(cold[0].iter().any(|f| f.contains("srv/.env")), "{:?}", cold[0]);
+    assert!(
+        cold[0].iter().any(|f| f.contains("srv/.env")),
+        "{:?}",
+        cold[0]
+    );
     // Four processes at once on one cache directory (they share the two base layers).
     let children: Vec<_> = imgs
         .iter()
         .map(|d| {
             let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("drydock"));
             c.env("HOME", tmp.path())
-                .args(["scan", "--no-vulns", "--fail-on", "none", "-f", "json", "--cache-dir"])
+                .args([
+                    "scan",
+                    "--no-vulns",
+                    "--fail-on",
+                    "none",
+                    "-f",
+                    "json",
+                    "--cache-dir",
+                ])
                 .arg(&cache)
                 .arg(format!("oci:{}", d.display()))
                 .stdout(std::process::Stdio::piped())
@@ -97,7 +128,10 @@ fn concurrent_processes_share_one_cache_and_warm_equals_cold() {
     for (i, d) in imgs.iter().enumerate() {
         let o = scan(&cache, d);
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("layer cache: 3 of 3 layers reused, 0 scanned"), "{err}");
+        assert!(
+            err.contains("layer cache: 3 of 3 layers reused, 0 scanned"),
+            "{err}"
+        );
         assert_eq!(findings(&o.stdout), cold[i]);
     }
     // status and clean.
@@ -107,7 +141,11 @@ fn concurrent_processes_share_one_cache_and_warm_equals_cold() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&st.stdout);
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     // 2 shared base layers + 4 own layers.
     assert!(text.contains("entries:  6 layers"), "{text}");
     let cl = drydock()
@@ -143,7 +181,10 @@ fn bad_cache_locations_are_clear_errors() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("unknown scheme") && !err.contains("pw123"), "{err}");
+    assert!(
+        err.contains("unknown scheme") && !err.contains("pw123"),
+        "{err}"
+    );
     // A named Redis that is not there: an error naming it (without its password).
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -159,7 +200,10 @@ fn bad_cache_locations_are_clear_errors() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains(&format!("127.0.0.1:{port}")) && !err.contains("pw456"), "{err}");
+    assert!(
+        err.contains(&format!("127.0.0.1:{port}")) && !err.contains("pw456"),
+        "{err}"
+    );
     let o = drydock()
         .args(["scan", "--no-vulns", "--cache-ttl", "soon"])
         .arg(&target)

@@ -71,7 +71,10 @@ fn warm_scan_equals_cold_scan() {
     assert_eq!(warm.summary, cold.summary);
     assert_eq!(warm.notes, cold.notes);
     // The sinks (the vulnerability inventory) see the same files and deletions.
-    assert!(sink1.iter().any(|s| s.contains("deleted root/.npmrc")), "{sink1:?}");
+    assert!(
+        sink1.iter().any(|s| s.contains("deleted root/.npmrc")),
+        "{sink1:?}"
+    );
     assert_eq!(sink1, sink0);
     assert_eq!(sink2, sink1);
 }
@@ -112,7 +115,9 @@ fn damaged_entries_are_dropped_and_rebuilt() {
         .filter(|n| n.contains("damaged"))
         .collect();
     assert_eq!(damaged.len(), 3, "{:?}", rebuilt.notes);
-    assert!(damaged.iter().any(|n| n.contains("truncated") || n.contains("checksum")));
+    assert!(damaged
+        .iter()
+        .any(|n| n.contains("truncated") || n.contains("checksum")));
     assert_eq!(findings(&rebuilt), findings(&cold));
     let (warm, _) = run(&img, Some(&cache));
     assert_eq!(stats(&warm), (3, 0), "rebuilt entries are stored again");
@@ -122,7 +127,10 @@ fn damaged_entries_are_dropped_and_rebuilt() {
 #[test]
 fn images_sharing_a_base_reuse_its_layers() {
     let base1 = Layer::new()
-        .file("etc/os-release", b"ID=alpine\nVERSION_ID=3.20.1\nPRETTY_NAME=\"Alpine Linux v3.20\"\n")
+        .file(
+            "etc/os-release",
+            b"ID=alpine\nVERSION_ID=3.20.1\nPRETTY_NAME=\"Alpine Linux v3.20\"\n",
+        )
         .file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n");
     let base2 = Layer::new().file("usr/lib/libx.so", b"\x7fELF-lib");
     let app = |name: &str, tok: u32| {
@@ -184,7 +192,11 @@ fn cached_layers_open_no_blob() {
     assert_eq!(opens.swap(0, Ordering::SeqCst), 3);
     let (warm, _) = run(&img, Some(&cache));
     assert_eq!(stats(&warm), (3, 0));
-    assert_eq!(opens.load(Ordering::SeqCst), 0, "a warm scan reads no layer blob");
+    assert_eq!(
+        opens.load(Ordering::SeqCst),
+        0,
+        "a warm scan reads no layer blob"
+    );
 }
 
 #[test]

@@ -22,7 +22,9 @@ pub fn scan_options(args: &CacheArgs, cfg: &Config) -> Result<Option<CacheOption
         None => None,
     };
     let max_bytes = match (&args.cache_max_size, &c.max_size) {
-        (Some(s), _) => cache::parse_size(s).map_err(|e| anyhow::anyhow!("--cache-max-size: {e}"))?,
+        (Some(s), _) => {
+            cache::parse_size(s).map_err(|e| anyhow::anyhow!("--cache-max-size: {e}"))?
+        }
         (None, Some(toml::Value::Integer(n))) if *n > 0 => *n as u64,
         (None, Some(toml::Value::String(s))) => {
             cache::parse_size(s).map_err(|e| anyhow::anyhow!("[cache] max-size: {e}"))?
@@ -51,10 +53,7 @@ fn location(args: &CacheLocationArgs, cfg: &Config) -> Result<Option<(Location, 
     }
     let CacheConfig { url, dir, .. } = &cfg.cache;
     if let Some(u) = url {
-        return Ok(Some((
-            Location::parse(u).context("[cache] url")?,
-            true,
-        )));
+        return Ok(Some((Location::parse(u).context("[cache] url")?, true)));
     }
     if let Some(d) = dir {
         return Ok(Some((Location::Dir(cfg.resolve(d)), true)));
