@@ -151,7 +151,7 @@ impl Counter {
 }
 
 /// How a blob is compressed, from its first bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Compression {
     None,
     Gzip,
@@ -610,7 +610,7 @@ pub struct LayerReader {
 }
 
 /// What a fully read layer turned out to be.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LayerDigests {
     pub digest: String,
     pub diff_id: String,

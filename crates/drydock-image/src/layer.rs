@@ -4,11 +4,11 @@
 
 use crate::blob::LayerDigests;
 use drydock_core::{Confidence, Evidence, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Type of a tar entry, as the layered filesystem sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryKind {
     File,
     Dir,
@@ -19,7 +19,7 @@ pub enum EntryKind {
 }
 
 /// One path a layer adds or changes (whiteout markers are not entries).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
     /// Normalised: no leading `/` or `./`, no `..` (entries with `..` are anomalies).
     pub path: String,
@@ -34,7 +34,7 @@ pub struct FileEntry {
 }
 
 /// A secret the engine found in a layer file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretHit {
     pub path: String,
     pub rule_id: String,
@@ -49,7 +49,7 @@ pub struct SecretHit {
 }
 
 /// Something wrong with the archive itself (hostile or broken), reported as a finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anomaly {
     pub path: String,
     pub message: String,
@@ -57,7 +57,8 @@ pub struct Anomaly {
 }
 
 /// Everything drydock needs from one layer; depends only on the layer's bytes.
-#[derive(Clone, Debug, Default)]
+/// Serializable so the layer cache (cache.rs) can store it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LayerSummary {
     pub digests: Option<LayerDigests>,
     pub entries: Vec<FileEntry>,
@@ -80,7 +81,7 @@ pub struct LayerSummary {
 }
 
 /// A sensitive file (credential store, key, history, VCS metadata) found in a layer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SensitiveHit {
     pub path: String,
     /// Short kind: `ssh private key`, `npm credentials`, `.git directory`, …

@@ -13,6 +13,7 @@ pub mod analyze;
 pub mod archive;
 pub mod auth;
 pub mod blob;
+pub mod cache;
 pub mod context;
 pub mod daemon;
 pub mod dirtransport;
@@ -28,6 +29,7 @@ pub mod source;
 pub mod targuard;
 pub mod walker;
 
+pub use cache::{CacheStats, LayerCache};
 pub use layer::{ChangedFile, LayerChanges};
 pub use model::{
     BlobStore, Descriptor, ImageError, Limits, OpenOptions, Platform, PlatformChoice,

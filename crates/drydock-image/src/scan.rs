@@ -29,6 +29,9 @@ pub struct ScanOptions {
     pub redaction: Redaction,
     /// Rule selection: rules it disables do not run.
     pub policy: drydock_core::Policy,
+    /// Per-layer results kept across runs (`None`: every layer is walked). Not used with
+    /// `Redaction::Show`.
+    pub cache: Option<crate::cache::LayerCache>,
 }
 
 /// Per-layer changes from the walked layers and the merged view. Memory: one set of the
@@ -115,6 +118,8 @@ pub struct ImageScan {
     pub notes: Vec<String>,
     /// Rules whose check panicked (their findings are missing; the others' are kept).
     pub rule_failures: Vec<drydock_core::rule::RuleFailure>,
+    /// Layers reused from and added to the layer cache (`None`: no cache in use).
+    pub cache: Option<crate::cache::CacheStats>,
 }
 
 /// Scan one image: every layer, the merged filesystem and the config.
@@ -137,6 +142,10 @@ pub fn scan(
     // small ones fill the other core. Each walk itself uses two threads (decode | walk).
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(image.layers[i].size));
+    let cache = opts
+        .cache
+        .as_ref()
+        .and_then(|c| crate::cache::ScanCache::new(c, &opts.walk, &opts.limits, opts.redaction));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Result<LayerSummary, ImageError>)>> = Mutex::new(Vec::new());
     let spawned = std::thread::scope(|scope| -> std::io::Result<()> {
@@ -148,25 +157,38 @@ pub fn scan(
                     let Some(&i) = order.get(k) else { break };
                     let diff_id = &image.config.rootfs.diff_ids[i];
                     let desc = &image.layers[i];
-                    let r = LayerReader::open(image.store.as_ref(), desc, diff_id, &limits)
-                        .and_then(|reader| {
-                            walk_layer(i, reader, &opts.walk, opts.redaction, &shared)
-                        })
-                        .map_err(|e| match e {
-                            // A broken tar or deflate stream is usually a corrupt blob: say so.
-                            ImageError::Format { ref input, .. }
-                            | ImageError::Truncated {
-                                blob: ref input, ..
-                            }
-                            | ImageError::Io { ref input, .. } => crate::blob::corrupt_blob(
-                                image.store.as_ref(),
-                                desc,
-                                diff_id,
-                                input,
-                            )
-                            .unwrap_or(e),
-                            e => e,
-                        });
+                    // A cached layer is replayed without opening its blob (a registry
+                    // image whose layers are all cached downloads manifest and config only).
+                    if let Some(s) = cache
+                        .as_ref()
+                        .and_then(|c| c.replay(i, diff_id, desc, &shared))
+                    {
+                        if let Ok(mut v) = results.lock() {
+                            v.push((i, Ok(s)));
+                        }
+                        continue;
+                    }
+                    let walk = |sinks: &SharedSinks<'_, '_>| {
+                        LayerReader::open(image.store.as_ref(), desc, diff_id, &limits).and_then(
+                            |reader| walk_layer(i, reader, &opts.walk, opts.redaction, sinks),
+                        )
+                    };
+                    let r = match &cache {
+                        Some(c) => c.walk_and_store(diff_id, &shared, walk),
+                        None => walk(&shared),
+                    }
+                    .map_err(|e| match e {
+                        // A broken tar or deflate stream is usually a corrupt blob: say so.
+                        ImageError::Format { ref input, .. }
+                        | ImageError::Truncated {
+                            blob: ref input, ..
+                        }
+                        | ImageError::Io { ref input, .. } => {
+                            crate::blob::corrupt_blob(image.store.as_ref(), desc, diff_id, input)
+                                .unwrap_or(e)
+                        }
+                        e => e,
+                    });
                     if let Ok(mut v) = results.lock() {
                         v.push((i, r));
                     }
@@ -201,7 +223,13 @@ pub fn scan(
         return Err(e);
     }
     let summaries: Vec<LayerSummary> = slots.into_iter().map(|s| s.unwrap_or_default()).collect();
-    Ok(finish_scan(image, summaries, opts))
+    let mut out = finish_scan(image, summaries, opts);
+    if let Some(c) = cache {
+        let (stats, notes) = c.finish();
+        out.notes.extend(notes);
+        out.cache = Some(stats);
+    }
+    Ok(out)
 }
 
 /// Merge walked layers and run the rules (shared by [`scan`] and the stream scan).
@@ -306,6 +334,7 @@ pub fn finish_scan(
         summary,
         notes,
         rule_failures,
+        cache: None,
     }
 }
 

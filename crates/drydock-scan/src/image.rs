@@ -26,7 +26,12 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
         out.warnings.extend(warning);
         db
     };
+    // The inventory is the only sink: a layer recorded with it replays into it.
+    let cache = scanner
+        .layer_store(out)?
+        .map(|s| drydock_image::LayerCache::new(s, if no_vulns { "" } else { "inventory" }));
     let scan_opts = |multi: bool| drydock_image::ScanOptions {
+        cache: cache.clone(),
         scan_date: Some(env.scan_date),
         tag_platform: multi,
         redaction: env.redaction,
@@ -215,6 +220,19 @@ fn record(
                 message: e.to_string(),
             }),
     );
+    if let Some(c) = &result.cache {
+        out.warnings.push(Warning::at(
+            WarningLevel::Info,
+            WarningKind::Other,
+            Some(name),
+            format!(
+                "layer cache: {} of {} layers reused, {} scanned",
+                c.hits,
+                c.hits + c.misses,
+                c.misses
+            ),
+        ));
+    }
     let inv = inventory.finish_all();
     out.warnings.extend(inv.notes.iter().map(note));
     if let Some(db) = db {

@@ -43,6 +43,8 @@ pub use finish::{Baseline, ReportOptions};
 pub use secrets::RuleDef;
 
 use anyhow::Result;
+/// The layer store, for `drydock cache` (the CLI reaches analyzers only through this crate).
+pub use drydock_cache as cache;
 use drydock_core::{Finding, Policy, Redaction, WarningKind};
 pub use drydock_core::{Warning, WarningLevel};
 use drydock_report::{Target, TargetError};
@@ -82,6 +84,17 @@ pub struct ScanOptions {
     /// `--dockerfile`: the Dockerfile the image targets were built from. It is scanned too,
     /// image findings get its lines (`dockerfile_location`) and a mismatch is a warning.
     pub dockerfile: Option<PathBuf>,
+    /// Per-layer results kept across runs (docs/cache.md); `None`: no cache.
+    pub layer_cache: Option<CacheOptions>,
+}
+
+/// Where the layer cache is and whether the run may go on without it.
+#[derive(Clone, Debug)]
+pub struct CacheOptions {
+    pub config: drydock_cache::Config,
+    /// The user named the cache (`--cache`, `--cache-dir`): failing to open it is an
+    /// error. The default one that cannot be opened (read-only home) is a warning.
+    pub required: bool,
 }
 
 impl Default for ScanOptions {
@@ -101,6 +114,7 @@ impl Default for ScanOptions {
             scan_images: false,
             report: ReportOptions::default(),
             dockerfile: None,
+            layer_cache: None,
         }
     }
 }
@@ -233,6 +247,8 @@ pub struct Scanner {
     /// Files [`Scanner::plan`] found by walking a directory (normalised paths): one of
     /// them unreadable is a warning, not an error, unless strict.
     walked: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// The layer store, opened on the first image (Dockerfile runs never touch it).
+    layer_store: std::sync::OnceLock<Result<Arc<dyn drydock_cache::Store>, String>>,
 }
 
 impl Scanner {
@@ -247,6 +263,7 @@ impl Scanner {
             custom_secrets,
             skip,
             walked: Default::default(),
+            layer_store: Default::default(),
         })
     }
 
@@ -259,6 +276,7 @@ impl Scanner {
             manifest_set: Default::default(),
             custom_secrets: self.custom_secrets.clone(),
             skip: self.skip.clone(),
+            layer_store: self.layer_store.clone(),
             walked: std::sync::Mutex::new(
                 self.walked
                     .lock()
@@ -270,6 +288,37 @@ impl Scanner {
 
     pub fn options(&self) -> &ScanOptions {
         &self.opts
+    }
+
+    /// The layer store, if configured; `Err` only when the user named it and it cannot be
+    /// opened. A default store that cannot be opened is a warning in `out`, once.
+    pub(crate) fn layer_store(
+        &self,
+        out: &mut ScanResult,
+    ) -> Result<Option<Arc<dyn drydock_cache::Store>>> {
+        let Some(c) = &self.opts.layer_cache else {
+            return Ok(None);
+        };
+        let mut first = false;
+        let r = self.layer_store.get_or_init(|| {
+            first = true;
+            drydock_cache::open(&c.config).map_err(|e| e.to_string())
+        });
+        match r {
+            Ok(s) => Ok(Some(s.clone())),
+            Err(e) if c.required => anyhow::bail!("layer cache: {e}"),
+            Err(e) => {
+                if first {
+                    out.warnings.push(Warning::at(
+                        WarningLevel::Warning,
+                        WarningKind::Other,
+                        None,
+                        format!("layer cache not used: {e} (--cache-dir DIR or --no-cache)"),
+                    ));
+                }
+                Ok(None)
+            }
+        }
     }
 
     /// The user's secret engine, else the built-in one.

@@ -80,6 +80,12 @@ pub enum Command {
   drydock db import Debian-all.zip                  air-gapped: import a downloaded OSV zip
   drydock db status")]
     Db(DbArgs),
+    /// Inspect or empty the layer cache (scan results per image layer).
+    #[command(after_help = "Examples:
+  drydock cache status
+  drydock cache clean --older-than 30d
+  drydock cache status --cache redis://cache:6379/0")]
+    Cache(CacheCmdArgs),
     /// Check an ignore file: syntax, expired entries and entries that match nothing.
     #[command(after_help = "Examples:
   drydock ignore check .
@@ -379,7 +385,60 @@ pub struct ScanArgs {
     /// Date to judge end-of-life against (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE")]
     pub scan_date: Option<String>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
+
+// ---- layer cache (docs/cache.md) ----
+
+/// Where the layer cache is (`drydock scan` and `drydock cache`).
+#[derive(Args, Debug, Default)]
+pub struct CacheLocationArgs {
+    /// Layer cache: `redis://[:PASSWORD@]HOST:PORT/DB`, `rediss://…` (TLS), `dir://PATH` or a
+    /// directory (default: $XDG_CACHE_HOME/drydock).
+    #[arg(long = "cache", value_name = "URL", global = true)]
+    pub cache: Option<String>,
+    /// Directory of the embedded layer cache.
+    #[arg(long, value_name = "DIR", global = true, conflicts_with = "cache")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CacheArgs {
+    #[command(flatten)]
+    pub location: CacheLocationArgs,
+    /// Scan every layer; neither read nor write the layer cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Cached layers expire after this long without use (`30d`, `12h`).
+    #[arg(long, value_name = "DURATION")]
+    pub cache_ttl: Option<String>,
+    /// Size bound of the embedded cache (`2GiB`, `500MB`); least recently used layers go first.
+    #[arg(long, value_name = "SIZE")]
+    pub cache_max_size: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CacheCmdArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+    #[command(flatten)]
+    pub location: CacheLocationArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CacheAction {
+    /// Where the layer cache is, its entries and size.
+    Status,
+    /// Remove cached layers: all, or those not used for `--older-than`.
+    Clean {
+        /// Only layers not used for this long (`30d`, `12h`).
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<String>,
+    },
+}
+
+// ---- end layer cache ----
 
 #[derive(Args, Debug)]
 pub struct SecretsArgs {

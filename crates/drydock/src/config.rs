@@ -52,6 +52,8 @@ pub struct Config {
     pub ignore_unfixed: bool,
     #[serde(default)]
     pub image: ImageConfig,
+    #[serde(default)]
+    pub cache: CacheConfig,
     /// Where the file was read from (for messages and relative paths).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -84,6 +86,27 @@ pub struct VulnConfig {
     /// Base URL for `db update`.
     #[serde(default, alias = "base_url")]
     pub base_url: Option<String>,
+}
+
+/// `[cache]`: the layer cache (flags override).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CacheConfig {
+    /// `false`: no layer cache (`--no-cache`).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Embedded cache directory, relative to the config file (`--cache-dir`).
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
+    /// `redis://…`, `rediss://…` or `dir://PATH` (`--cache`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Expiry after last use: `"30d"` (`--cache-ttl`).
+    #[serde(default)]
+    pub ttl: Option<String>,
+    /// Size bound of the embedded cache: bytes or `"2GiB"` (`--cache-max-size`).
+    #[serde(default, alias = "max_size")]
+    pub max_size: Option<toml::Value>,
 }
 
 /// `[image]`: efficiency gates with dive's `.dive-ci` meanings.

@@ -17,6 +17,7 @@ const SUBCOMMANDS: &[&[&str]] = &[
     &["explain"],
     &["sbom"],
     &["db"],
+    &["cache"],
     &["ignore"],
     &["registry"],
     &["registry", "list"],

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cache;
 mod findings;
 mod fuzz;
 mod hostile;

@@ -1,3 +1,4 @@
+mod cache;
 mod db;
 mod explain;
 mod fleet;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(a) => explain::run(a),
         Command::Sbom(a) => sbom::run(a),
         Command::Db(a) => db::run(a),
+        Command::Cache(a) => cache::run(a),
         Command::Ignore(a) => ignore::run(a),
         Command::Completions { shell: sh } => shell::completions(sh),
         Command::Man => shell::man(),

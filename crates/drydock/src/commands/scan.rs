@@ -58,6 +58,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         scan_images: args.scan_images,
         report: setup.report.clone(),
         dockerfile: args.dockerfile.clone(),
+        layer_cache: super::cache::scan_options(&args.cache, &cfg)?,
     };
     let scanner = Scanner::new(opts)?;
     if args.fleet.active() {
