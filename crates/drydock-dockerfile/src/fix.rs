@@ -109,6 +109,9 @@ impl<'c, 'a> FixContext<'c, 'a> {
 
     /// Byte offset of the end of `line`'s text (before `\r\n` / `\n`).
     pub fn line_end(&self, line: usize) -> usize {
+        if line == 0 {
+            return 0;
+        }
         let end = self
             .line_starts
             .get(line)
@@ -124,6 +127,9 @@ impl<'c, 'a> FixContext<'c, 'a> {
 
     /// The text of 1-based `line`, without its line end.
     pub fn line_text(&self, line: usize) -> &'a str {
+        if line == 0 {
+            return "";
+        }
         let (a, b) = (self.line_start(line), self.line_end(line));
         self.source().get(a..b.max(a)).unwrap_or("")
     }
