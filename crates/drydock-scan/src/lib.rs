@@ -25,6 +25,7 @@ mod runtime;
 pub mod db;
 pub mod discover;
 mod fingerprint;
+pub mod fix;
 pub mod registry;
 pub mod sbom;
 pub mod secrets;

@@ -1,5 +1,6 @@
 mod db;
 mod explain;
+mod fix;
 mod ignore;
 mod parse;
 mod rules;
@@ -18,6 +19,7 @@ use drydock_scan::ScanResult;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(a) => scan::run(*a),
+        Command::Fix(a) => fix::run(a),
         Command::Secrets(a) => secrets::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Rules(a) => rules::run(a),

@@ -117,7 +117,7 @@ fn skip_walked(work: Vec<ScanTarget>, args: &[String]) -> Vec<ScanTarget> {
         .collect()
 }
 
-fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
+pub fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for a in list {
         match a.split_once('=') {
