@@ -118,6 +118,38 @@ fn line_hash(view: &View, f: &Finding) -> String {
     format!("{}:1", hex::encode(&h.finalize()[..8]))
 }
 
+/// SARIF `fixes[]`: the replacements `drydock fix` would make in the finding's file. A fix
+/// that needs the registry (a digest pin) has no replacements yet and is left out (SARIF
+/// requires at least one); the result's message still says it is fixable.
+fn fixes_json(f: &Finding) -> Option<Value> {
+    let fix = f.autofix.as_ref().filter(|a| !a.replacements.is_empty())?;
+    let artifact = location_json(f)
+        .pointer("/physicalLocation/artifactLocation")
+        .cloned()?;
+    let replacements: Vec<Value> = fix
+        .replacements
+        .iter()
+        .map(|r| {
+            json!({
+                "deletedRegion": {
+                    "startLine": r.start_line,
+                    "startColumn": r.start_column,
+                    "endLine": r.end_line,
+                    "endColumn": r.end_column,
+                },
+                "insertedContent": {"text": r.inserted},
+            })
+        })
+        .collect();
+    Some(json!([{
+        "description": {"text": fix.description},
+        "artifactChanges": [{
+            "artifactLocation": artifact,
+            "replacements": replacements,
+        }],
+    }]))
+}
+
 fn location_json(f: &Finding) -> Value {
     match &f.location {
         Location::Source(s) => {
@@ -259,7 +291,7 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
             if let Some(c) = &f.confidence {
                 props.insert("confidence".into(), json!(c));
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule.as_str()],
                 "level": level(f.severity),
@@ -270,7 +302,11 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
                     "drydock/v1": f.fingerprint,
                 },
                 "properties": props,
-            })
+            });
+            if let Some(fix) = fixes_json(f) {
+                result["fixes"] = fix;
+            }
+            result
         })
         .collect();
 
