@@ -271,7 +271,7 @@ impl<'c, 'a> FixContext<'c, 'a> {
             return Some(Edit::insert(at, format!("{command}{}", self.newline())));
         }
         let text = ins.value.first()?.trim_end();
-        if text.ends_with('&') && !text.ends_with("&&")
+        if (text.ends_with('&') && !text.ends_with("&&"))
             || text.ends_with('|')
             || text.ends_with(self.cx.df.escape)
         {
@@ -522,7 +522,7 @@ pub(crate) fn describe(cx: &RuleContext, findings: &mut [Finding]) {
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
+    (a.start < b.end && b.start < a.end)
         || (a.is_empty() && b.start < a.start && a.start < b.end)
         || (b.is_empty() && a.start < b.start && b.start < a.end)
 }

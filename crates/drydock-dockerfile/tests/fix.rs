@@ -40,7 +40,35 @@ fn fixed(src: &str, select: &[&str]) -> String {
         policy.select = select.iter().map(|s| RuleSelector(s.to_string())).collect();
         policy.ignore = vec![RuleSelector("ALL".into())];
     }
-    let r = run(src, &policy);
+    let r = checked(src, &policy);
+    let notes: Vec<String> = r
+        .applied
+        .iter()
+        .map(|a| {
+            format!(
+                "{} line {}: {}{}",
+                a.rule,
+                a.line,
+                a.title,
+                a.hint
+                    .as_deref()
+                    .map(|h| format!(" — {h}"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    format!(
+        "{}\n---- after ----\n{}\n---- fixes ----\n{}\n",
+        src,
+        r.fixed,
+        notes.join("\n")
+    )
+}
+
+/// Fix `src` and assert: no error, the result parses (no new parse error), a second run
+/// changes nothing, every instruction whose lines no fix touched parses exactly as before.
+fn checked(src: &str, policy: &Policy) -> FixResult {
+    let r = run(src, policy);
     assert!(r.errors.is_empty(), "errors: {:?}", r.errors);
     let before = parse(src, "Dockerfile");
     let after = parse(&r.fixed, "Dockerfile");
@@ -50,7 +78,7 @@ fn fixed(src: &str, select: &[&str]) -> String {
         after.errors,
         r.fixed
     );
-    let again = run(&r.fixed, &policy);
+    let again = run(&r.fixed, policy);
     assert_eq!(again.fixed, r.fixed, "a second run changed the file again");
 
     // Lines the diff keeps: old line → new line (1-based).
@@ -84,28 +112,7 @@ fn fixed(src: &str, select: &[&str]) -> String {
             "untouched instruction parses differently"
         );
     }
-    let notes: Vec<String> = r
-        .applied
-        .iter()
-        .map(|a| {
-            format!(
-                "{} line {}: {}{}",
-                a.rule,
-                a.line,
-                a.title,
-                a.hint
-                    .as_deref()
-                    .map(|h| format!(" — {h}"))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    format!(
-        "{}\n---- after ----\n{}\n---- fixes ----\n{}\n",
-        src,
-        r.fixed,
-        notes.join("\n")
-    )
+    r
 }
 
 #[test]
@@ -350,4 +357,44 @@ fn select_and_ignore_choose_fixers() {
     let r = run(src, &no_add);
     assert!(r.fixed.contains("ADD a /a"), "{}", r.fixed);
     assert!(r.fixed.contains("--no-install-recommends"), "{}", r.fixed);
+}
+
+/// Every corpus Dockerfile: fixed offline with every default rule, the invariants above hold.
+#[test]
+fn corpus_fixes_parse_are_idempotent_and_leave_the_rest_alone() {
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/dockerfiles"
+    ));
+    if !dir.is_dir() {
+        if drydock_core::env::require_integration() {
+            panic!(
+                "{} missing and DRYDOCK_REQUIRE_INTEGRATION=1",
+                dir.display()
+            );
+        }
+        eprintln!(
+            "SKIP fix corpus: {} not found (the shared corpus is optional)",
+            dir.display()
+        );
+        return;
+    }
+    let (mut files, mut changed) = (0, 0);
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path().join("Dockerfile");
+        let Ok(bytes) = std::fs::read(&p) else {
+            continue;
+        };
+        let src = String::from_utf8_lossy(&bytes);
+        let src = src.strip_prefix('\u{feff}').unwrap_or(&src).to_string();
+        files += 1;
+        let r = std::panic::catch_unwind(|| checked(&src, &Policy::default()))
+            .unwrap_or_else(|_| panic!("{}", p.display()));
+        changed += usize::from(r.changed());
+    }
+    assert!(files > 100, "corpus unexpectedly small: {files}");
+    assert!(
+        changed * 2 > files,
+        "only {changed} of {files} files had a fix"
+    );
 }

@@ -31,7 +31,10 @@ fn diff_then_write_then_nothing_left() {
         ),
         "{diff}"
     );
-    assert!(diff.contains("+# TODO(drydock): pin debian:12 -> debian:12@sha256:…"), "{diff}");
+    assert!(
+        diff.contains("+# TODO(drydock): pin debian:12 -> debian:12@sha256:…"),
+        "{diff}"
+    );
     assert_eq!(std::fs::read_to_string(&a).unwrap(), DF);
 
     // --write: exit 0, only the named file changes, its mode is kept, no temp files left.
@@ -40,7 +43,12 @@ fn diff_then_write_then_nothing_left() {
         .arg(&a)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
     let fixed = std::fs::read_to_string(&a).unwrap();
     assert!(fixed.contains("--no-install-recommends"), "{fixed}");
@@ -122,7 +130,9 @@ fn secret_fix_prints_the_build_option() {
     );
     let fixed = std::fs::read_to_string(&a).unwrap();
     assert!(
-        fixed.contains("RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN NPM_TOKEN=$NPM_TOKEN npm ci"),
+        fixed.contains(
+            "RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN NPM_TOKEN=$NPM_TOKEN npm ci"
+        ),
         "{fixed}"
     );
     assert!(!fixed.contains("ARG NPM_TOKEN"), "{fixed}");
