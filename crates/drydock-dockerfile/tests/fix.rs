@@ -362,10 +362,21 @@ fn select_and_ignore_choose_fixers() {
 /// Every corpus Dockerfile: fixed offline with every default rule, the invariants above hold.
 #[test]
 fn corpus_fixes_parse_are_idempotent_and_leave_the_rest_alone() {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/dockerfiles"
-    ));
+    // ../shared beside the checkout, or one level up for a worktree under wt/.
+    let dir = [
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/corpus/dockerfiles"
+        ),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../../shared/corpus/dockerfiles"
+        ),
+    ]
+    .into_iter()
+    .map(Path::new)
+    .find(|d| d.is_dir())
+    .unwrap_or(Path::new("../shared/corpus/dockerfiles"));
     if !dir.is_dir() {
         if drydock_core::env::require_integration() {
             panic!(
