@@ -344,16 +344,20 @@ fn all_fixers_together() {
 #[test]
 fn select_and_ignore_choose_fixers() {
     let src = "FROM debian:12\nRUN apt-get install -y curl\nADD a /a\n";
-    let mut only_add = Policy::default();
-    only_add.select = vec![RuleSelector("add-instead-of-copy".into())];
-    only_add.ignore = vec![RuleSelector("ALL".into())];
+    let only_add = Policy {
+        select: vec![RuleSelector("add-instead-of-copy".into())],
+        ignore: vec![RuleSelector("ALL".into())],
+        ..Policy::default()
+    };
     let r = run(src, &only_add);
     assert_eq!(
         r.fixed,
         "FROM debian:12\nRUN apt-get install -y curl\nCOPY a /a\n"
     );
-    let mut no_add = Policy::default();
-    no_add.ignore = vec![RuleSelector("DF055".into())];
+    let no_add = Policy {
+        ignore: vec![RuleSelector("DF055".into())],
+        ..Policy::default()
+    };
     let r = run(src, &no_add);
     assert!(r.fixed.contains("ADD a /a"), "{}", r.fixed);
     assert!(r.fixed.contains("--no-install-recommends"), "{}", r.fixed);

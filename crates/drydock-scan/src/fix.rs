@@ -38,12 +38,15 @@ pub fn plan(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// Digest (or why not) per image and platform.
+type PinCache = HashMap<(String, Option<String>), Result<String, String>>;
+
 /// Resolves digests through the registry client, once per image and platform.
 pub struct RegistryResolver {
     options: drydock_image::registry::RegistryOptions,
     /// `--platform` (when not `all`): the platform an index must offer when the FROM has none.
     platform: Option<String>,
-    cache: Mutex<HashMap<(String, Option<String>), Result<String, String>>>,
+    cache: Mutex<PinCache>,
 }
 
 impl RegistryResolver {
