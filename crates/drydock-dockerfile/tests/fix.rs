@@ -97,7 +97,10 @@ fn checked(src: &str, policy: &Policy) -> FixResult {
         }
     }
     for ins in &before.instructions {
-        if !(ins.start_line..=ins.end_line).all(|l| kept.contains_key(&l)) {
+        // Untouched: every line kept, and nothing inserted between them.
+        if !(ins.start_line..=ins.end_line).all(|l| kept.contains_key(&l))
+            || kept[&ins.end_line] - kept[&ins.start_line] != ins.end_line - ins.start_line
+        {
             continue;
         }
         let at = kept[&ins.start_line];
