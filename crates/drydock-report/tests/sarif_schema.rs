@@ -75,7 +75,7 @@ fn validates_against_official_schema() {
     }
     // A fixable finding: `fixes[]` with an insertion and a replacement.
     let mut fixable = drydock_core::Finding::new(
-        "DF040",
+        "ZZFIX",
         drydock_core::Severity::Low,
         drydock_core::Category::Efficiency,
         "apt-get install without --no-install-recommends",
@@ -122,7 +122,7 @@ fn validates_against_official_schema() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["ruleId"] == "DF040")
+        .find(|r| r["ruleId"] == "ZZFIX")
         .expect("the fixable finding");
     let change = &fixed["fixes"][0]["artifactChanges"][0];
     assert_eq!(change["artifactLocation"]["uri"], "app/Dockerfile");
