@@ -205,6 +205,27 @@ pub struct VulnerabilityInfo {
     pub ecosystem: String,
 }
 
+/// What `drydock fix` would change for one finding: text replacements in the finding's file
+/// (SARIF `fixes[]` carries them). `replacements` is empty when the fix needs more than the
+/// file (a base-image digest `drydock fix` resolves from the registry).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Autofix {
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replacements: Vec<Replacement>,
+}
+
+/// Replace the text from (`start_line`, `start_column`) up to but excluding (`end_line`,
+/// `end_column`) with `inserted` (1-based; columns count characters; an empty range inserts).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Replacement {
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub inserted: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
@@ -233,6 +254,9 @@ pub struct Finding {
     /// (`IM007` + `DF009` → one `IM007` with `also: ["DF009"]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
+    /// Set when `drydock fix` can fix this occurrence mechanically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autofix: Option<Autofix>,
     /// Stable across runs and edits: see [`assign_stable_fingerprints`] (version 2). Until
     /// that runs (the CLI does before reporting) it holds the version-1 value.
     pub fingerprint: String,
@@ -259,6 +283,7 @@ impl Finding {
             platform: None,
             dockerfile_location: None,
             also: Vec::new(),
+            autofix: None,
             fingerprint: String::new(),
         };
         f.refresh_fingerprint();

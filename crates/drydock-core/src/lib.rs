@@ -19,7 +19,8 @@ pub mod sink;
 pub mod warning;
 
 pub use finding::{
-    Category, Confidence, Evidence, Finding, Location, Severity, SourceSpan, VulnerabilityInfo,
+    Autofix, Category, Confidence, Evidence, Finding, Location, Replacement, Severity, SourceSpan,
+    VulnerabilityInfo,
 };
 pub use policy::{Policy, RuleSelector};
 pub use redact::{redact, Redaction};

@@ -7,6 +7,7 @@ pub mod ast;
 pub mod context;
 pub mod dockerignore;
 pub mod expand;
+pub mod fix;
 pub mod parser;
 pub mod rules;
 pub mod scan;
@@ -15,6 +16,7 @@ pub mod stages;
 pub mod suppress;
 
 pub use ast::{Comment, Directive, Dockerfile, Heredoc, Instruction, ParseError, Span};
+pub use fix::{fix_dockerfile, DigestResolver, FixResult, Pinning};
 pub use parser::{parse, parse_bytes, to_parse_json};
 pub use rules::{registry, rule_metas, rules_markdown, DockerfileOptions, Rule, RuleContext};
 pub use scan::{scan_dockerfile, DockerfileScan, ScanError};

@@ -95,6 +95,20 @@ pub fn scan_dockerfile(
     options: &DockerfileOptions,
     policy: &Policy,
 ) -> DockerfileScan {
+    scan_with(path, source, options, policy, &mut |cx, findings| {
+        crate::fix::describe(cx, findings)
+    })
+}
+
+/// [`scan_dockerfile`], handing the rule context and the final findings to `hook` before
+/// the context goes away (`drydock fix` computes its edits there).
+pub(crate) fn scan_with(
+    path: &Path,
+    source: &[u8],
+    options: &DockerfileOptions,
+    policy: &Policy,
+    hook: &mut dyn FnMut(&RuleContext, &mut Vec<Finding>),
+) -> DockerfileScan {
     let display = path.to_string_lossy().into_owned();
     let df = crate::parser::parse_bytes(source, &display);
     let model = StageModel::build(&df, &options.build_args);
@@ -201,6 +215,8 @@ pub fn scan_dockerfile(
     }
     let suppressed = before - findings.len();
     drydock_core::finding::sort_findings(&mut findings);
+    hook(&cx, &mut findings);
+    drop(cx);
     DockerfileScan {
         df,
         model,

@@ -141,6 +141,38 @@ fn source_location_json(s: &drydock_core::SourceSpan) -> Value {
     }})
 }
 
+/// SARIF `fixes[]`: the replacements `drydock fix` would make in the finding's file. A fix
+/// that needs the registry (a digest pin) has no replacements yet and is left out (SARIF
+/// requires at least one); the result's message still says it is fixable.
+fn fixes_json(f: &Finding) -> Option<Value> {
+    let fix = f.autofix.as_ref().filter(|a| !a.replacements.is_empty())?;
+    let artifact = location_json(f)
+        .pointer("/physicalLocation/artifactLocation")
+        .cloned()?;
+    let replacements: Vec<Value> = fix
+        .replacements
+        .iter()
+        .map(|r| {
+            json!({
+                "deletedRegion": {
+                    "startLine": r.start_line,
+                    "startColumn": r.start_column,
+                    "endLine": r.end_line,
+                    "endColumn": r.end_column,
+                },
+                "insertedContent": {"text": r.inserted},
+            })
+        })
+        .collect();
+    Some(json!([{
+        "description": {"text": fix.description},
+        "artifactChanges": [{
+            "artifactLocation": artifact,
+            "replacements": replacements,
+        }],
+    }]))
+}
+
 fn location_json(f: &Finding) -> Value {
     match &f.location {
         Location::Source(s) => source_location_json(s),
@@ -282,6 +314,9 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
                 rel["id"] = json!(1);
                 rel["message"] = json!({"text": "the Dockerfile instruction that made this"});
                 result["relatedLocations"] = json!([rel]);
+            }
+            if let Some(fix) = fixes_json(f) {
+                result["fixes"] = fix;
             }
             result
         })

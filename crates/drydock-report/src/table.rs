@@ -308,7 +308,11 @@ fn finding_row(f: &Finding, one_image: bool) -> Vec<String> {
         f.severity.to_string(),
         clean(&f.rule).into_owned(),
         clean(&place).into_owned(),
-        short_message(&f.message),
+        if f.autofix.is_some() {
+            format!("{} [fixable]", short_message(&f.message))
+        } else {
+            short_message(&f.message)
+        },
         f.evidence
             .as_ref()
             .map(|e| clean(&e.value).into_owned())

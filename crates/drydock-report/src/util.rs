@@ -230,6 +230,10 @@ fn location_in_target_only(f: &Finding, deleted: bool) -> String {
 
 /// The short fix to show: the finding's own, or for vulnerabilities the fixed version.
 pub fn fix_text(f: &Finding) -> Option<String> {
+    if let Some(auto) = &f.autofix {
+        let how = f.fix.clone().unwrap_or_else(|| auto.description.clone());
+        return Some(format!("{how} (fixable with `drydock fix`)"));
+    }
     if let Some(fix) = &f.fix {
         return Some(fix.clone());
     }

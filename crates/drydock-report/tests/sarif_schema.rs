@@ -73,6 +73,40 @@ fn validates_against_official_schema() {
             }),
         ));
     }
+    // A fixable finding: `fixes[]` with an insertion and a replacement.
+    let mut fixable = drydock_core::Finding::new(
+        "ZZFIX",
+        drydock_core::Severity::Low,
+        drydock_core::Category::Efficiency,
+        "apt-get install without --no-install-recommends",
+        drydock_core::Location::Source(drydock_core::SourceSpan {
+            path: "app/Dockerfile".into(),
+            start_line: 2,
+            end_line: 2,
+            start_column: 5,
+            end_column: 11,
+        }),
+    );
+    fixable.autofix = Some(drydock_core::Autofix {
+        description: "add `--no-install-recommends`".into(),
+        replacements: vec![
+            drydock_core::Replacement {
+                start_line: 2,
+                start_column: 24,
+                end_line: 2,
+                end_column: 24,
+                inserted: " --no-install-recommends".into(),
+            },
+            drydock_core::Replacement {
+                start_line: 3,
+                start_column: 1,
+                end_line: 3,
+                end_column: 4,
+                inserted: "COPY".into(),
+            },
+        ],
+    });
+    report.findings.push(fixable);
     let awkward: Value = serde_json::from_str(&render_to_string(
         Format::Sarif,
         &report,
@@ -84,6 +118,19 @@ fn validates_against_official_schema() {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
+    let fixed = awkward["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "ZZFIX")
+        .expect("the fixable finding");
+    let change = &fixed["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "app/Dockerfile");
+    assert_eq!(
+        change["replacements"][0]["insertedContent"]["text"],
+        " --no-install-recommends"
+    );
+    assert_eq!(change["replacements"][1]["deletedRegion"]["endColumn"], 4);
     // The validator does reject a broken document (the test can fail).
     let mut broken = doc.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");

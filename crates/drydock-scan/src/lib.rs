@@ -28,6 +28,7 @@ pub mod discover;
 mod fingerprint;
 mod finish;
 pub mod fleet;
+pub mod fix;
 pub mod registry;
 pub mod sbom;
 pub mod secrets;

@@ -43,6 +43,18 @@ pub enum Command {
   drydock scan ghcr.io/acme/app:1.4 -f sarif -o drydock.sarif
   drydock scan . -f gitlab -o gl-code-quality-report.json")]
     Scan(Box<ScanArgs>),
+    /// Fix what Dockerfile rules can fix mechanically: print a unified diff, or apply it
+    /// with --write.
+    #[command(after_help = "Examples:
+  drydock fix                                       diff for every Dockerfile below .
+  drydock fix Dockerfile --write                    apply the fixes in place
+  drydock fix . --offline                           no registry: digest pins become TODO comments
+  drydock fix --select DF040,DF033 --write          only these rules' fixes
+
+Exit status: 0 nothing to fix (or --write applied every fix), 1 a diff was printed
+(without --write), 2 an error (a file that cannot be read or written, a digest the
+registry would not give).")]
+    Fix(FixArgs),
     /// Scan files and directories for secrets only.
     #[command(after_help = "Examples:
   drydock secrets .                                 every file below .
@@ -439,6 +451,33 @@ pub enum CacheAction {
 }
 
 // ---- end layer cache ----
+
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    /// Dockerfiles, or directories standing for the Dockerfiles below them (default: .).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Apply the fixes in place (each file replaced atomically) instead of printing a diff.
+    #[arg(long)]
+    pub write: bool,
+    /// Fix only these rules: ids (DF040), prefixes, names or categories, as for scan.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Do not apply these rules' fixes (same forms as --select).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Configuration file (default: drydock.toml or .drydock.toml found upward from the path).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Never touch the network: digest pins become `# TODO(drydock): pin …` comments.
+    #[arg(long)]
+    pub offline: bool,
+    /// Build argument for resolving `FROM ${ARG}` and ARG defaults (K=V); repeatable.
+    #[arg(long = "build-arg", value_name = "K=V")]
+    pub build_args: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
 
 #[derive(Args, Debug)]
 pub struct SecretsArgs {

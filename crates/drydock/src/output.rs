@@ -51,44 +51,49 @@ fn parse_severities(what: &str, list: &[String]) -> Result<Vec<Severity>> {
         .collect()
 }
 
+/// `--select`/`--ignore` values (or the config's) as selectors; unknown ones are an error.
+pub fn selectors(what: &str, list: &[String]) -> Result<Vec<RuleSelector>> {
+    use drydock_core::RuleMeta;
+    let reg = registry::get;
+    let mut out = Vec::new();
+    for s in list {
+        let sel = RuleSelector(s.trim().to_string());
+        let known_category = [
+            "secret",
+            "secret-exposure",
+            "sensitive-file",
+            "user",
+            "base-image",
+            "supply-chain",
+            "permissions",
+            "vulnerability",
+            "runtime",
+            "efficiency",
+            "best-practice",
+        ]
+        .contains(&sel.0.as_str());
+        let all: Vec<RuleMeta> = reg().rules.iter().map(|r| **r).collect();
+        if known_category || sel.matches_any_rule(&all) {
+            out.push(sel);
+        } else if let Some(tool) = foreign_without_rule(&sel.0) {
+            // Migrating users keep their old ids: say why nothing changes, go on.
+            diag!("drydock: warning: {what} `{s}`: {tool}");
+        } else {
+            anyhow::bail!(
+                "{what} `{s}`: no rule, prefix or category of that name (see `drydock rules`)"
+            )
+        }
+    }
+    Ok(out)
+}
+
 /// Config file first, then flags (flags win). Unknown selectors are an error, so a typo in
 /// `--ignore` cannot silently keep a rule on.
 pub fn build_policy(args: &OutputArgs, cfg: &Config) -> Result<PolicySetup> {
     // The registry is built only when a selector or override needs it: `drydock scan`
     // builds it on another thread while the scan runs.
     let reg = registry::get;
-    let check = |what: &str, list: &[String]| -> Result<Vec<RuleSelector>> {
-        let mut out = Vec::new();
-        for s in list {
-            let sel = RuleSelector(s.trim().to_string());
-            let known_category = [
-                "secret",
-                "secret-exposure",
-                "sensitive-file",
-                "user",
-                "base-image",
-                "supply-chain",
-                "permissions",
-                "vulnerability",
-                "runtime",
-                "efficiency",
-                "best-practice",
-            ]
-            .contains(&sel.0.as_str());
-            let all: Vec<RuleMeta> = reg().rules.iter().map(|r| **r).collect();
-            if known_category || sel.matches_any_rule(&all) {
-                out.push(sel);
-            } else if let Some(tool) = foreign_without_rule(&sel.0) {
-                // Migrating users keep their old ids: say why nothing changes, go on.
-                diag!("drydock: warning: {what} `{s}`: {tool}");
-            } else {
-                anyhow::bail!(
-                    "{what} `{s}`: no rule, prefix or category of that name (see `drydock rules`)"
-                )
-            }
-        }
-        Ok(out)
-    };
+    let check = selectors;
     use drydock_core::RuleMeta;
     let mut policy = Policy {
         select: check("--select", &cfg.select)?,

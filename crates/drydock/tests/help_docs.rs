@@ -11,6 +11,7 @@ use support::{drydock, json_of};
 const SUBCOMMANDS: &[&[&str]] = &[
     &[],
     &["scan"],
+    &["fix"],
     &["secrets"],
     &["parse"],
     &["rules"],

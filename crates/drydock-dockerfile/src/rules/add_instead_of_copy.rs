@@ -20,6 +20,9 @@ file that later becomes an archive changes meaning silently. `COPY` does exactly
 Use `COPY` for local files and directories; keep `ADD` for archives you want extracted
 and for remote sources with `--checksum`.
 
+## Fix
+Fixable: yes — `drydock fix` turns `ADD` of local files into `COPY` (not when ADD-only flags such as `--checksum` or `--unpack` are present).
+
 ## Example
 ```dockerfile
 # Before
@@ -46,6 +49,32 @@ COPY requirements.txt /app/
 impl Rule for AddInsteadOfCopy {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        let i = fx.instruction_at(f)?;
+        let ins = &fx.cx.df.instructions[i];
+        // Flags only ADD knows would make the COPY fail.
+        if ins.cmd != "ADD"
+            || ["checksum", "keep-git-dir", "unpack"]
+                .iter()
+                .any(|n| ins.flag(n).is_some())
+        {
+            return None;
+        }
+        let at = fx.offset(ins.span.start_line, ins.span.start_column);
+        let kw = fx.source().get(at..at + 3)?;
+        if !kw.eq_ignore_ascii_case("ADD") {
+            return None;
+        }
+        let copy = if kw == "add" { "copy" } else { "COPY" };
+        Some(Ok(Fix::new(
+            "use COPY instead of ADD",
+            vec![Edit {
+                range: at..at + 3,
+                text: copy.into(),
+            }],
+        )))
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -19,6 +19,9 @@ pub const META: RuleMeta = RuleMeta {
 Use `apk add --no-cache …` (it also makes a separate `apk update` unnecessary), or remove
 `/var/cache/apk/*` in the same `RUN`, or use a cache mount.
 
+## Fix
+Fixable: yes — `drydock fix` adds `--no-cache` after `apk add` (and `update`/`upgrade`).
+
 ## Example
 ```dockerfile
 # Before
@@ -47,6 +50,10 @@ RUN apk add --no-cache curl
 impl Rule for ApkCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        fx.flag_fix(f, &["add", "update", "upgrade"], "--no-cache")
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -19,6 +19,9 @@ non-interactive use.
 ## How to fix
 Use `apt-get` (and `apt-cache`).
 
+## Fix
+Fixable: yes — `drydock fix` replaces `apt` by `apt-get` for the subcommands both share (`full-upgrade` becomes `dist-upgrade`); `apt search`/`show`/`list` are left alone.
+
 ## Example
 ```dockerfile
 # Before
@@ -43,6 +46,46 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 impl Rule for AptInsteadOfAptGet {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        let (_, script, c) = fx.command_at(f)?;
+        let w = c.effective_argv().first()?;
+        let sub = c.args().iter().find(|w| !w.text.starts_with('-'))?;
+        // Subcommands apt-get has with the same meaning (`apt search`/`show`/`list` are
+        // apt-cache's and are left alone).
+        const SAME: &[&str] = &[
+            "update",
+            "upgrade",
+            "install",
+            "remove",
+            "purge",
+            "autoremove",
+            "clean",
+            "autoclean",
+            "dist-upgrade",
+            "full-upgrade",
+            "build-dep",
+            "source",
+            "download",
+            "satisfy",
+            "reinstall",
+        ];
+        if w.raw != "apt" || !SAME.contains(&sub.text.as_str()) {
+            return None;
+        }
+        let mut edits = vec![Edit {
+            range: fx.range(script.word_span(w)),
+            text: "apt-get".into(),
+        }];
+        // apt-get spells apt's `full-upgrade` `dist-upgrade`.
+        if sub.text == "full-upgrade" && sub.raw == "full-upgrade" {
+            edits.push(Edit {
+                range: fx.range(script.word_span(sub)),
+                text: "dist-upgrade".into(),
+            });
+        }
+        Some(Ok(Fix::new("use `apt-get` instead of `apt`", edits)))
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -23,6 +23,9 @@ A removal that runs *before* `apt-get update` in the same `RUN` does not count; 
 Remove the lists at the end of the same `RUN` that installs, or use a BuildKit cache mount
 for `/var/lib/apt` and `/var/cache/apt`.
 
+## Fix
+Fixable: yes — `drydock fix` appends `&& rm -rf /var/lib/apt/lists/*` to the RUN (a line before the terminator of a `RUN <<EOF` script).
+
 ## Example
 ```dockerfile
 # Before
@@ -52,6 +55,10 @@ RUN apt-get update \
 impl Rule for AptListsNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        fx.append_fix(f, "rm -rf /var/lib/apt/lists/*")
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -19,6 +19,9 @@ enlarge the image and its vulnerability surface.
 ## How to fix
 Add `--no-install-recommends` and list explicitly the packages you need.
 
+## Fix
+Fixable: yes — `drydock fix` adds `--no-install-recommends` after `apt-get install`.
+
 ## Example
 ```dockerfile
 # Before
@@ -44,6 +47,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -
 impl Rule for AptNoInstallRecommends {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        fx.flag_fix(f, &["install"], "--no-install-recommends")
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -20,6 +20,9 @@ vulnerabilities) an image contains.
 Use an explicit version tag (`alpine:3.20`) and pin the digest
 (`alpine:3.20@sha256:…`), updated by a bot such as Renovate or Dependabot.
 
+## Fix
+Fixable: yes — `drydock fix` resolves the tag in the registry (with the usual credentials and TLS options; the FROM's `--platform` is checked against a multi-platform index, whose digest is the one pinned) and writes `name:tag@sha256:…`; `latest` or no tag becomes `name@sha256:…`. With `--offline` it adds a `# TODO(drydock): pin …` comment above the FROM instead.
+
 ## Example
 ```dockerfile
 # Before
@@ -46,6 +49,10 @@ FROM alpine:3.20@sha256:<digest>
 impl Rule for BaseImageLatest {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        crate::fix::pin_base(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

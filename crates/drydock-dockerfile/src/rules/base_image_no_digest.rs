@@ -22,6 +22,9 @@ Append the digest to the tag (`FROM python:3.12-slim@sha256:…`; `docker buildx
 imagetools inspect python:3.12-slim` shows it) and let Renovate or Dependabot keep it
 current.
 
+## Fix
+Fixable: yes — `drydock fix` resolves the tag in the registry (with the usual credentials and TLS options; the FROM's `--platform` is checked against a multi-platform index, whose digest is the one pinned) and writes `name:tag@sha256:…`; `latest` or no tag becomes `name@sha256:…`. With `--offline` it adds a `# TODO(drydock): pin …` comment above the FROM instead.
+
 ## Example
 ```dockerfile
 # Before
@@ -43,6 +46,10 @@ FROM python:3.12-slim@sha256:<digest>
 impl Rule for BaseImageNoDigest {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        crate::fix::pin_base(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -20,6 +20,9 @@ you cannot tell which base (and which vulnerabilities) a given image contains.
 Name an explicit version tag (`python:3.12-slim`), and ideally pin the digest as well
 (`python:3.12-slim@sha256:…`) with a bot such as Renovate or Dependabot updating it.
 
+## Fix
+Fixable: yes — `drydock fix` resolves the tag in the registry (with the usual credentials and TLS options; the FROM's `--platform` is checked against a multi-platform index, whose digest is the one pinned) and writes `name:tag@sha256:…`; `latest` or no tag becomes `name@sha256:…`. With `--offline` it adds a `# TODO(drydock): pin …` comment above the FROM instead.
+
 ## Example
 ```dockerfile
 # Before
@@ -46,6 +49,10 @@ FROM python:3.12-slim@sha256:<digest>
 impl Rule for BaseImageUntagged {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        crate::fix::pin_base(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

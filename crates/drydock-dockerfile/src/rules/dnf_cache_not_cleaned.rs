@@ -25,6 +25,9 @@ install does not. A `--mount=type=cache` or
 Finish the installing `RUN` with `&& dnf clean all` (`microdnf clean all`), or use a cache
 mount for `/var/cache/dnf`.
 
+## Fix
+Fixable: yes — `drydock fix` appends `&& dnf clean all` (`microdnf clean all`) to the RUN.
+
 ## Example
 ```dockerfile
 # Before
@@ -53,6 +56,17 @@ RUN dnf install -y nginx && dnf clean all
 impl Rule for DnfCacheNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        let (_, _, c) = fx.command_at(f)?;
+        // microdnf has its own clean command with the same spelling.
+        let tool = if c.name().ends_with("microdnf") {
+            "microdnf"
+        } else {
+            "dnf"
+        };
+        fx.append_fix(f, &format!("{tool} clean all"))
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

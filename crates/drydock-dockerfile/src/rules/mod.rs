@@ -13,6 +13,7 @@ use drydock_secrets::{ContentKind, Engine, ScanContext, SecretMatch};
 
 use crate::ast::{Dockerfile, Instruction, Span};
 use crate::context::BuildContext;
+use crate::fix::{Fix, FixContext};
 use crate::shell::{RunAnalysis, RunInfo, RunScript, SimpleCommand};
 use crate::stages::{BaseImage, Stage, StageModel};
 
@@ -242,6 +243,13 @@ pub fn rules_markdown() -> String {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>);
+    /// The mechanical fix of one of this rule's findings (`drydock fix`), as edits on the
+    /// original text; `None` when the rule has no fixer or this occurrence is not safe to
+    /// change, `Err` when a fix needed something it could not get (a registry digest).
+    fn fix(&self, fx: &FixContext, finding: &Finding) -> Option<Result<Fix, String>> {
+        let _ = (fx, finding);
+        None
+    }
 }
 
 /// Settings that change what the Dockerfile rules report.
@@ -809,6 +817,7 @@ pub(crate) mod prelude {
         package_command, removes, run_has, sensitive_path, uncleaned, unq, Rule, RuleContext,
     };
     pub(crate) use crate::ast::Span;
+    pub(crate) use crate::fix::{Edit, Fix, FixContext};
     pub(crate) use crate::shell::{basename, SimpleCommand, Word};
     pub(crate) use crate::stages::{BaseImage, StageRef};
     pub(crate) use drydock_core::rule::Target;

@@ -24,6 +24,9 @@ Run `npm cache clean --force` (`yarn cache clean`) at the end of the same `RUN`,
 a BuildKit cache mount for `/root/.npm` (`/usr/local/share/.cache/yarn`), which also
 speeds up rebuilds.
 
+## Fix
+Fixable: yes — `drydock fix` appends `&& npm cache clean --force` (`&& yarn cache clean` for yarn) to the RUN.
+
 ## Example
 ```dockerfile
 # Before
@@ -48,6 +51,16 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
 impl Rule for NpmCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        let (_, _, c) = fx.command_at(f)?;
+        let clean = if c.name() == "yarn" {
+            "yarn cache clean"
+        } else {
+            "npm cache clean --force"
+        };
+        fx.append_fix(f, clean)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -25,6 +25,9 @@ counts; before it does not.
 Use `pip install --no-cache-dir …`, set `ENV PIP_NO_CACHE_DIR=1`, or use a BuildKit cache
 mount for `/root/.cache/pip` (which also speeds up rebuilds).
 
+## Fix
+Fixable: yes — `drydock fix` adds `--no-cache-dir` after `pip install`.
+
 ## Example
 ```dockerfile
 # Before
@@ -53,6 +56,10 @@ RUN pip install --no-cache-dir -r requirements.txt
 impl Rule for PipCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        fx.flag_fix(f, &["install"], "--no-cache-dir")
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -23,6 +23,9 @@ Pass secrets with BuildKit secret mounts instead of build arguments:
 `docker build --secret id=token,env=TOKEN .` and `RUN --mount=type=secret,id=token,env=TOKEN …`
 (or read `/run/secrets/token`).
 
+## Fix
+Fixable: yes — when every instruction that reads the variable is a RUN of the same stage, `drydock fix` removes the declaration, adds `--mount=type=secret,id=<name in lower case>,env=<NAME>` to those RUNs (and `# syntax=docker/dockerfile:1` when the file has no syntax directive: `env=` needs dockerfile frontend 1.10) and prints the matching `docker build --secret id=…,env=…` option.
+
 ## Example
 ```dockerfile
 # Before
@@ -50,6 +53,10 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
 impl Rule for SecretNamedArg {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        crate::fix::secret_to_mount(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -22,6 +22,9 @@ Do not set secrets with `ENV`. Inject them at run time (`docker run -e`, orchest
 secrets, mounted files such as `*_FILE` variables) and use secret mounts for build-time
 needs.
 
+## Fix
+Fixable: yes — when every instruction that reads the variable is a RUN of the same stage, `drydock fix` removes the declaration, adds `--mount=type=secret,id=<name in lower case>,env=<NAME>` to those RUNs (and `# syntax=docker/dockerfile:1` when the file has no syntax directive: `env=` needs dockerfile frontend 1.10) and prints the matching `docker build --secret id=…,env=…` option.
+
 ## Example
 ```dockerfile
 # Before
@@ -45,6 +48,10 @@ ENV API_KEY_FILE=/run/secrets/api_key
 impl Rule for SecretNamedEnv {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        crate::fix::secret_to_mount(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

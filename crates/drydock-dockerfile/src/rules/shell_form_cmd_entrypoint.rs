@@ -26,6 +26,9 @@ that the exec form expresses exactly; a check that uses shell syntax (`curl -f �
 Use the JSON (exec) form: `CMD ["node", "server.js"]`. If you need shell features, use
 `exec` in a script: `ENTRYPOINT ["/entrypoint.sh"]` ending with `exec "$@"`.
 
+## Fix
+Fixable: yes — when the command line is plain words (no `$`, quotes, escapes, globs, `~`, pipes, redirects, `&&`, `;`, variable assignments or shell builtins), under the default POSIX shell, `drydock fix` rewrites `CMD app --flag` as `CMD ["app", "--flag"]`. A shell-form ENTRYPOINT is rewritten only when no CMD would then be appended to it.
+
 ## Example
 ```dockerfile
 # Before
@@ -50,6 +53,10 @@ CMD ["node", "server.js"]
 impl Rule for ShellFormCmdEntrypoint {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        exec_form(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {
@@ -109,4 +116,62 @@ fn healthcheck(cx: &RuleContext, ins: &crate::ast::Instruction, out: &mut Vec<Fi
         cx.finding(&META, ins.span, "HEALTHCHECK in shell form runs the check through /bin/sh, which the image must contain")
             .with_fix(format!("Use the exec form: `HEALTHCHECK CMD [{}]`", parts.join(", "))),
     );
+}
+
+/// Shell builtins with no program of the same name: exec form cannot run them.
+const BUILTINS: &[&str] = &[
+    "cd", "export", "source", ".", "set", "exec", "ulimit", "umask", "trap", "eval", "alias",
+    "unset", "shift", "read", "wait", "if", "for", "while", "case", "until", "{", "!",
+];
+
+/// `CMD app --flag` → `CMD ["app", "--flag"]` when the shell has nothing to do: plain words
+/// only (characters that no POSIX shell treats specially), no SHELL override, not Windows.
+fn exec_form(fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+    let cx = fx.cx;
+    let i = fx.instruction_at(f)?;
+    let ins = &cx.df.instructions[i];
+    if !matches!(ins.cmd.as_str(), "CMD" | "ENTRYPOINT")
+        || ins.json
+        || !ins.heredocs.is_empty()
+        || cx.df.escape != '\\'
+        || cx.df.instructions.iter().any(|o| o.keyword() == "SHELL")
+    {
+        return None;
+    }
+    // Exec-form ENTRYPOINT gets CMD appended as arguments; shell form ignored it.
+    if ins.cmd == "ENTRYPOINT"
+        && cx
+            .final_image_instructions()
+            .iter()
+            .any(|&j| cx.df.instructions[j].cmd == "CMD")
+    {
+        return None;
+    }
+    let text = ins.value.first()?.trim();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c);
+    let words: Vec<&str> = text.split_ascii_whitespace().collect();
+    if words.is_empty()
+        || !words.iter().all(|w| w.chars().all(plain))
+        || words[0].contains('=')
+        || BUILTINS.contains(&words[0])
+    {
+        return None;
+    }
+    // Continuation lines may hold comments the rewrite would drop.
+    if (ins.start_line..=ins.end_line).any(|l| fx.line_text(l).trim_start().starts_with('#')) {
+        return None;
+    }
+    let kw_end = fx.offset(ins.span.start_line, ins.span.start_column) + ins.cmd.len();
+    let end = fx.offset_after(ins.span.end_line, ins.span.end_column);
+    let json: Vec<String> = words
+        .iter()
+        .map(|w| serde_json::to_string(w).unwrap_or_default())
+        .collect();
+    Some(Ok(Fix::new(
+        format!("use the exec form of {}", ins.cmd),
+        vec![Edit {
+            range: kw_end..end,
+            text: format!(" [{}]", json.join(", ")),
+        }],
+    )))
 }

@@ -19,6 +19,9 @@ Without `yum clean all` in the same `RUN`, they stay in the layer.
 Finish the installing `RUN` with `&& yum clean all && rm -rf /var/cache/yum`, or use a
 cache mount.
 
+## Fix
+Fixable: yes — `drydock fix` appends `&& yum clean all` to the RUN.
+
 ## Example
 ```dockerfile
 # Before
@@ -47,6 +50,10 @@ RUN yum install -y httpd && yum clean all && rm -rf /var/cache/yum
 impl Rule for YumCacheNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        fx.append_fix(f, "yum clean all")
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -18,6 +18,9 @@ pub const META: RuleMeta = RuleMeta {
 ## How to fix
 Finish the installing `RUN` with `&& zypper clean --all`.
 
+## Fix
+Fixable: yes — `drydock fix` appends `&& zypper clean --all` to the RUN.
+
 ## Example
 ```dockerfile
 # Before
@@ -46,6 +49,10 @@ RUN zypper --non-interactive install -y curl && zypper clean --all
 impl Rule for ZypperCacheNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
+        fx.append_fix(f, "zypper clean --all")
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -257,6 +257,72 @@ pub fn open(
     resolve(&req, &raw, content_type.as_deref(), Some(digest))
 }
 
+/// The digest `reference` points to now, for pinning `FROM name:tag@sha256:…`: the digest
+/// of what the registry serves for the tag (the index digest for a multi-platform image, so
+/// one pin fits every platform). With `platform` (`os/arch[/variant]`) an index must list
+/// that platform. Only manifests are fetched, never layers.
+pub fn pin_digest(
+    reference: &str,
+    opts: &RegistryOptions,
+    platform: Option<&str>,
+) -> Result<String, ImageError> {
+    let r = ImageRef::parse(reference).map_err(|e| ImageError::Format {
+        input: reference.to_string(),
+        message: e.reason.clone(),
+    })?;
+    let client = Client::new(&r.registry, r.api_host(), &r.repository, opts)
+        .map_err(|e| e.into_image_error(reference))?;
+    client.ping().map_err(|e| e.into_image_error(reference))?;
+    let wanted = r.reference().to_string();
+    let (raw, _, digest) =
+        fetch_manifest(&client, &wanted, r.digest.as_deref(), 0).map_err(|e| match e {
+            RegistryError::NotFound { .. } => ImageError::NotFound {
+                input: reference.to_string(),
+                what: format!("manifest `{wanted}` in {}/{}", r.registry, r.repository),
+            },
+            other => other.into_image_error(reference),
+        })?;
+    if let Some(want) = platform {
+        let v: serde_json::Value =
+            serde_json::from_slice(&raw).map_err(|e| ImageError::Format {
+                input: reference.to_string(),
+                message: format!("manifest is not JSON: {e}"),
+            })?;
+        if let Some(list) = v.get("manifests").and_then(|m| m.as_array()) {
+            let listed: Vec<String> = list
+                .iter()
+                .filter_map(|m| {
+                    let p = m.get("platform")?;
+                    let mut s = format!(
+                        "{}/{}",
+                        p.get("os")?.as_str()?,
+                        p.get("architecture")?.as_str()?
+                    );
+                    if let Some(var) = p.get("variant").and_then(|x| x.as_str()) {
+                        s.push('/');
+                        s.push_str(var);
+                    }
+                    Some(s)
+                })
+                .collect();
+            let want = want.to_ascii_lowercase();
+            let found = listed
+                .iter()
+                .any(|l| *l == want || l.starts_with(&format!("{want}/")));
+            if !found {
+                return Err(ImageError::NotFound {
+                    input: reference.to_string(),
+                    what: format!(
+                        "platform {want} in the index (it has {})",
+                        listed.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(digest)
+}
+
 /// GET a manifest by tag or digest. Verifies the bytes against `expected` (a pinned digest)
 /// or, by tag, against the `Docker-Content-Digest` the registry announces. Returns the bytes,
 /// the Content-Type and the digest.

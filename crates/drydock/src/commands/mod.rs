@@ -2,6 +2,7 @@ mod cache;
 mod db;
 mod explain;
 mod fleet;
+mod fix;
 mod ignore;
 mod parse;
 mod registry;
@@ -19,6 +20,7 @@ use drydock_core::Redaction;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(a) => scan::run(*a),
+        Command::Fix(a) => fix::run(a),
         Command::Secrets(a) => secrets::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Rules(a) => rules::run(a),

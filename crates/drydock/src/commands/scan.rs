@@ -97,7 +97,7 @@ pub fn image_access(s: &SourceArgs) -> Result<ImageAccess> {
     })
 }
 
-fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
+pub fn parse_build_args(list: &[String]) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for a in list {
         match a.split_once('=') {
