@@ -96,7 +96,7 @@ pub fn scan_dockerfile(
     policy: &Policy,
 ) -> DockerfileScan {
     scan_with(path, source, options, policy, &mut |cx, findings| {
-        crate::fix::describe(cx, findings)
+        crate::rules::fixing::describe(cx, findings)
     })
 }
 

@@ -52,7 +52,7 @@ impl Rule for BaseImageLatest {
     }
 
     fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
-        crate::fix::pin_base(fx, f)
+        crate::rules::fixing::pin_base(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -13,9 +13,9 @@ use drydock_secrets::{ContentKind, Engine, ScanContext, SecretMatch};
 
 use crate::ast::{Dockerfile, Instruction, Span};
 use crate::context::BuildContext;
-use crate::fix::{Fix, FixContext};
 use crate::shell::{RunAnalysis, RunInfo, RunScript, SimpleCommand};
 use crate::stages::{BaseImage, Stage, StageModel};
+use fixing::{Fix, FixContext};
 
 mod add_instead_of_copy;
 mod add_remote_without_checksum;
@@ -46,6 +46,7 @@ mod eol_base_image;
 mod expose_ssh_port;
 mod final_stage_no_user;
 mod final_stage_root_user;
+pub(crate) mod fixing;
 mod hardcoded_password_set;
 mod hardcoded_platform;
 mod insecure_http_download;
@@ -812,12 +813,12 @@ pub(crate) fn uncleaned(
 }
 
 pub(crate) mod prelude {
+    pub(crate) use super::fixing::{Edit, Fix, FixContext};
     pub(crate) use super::{
         arg_decls, command_text, copy_args, is_git_source, is_local_url, is_url, kv_pairs,
         package_command, removes, run_has, sensitive_path, uncleaned, unq, Rule, RuleContext,
     };
     pub(crate) use crate::ast::Span;
-    pub(crate) use crate::fix::{Edit, Fix, FixContext};
     pub(crate) use crate::shell::{basename, SimpleCommand, Word};
     pub(crate) use crate::stages::{BaseImage, StageRef};
     pub(crate) use drydock_core::rule::Target;

@@ -51,7 +51,7 @@ impl Rule for SecretNamedEnv {
     }
 
     fn fix(&self, fx: &FixContext, f: &Finding) -> Option<Result<Fix, String>> {
-        crate::fix::secret_to_mount(fx, f)
+        crate::rules::fixing::secret_to_mount(fx, f)
     }
 
     fn check(&self, cx: &RuleContext, out: &mut Vec<Finding>) {

@@ -1,8 +1,8 @@
 mod cache;
 mod db;
 mod explain;
-mod fleet;
 mod fix;
+mod fleet;
 mod ignore;
 mod parse;
 mod registry;
