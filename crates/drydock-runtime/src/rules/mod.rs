@@ -37,13 +37,13 @@ pub mod rt033_image_mutable_tag;
 pub mod rt034_run_as_non_root_not_enforced;
 
 pub(crate) mod prelude {
-    pub use super::Cx;
+    pub use super::{pulled_by_tag, Cx};
     pub use crate::model::*;
     pub use drydock_core::rule::Target;
     pub use drydock_core::{Category, Confidence, Finding, RuleMeta, Severity};
 }
 
-use crate::model::{At, Workload};
+use crate::model::{At, SourceKind, Sp, Workload};
 use crate::RuntimeOptions;
 use drydock_core::{Finding, Location, RuleMeta, SourceSpan};
 
@@ -207,4 +207,21 @@ pub fn rule_metas() -> Vec<&'static RuleMeta> {
     v.extend(SET_RULES.iter().map(|(m, _)| *m));
     v.sort_by_key(|m| m.id);
     v
+}
+
+/// The image a workload pulls by tag alone (no digest), parsed: `None` for inspect objects
+/// (they run a resolved image), images built here (Compose `build:` + `image:`), templated
+/// references and digest-pinned ones. Shared by the pinning (RT017) and mutable-tag (RT033)
+/// rules so they agree on what counts as pulled.
+pub fn pulled_by_tag(w: &Workload) -> Option<(&Sp<String>, drydock_core::imageref::ImageRef)> {
+    let img = w.image.as_ref()?;
+    if w.source == SourceKind::Inspect
+        || w.built_locally
+        || img.v.contains('$')
+        || img.v.contains("{{")
+    {
+        return None;
+    }
+    let r = drydock_core::imageref::ImageRef::parse(img.v.trim()).ok()?;
+    r.digest.is_none().then_some((img, r))
 }

@@ -1,7 +1,6 @@
 //! RT017 `image-not-pinned`: the image is not pinned by digest.
 
 use super::prelude::*;
-use drydock_core::imageref::ImageRef;
 
 pub const META: RuleMeta = RuleMeta {
     id: "RT017",
@@ -41,24 +40,9 @@ image: redis:7.4.1@sha256:<digest>
 };
 
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
-    let Some(img) = &w.image else {
+    let Some((img, _)) = pulled_by_tag(w) else {
         return;
     };
-    // Inspect objects run a resolved image; locally built images have no registry digest.
-    // Compose `build:` + `image:` names what is built here, not something pulled.
-    if w.source == SourceKind::Inspect
-        || w.built_locally
-        || img.v.contains('$')
-        || img.v.contains("{{")
-    {
-        return;
-    }
-    let Ok(r) = ImageRef::parse(img.v.trim()) else {
-        return;
-    };
-    if r.digest.is_some() {
-        return;
-    }
     out.push(
         cx.finding(
             &META,

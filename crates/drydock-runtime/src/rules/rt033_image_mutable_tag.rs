@@ -1,7 +1,6 @@
 //! RT033 `image-mutable-tag`: the image is referenced by `latest` or without a tag.
 
 use super::prelude::*;
-use drydock_core::imageref::ImageRef;
 
 pub const META: RuleMeta = RuleMeta {
     id: "RT033",
@@ -45,24 +44,9 @@ image: redis:7.4.1
 };
 
 pub fn check(w: &Workload, cx: &Cx, out: &mut Vec<Finding>) {
-    let Some(img) = &w.image else {
+    let Some((img, r)) = pulled_by_tag(w) else {
         return;
     };
-    // Inspect objects run a resolved image; Compose `build:` + `image:` names what is built
-    // here, not something pulled.
-    if w.source == SourceKind::Inspect
-        || w.built_locally
-        || img.v.contains('$')
-        || img.v.contains("{{")
-    {
-        return;
-    }
-    let Ok(r) = ImageRef::parse(img.v.trim()) else {
-        return;
-    };
-    if r.digest.is_some() {
-        return;
-    }
     let msg = match r.tag.as_deref() {
         None => format!("image `{}` has no tag (pulls `latest`)", img.v),
         Some("latest") => format!("image `{}` uses the mutable `latest` tag", img.v),
