@@ -27,6 +27,8 @@ pub struct ScanOptions {
     /// Secret evidence in findings: redacted (default) or shown whole (`--show-secrets`).
     /// Applies to file contents, config values and history alike.
     pub redaction: Redaction,
+    /// Layer start/bytes/finish events (nothing by default).
+    pub progress: drydock_core::Observer,
 }
 
 /// Per-layer changes from the walked layers and the merged view. Memory: one set of the
@@ -144,25 +146,32 @@ pub fn scan(
                     let Some(&i) = order.get(k) else { break };
                     let diff_id = &image.config.rootfs.diff_ids[i];
                     let desc = &image.layers[i];
-                    let r = LayerReader::open(image.store.as_ref(), desc, diff_id, &limits)
-                        .and_then(|reader| {
-                            walk_layer(i, reader, &opts.walk, opts.redaction, &shared)
-                        })
-                        .map_err(|e| match e {
-                            // A broken tar or deflate stream is usually a corrupt blob: say so.
-                            ImageError::Format { ref input, .. }
-                            | ImageError::Truncated {
-                                blob: ref input, ..
-                            }
-                            | ImageError::Io { ref input, .. } => crate::blob::corrupt_blob(
-                                image.store.as_ref(),
-                                desc,
-                                diff_id,
-                                input,
-                            )
-                            .unwrap_or(e),
-                            e => e,
-                        });
+                    opts.progress
+                        .layer_started(&image.name, i, n, Some(desc.size));
+                    let count = |r| -> Box<dyn std::io::Read + Send> {
+                        Box::new(opts.progress.count_layer(r, &image.name, i))
+                    };
+                    let r = LayerReader::open_observed(
+                        image.store.as_ref(),
+                        desc,
+                        diff_id,
+                        &limits,
+                        count,
+                    )
+                    .and_then(|reader| walk_layer(i, reader, &opts.walk, opts.redaction, &shared))
+                    .map_err(|e| match e {
+                        // A broken tar or deflate stream is usually a corrupt blob: say so.
+                        ImageError::Format { ref input, .. }
+                        | ImageError::Truncated {
+                            blob: ref input, ..
+                        }
+                        | ImageError::Io { ref input, .. } => {
+                            crate::blob::corrupt_blob(image.store.as_ref(), desc, diff_id, input)
+                                .unwrap_or(e)
+                        }
+                        e => e,
+                    });
+                    opts.progress.layer_finished(&image.name, i);
                     if let Ok(mut v) = results.lock() {
                         v.push((i, r));
                     }

@@ -25,6 +25,7 @@ mod runtime;
 pub mod db;
 pub mod discover;
 mod fingerprint;
+pub mod progress;
 pub mod registry;
 pub mod sbom;
 pub mod secrets;
@@ -35,6 +36,7 @@ pub use drydock_image::daemon::DaemonKind;
 /// Image efficiency gates (`dive --ci` style), evaluated on the report's image summaries.
 pub use drydock_image::rules::im017_efficiency_gate as efficiency_gate;
 pub use fingerprint::stable_fingerprints;
+pub use progress::{Observer, Progress};
 pub use secrets::RuleDef;
 
 use anyhow::Result;
@@ -72,6 +74,8 @@ pub struct ScanOptions {
     pub offline: bool,
     /// Runtime files: also fetch the images they reference to join their configured user.
     pub scan_images: bool,
+    /// Receives progress events (targets, stages, layer bytes, files); none by default.
+    pub progress: Observer,
 }
 
 impl Default for ScanOptions {
@@ -89,6 +93,7 @@ impl Default for ScanOptions {
             vulnerabilities: db::VulnOptions::default(),
             offline: false,
             scan_images: false,
+            progress: Observer::none(),
         }
     }
 }
@@ -314,6 +319,10 @@ impl Scanner {
 
     /// One unit of work. Failures are in [`ScanResult::errors`], never a panic.
     pub fn scan(&self, target: &ScanTarget) -> ScanResult {
+        progress::around(&self.opts.progress, target, || self.scan_one(target))
+    }
+
+    fn scan_one(&self, target: &ScanTarget) -> ScanResult {
         match target {
             ScanTarget::Dockerfile(p) => dockerfile::scan(self, p),
             ScanTarget::Runtime(p) => runtime::scan_file(self, p),
@@ -357,6 +366,10 @@ impl Scanner {
                 .manifest_set
                 .set(Arc::new(runtime::manifest_set(&manifests)));
         }
+        let files = targets.iter().filter(|t| progress::is_file(t)).count();
+        if files > 1 {
+            self.opts.progress.files_planned(files as u64);
+        }
         let mut parts: Vec<Option<ScanResult>> = (0..targets.len()).map(|_| None).collect();
         let dockerfiles: Vec<(usize, ScanResult)> = targets
             .par_iter()
@@ -397,6 +410,7 @@ impl Scanner {
         let opts = drydock_secrets::TreeScanOptions {
             redaction: self.opts.redaction,
             engine: self.custom_secrets.clone(),
+            progress: self.opts.progress.clone(),
             ..Default::default()
         };
         match drydock_secrets::scan_tree_report(&roots, &opts) {

@@ -34,6 +34,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     trusted.extend(args.trusted_registries.iter().cloned());
     let mut vulnerabilities = super::db::vuln_options(args.db.as_deref(), &cfg);
     vulnerabilities.enabled = !args.no_vulns;
+    let (display, progress) = crate::progress::start(crate::progress::Mode::of(&args.output));
     let opts = ScanOptions {
         policy: setup.policy.clone(),
         scan_date,
@@ -56,10 +57,12 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         vulnerabilities,
         offline: args.offline,
         scan_images: args.scan_images,
+        progress,
     };
     let scanner = Scanner::new(opts)?;
     let work = skip_walked(scanner.plan(&args.targets), &args.targets);
     let result = scanner.scan_many(&work);
+    display.finish();
     output::finish(
         &args.output,
         &setup,

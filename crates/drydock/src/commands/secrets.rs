@@ -46,12 +46,15 @@ pub fn run(args: SecretsArgs) -> Result<u8> {
     let setup = output::build_policy(&args.output, &cfg)?;
     let secret_rules = secret_rules(&cfg)?;
     let redaction = super::redaction(args.output.show_secrets);
+    let (display, progress) = crate::progress::start(crate::progress::Mode::of(&args.output));
     let scanner = Scanner::new(ScanOptions {
         redaction,
         secret_rules,
+        progress,
         ..Default::default()
     })?;
     let result = scanner.scan_files(&args.paths);
+    display.finish();
     output::finish(
         &args.output,
         &setup,
