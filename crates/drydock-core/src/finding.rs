@@ -224,6 +224,10 @@ pub struct Finding {
     /// Platform (`linux/arm64`) when an index was scanned per platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// Set when the flagged file is vendor content, not the user's: who ships it (`OS package
+    /// `openssl``, `package-manager data`). Views fold these into a summary line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
     /// Stable across runs and edits: see [`assign_stable_fingerprints`] (version 2). Until
     /// that runs (the CLI does before reporting) it holds the version-1 value.
     pub fingerprint: String,
@@ -248,6 +252,7 @@ impl Finding {
             fix: None,
             vulnerability: None,
             platform: None,
+            vendor: None,
             fingerprint: String::new(),
         };
         f.refresh_fingerprint();
@@ -265,6 +270,12 @@ impl Finding {
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Marks the finding as vendor content shipped by `owner`.
+    pub fn with_vendor(mut self, owner: impl Into<String>) -> Self {
+        self.vendor = Some(owner.into());
         self
     }
 

@@ -69,7 +69,7 @@ fn busy() -> Report<'static> {
         Category::SensitiveFile,
         "private key /usr/share/doc/openssl/test.key; vendor content: the file belongs to OS package `openssl`",
         layer(1, "usr/share/doc/openssl/test.key", None),
-    ));
+    ).with_vendor("OS package `openssl`"));
     findings.push(Finding::from_rule(
         meta("IM001"),
         "the image runs as root",
@@ -299,5 +299,9 @@ fn table_summary_of_many_targets_lists_the_worst_and_counts_the_rest() {
         summary[0].ends_with("in dockerfile svc-29/Dockerfile"),
         "{out}"
     );
-    assert!(out.contains("…and 10 more targets with findings"));
+    assert!(
+        out.contains("…and 10 more targets with 10 findings"),
+        "{out}"
+    );
+    assert!(out.contains("30 findings"), "{out}");
 }
