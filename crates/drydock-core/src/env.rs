@@ -78,3 +78,11 @@ pub fn no_color() -> bool {
 pub fn require_integration() -> bool {
     var(DRYDOCK_REQUIRE_INTEGRATION).as_deref() == Some("1")
 }
+
+/// Set by CI systems (GitHub Actions, GitLab CI, Travis, CircleCI, …): no progress bars.
+pub const CI: &str = "CI";
+
+/// Running in CI (`CI` set to anything but empty, `0` or `false`).
+pub fn ci() -> bool {
+    var(CI).is_some_and(|v| v != "0" && !v.eq_ignore_ascii_case("false"))
+}

@@ -257,6 +257,10 @@ pub struct Finding {
     /// Set when `drydock fix` can fix this occurrence mechanically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autofix: Option<Autofix>,
+    /// Set when the flagged file is vendor content, not the user's: who ships it (`OS package
+    /// `openssl``, `package-manager data`). Views fold these into a summary line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
     /// Stable across runs and edits: see [`assign_stable_fingerprints`] (version 2). Until
     /// that runs (the CLI does before reporting) it holds the version-1 value.
     pub fingerprint: String,
@@ -284,6 +288,7 @@ impl Finding {
             dockerfile_location: None,
             also: Vec::new(),
             autofix: None,
+            vendor: None,
             fingerprint: String::new(),
         };
         f.refresh_fingerprint();
@@ -301,6 +306,12 @@ impl Finding {
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Marks the finding as vendor content shipped by `owner`.
+    pub fn with_vendor(mut self, owner: impl Into<String>) -> Self {
+        self.vendor = Some(owner.into());
         self
     }
 

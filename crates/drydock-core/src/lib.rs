@@ -13,6 +13,7 @@ pub mod finding;
 pub mod ignore;
 pub mod imageref;
 pub mod policy;
+pub mod progress;
 pub mod redact;
 pub mod rule;
 pub mod sink;
@@ -23,6 +24,7 @@ pub use finding::{
     VulnerabilityInfo,
 };
 pub use policy::{Policy, RuleSelector};
+pub use progress::{Observer, Progress};
 pub use redact::{redact, Redaction};
 pub use rule::RuleMeta;
 pub use sink::FileSink;

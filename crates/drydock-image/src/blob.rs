@@ -626,8 +626,20 @@ impl LayerReader {
         diff_id: &str,
         limits: &LayerLimits,
     ) -> Result<LayerReader, ImageError> {
+        Self::open_observed(store, desc, diff_id, limits, |r| r)
+    }
+
+    /// [`LayerReader::open`] with the stored bytes passed through `observe` first (progress
+    /// counts what is really read: network, file or daemon stream).
+    pub fn open_observed(
+        store: &dyn BlobStore,
+        desc: &Descriptor,
+        diff_id: &str,
+        limits: &LayerLimits,
+        observe: impl FnOnce(Box<dyn Read + Send>) -> Box<dyn Read + Send>,
+    ) -> Result<LayerReader, ImageError> {
         let blob = format!("{} layer {}", store.describe(), short(&desc.digest));
-        let raw = store.open_blob(desc)?;
+        let raw = observe(store.open_blob(desc)?);
         Self::from_reader(raw, blob, desc, diff_id, limits)
     }
 

@@ -32,6 +32,8 @@ pub struct ScanOptions {
     /// Per-layer results kept across runs (`None`: every layer is walked). Not used with
     /// `Redaction::Show`.
     pub cache: Option<crate::cache::LayerCache>,
+    /// Layer start/bytes/finish events (nothing by default).
+    pub progress: drydock_core::Observer,
 }
 
 /// Per-layer changes from the walked layers and the merged view. Memory: one set of the
@@ -168,10 +170,20 @@ pub fn scan(
                         }
                         continue;
                     }
+                    opts.progress
+                        .layer_started(&image.name, i, n, Some(desc.size));
+                    let count = |r| -> Box<dyn std::io::Read + Send> {
+                        Box::new(opts.progress.count_layer(r, &image.name, i))
+                    };
                     let walk = |sinks: &SharedSinks<'_, '_>| {
-                        LayerReader::open(image.store.as_ref(), desc, diff_id, &limits).and_then(
-                            |reader| walk_layer(i, reader, &opts.walk, opts.redaction, sinks),
+                        LayerReader::open_observed(
+                            image.store.as_ref(),
+                            desc,
+                            diff_id,
+                            &limits,
+                            count,
                         )
+                        .and_then(|reader| walk_layer(i, reader, &opts.walk, opts.redaction, sinks))
                     };
                     let r = match &cache {
                         Some(c) => c.walk_and_store(diff_id, &shared, walk),
@@ -189,6 +201,7 @@ pub fn scan(
                         }
                         e => e,
                     });
+                    opts.progress.layer_finished(&image.name, i);
                     if let Ok(mut v) = results.lock() {
                         v.push((i, r));
                     }

@@ -355,12 +355,28 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
         escape(&view.verdict())
     );
     o.push_str("<main>\n");
-    for w in view.warnings(opts) {
-        let _ = writeln!(
+    // A corpus can warn about dozens of files: a few banners, the rest in one closed list,
+    // so the summary stays on the first screen.
+    const WARN_BANNERS: usize = 3;
+    let warnings: Vec<String> = view.warnings(opts).iter().map(|w| w.to_string()).collect();
+    let shown = if warnings.len() > WARN_BANNERS + 1 {
+        WARN_BANNERS
+    } else {
+        warnings.len()
+    };
+    for w in &warnings[..shown] {
+        let _ = writeln!(o, "<div class=\"banner warn\">{}</div>", escape(w));
+    }
+    if warnings.len() > shown {
+        let _ = write!(
             o,
-            "<div class=\"banner warn\">{}</div>",
-            escape(&w.to_string())
+            "<details class=\"banner warn\"><summary>{} more warnings</summary><ul>",
+            warnings.len() - shown
         );
+        for w in &warnings[shown..] {
+            let _ = write!(o, "<li>{}</li>", escape(w));
+        }
+        o.push_str("</ul></details>\n");
     }
     for s in view.suppression_lines() {
         let _ = writeln!(
@@ -414,6 +430,7 @@ main{max-width:1240px;margin:0 auto;padding:20px 32px 40px}
 .active button{border:1px solid var(--line);background:#eef2ff;border-radius:6px;font-size:12px;padding:1px 8px;cursor:pointer}
 .banner{border-radius:8px;padding:10px 14px;margin-bottom:14px;font-weight:500}
 .banner.warn{background:#fff7ed;border:1px solid #fdba74;color:#9a3412}.banner.err{background:#fef2f2;border:1px solid #fca5a5;color:#991b1b}
+details.banner ul{margin:6px 0 0;padding-left:20px;font-weight:400}details.banner summary{cursor:pointer}
 .banner.note{background:#f1f5f9;border:1px solid #cbd5e1;color:#334155;font-weight:400}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;margin-bottom:18px;overflow:hidden}
 .card>h2{margin:0;padding:12px 18px;font-size:16px;border-bottom:1px solid var(--line);display:flex;gap:10px;align-items:center;flex-wrap:wrap}
@@ -425,6 +442,7 @@ th{text-align:left;color:var(--mut);font-weight:600;border-bottom:1px solid var(
 td{border-bottom:1px solid #f0f1f4;padding:4px 8px;vertical-align:top}
 td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.wrap{overflow-wrap:anywhere;width:100%}
+td.path{max-width:0;width:100%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;direction:rtl;text-align:left}
 tr.pick{cursor:pointer}tr.pick:hover{background:#f3f6fd}tr.sel{background:#e0e9ff!important}
 tr.empty td{color:var(--mut)}
 .scroll{max-height:360px;overflow:auto}
@@ -504,7 +522,7 @@ function summary(){
  SEV.forEach(function(n,s){var c=h("th","num",n.charAt(0).toUpperCase());c.title=n;hd.appendChild(c);});add(tb,hd);
  var clean=0;
  T.forEach(function(t,i){var c=per[i],tot=c[0]+c[1]+c[2]+c[3]+c[4];if(!tot){clean++;return;}
-  var tr=h("tr","pick"),name=h("td","wrap mono",t.label);tr.dataset.t=i;add(tr,name);
+  var tr=h("tr","pick"),name=h("td","path mono","\u200e"+t.label);name.title=t.label;tr.dataset.t=i;add(tr,name);
   c.forEach(function(n,s){add(tr,add(h("td","num"),h("span","sevn sev-"+s+(n?"":" z"),String(n))));});
   tr.addEventListener("click",function(){st.t=st.t===i?-1:i;st.layer=-1;draw();});tb.appendChild(tr);});
  left.appendChild(tb);if(clean)add(left,h("div","none",clean+" target"+(clean===1?"":"s")+" without findings"));

@@ -32,6 +32,7 @@ pub use github::{escape_data as github_escape_data, escape_property as github_es
 pub use html::{escape as html_escape, markdown_to_html};
 pub use mdterm::markdown_to_terminal;
 pub use util::clean as terminal_clean;
+pub use util::human_size;
 
 /// Everything one `drydock scan` run reports.
 pub struct Report<'a> {

@@ -281,10 +281,15 @@ pub fn render(view: &View, opts: &RenderOptions, out: &mut dyn Write) -> io::Res
     }
     if with.len() > SUMMARY_TARGETS {
         let rest = with.len() - SUMMARY_TARGETS;
+        let hidden: usize = with[SUMMARY_TARGETS..]
+            .iter()
+            .map(|(g, _)| g.findings.len())
+            .sum();
         writeln!(
             out,
-            "…and {rest} more target{} with findings (the {SUMMARY_TARGETS} above have the most severe; use --format json for all)",
-            plural(rest)
+            "…and {rest} more target{} with {hidden} finding{} (the {SUMMARY_TARGETS} above have the most severe; use --format json for all)",
+            plural(rest),
+            plural(hidden)
         )?;
     }
     if clean_targets > 0 {

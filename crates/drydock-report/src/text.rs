@@ -169,8 +169,8 @@ struct Shown {
     rich: std::collections::HashMap<String, usize>,
     /// Informational findings left out (shown with `--min-severity info`).
     info: usize,
-    /// Vendor-owned findings left out: content shipped by an OS package or package manager,
-    /// which the image analyzer marks in the message and lowers to `low`.
+    /// Vendor-owned findings left out: content shipped by an OS package or package manager
+    /// (`Finding::vendor`, set by the image analyzer, which also lowers them to `low`).
     vendor: usize,
 }
 
@@ -183,7 +183,7 @@ impl Shown {
         if f.severity == Severity::Info {
             self.info += 1;
             true
-        } else if f.severity <= Severity::Low && f.message.contains("vendor content") {
+        } else if f.severity <= Severity::Low && f.vendor.is_some() {
             self.vendor += 1;
             true
         } else {

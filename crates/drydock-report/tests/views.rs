@@ -69,7 +69,7 @@ fn busy() -> Report<'static> {
         Category::SensitiveFile,
         "private key /usr/share/doc/openssl/test.key; vendor content: the file belongs to OS package `openssl`",
         layer(1, "usr/share/doc/openssl/test.key", None),
-    ));
+    ).with_vendor("OS package `openssl`"));
     findings.push(Finding::from_rule(
         meta("IM001"),
         "the image runs as root",
@@ -299,5 +299,29 @@ fn table_summary_of_many_targets_lists_the_worst_and_counts_the_rest() {
         summary[0].ends_with("in dockerfile svc-29/Dockerfile"),
         "{out}"
     );
-    assert!(out.contains("…and 10 more targets with findings"));
+    assert!(
+        out.contains("…and 10 more targets with 10 findings"),
+        "{out}"
+    );
+    assert!(out.contains("30 findings"), "{out}");
+}
+
+#[test]
+fn html_folds_many_warnings_into_one_closed_list() {
+    let warnings: Vec<drydock_core::Warning> = (0..9)
+        .map(|i| {
+            drydock_core::Warning::new(
+                drydock_core::WarningKind::Other,
+                format!("dir/{i}/Dockerfile:2: base name should not be blank"),
+            )
+        })
+        .collect();
+    let report = Report { warnings, ..busy() };
+    let html = render_to_string(Format::Html, &report, &plain()).unwrap();
+    assert_eq!(html.matches("<div class=\"banner warn\">").count(), 3);
+    assert!(html.contains("<summary>6 more warnings</summary>"));
+    // Every warning is still in the page.
+    for i in 0..9 {
+        assert!(html.contains(&format!("dir/{i}/Dockerfile")), "{i}");
+    }
 }

@@ -36,6 +36,7 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
         tag_platform: multi,
         redaction: env.redaction,
         policy: env.policy.clone(),
+        progress: env.progress.clone(),
         walk: drydock_image::walker::WalkOptions {
             secret_engine: scanner.custom_secrets.clone(),
             ..Default::default()
@@ -54,7 +55,9 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
             .docker_host
             .clone()
             .or_else(drydock_core::env::docker_host);
+        env.progress.note(spec, "exporting from the daemon");
         let stream = drydock_image::daemon::export_stream(kind, &name, host.as_deref())?;
+        let stream = env.progress.count_download(stream, spec, None);
         let mut inventory = drydock_vuln::Inventory::new();
         let scans = {
             let mut sink: [&mut dyn drydock_core::FileSink; 1] = [&mut inventory];
@@ -108,7 +111,10 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
         }
         return Ok(());
     }
+    env.progress.note(spec, "opening");
+    let mut stages = crate::progress::Stages::new(&env.progress, spec);
     let images = drydock_image::open(spec, &opts)?;
+    stages.done("open", &crate::progress::opened(&images));
     let multi = images.len() > 1;
     if let Some(img) = images.iter().find(|i| !i.skipped_platforms.is_empty()) {
         out.warnings.push(Warning::at(
@@ -129,6 +135,7 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
                 if no_vulns { &mut [] } else { &mut sink };
             drydock_image::scan(&img, &scan_opts(multi), sinks)?
         };
+        stages.done("layers", &crate::progress::walked(&result));
         let base = base_of(&img);
         out.histories.push(crate::correlate::ImageHistory::new(
             &result.summary.name,
@@ -156,6 +163,14 @@ pub(crate) fn scan(scanner: &Scanner, spec: &str, out: &mut ScanResult) -> Resul
             db.as_ref(),
             out,
         )?;
+        stages.done(
+            "packages",
+            if no_vulns {
+                "inventory off (--no-vulns)"
+            } else {
+                "inventory and advisory match"
+            },
+        );
     }
     Ok(())
 }

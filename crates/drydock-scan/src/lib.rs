@@ -29,6 +29,7 @@ mod fingerprint;
 mod finish;
 pub mod fix;
 pub mod fleet;
+pub mod progress;
 pub mod registry;
 pub mod sbom;
 pub mod secrets;
@@ -41,6 +42,7 @@ pub use drydock_image::daemon::DaemonKind;
 pub use drydock_image::rules::im017_efficiency_gate as efficiency_gate;
 pub use fingerprint::stable_fingerprints;
 pub use finish::{Baseline, ReportOptions};
+pub use progress::{Observer, Progress};
 pub use secrets::RuleDef;
 
 use anyhow::Result;
@@ -87,6 +89,8 @@ pub struct ScanOptions {
     pub dockerfile: Option<PathBuf>,
     /// Per-layer results kept across runs (docs/cache.md); `None`: no cache.
     pub layer_cache: Option<CacheOptions>,
+    /// Receives progress events (targets, stages, layer bytes, files); none by default.
+    pub progress: Observer,
 }
 
 /// Where the layer cache is and whether the run may go on without it.
@@ -116,6 +120,7 @@ impl Default for ScanOptions {
             report: ReportOptions::default(),
             dockerfile: None,
             layer_cache: None,
+            progress: Observer::none(),
         }
     }
 }
@@ -388,6 +393,10 @@ impl Scanner {
 
     /// One unit of work. Failures are in [`ScanResult::errors`], never a panic.
     pub fn scan(&self, target: &ScanTarget) -> ScanResult {
+        progress::around(&self.opts.progress, target, || self.scan_one(target))
+    }
+
+    fn scan_one(&self, target: &ScanTarget) -> ScanResult {
         match target {
             ScanTarget::Dockerfile(p) => dockerfile::scan(self, p),
             ScanTarget::Runtime(p) => runtime::scan_file(self, p),
@@ -430,6 +439,10 @@ impl Scanner {
             let _ = self
                 .manifest_set
                 .set(Arc::new(runtime::manifest_set(&manifests)));
+        }
+        let files = targets.iter().filter(|t| progress::is_file(t)).count();
+        if files > 1 {
+            self.opts.progress.files_planned(files as u64);
         }
         let mut parts: Vec<Option<ScanResult>> = (0..targets.len()).map(|_| None).collect();
         let dockerfiles: Vec<(usize, ScanResult)> = targets
@@ -557,6 +570,7 @@ impl Scanner {
         let opts = drydock_secrets::TreeScanOptions {
             redaction: self.opts.redaction,
             engine: self.custom_secrets.clone(),
+            progress: self.opts.progress.clone(),
             ..Default::default()
         };
         match drydock_secrets::scan_tree_report(&roots, &opts) {

@@ -16,6 +16,8 @@ pub struct TreeScanOptions {
     pub stream_above: u64,
     /// Engine to use (user rules, disabled ids); the built-in one when `None`.
     pub engine: Option<Arc<Engine>>,
+    /// Told how many files there are and when each is done.
+    pub progress: drydock_core::Observer,
 }
 
 impl Default for TreeScanOptions {
@@ -25,6 +27,7 @@ impl Default for TreeScanOptions {
             max_file_size: u64::MAX,
             stream_above: 8 << 20,
             engine: None,
+            progress: drydock_core::Observer::none(),
         }
     }
 }
@@ -199,9 +202,15 @@ pub fn scan_tree_report(
         Some(e) => e,
         None => Engine::builtin(),
     };
+    opts.progress.files_planned(files.len() as u64);
     let results: Vec<(Vec<Finding>, Option<String>)> = files
         .par_iter()
-        .map(|(p, rel)| scan_file_at(engine, p, rel, &display_path(p), opts))
+        .map(|(p, rel)| {
+            let shown = display_path(p);
+            let r = scan_file_at(engine, p, rel, &shown, opts);
+            opts.progress.file_done(&shown);
+            r
+        })
         .collect();
     let mut report = TreeScan::default();
     for (f, w) in results {

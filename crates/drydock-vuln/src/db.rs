@@ -32,6 +32,8 @@ pub struct DbOptions {
     pub max_age: Option<Duration>,
     pub max_download_bytes: u64,
     pub timeout: Duration,
+    /// Download bytes as they arrive (`db update` shows a bar).
+    pub progress: drydock_core::Observer,
 }
 
 impl Default for DbOptions {
@@ -43,6 +45,7 @@ impl Default for DbOptions {
             max_age: Some(Duration::from_secs(7 * 86_400)),
             max_download_bytes: DEFAULT_MAX_DOWNLOAD,
             timeout: Duration::from_secs(600),
+            progress: drydock_core::Observer::none(),
         }
     }
 }
@@ -618,11 +621,15 @@ fn download(opts: &DbOptions, url: &str, dir: &Path) -> Result<(tempfile::NamedT
         .tempfile_in(dir)
         .ctx(|| format!("cannot create a temporary file in {}", dir.display()))?;
     let body = resp.into_body().into_with_config().limit(u64::MAX).reader();
+    let body = opts.progress.count_download(body, url, expected);
     let n = std::io::copy(
         &mut body.take(opts.max_download_bytes + 1),
         tmp.as_file_mut(),
-    )
-    .ctx(|| format!("download of {url} failed after part of the archive (incomplete download)"))?;
+    );
+    opts.progress.download_finished(url);
+    let n = n.ctx(|| {
+        format!("download of {url} failed after part of the archive (incomplete download)")
+    })?;
     if n > opts.max_download_bytes {
         return Err(Error::new(format!(
             "{url} exceeds the {} byte download limit",

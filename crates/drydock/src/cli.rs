@@ -312,10 +312,12 @@ pub struct OutputArgs {
     /// (findings, totals and the verdict stay).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// More detail in errors and progress.
+    /// Say on standard error what is opened, pulled and read, with timings per target and
+    /// stage; errors with their whole chain of causes.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// Do not show progress on standard error.
+    /// Do not show progress bars on standard error (they are drawn only on a terminal and
+    /// never when `CI` is set).
     #[arg(long)]
     pub no_progress: bool,
     /// Text: show every finding in full (by default repeats of a rule are shown in one line
@@ -559,6 +561,15 @@ pub struct DbArgs {
     /// Database file (default: $XDG_CACHE_HOME/drydock/osv.sqlite).
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// No progress bars.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// Say what is downloaded and how long it took.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+    /// Do not show progress on standard error.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
 }
 
 #[derive(Subcommand, Debug)]

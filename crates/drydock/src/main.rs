@@ -29,6 +29,7 @@ mod cli;
 mod commands;
 mod config;
 mod output;
+mod progress;
 mod topics;
 
 use std::process::ExitCode;

@@ -56,6 +56,7 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             }
             // A `.git` directory inside an OS package's files (rare) or vendor-owned files.
             let mut sev = h.severity;
+            let mut vendor = None;
             let mut msg = format!(
                 "{} /{}: {}{}",
                 h.kind,
@@ -66,12 +67,13 @@ pub fn check(cx: &ImageContext<'_>, out: &mut Vec<Finding>) {
             if let Some(pkg) = cx.owner(&h.path) {
                 sev = sev.min(Severity::Low);
                 msg.push_str(&format!("; vendor content: shipped by OS package `{pkg}`"));
+                vendor = Some(format!("OS package `{pkg}`"));
             }
             reported.push(&h.path);
-            out.push(
-                Finding::new(META.id, sev, META.category, msg, cx.layer_loc(layer, &h.path))
-                    .with_fix("Exclude the file with .dockerignore (or mount it only for the step that needs it) and rotate any credential it held"),
-            );
+            let mut f = Finding::new(META.id, sev, META.category, msg, cx.layer_loc(layer, &h.path))
+                .with_fix("Exclude the file with .dockerignore (or mount it only for the step that needs it) and rotate any credential it held");
+            f.vendor = vendor;
+            out.push(f);
         }
     }
 }

@@ -142,6 +142,7 @@ pub(crate) fn report(
                 continue;
             }
             let mut sev = s.severity;
+            let mut vendor = None;
             let mut msg = format!(
                 "{} in /{} (line {}){}",
                 s.rule_name,
@@ -155,32 +156,35 @@ pub(crate) fn report(
                 msg.push_str(&format!(
                     "; vendor content: the file belongs to OS package `{pkg}`"
                 ));
+                vendor = Some(format!("OS package `{pkg}`"));
             } else if let Some(area) = package_data_area(&s.path) {
                 sev = drydock_secrets::package_owned_severity(s.generic, s.confidence, sev);
                 msg.push_str(&format!(
                     "; vendor content: {area} (package-manager data, not application files)"
                 ));
+                vendor = Some(format!("package-manager data ({area})"));
             } else if let Some(r) = &s.vendor_reason {
                 sev = sev.min(Severity::Low);
                 msg.push_str(&format!("; vendor content: {r}"));
+                vendor = Some(r.to_string());
             }
             let fix = if deleted {
                 "Rotate the secret, then rebuild so it never enters a layer (a later `rm` does not remove it from the earlier layer)"
             } else {
                 "Rotate the secret and provide it at run time instead of baking it into the image"
             };
-            out.push(
-                Finding::new(
-                    meta.id,
-                    sev,
-                    meta.category,
-                    msg,
-                    cx.layer_loc(layer, &s.path),
-                )
-                .with_confidence(s.confidence)
-                .with_evidence(s.evidence.clone())
-                .with_fix(fix),
-            );
+            let mut f = Finding::new(
+                meta.id,
+                sev,
+                meta.category,
+                msg,
+                cx.layer_loc(layer, &s.path),
+            )
+            .with_confidence(s.confidence)
+            .with_evidence(s.evidence.clone())
+            .with_fix(fix);
+            f.vendor = vendor;
+            out.push(f);
         }
     }
 }

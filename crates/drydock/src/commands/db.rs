@@ -29,7 +29,15 @@ pub fn run(args: DbArgs) -> Result<u8> {
             if let Some(u) = base_url {
                 o.base_url = u;
             }
-            for r in drydock_scan::db::update(&o, &ecosystems)? {
+            let (display, progress) = crate::progress::start(crate::progress::Mode::new(
+                args.quiet,
+                args.verbose,
+                args.no_progress,
+            ));
+            o.progress = progress;
+            let done = drydock_scan::db::update(&o, &ecosystems);
+            display.finish();
+            for r in done? {
                 outln!(
                     "{:<14} {:>8} advisories  {:>10} bytes  {}",
                     r.ecosystem,

@@ -34,6 +34,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     trusted.extend(args.trusted_registries.iter().cloned());
     let mut vulnerabilities = super::db::vuln_options(args.db.as_deref(), &cfg);
     vulnerabilities.enabled = !args.no_vulns;
+    let (display, progress) = crate::progress::start(crate::progress::Mode::of(&args.output));
     let opts = ScanOptions {
         policy: setup.policy.clone(),
         scan_date,
@@ -59,12 +60,17 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         report: setup.report.clone(),
         dockerfile: args.dockerfile.clone(),
         layer_cache: super::cache::scan_options(&args.cache, &cfg)?,
+        progress,
     };
     let scanner = Scanner::new(opts)?;
     if args.fleet.active() {
-        return super::fleet::run(&args, &scanner, &setup, scan_date);
+        let code = super::fleet::run(&args, &scanner, &setup, scan_date);
+        display.finish();
+        return code;
     }
-    let result = scanner.run(&args.targets)?;
+    let result = scanner.run(&args.targets);
+    display.finish();
+    let result = result?;
     output::finish(&args.output, &setup, scan_date.to_string(), result)
 }
 

@@ -47,14 +47,18 @@ pub fn run(args: SecretsArgs) -> Result<u8> {
     let secret_rules = secret_rules(&cfg)?;
     let redaction = super::redaction(args.output.show_secrets);
     let scan_date = super::scan_date(None)?;
+    let (display, progress) = crate::progress::start(crate::progress::Mode::of(&args.output));
     let scanner = Scanner::new(ScanOptions {
         policy: setup.policy.clone(),
         scan_date,
         redaction,
         secret_rules,
         report: setup.report.clone(),
+        progress,
         ..Default::default()
     })?;
-    let result = scanner.finish(scanner.scan_files(&args.paths))?;
+    let result = scanner.scan_files(&args.paths);
+    display.finish();
+    let result = scanner.finish(result)?;
     output::finish(&args.output, &setup, scan_date.to_string(), result)
 }
