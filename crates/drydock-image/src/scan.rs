@@ -165,6 +165,10 @@ pub fn scan(
                         .as_ref()
                         .and_then(|c| c.replay(i, diff_id, desc, &shared))
                     {
+                        opts.progress.note(
+                            &image.name,
+                            &format!("layer {}/{n} from the layer cache", i + 1),
+                        );
                         if let Ok(mut v) = results.lock() {
                             v.push((i, Ok(s)));
                         }

@@ -83,7 +83,10 @@ fn bars_on_a_terminal_for_files_and_layers() {
     let img = tmp.path().join("img");
     big_image(&img);
     let shown = on_terminal(
-        &format!("scan --no-vulns --format table oci:{}", img.display()),
+        &format!(
+            "scan --no-vulns --no-cache --format table oci:{}",
+            img.display()
+        ),
         &[],
     )
     .unwrap();
@@ -125,7 +128,7 @@ fn no_progress_bytes_reach_a_pipe() {
     big_image(&img);
     let out = support::drydock()
         .env_remove("CI")
-        .args(["scan", "--no-vulns", "--format", "table"])
+        .args(["scan", "--no-vulns", "--no-cache", "--format", "table"])
         .arg(tmp.path().join("tree"))
         .arg(format!("oci:{}", img.display()))
         .output()
@@ -146,7 +149,8 @@ fn verbose_says_what_is_opened_and_how_long_it_took() {
     big_image(&img);
     let spec = format!("oci:{}", img.display());
     let out = support::drydock()
-        .args(["scan", "-v", "--no-vulns", "--format", "json"])
+        // Uncached, so the layer is read (a cached one is named as such instead).
+        .args(["scan", "-v", "--no-vulns", "--no-cache", "--format", "json"])
         .arg(tmp.path().join("tree"))
         .arg(&spec)
         .output()
@@ -176,7 +180,7 @@ fn verbose_says_what_is_opened_and_how_long_it_took() {
     assert!(secs.is_match(line(&format!("{spec}: scanned in"))));
     // Without -v: none of it.
     let quiet = support::drydock()
-        .args(["scan", "--no-vulns", "--format", "json"])
+        .args(["scan", "--no-vulns", "--no-cache", "--format", "json"])
         .arg(&spec)
         .output()
         .unwrap();
