@@ -98,11 +98,14 @@ pub fn run(args: FixArgs) -> Result<u8> {
             out!("{}", r.diff(&name));
         }
     }
-    let verb = if args.write { "fixed" } else { "fixable" };
-    diag!(
-        "drydock: {fixes} {verb} issue(s) in {changed} of {} file(s)",
-        files.len()
-    );
+    // When no file could be read, the error lines are the whole answer.
+    if errors < files.len() {
+        let verb = if args.write { "fixed" } else { "fixable" };
+        diag!(
+            "drydock: {fixes} {verb} issue(s) in {changed} of {} file(s)",
+            files.len()
+        );
+    }
     Ok(if errors > 0 {
         2
     } else if changed > 0 && !args.write {
