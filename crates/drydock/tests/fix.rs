@@ -107,6 +107,8 @@ fn select_ignore_and_errors() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("missing"), "{err}");
+    // One line per input that could not be read, and no "0 of 1 file(s)" summary after it.
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
 
 #[test]
